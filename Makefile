@@ -1,0 +1,46 @@
+# SSC Registry: the commands a developer needs. `make run` and `make test` are the two the README names.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+.PHONY: install run test lint format migrations-check demo-data clean-db
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+## Start the registry on http://127.0.0.1:8000/ with the seed data and a demo curator login.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_seed_data
+	$(PY) manage.py ensure_demo_curator
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## Run the whole test suite against a throwaway PostgreSQL (or DATABASE_URL if set).
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+## Load the seed documents' records again (idempotent).
+demo-data: install
+	$(PY) manage.py load_seed_data
+
+## Delete the embedded development database (var/postgres/). Stop `make run` first.
+clean-db:
+	rm -rf var/postgres

@@ -1,0 +1,259 @@
+"""The curators' admin for partners, people, partnerships and the reference vocabularies."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from . import services
+from .base import Status
+from .models import (
+    ActivityStatus,
+    Country,
+    DocumentCategory,
+    Language,
+    Modality,
+    OrganisationRole,
+    OrganisationType,
+    Participation,
+    Partner,
+    PartnerName,
+    Partnership,
+    Person,
+    Platform,
+    Region,
+    SDGTarget,
+    SourceLink,
+    SustainableDevelopmentGoal,
+    Theme,
+)
+
+
+class SourceLinkInline(GenericTabularInline):
+    model = SourceLink
+    extra = 0
+    fields = ["url", "title", "published_on", "note"]
+
+
+@admin.action(description="Publish the selected records", permissions=["change"])
+def publish_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    count = 0
+    for record in queryset.exclude(status=Status.PUBLISHED):
+        services.record_publish(record=record, user=request.user)
+        count += 1
+    modeladmin.message_user(request, f"{count} record(s) published.", messages.SUCCESS)
+
+
+@admin.action(description="Unpublish the selected records (back to draft)", permissions=["change"])
+def unpublish_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    count = 0
+    for record in queryset.filter(status=Status.PUBLISHED):
+        services.record_unpublish(record=record, user=request.user)
+        count += 1
+    modeladmin.message_user(request, f"{count} record(s) returned to draft.", messages.SUCCESS)
+
+
+class PublishableAdmin(admin.ModelAdmin):
+    """Shared admin behaviour for public records: workflow columns, actions and audit fields."""
+
+    actions = [publish_selected, unpublish_selected]
+    readonly_fields = ["published_at", "created_at", "created_by", "updated_at", "updated_by"]
+    workflow_fieldset = (
+        "Workflow",
+        {"fields": ["status", "published_at", ("created_at", "created_by"), ("updated_at", "updated_by")]},
+    )
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        if obj.status == Status.PUBLISHED and obj.published_at is None:
+            obj.mark_published()
+        super().save_model(request, obj, form, change)
+
+
+class PartnerNameInline(admin.TabularInline):
+    model = PartnerName
+    extra = 0
+    autocomplete_fields = ["language"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(PublishableAdmin):
+    list_display = ["name", "acronym", "organisation_type", "country", "identifier", "status", "updated_at"]
+    list_filter = ["status", "organisation_type", ("country", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["organisation_type", "country"]
+    search_fields = ["name", "acronym", "identifier", "alternative_names__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country", "parent", "organisation_type"]
+    inlines = [PartnerNameInline, SourceLinkInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "acronym",
+                    "slug",
+                    "organisation_type",
+                    "country",
+                    "identifier",
+                    "website",
+                    "parent",
+                    "description",
+                ]
+            },
+        ),
+        PublishableAdmin.workflow_fieldset,
+    ]
+
+
+@admin.register(Person)
+class PersonAdmin(PublishableAdmin):
+    list_display = ["name", "position", "affiliation", "status"]
+    list_filter = ["status", ("affiliation", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["affiliation"]
+    search_fields = ["name", "position", "affiliation__name", "affiliation__acronym"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["affiliation"]
+    inlines = [SourceLinkInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "position", "affiliation"]}),
+        PublishableAdmin.workflow_fieldset,
+    ]
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["partner"]
+    fields = ["partner", "role", "triangular_role", "description"]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(PublishableAdmin):
+    list_display = ["title", "activity_status", "start_date", "status", "updated_at"]
+    list_filter = [
+        "status",
+        "activity_status",
+        "modalities",
+        "platforms",
+        "sdgs",
+        ("countries", admin.RelatedOnlyFieldListFilter),
+        "start_date",
+    ]
+    list_select_related = ["activity_status"]
+    search_fields = [
+        "title",
+        "summary",
+        "participations__partner__name",
+        "participations__partner__acronym",
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["countries", "regions", "sdg_targets", "themes", "platforms"]
+    filter_horizontal = ["sdgs", "modalities"]
+    date_hierarchy = "start_date"
+    inlines = [ParticipationInline, SourceLinkInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "objective", "description"]}),
+        (
+            "Classification",
+            {"fields": ["modalities", "activity_status", "platforms", "sdgs", "sdg_targets", "themes"]},
+        ),
+        (
+            "Dates and places",
+            {
+                "fields": [
+                    ("start_date", "start_date_precision"),
+                    ("end_date", "end_date_precision"),
+                    "countries",
+                    "regions",
+                ]
+            },
+        ),
+        PublishableAdmin.workflow_fieldset,
+    ]
+
+
+# Reference vocabularies: searchable so that autocomplete widgets can use them.
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "code",
+        "alpha3",
+        "region",
+        "subregion",
+        "is_ldc",
+        "is_lldc",
+        "is_sids",
+        "global_south",
+    ]
+    list_filter = ["region", "subregion", "is_ldc", "is_lldc", "is_sids", "global_south"]
+    search_fields = ["name", "code", "alpha3", "name_fr", "name_es"]
+    list_select_related = ["region", "subregion"]
+
+
+class SDGTargetInline(admin.TabularInline):
+    model = SDGTarget
+    extra = 0
+    fields = ["code", "title"]
+
+
+@admin.register(SustainableDevelopmentGoal)
+class SDGAdmin(admin.ModelAdmin):
+    list_display = ["code", "short_title", "colour"]
+    search_fields = ["code", "title", "short_title"]
+    inlines = [SDGTargetInline]
+
+
+@admin.register(SDGTarget)
+class SDGTargetAdmin(admin.ModelAdmin):
+    list_display = ["code", "goal", "title"]
+    list_filter = ["goal"]
+    search_fields = ["code", "title"]
+
+
+@admin.register(OrganisationType, OrganisationRole, ActivityStatus, Modality)
+class CodeNameAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(DocumentCategory)
+class DocumentCategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "category"]
+    list_filter = ["category"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Platform, Theme)
+class SlugNameAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SourceLink)
+class SourceLinkAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "content_type", "object_id", "published_on"]
+    list_filter = ["content_type"]
+    search_fields = ["url", "title"]

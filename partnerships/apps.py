@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class PartnershipsConfig(AppConfig):
+    name = "partnerships"
+    verbose_name = "Partners and partnerships"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from .groups import sync_curator_group
+
+        post_migrate.connect(sync_curator_group, sender=self)

@@ -1,0 +1,85 @@
+"""The curators' admin for publications and series."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from partnerships.admin import PublishableAdmin, SourceLinkInline
+
+from .models import (
+    Authorship,
+    LanguageVersion,
+    Publication,
+    PublicationOrganisation,
+    PublicationRelation,
+    Series,
+)
+
+
+class AuthorshipInline(admin.TabularInline):
+    model = Authorship
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+class PublicationOrganisationInline(admin.TabularInline):
+    model = PublicationOrganisation
+    extra = 0
+    autocomplete_fields = ["partner"]
+
+
+class LanguageVersionInline(admin.TabularInline):
+    model = LanguageVersion
+    extra = 0
+    autocomplete_fields = ["language"]
+
+
+class PublicationRelationInline(admin.TabularInline):
+    model = PublicationRelation
+    fk_name = "source"
+    extra = 0
+    autocomplete_fields = ["target"]
+    verbose_name = "relation to another publication"
+
+
+@admin.register(Publication)
+class PublicationAdmin(PublishableAdmin):
+    list_display = ["title", "publication_type", "publication_date", "series", "status"]
+    list_filter = ["status", "publication_type", "series", "language_versions__language", "publication_date"]
+    list_select_related = ["series"]
+    search_fields = ["title", "summary", "document_symbol", "language_versions__title"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["series", "launched_at", "partnerships", "regions", "themes", "document_category"]
+    filter_horizontal = ["sdgs"]
+    date_hierarchy = "publication_date"
+    inlines = [
+        AuthorshipInline,
+        PublicationOrganisationInline,
+        LanguageVersionInline,
+        PublicationRelationInline,
+        SourceLinkInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "publication_type", "document_category", "summary"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    ("publication_date", "publication_date_precision"),
+                    "series",
+                    "document_symbol",
+                    ("launched_at", "launch_type"),
+                ]
+            },
+        ),
+        ("Related", {"fields": ["partnerships", "sdgs", "regions", "themes"]}),
+        PublishableAdmin.workflow_fieldset,
+    ]
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ["name", "publisher"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["publisher"]

@@ -1,0 +1,257 @@
+"""Publications: reports, strategies, news articles, policy briefs, and their language versions."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from partnerships.base import (
+    DatePrecision,
+    PublishableModel,
+    PublishableQuerySet,
+    published_constraint,
+    truncate_date,
+)
+from partnerships.models import (
+    DocumentCategory,
+    Language,
+    Partner,
+    Partnership,
+    Person,
+    Region,
+    SourceLink,
+    SustainableDevelopmentGoal,
+    Theme,
+    unique_slug,
+)
+
+
+class Series(models.Model):
+    """A publication series, such as 'South-South and Triangular Cooperation in Action'."""
+
+    name = models.CharField(max_length=300, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, blank=True)
+    publisher = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="series"
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "series"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+
+class PublicationQuerySet(PublishableQuerySet):
+    def in_language(self, code: str) -> PublicationQuerySet:
+        """Publications with a version in the language `code` (ISO 639-1)."""
+        return self.filter(language_versions__language=code).distinct()
+
+
+class Publication(PublishableModel):
+    """A document: a report, a strategy, a news article, with every language it exists in."""
+
+    class Type(models.TextChoices):
+        REPORT = "report", "Report"
+        STRATEGY = "strategy", "Strategy"
+        NEWS = "news", "News article"
+        POLICY_BRIEF = "policy_brief", "Policy brief"
+        CASE_STUDY = "case_study", "Case study"
+        OUTCOME_DOCUMENT = "outcome_document", "Outcome document"
+        RESOLUTION = "resolution", "Resolution"
+        OTHER = "other", "Other"
+
+    class LaunchType(models.TextChoices):
+        LAUNCHED = "launched", "Launched at"
+        ADOPTED = "adopted", "Adopted at"
+        PRESENTED = "presented", "Presented at"
+
+    title = models.CharField(max_length=400, help_text="The title in the original language.")
+    slug = models.SlugField(max_length=120, unique=True, blank=True)
+    publication_type = models.CharField("type", max_length=20, choices=Type.choices)
+    document_category = models.ForeignKey(
+        DocumentCategory,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="IATI DocumentCategory, used in IATI exports.",
+    )
+    summary = models.TextField(blank=True)
+    publication_date = models.DateField(null=True, blank=True)
+    publication_date_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How precisely the source gives the date (for '2004' choose Year).",
+    )
+    series = models.ForeignKey(
+        Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="publications"
+    )
+    document_symbol = models.CharField(
+        max_length=60, blank=True, help_text="The UN document symbol, if it has one."
+    )
+    authors = models.ManyToManyField(Person, through="Authorship", related_name="publications")
+    organisations = models.ManyToManyField(
+        Partner, through="PublicationOrganisation", related_name="publications"
+    )
+    launched_at = models.ForeignKey(
+        "events.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="launched_publications",
+        help_text="The event where the publication was launched, adopted or presented.",
+    )
+    launch_type = models.CharField(
+        max_length=10, choices=LaunchType.choices, default=LaunchType.LAUNCHED, blank=True
+    )
+    partnerships = models.ManyToManyField(Partnership, blank=True, related_name="publications")
+    sdgs = models.ManyToManyField(
+        SustainableDevelopmentGoal, blank=True, related_name="publications", verbose_name="SDGs"
+    )
+    regions = models.ManyToManyField(
+        Region, blank=True, related_name="publications", help_text="Regions the publication covers."
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="publications")
+    sources = GenericRelation(SourceLink)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publication_date", "title", "id"]
+        constraints = [published_constraint("publication")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:publication-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        self.publication_date = truncate_date(self.publication_date, self.publication_date_precision)
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        super().save(*args, **kwargs)
+
+
+class Authorship(models.Model):
+    """A person's authorship of a publication, in author order."""
+
+    class Role(models.TextChoices):
+        AUTHOR = "author", "Author"
+        EDITOR = "editor", "Editor"
+        CONTRIBUTOR = "contributor", "Contributor"
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="authorships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="authorships")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.AUTHOR)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["publication", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "person", "role"], name="authorship_unique_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class PublicationOrganisation(models.Model):
+    """An organisation's part in a publication: publisher, author organisation or subject."""
+
+    class Role(models.TextChoices):
+        PUBLISHER = "publisher", "Publisher"
+        AUTHOR = "author", "Author organisation"
+        SUBJECT = "subject", "Subject"
+        PARTNER = "partner", "In cooperation with"
+        FUNDER = "funder", "Funder"
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="organisation_roles")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="publication_roles")
+    role = models.CharField(max_length=12, choices=Role.choices)
+
+    class Meta:
+        ordering = ["publication", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "partner", "role"], name="publicationorganisation_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} ({self.get_role_display()})"
+
+
+class LanguageVersion(models.Model):
+    """The publication in one language: its title there, and where to read it."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="language_versions")
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=400, help_text="The title in this language.")
+    url = models.URLField(max_length=500, blank=True)
+    file = models.FileField(upload_to="publications/%Y/", blank=True)
+    is_original = models.BooleanField(
+        default=False, help_text="The language the publication was first written in."
+    )
+
+    class Meta:
+        ordering = ["publication", "-is_original", "language", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "language"],
+                name="languageversion_unique_language",
+                violation_error_message="The publication already has a version in this language.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} [{self.language_id}]"
+
+
+class PublicationRelation(models.Model):
+    """A typed link from one publication to another (DataCite relation types)."""
+
+    class Type(models.TextChoices):
+        IS_TRANSLATION_OF = "is_translation_of", "Is translation of"
+        IS_DERIVED_FROM = "is_derived_from", "Builds on"
+        IS_NEW_VERSION_OF = "is_new_version_of", "Is new version of"
+        IS_PART_OF = "is_part_of", "Is part of"
+        REFERENCES = "references", "References"
+
+    source = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="relations")
+    target = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="inverse_relations")
+    relation_type = models.CharField("type", max_length=20, choices=Type.choices)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["source", "relation_type", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "target", "relation_type"], name="publicationrelation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("target")),
+                name="publicationrelation_not_self",
+                violation_error_message="A publication cannot be related to itself.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.get_relation_type_display().lower()} {self.target}"
+
+    def clean(self) -> None:
+        if self.source_id and self.source_id == self.target_id:
+            raise ValidationError({"target": "A publication cannot be related to itself."})
