@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerships.base import DatePrecision, PublishableModel, PublishableQuerySet, published_constraint
+from partnerships.fields import WebAddressField
 from partnerships.models import Country, Partner, Partnership, Person, SourceLink, Theme, unique_slug
 
 
@@ -265,7 +266,7 @@ class RegistrationLink(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registration_links")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.GENERAL)
-    url = models.URLField(
+    url = WebAddressField(
         max_length=500, blank=True, help_text="Leave empty if the source mentions a link without its address."
     )
     note = models.CharField(max_length=300, blank=True)

@@ -17,6 +17,7 @@ from .base import (
     published_constraint,
     truncate_date,
 )
+from .fields import WebAddressField
 from .identifiers import validate_org_identifier
 
 # Reference vocabularies. Codes are primary keys so that API clients, imports and IATI exports
@@ -246,7 +247,7 @@ class SourceLink(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
-    url = models.URLField(max_length=500)
+    url = WebAddressField(max_length=500)
     title = models.CharField(max_length=300, blank=True)
     published_on = models.DateField(null=True, blank=True, help_text="The date the source gives.")
     note = models.CharField(
@@ -303,7 +304,7 @@ class Partner(PublishableModel):
         validators=[validate_org_identifier],
         help_text="In org-id.guide form PREFIX-ID, e.g. XM-DAC-41301 for FAO. Leave empty if unknown.",
     )
-    website = models.URLField(max_length=300, blank=True)
+    website = WebAddressField(max_length=300, blank=True)
     description = models.TextField(blank=True)
     parent = models.ForeignKey(
         "self",

@@ -14,6 +14,7 @@ from partnerships.base import (
     published_constraint,
     truncate_date,
 )
+from partnerships.fields import WebAddressField
 from partnerships.models import (
     DocumentCategory,
     Language,
@@ -201,7 +202,7 @@ class LanguageVersion(models.Model):
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="language_versions")
     language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=400, help_text="The title in this language.")
-    url = models.URLField(max_length=500, blank=True)
+    url = WebAddressField(max_length=500, blank=True)
     file = models.FileField(upload_to="publications/%Y/", blank=True)
     is_original = models.BooleanField(
         default=False, help_text="The language the publication was first written in."

@@ -1,0 +1,68 @@
+"""factory_boy factories for the registry's records. Records are published unless told otherwise."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from events.models import Event
+from partnerships.base import Status
+from partnerships.models import Partner, Partnership, Person
+from reports.models import Publication
+
+
+class PublishableFactory(factory.django.DjangoModelFactory):
+    status = Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+    class Meta:
+        abstract = True
+
+    class Params:
+        draft = factory.Trait(status=Status.DRAFT, published_at=None)
+
+
+class PartnerFactory(PublishableFactory):
+    name = factory.Sequence(lambda n: f"Partner organisation {n}")
+    organisation_type_id = "40"
+    country_id = "RW"
+
+    class Meta:
+        model = Partner
+
+
+class PersonFactory(PublishableFactory):
+    name = factory.Sequence(lambda n: f"Person {n}")
+
+    class Meta:
+        model = Person
+
+
+class PartnershipFactory(PublishableFactory):
+    title = factory.Sequence(lambda n: f"Partnership {n}")
+    start_date = datetime.date(2020, 1, 1)
+
+    class Meta:
+        model = Partnership
+
+
+class EventFactory(PublishableFactory):
+    title = factory.Sequence(lambda n: f"Event {n}")
+    event_type = Event.Type.MEETING
+    timezone = "Africa/Kigali"
+    start = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+    end = factory.LazyAttribute(lambda o: o.start + datetime.timedelta(hours=4))
+
+    class Meta:
+        model = Event
+
+
+class PublicationFactory(PublishableFactory):
+    title = factory.Sequence(lambda n: f"Publication {n}")
+    publication_type = Publication.Type.REPORT
+    publication_date = datetime.date(2021, 5, 1)
+
+    class Meta:
+        model = Publication
