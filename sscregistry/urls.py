@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from .views import healthz
+
 admin.site.site_header = "SSC Registry curation"
 admin.site.site_title = "SSC Registry"
 admin.site.index_title = "Records and vocabularies"
@@ -12,6 +14,7 @@ admin.site.index_title = "Records and vocabularies"
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("", include("partnerships.urls")),
     path("events/", include("events.urls")),
     path("publications/", include("reports.urls")),
