@@ -7,10 +7,6 @@ from django.views.generic import TemplateView
 
 from .views import healthz
 
-admin.site.site_header = "SSC Registry curation"
-admin.site.site_title = "SSC Registry"
-admin.site.index_title = "Records and vocabularies"
-
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
