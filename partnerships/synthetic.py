@@ -150,7 +150,8 @@ def _batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
 class Generator:
     def __init__(self, *, scale: float, seed: int, write: Callable[[str], None], batch_size: int = 5000):
         self.scale = scale
-        self.rng = random.Random(seed)
+        # Synthetic data, reproducible on purpose: not for security.
+        self.rng = random.Random(seed)  # nosec B311
         self.progress = Progress(write)
         self.batch_size = batch_size
         self.now = timezone.now()

@@ -55,7 +55,7 @@ if DJANGO_ENV not in {"development", "production"}:
 PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
-_DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
+_DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"  # nosec B105
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
