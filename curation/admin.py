@@ -31,24 +31,26 @@ from .history import record_history
 from .models import Submission
 
 REVIEW_INTERVAL = datetime.timedelta(days=730)
+# Typed addresses without a scheme are https (Django 6's default; set now to avoid its warning).
+URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 
 
 class WorkflowAdminForm(forms.ModelForm):
     """Carries the version the editor started from, and refuses the save if it is no longer current."""
 
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    edit_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+            self.fields["edit_version"].initial = self.instance.version
 
     def clean(self) -> dict:
         cleaned = super().clean()
         if self.instance.pk:
             try:
                 # Locks the row until the admin's transaction ends, so two saves cannot interleave.
-                self.instance.check_version(cleaned.get("version"))
+                self.instance.check_version(cleaned.get("edit_version"))
             except StaleRecordError as error:
                 raise forms.ValidationError(str(error), code="stale") from error
         return cleaned
@@ -153,6 +155,7 @@ class PublishableAdmin(admin.ModelAdmin):
     """Shared admin behaviour for public records: workflow buttons and actions, history, audit fields."""
 
     form = WorkflowAdminForm
+    formfield_overrides = URL_FIELD_OVERRIDES
     change_form_template = "admin/curation/change_form.html"
     object_history_template = "admin/curation/object_history.html"
     actions = [
@@ -189,7 +192,7 @@ class PublishableAdmin(admin.ModelAdmin):
                 ("created_at", "created_by"),
                 ("updated_at", "updated_by"),
                 "public_submission",
-                "version",
+                "edit_version",
             ]
         },
     )

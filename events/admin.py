@@ -7,7 +7,7 @@ import zoneinfo
 from django.contrib import admin
 from django.utils import timezone
 
-from curation.admin import PublishableAdmin, RecordImportExportMixin, WorkflowAdminForm
+from curation.admin import URL_FIELD_OVERRIDES, PublishableAdmin, RecordImportExportMixin, WorkflowAdminForm
 from curation.resources import EventResource
 from partnerships.admin import SourceLinkInline
 
@@ -62,6 +62,7 @@ class EventParticipantInline(admin.TabularInline):
 class RegistrationLinkInline(admin.TabularInline):
     model = RegistrationLink
     extra = 0
+    formfield_overrides = URL_FIELD_OVERRIDES
 
 
 @admin.register(Event)

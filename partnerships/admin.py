@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 
-from curation.admin import PartnerAdminMixin, PublishableAdmin, RecordImportExportMixin, ReviewAgeFilter
+from curation.admin import (
+    URL_FIELD_OVERRIDES,
+    PartnerAdminMixin,
+    PublishableAdmin,
+    RecordImportExportMixin,
+    ReviewAgeFilter,
+)
 from curation.resources import PartnerResource, PartnershipResource
 
 from .models import (
@@ -34,6 +40,7 @@ from .models import (
 class SourceLinkInline(GenericTabularInline):
     model = SourceLink
     extra = 0
+    formfield_overrides = URL_FIELD_OVERRIDES
     fields = ["url", "title", "published_on", "note"]
 
 
@@ -235,6 +242,7 @@ class SlugNameAdmin(admin.ModelAdmin):
 
 @admin.register(SourceLink)
 class SourceLinkAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELD_OVERRIDES
     list_display = ["__str__", "content_type", "object_id", "published_on"]
     list_filter = ["content_type"]
     search_fields = ["url", "title"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from curation.admin import PublishableAdmin, RecordImportExportMixin
+from curation.admin import URL_FIELD_OVERRIDES, PublishableAdmin, RecordImportExportMixin
 from curation.resources import PublicationResource
 from partnerships.admin import SourceLinkInline
 
@@ -33,6 +33,7 @@ class PublicationOrganisationInline(admin.TabularInline):
 class LanguageVersionInline(admin.TabularInline):
     model = LanguageVersion
     extra = 0
+    formfield_overrides = URL_FIELD_OVERRIDES
     autocomplete_fields = ["language"]
 
 
