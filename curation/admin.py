@@ -429,13 +429,13 @@ class RecordImportExportMixin(ImportExportMixin, ExportActionMixin):
 def _duplicate_links(partners: list[Partner]) -> str:
     return format_html_join(
         "; ",
-        '<a href="{}" target="_blank">{}</a> ({}, {:.0%} similar)',
+        '<a href="{}" target="_blank">{}</a> ({}, {} similar)',
         (
             (
                 reverse("admin:partnerships_partner_change", args=[p.pk]),
                 str(p),
                 p.get_status_display().lower(),
-                p.similarity,
+                f"{p.similarity:.0%}",
             )
             for p in partners
         ),

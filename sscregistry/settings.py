@@ -191,6 +191,10 @@ SUBMISSION_RATE_WINDOW = env_int("SUBMISSION_RATE_WINDOW", 3600)
 # Behind a reverse proxy that sets X-Forwarded-For, count the client's address, not the proxy's.
 SUBMISSION_TRUST_X_FORWARDED_FOR = env_bool("SUBMISSION_TRUST_X_FORWARDED_FOR", False)
 
+# History triggers on many-to-many link tables (SDGs, countries, ...) have no migration of their
+# own, because Django creates those tables implicitly: install every trigger after each migrate.
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+
 # Import/export: importing needs the "add" permission, exporting the "view" permission, and an
 # import is one transaction: one bad row and nothing is written.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
