@@ -21,6 +21,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ExportActionMixin, ImportExportMixin
+from import_export.formats.base_formats import CSV, JSON, XLSX
 
 from partnerships import services
 from partnerships.base import PublishableModel, StaleRecordError, Status
@@ -424,6 +425,9 @@ class RecordImportExportMixin(ImportExportMixin, ExportActionMixin):
 
     The resources in curation/resources.py decide what a row may do; see docs/curation.md.
     """
+
+    import_formats = [CSV, XLSX, JSON]
+    export_formats = [CSV, XLSX]
 
 
 def _duplicate_links(partners: list[Partner]) -> str:

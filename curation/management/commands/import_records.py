@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -80,10 +79,10 @@ class Command(BaseCommand):
 
         def progress(number: int, total: int) -> None:
             if number % every == 0 or number == total:
-                sys.stderr.write(f"\r{kind}: row {number} of {total}")
-                if number == total:
-                    sys.stderr.write("\n")
-                sys.stderr.flush()
+                self.stderr.write(
+                    f"\r{kind}: row {number} of {total}", ending="\n" if number == total else ""
+                )
+                self.stderr.flush()
 
         resource.progress = progress if options["verbosity"] > 0 else None
         with pghistory.context(user=user.pk if user else None, via=f"import_records {kind} {path.name}"):
