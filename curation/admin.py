@@ -158,6 +158,7 @@ class PublishableAdmin(admin.ModelAdmin):
     form = WorkflowAdminForm
     formfield_overrides = URL_FIELD_OVERRIDES
     change_form_template = "admin/curation/change_form.html"
+    workflow_base_template = "admin/change_form.html"
     object_history_template = "admin/curation/object_history.html"
     actions = [
         submit_selected,
@@ -270,6 +271,7 @@ class PublishableAdmin(admin.ModelAdmin):
         extra_context: dict | None = None,
     ) -> HttpResponse:
         extra_context = extra_context or {}
+        extra_context["workflow_base_template"] = self.workflow_base_template
         if object_id:
             obj = self.get_object(request, unquote(object_id))
             if obj is not None:
@@ -428,6 +430,9 @@ class RecordImportExportMixin(ImportExportMixin, ExportActionMixin):
 
     import_formats = [CSV, XLSX, JSON]
     export_formats = [CSV, XLSX]
+    # The workflow change form, built on import-export's (which adds an Export button).
+    change_form_template = "admin/curation/change_form.html"
+    workflow_base_template = "admin/import_export/change_form.html"
 
 
 def _duplicate_links(partners: list[Partner]) -> str:

@@ -21,7 +21,7 @@ from partnerships.base import HISTORY_QUIET_FIELDS
 from partnerships.models import SourceLink
 
 LABELS = {"insert": "added", "update": "changed", "delete": "removed"}
-HIDDEN_FIELDS = {"id", *HISTORY_QUIET_FIELDS, "created_at", "sort_key"}
+HIDDEN_FIELDS = {"id", *HISTORY_QUIET_FIELDS, "created_at", "sort_key", "content_type", "object_id"}
 
 
 @dataclass
@@ -144,6 +144,16 @@ def _subject(tracked: type[models.Model], event: Any, cache: dict) -> str:
     return f"#{event.pgh_obj_id}"
 
 
+def _kind(tracked: type[models.Model]) -> str:
+    """What a history row is about: 'participation', or 'SDGs' for a tag link table."""
+    owner = tracked._meta.auto_created
+    if owner:
+        for f in owner._meta.many_to_many:
+            if f.remote_field.through is tracked:
+                return str(f.verbose_name)
+    return str(tracked._meta.verbose_name)
+
+
 def record_events(record: models.Model) -> models.QuerySet:
     """Every history event of the record and of the rows that point at it (newest first)."""
     events = Events.objects.references(record)
@@ -184,7 +194,8 @@ def record_history(record: models.Model, *, can_revert: bool = False) -> list[Hi
         history_model = apps.get_model(event.pgh_model)
         tracked = history_model.pgh_tracked_model
         is_own = event.pgh_model == own_label
-        changes = _changes(tracked, event, cache)
+        # A tag link says it all in its subject ("SDGs: SDG 7 ... added").
+        changes = [] if tracked._meta.auto_created else _changes(tracked, event, cache)
         if event.pgh_label == "update" and not changes:
             continue
         group.entries.append(

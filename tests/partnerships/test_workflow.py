@@ -292,3 +292,19 @@ def _change_form_data(page, **overrides) -> dict:
             data[f"{management.prefix}-{name}"] = management.initial.get(name, 0)
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.mark.parametrize("model", ["partner", "person", "partnership"])
+def test_change_page_renders_the_workflow_buttons_and_banner(client_as, curator, make_partner, model):
+    from partnerships.models import Person
+
+    record = {"partner": lambda: make_partner("P"), "person": lambda: Person.objects.create(name="N")}.get(
+        model, lambda: Partnership.objects.create(title="T")
+    )()
+    html = (
+        client_as(curator)
+        .get(reverse(f"admin:partnerships_{model}_change", args=[record.pk]))
+        .content.decode()
+    )
+    assert "Status: Draft" in html
+    assert reverse(f"admin:partnerships_{model}_transition", args=[record.pk, "publish"]) in html
