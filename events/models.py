@@ -13,7 +13,16 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.base import DatePrecision, PublishableModel, PublishableQuerySet, published_constraint
+from partnerships.base import (
+    HISTORY_QUIET_FIELDS,
+    DatePrecision,
+    PublishableModel,
+    PublishableQuerySet,
+    published_constraint,
+    track_history,
+    version_trigger,
+    workflow_permissions,
+)
 from partnerships.fields import WebAddressField
 from partnerships.models import Country, Partner, Partnership, Person, SourceLink, Theme, unique_slug
 
@@ -49,6 +58,7 @@ class EventQuerySet(PublishableQuerySet):
         return self.filter(end__lt=now or timezone.now())
 
 
+@track_history(quiet=HISTORY_QUIET_FIELDS)
 class Event(PublishableModel):
     """A dated gathering: a conference, a side event within it, an observance, a launch."""
 
@@ -144,6 +154,8 @@ class Event(PublishableModel):
 
     class Meta:
         ordering = ["-start", "id"]
+        permissions = workflow_permissions("event", "event")
+        triggers = [version_trigger("event")]
         constraints = [
             published_constraint("event"),
             models.CheckConstraint(
@@ -183,6 +195,15 @@ class Event(PublishableModel):
         super().save(*args, **kwargs)
 
 
+for _field, _name in [
+    ("partnerships", "EventPartnershipHistory"),
+    ("publications", "EventPublicationHistory"),
+    ("themes", "EventThemeHistory"),
+]:
+    track_history(name=_name)(Event._meta.get_field(_field).remote_field.through)
+
+
+@track_history()
 class EventOrganiser(models.Model):
     """A partner's part in organising an event."""
 
@@ -208,6 +229,7 @@ class EventOrganiser(models.Model):
         return f"{self.partner} ({self.get_role_display()})"
 
 
+@track_history()
 class EventParticipant(models.Model):
     """A person at an event: a speaker, a presenter, a delegation member, a guest.
 
@@ -256,6 +278,7 @@ class EventParticipant(models.Model):
         return f"{who} ({self.get_role_display()})"
 
 
+@track_history()
 class RegistrationLink(models.Model):
     """Where to register for an event; in-person and online registration may differ."""
 

@@ -8,6 +8,6 @@ class PartnershipsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from .groups import sync_curator_group
+        from .groups import sync_groups
 
-        post_migrate.connect(sync_curator_group, sender=self)
+        post_migrate.connect(sync_groups, sender=self)

@@ -11,11 +11,15 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from .base import (
+    HISTORY_QUIET_FIELDS,
     DatePrecision,
     PublishableModel,
     PublishableQuerySet,
     published_constraint,
+    track_history,
     truncate_date,
+    version_trigger,
+    workflow_permissions,
 )
 from .fields import WebAddressField
 from .identifiers import validate_org_identifier
@@ -241,6 +245,7 @@ class Theme(models.Model):
         super().save(*args, **kwargs)
 
 
+@track_history()
 class SourceLink(models.Model):
     """A source a record's facts come from: a web page, a UN document, a codelist."""
 
@@ -280,6 +285,7 @@ def unique_slug(instance: models.Model, text: str, max_length: int = 120) -> str
 # Public records
 
 
+@track_history(quiet=HISTORY_QUIET_FIELDS)
 class Partner(PublishableModel):
     """An organisation taking part in South-South and triangular cooperation."""
 
@@ -321,6 +327,11 @@ class Partner(PublishableModel):
 
     class Meta:
         ordering = ["name", "id"]
+        permissions = [
+            *workflow_permissions("partner", "partner"),
+            ("merge_partner", "Can merge a duplicate partner into another"),
+        ]
+        triggers = [version_trigger("partner")]
         constraints = [
             published_constraint("partner"),
             models.UniqueConstraint(
@@ -348,6 +359,7 @@ class Partner(PublishableModel):
         super().save(*args, **kwargs)
 
 
+@track_history()
 class PartnerName(models.Model):
     """Another name a partner is known by: a translation, a former name, a variant spelling."""
 
@@ -371,6 +383,7 @@ class PartnerName(models.Model):
         return self.name
 
 
+@track_history(quiet=HISTORY_QUIET_FIELDS)
 class Person(PublishableModel):
     """A person named in the registry: an author, a speaker, a delegation member.
 
@@ -390,6 +403,8 @@ class Person(PublishableModel):
     class Meta:
         ordering = ["name", "id"]
         verbose_name_plural = "people"
+        permissions = workflow_permissions("person", "person")
+        triggers = [version_trigger("person")]
         constraints = [published_constraint("person")]
 
     def __str__(self) -> str:
@@ -410,6 +425,7 @@ class PartnershipQuerySet(PublishableQuerySet):
         )
 
 
+@track_history(quiet=HISTORY_QUIET_FIELDS)
 class Partnership(PublishableModel):
     """A cooperation between partners, with its aims, places, goals and participants."""
 
@@ -462,6 +478,8 @@ class Partnership(PublishableModel):
 
     class Meta:
         ordering = ["-start_date", "title", "id"]
+        permissions = workflow_permissions("partnership", "partnership")
+        triggers = [version_trigger("partnership")]
         constraints = [
             published_constraint("partnership"),
             models.CheckConstraint(
@@ -499,6 +517,20 @@ class TriangularRole(models.TextChoices):
     FACILITATING = "facilitating", "Facilitating partner"
 
 
+# Tag changes (SDGs, countries, ...) are kept too: their link tables are tracked like any record.
+for _field, _name in [
+    ("modalities", "PartnershipModalityHistory"),
+    ("platforms", "PartnershipPlatformHistory"),
+    ("sdgs", "PartnershipSDGHistory"),
+    ("sdg_targets", "PartnershipSDGTargetHistory"),
+    ("countries", "PartnershipCountryHistory"),
+    ("regions", "PartnershipRegionHistory"),
+    ("themes", "PartnershipThemeHistory"),
+]:
+    track_history(name=_name)(Partnership._meta.get_field(_field).remote_field.through)
+
+
+@track_history()
 class Participation(models.Model):
     """A partner's part in a partnership, with its IATI role and, for triangular work, its OECD role."""
 
@@ -535,3 +567,18 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} in {self.partnership}"
+
+
+class PartnerRedirect(models.Model):
+    """An old partner address that now leads, with a permanent redirect, to the partner it was merged into."""
+
+    old_slug = models.SlugField(max_length=120, unique=True, help_text="The merged duplicate's slug.")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="redirects")
+    old_name = models.CharField(max_length=300, blank=True, help_text="The duplicate's name, for the record.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.partner.slug}"

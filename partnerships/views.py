@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.views.generic import DetailView, ListView
 
 from .base import Status
-from .models import Participation, Partner, Partnership
+from .models import Participation, Partner, PartnerRedirect, Partnership
 
 PUBLISHED_PARTICIPATIONS = Prefetch(
     "participations",
@@ -53,6 +54,20 @@ class PartnerListView(ListView):
 
 class PartnerDetailView(DetailView):
     template_name = "partnerships/partner_detail.html"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A partner merged into another keeps its address: it answers with a permanent redirect.
+            redirect = (
+                PartnerRedirect.objects.filter(old_slug=kwargs["slug"], partner__status=Status.PUBLISHED)
+                .select_related("partner")
+                .first()
+            )
+            if redirect is None:
+                raise
+            return HttpResponsePermanentRedirect(redirect.partner.get_absolute_url())
 
     def get_queryset(self):
         return Partner.objects.published().select_related("country", "organisation_type", "parent")

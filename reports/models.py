@@ -8,11 +8,15 @@ from django.db import models
 from django.urls import reverse
 
 from partnerships.base import (
+    HISTORY_QUIET_FIELDS,
     DatePrecision,
     PublishableModel,
     PublishableQuerySet,
     published_constraint,
+    track_history,
     truncate_date,
+    version_trigger,
+    workflow_permissions,
 )
 from partnerships.fields import WebAddressField
 from partnerships.models import (
@@ -31,6 +35,7 @@ from partnerships.models import (
 from .uploads import publication_file_path, validate_publication_file
 
 
+@track_history()
 class Series(models.Model):
     """A publication series, such as 'South-South and Triangular Cooperation in Action'."""
 
@@ -60,6 +65,7 @@ class PublicationQuerySet(PublishableQuerySet):
         return self.filter(language_versions__language=code).distinct()
 
 
+@track_history(quiet=HISTORY_QUIET_FIELDS)
 class Publication(PublishableModel):
     """A document: a report, a strategy, a news article, with every language it exists in."""
 
@@ -132,6 +138,8 @@ class Publication(PublishableModel):
 
     class Meta:
         ordering = ["-publication_date", "title", "id"]
+        permissions = workflow_permissions("publication", "publication")
+        triggers = [version_trigger("publication")]
         constraints = [published_constraint("publication")]
 
     def __str__(self) -> str:
@@ -149,6 +157,16 @@ class Publication(PublishableModel):
         super().save(*args, **kwargs)
 
 
+for _field, _name in [
+    ("partnerships", "PublicationPartnershipHistory"),
+    ("sdgs", "PublicationSDGHistory"),
+    ("regions", "PublicationRegionHistory"),
+    ("themes", "PublicationThemeHistory"),
+]:
+    track_history(name=_name)(Publication._meta.get_field(_field).remote_field.through)
+
+
+@track_history()
 class Authorship(models.Model):
     """A person's authorship of a publication, in author order."""
 
@@ -172,6 +190,7 @@ class Authorship(models.Model):
         return f"{self.person} ({self.get_role_display()})"
 
 
+@track_history()
 class PublicationOrganisation(models.Model):
     """An organisation's part in a publication: publisher, author organisation or subject."""
 
@@ -198,6 +217,7 @@ class PublicationOrganisation(models.Model):
         return f"{self.partner} ({self.get_role_display()})"
 
 
+@track_history()
 class LanguageVersion(models.Model):
     """The publication in one language: its title there, and where to read it."""
 
@@ -229,6 +249,7 @@ class LanguageVersion(models.Model):
         return f"{self.title} [{self.language_id}]"
 
 
+@track_history()
 class PublicationRelation(models.Model):
     """A typed link from one publication to another (DataCite relation types)."""
 

@@ -45,10 +45,9 @@ class CuratorAuthenticationForm(AdminAuthenticationForm):
         raise forms.ValidationError("That authenticator code is not valid.", code="invalid_token")
 
 
-class RegistryAdminSite(admin.AdminSite):
-    site_header = "SSC Registry curation"
-    site_title = "SSC Registry"
-    index_title = "Records and vocabularies"
+class SecureAdminSite(admin.AdminSite):
+    """Django's admin site with the curators' login: lockout (django-axes) and optional TOTP."""
+
     login_form = CuratorAuthenticationForm
     login_template = "admin/curator_login.html"
 

