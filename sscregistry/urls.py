@@ -1,11 +1,15 @@
-"""The registry's URLs: the curators' admin, the public site and the API."""
+"""The registry's URLs: the curators' admin, the public site, open data and the API."""
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from .views import healthz
+from events.views import events_ics, partner_events_ics
+
+from .sitemaps import SITEMAPS
+from .views import healthz, robots_txt
 
 admin.site.site_header = "SSC Registry curation"
 admin.site.site_title = "SSC Registry"
@@ -15,6 +19,11 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Open data (docs/open-data.md).
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("events.ics", events_ics, name="events-ics"),
+    path("partners/<slug:slug>/events.ics", partner_events_ics, name="partner-events-ics"),
     path("", include("partnerships.urls")),
     path("events/", include("events.urls")),
     path("publications/", include("reports.urls")),

@@ -1,0 +1,68 @@
+"""sitemap.xml: every published record page, with the time it last changed, and the list pages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from events.models import Event
+from partnerships.base import PublishableModel
+from partnerships.models import Partner, Partnership
+from reports.models import Publication
+
+
+class RecordSitemap(Sitemap):
+    """Published records of one model; `lastmod` is the row's last change."""
+
+    model: type[PublishableModel]
+
+    def items(self) -> QuerySet:
+        # Only the columns the sitemap prints, in a stable order for paging.
+        return self.model.objects.published().only("slug", "updated_at").order_by("id")
+
+    def lastmod(self, item: PublishableModel) -> datetime.datetime:
+        return item.updated_at
+
+
+class PartnerSitemap(RecordSitemap):
+    model = Partner
+
+
+class PartnershipSitemap(RecordSitemap):
+    model = Partnership
+
+
+class EventSitemap(RecordSitemap):
+    model = Event
+
+
+class PublicationSitemap(RecordSitemap):
+    model = Publication
+
+
+class PageSitemap(Sitemap):
+    """The home page and the list pages."""
+
+    def items(self) -> list[str]:
+        return [
+            "home",
+            "partnerships:partnership-list",
+            "partnerships:partner-list",
+            "events:event-list",
+            "reports:publication-list",
+        ]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "partners": PartnerSitemap,
+    "partnerships": PartnershipSitemap,
+    "events": EventSitemap,
+    "publications": PublicationSitemap,
+}

@@ -1,0 +1,51 @@
+"""sitemap.xml and robots.txt for search engines."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import EventFactory, PartnerFactory, PartnershipFactory, PublicationFactory
+
+pytestmark = pytest.mark.django_db
+
+NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def _sitemap(client) -> dict[str, str | None]:
+    response = client.get(reverse("sitemap"))
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    return {
+        url.findtext("sm:loc", namespaces=NS): url.findtext("sm:lastmod", namespaces=NS)
+        for url in root.findall("sm:url", NS)
+    }
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [PartnerFactory, PartnershipFactory, EventFactory, PublicationFactory],
+    ids=lambda f: f.__name__,
+)
+def test_sitemap_lists_published_records_with_lastmod_and_no_drafts(client, factory):
+    published = factory()
+    draft = factory(draft=True)
+    urls = _sitemap(client)
+    assert urls[f"http://testserver{published.get_absolute_url()}"] == published.updated_at.date().isoformat()
+    assert f"http://testserver{draft.get_absolute_url()}" not in urls
+
+
+def test_sitemap_lists_the_list_pages(client):
+    urls = _sitemap(client)
+    for name in ("home", "partnerships:partnership-list", "events:event-list"):
+        assert f"http://testserver{reverse(name)}" in urls
+
+
+def test_robots_points_at_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.text.splitlines()
+    assert "Disallow: /admin/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
