@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "csp",
     "rest_framework",
     "django_filters",
+    # The project package itself, for its template tags and management commands (open data).
+    "sscregistry",
     "partnerships",
     "events",
     "reports",
