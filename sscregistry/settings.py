@@ -166,6 +166,14 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
+# Open data (docs/open-data.md). The registry publishes to IATI as a secondary reporter: it reports
+# on other organisations' partnerships, so the reporting organisation is whoever runs the registry.
+# The default is a placeholder; set the operator's real IATI organisation identifier before
+# registering the files with the IATI Registry.
+IATI_REPORTING_ORG_REF = env_str("SSC_IATI_REPORTING_ORG_REF", "XI-IATI-SSCREGISTRY")
+IATI_REPORTING_ORG_NAME = env_str("SSC_IATI_REPORTING_ORG_NAME", "SSC Registry")
+IATI_REPORTING_ORG_TYPE = env_str("SSC_IATI_REPORTING_ORG_TYPE", "40")  # IATI OrganisationType
+
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from events.views import events_ics, partner_events_ics
+from partnerships.views import iati_activities, iati_organisations
 
 from .sitemaps import SITEMAPS
 from .views import healthz, robots_txt
@@ -24,6 +25,10 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("events.ics", events_ics, name="events-ics"),
     path("partners/<slug:slug>/events.ics", partner_events_ics, name="partner-events-ics"),
+    # IATI files. They must stay before the API router's `api/v1/` include, which would otherwise
+    # answer these addresses with its own 404.
+    path("api/v1/partnerships/iati.xml", iati_activities, name="iati-activities"),
+    path("api/v1/partners/iati-organisations.xml", iati_organisations, name="iati-organisations"),
     path("", include("partnerships.urls")),
     path("events/", include("events.urls")),
     path("publications/", include("reports.urls")),
