@@ -44,7 +44,7 @@ class PublicationSitemap(RecordSitemap):
 
 
 class PageSitemap(Sitemap):
-    """The home page and the list pages."""
+    """The home page, the list pages and the open-data page."""
 
     def items(self) -> list[str]:
         return [
@@ -53,6 +53,7 @@ class PageSitemap(Sitemap):
             "partnerships:partner-list",
             "events:event-list",
             "reports:publication-list",
+            "open-data",
         ]
 
     def location(self, item: str) -> str:

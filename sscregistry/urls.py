@@ -10,7 +10,7 @@ from events.views import events_ics, partner_events_ics
 from partnerships.views import iati_activities, iati_organisations
 
 from .sitemaps import SITEMAPS
-from .views import healthz, robots_txt
+from .views import data_file, healthz, latest_data_file, open_data, robots_txt
 
 admin.site.site_header = "SSC Registry curation"
 admin.site.site_title = "SSC Registry"
@@ -25,6 +25,9 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("events.ics", events_ics, name="events-ics"),
     path("partners/<slug:slug>/events.ics", partner_events_ics, name="partner-events-ics"),
+    path("data/", open_data, name="open-data"),
+    path("data/latest.zip", latest_data_file, name="data-latest"),
+    path("data/<str:filename>", data_file, name="data-file"),
     # IATI files. They must stay before the API router's `api/v1/` include, which would otherwise
     # answer these addresses with its own 404.
     path("api/v1/partnerships/iati.xml", iati_activities, name="iati-activities"),

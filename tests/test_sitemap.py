@@ -37,9 +37,9 @@ def test_sitemap_lists_published_records_with_lastmod_and_no_drafts(client, fact
     assert f"http://testserver{draft.get_absolute_url()}" not in urls
 
 
-def test_sitemap_lists_the_list_pages(client):
+def test_sitemap_lists_the_list_pages_and_open_data(client):
     urls = _sitemap(client)
-    for name in ("home", "partnerships:partnership-list", "events:event-list"):
+    for name in ("home", "partnerships:partnership-list", "events:event-list", "open-data"):
         assert f"http://testserver{reverse(name)}" in urls
 
 
