@@ -6,7 +6,7 @@ from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from partnerships.base import Status
@@ -56,7 +56,7 @@ def _calendar_events():
     return Event.objects.published().with_day_precision().select_related("country").order_by("start", "id")
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=900)
 def events_ics(request: HttpRequest) -> HttpResponse:
     """Every upcoming published event (or `?when=past`), filtered like the events list."""
@@ -68,7 +68,7 @@ def events_ics(request: HttpRequest) -> HttpResponse:
     return calendar_response(calendar, filename="ssc-registry-events.ics", attachment=False)
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=900)
 def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
     """One event, for 'Add to calendar'."""
@@ -77,7 +77,7 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
     return calendar_response(calendar, filename=f"{event.slug}.ics", attachment=True)
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=900)
 def partner_events_ics(request: HttpRequest, slug: str) -> HttpResponse:
     """Every published event a published partner organises, past and upcoming."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, StreamingHttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from sscregistry.interim_filters import filter_partnerships
@@ -94,7 +94,7 @@ def _iati_response(
     return response
 
 
-@require_GET
+@require_safe
 def iati_activities(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
     """Published partnerships as an IATI 2.03 activity file, filtered like the partnership search."""
     partnerships = filter_partnerships(request, Partnership.objects.published())
@@ -103,7 +103,7 @@ def iati_activities(request: HttpRequest) -> StreamingHttpResponse | HttpRespons
     return _iati_response(reportable, chunks, excluded=excluded, filename="ssc-registry-activities.xml")
 
 
-@require_GET
+@require_safe
 def iati_organisations(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
     """Published partners with an organisation identifier, as an IATI 2.03 organisation file."""
     reportable, excluded = reportable_partners(Partner.objects.published())

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from .dataset import DUMP_NAME, latest_dump
 
@@ -28,7 +28,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "up"})
 
 
-@require_GET
+@require_safe
 def open_data(request: HttpRequest) -> HttpResponse:
     """The open-data page: the latest bulk dump, and every feed, calendar and IATI file."""
     dump = latest_dump()
@@ -43,7 +43,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
     return render(request, "open_data.html", context)
 
 
-@require_GET
+@require_safe
 def data_file(request: HttpRequest, filename: str) -> FileResponse:
     """One dump from DATA_DUMP_DIR, by its exact name (nothing else in the folder is served)."""
     if not DUMP_NAME.match(filename):
@@ -56,7 +56,7 @@ def data_file(request: HttpRequest, filename: str) -> FileResponse:
     )
 
 
-@require_GET
+@require_safe
 def latest_data_file(request: HttpRequest) -> HttpResponse:
     """A stable address for scripts: redirects to the newest dump."""
     dump = latest_dump()
@@ -65,7 +65,7 @@ def latest_data_file(request: HttpRequest) -> HttpResponse:
     return redirect("data-file", filename=dump.name)
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",

@@ -9,6 +9,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import frictionless
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -142,6 +143,20 @@ def test_the_datapackage_describes_each_file_and_field(tmp_path):
             for record in records:
                 for field in fields:
                     _assert_type(record[field["name"]], field["type"], csv_file=resource["format"] == "csv")
+
+
+def test_the_reference_validator_accepts_the_dump_keys_and_all(tmp_path):
+    _generated_registry()
+    load_seed_data()
+    dump = export_dataset(tmp_path, site_url="https://registry.example.org")
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(dump) as archive:
+        archive.extractall(unpacked)
+    # Frictionless checks the descriptor, every row against its field types, primary keys and the
+    # foreign keys between resources.
+    report = frictionless.validate(unpacked / "datapackage.json")
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "message"])
+    assert len(report.tasks) == 2 * len(RESOURCES)
 
 
 def _assert_type(value, type_: str, *, csv_file: bool) -> None:

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
+from partnerships.seed import load_seed_data
 from tests.factories import EventFactory, PartnerFactory, PartnershipFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,3 +50,9 @@ def test_robots_points_at_the_sitemap_and_keeps_crawlers_out_of_the_admin(client
     lines = response.text.splitlines()
     assert "Disallow: /admin/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_crawlers_and_link_checkers_may_use_head(client):
+    load_seed_data()
+    for name in ("robots-txt", "sitemap", "events-ics", "open-data", "iati-activities", "iati-organisations"):
+        assert client.head(reverse(name)).status_code == 200, name
