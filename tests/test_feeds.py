@@ -91,3 +91,13 @@ def test_every_page_announces_the_feeds(client):
     response = client.get(reverse("home"))
     assert 'type="application/atom+xml"' in response.text
     assert f'href="{reverse("partnerships:partnership-feed")}"' in response.text
+
+
+@pytest.mark.parametrize("name", [f[0] for f in FEEDS])
+def test_feeds_take_a_fixed_number_of_queries(client, django_assert_max_num_queries, name):
+    for _ in range(20):
+        PartnershipFactory().sdgs.set([17])
+        EventFactory(country_id="RW")
+        PublicationFactory()
+    with django_assert_max_num_queries(5):
+        assert len(_parse(client.get(reverse(name))).entries) == 20

@@ -56,3 +56,10 @@ def test_crawlers_and_link_checkers_may_use_head(client):
     load_seed_data()
     for name in ("robots-txt", "sitemap", "events-ics", "open-data", "iati-activities", "iati-organisations"):
         assert client.head(reverse(name)).status_code == 200, name
+
+
+def test_the_sitemap_takes_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    for factory in (PartnerFactory, PartnershipFactory, EventFactory, PublicationFactory):
+        factory.create_batch(10)
+    with django_assert_max_num_queries(10):
+        assert len(_sitemap(client)) == 40 + 6

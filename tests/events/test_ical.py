@@ -137,3 +137,9 @@ def test_the_event_page_offers_add_to_calendar(client):
     response = client.get(event.get_absolute_url())
     assert f'href="{reverse("events:event-ics", args=[event.slug])}"' in response.text
     assert "Add to calendar" in response.text
+
+
+def test_the_events_calendar_takes_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    EventFactory.create_batch(25, country_id="RW", venue="Hall")
+    with django_assert_max_num_queries(3):
+        assert len(_events(_calendar(client.get(reverse("events-ics"))))) == 25
