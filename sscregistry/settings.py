@@ -83,8 +83,6 @@ INSTALLED_APPS = [
     "csp",
     "rest_framework",
     "django_filters",
-    # The project package itself, for its template tags and management commands (open data).
-    "sscregistry",
     "partnerships",
     "events",
     "reports",
