@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run serve test lint format migrations-check demo-data clean-db
+.PHONY: install run serve test lint audit format migrations-check demo-data clean-db
 
 install: $(STAMP)
 
@@ -36,6 +36,12 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+## Security scans: bandit over our code; pip-audit over the pinned requirements (needs the
+## vulnerability database to be reachable; it says so when it is not).
+audit: install
+	$(VENV)/bin/bandit -q -r sscregistry partnerships events reports -x '*/migrations/*'
+	$(PY) .ci/pip_audit.py
 
 format: install
 	$(VENV)/bin/ruff check --fix .

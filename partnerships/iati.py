@@ -22,7 +22,9 @@ without an organisation identifier.
 from __future__ import annotations
 
 import datetime
-import xml.etree.ElementTree as ET
+
+# Only builds and serialises XML; this module never parses any, so XML attacks do not apply.
+import xml.etree.ElementTree as ET  # nosec B405
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal

@@ -28,6 +28,8 @@ from partnerships.models import (
     unique_slug,
 )
 
+from .uploads import publication_file_path, validate_publication_file
+
 
 class Series(models.Model):
     """A publication series, such as 'South-South and Triangular Cooperation in Action'."""
@@ -203,7 +205,12 @@ class LanguageVersion(models.Model):
     language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=400, help_text="The title in this language.")
     url = WebAddressField(max_length=500, blank=True)
-    file = models.FileField(upload_to="publications/%Y/", blank=True)
+    file = models.FileField(
+        upload_to=publication_file_path,
+        blank=True,
+        validators=[validate_publication_file],
+        help_text="PDF, Word, OpenDocument, EPUB, Excel, PowerPoint or text; see the size limit in settings.",
+    )
     is_original = models.BooleanField(
         default=False, help_text="The language the publication was first written in."
     )

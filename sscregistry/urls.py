@@ -12,10 +12,6 @@ from partnerships.views import iati_activities, iati_organisations
 from .sitemaps import SITEMAPS
 from .views import data_file, healthz, latest_data_file, open_data, robots_txt
 
-admin.site.site_header = "SSC Registry curation"
-admin.site.site_title = "SSC Registry"
-admin.site.index_title = "Records and vocabularies"
-
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),

@@ -9,6 +9,9 @@ from pathlib import Path
 import dj_database_url
 import pytest
 
+# The throwaway server of this run, if the suite started one (tests that restart it need it).
+embedded_server = None
+
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
@@ -24,7 +27,8 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     from sscregistry.localdb import start_throwaway_server
 
     pgdata = Path(tempfile.mkdtemp(prefix="sscregistry-test-")) / "pgdata"
-    _server, url = start_throwaway_server(pgdata)
+    global embedded_server
+    embedded_server, url = start_throwaway_server(pgdata)
     parsed = dj_database_url.parse(url)
     for key in ("HOST", "PORT", "NAME", "USER", "PASSWORD"):
         settings.DATABASES["default"][key] = parsed[key]

@@ -75,8 +75,7 @@ def json_ld(context: template.Context, record: models.Model) -> SafeString:
     """
     request = context["request"]
     documents = record_documents(record, request.build_absolute_uri)
-    return format_html_join(
-        "\n",
-        '<script type="application/ld+json" nonce="{}">{}</script>',
-        ((request.csp_nonce, SafeString(dumps_for_script(doc))) for doc in documents),
-    )
+    # Script content is raw text: HTML-escaping would corrupt the JSON. dumps_for_script escapes
+    # '<', '>' and '&' as JSON \u escapes instead, so no value can end the element.
+    scripts = ((request.csp_nonce, SafeString(dumps_for_script(doc))) for doc in documents)  # nosec B703
+    return format_html_join("\n", '<script type="application/ld+json" nonce="{}">{}</script>', scripts)
