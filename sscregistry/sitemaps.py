@@ -1,11 +1,15 @@
-"""sitemap.xml: every published record page, with the time it last changed, and the list pages."""
+"""Sitemaps: every published record page, with the time it last changed, and the list pages.
+
+/sitemap.xml is an index of one sitemap per section (/sitemap-<section>.xml), each paged at the
+protocol's 50,000 addresses, so the registry can grow past that without breaking the protocol.
+"""
 
 from __future__ import annotations
 
 import datetime
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 
 from events.models import Event
@@ -25,6 +29,10 @@ class RecordSitemap(Sitemap):
 
     def lastmod(self, item: PublishableModel) -> datetime.datetime:
         return item.updated_at
+
+    def get_latest_lastmod(self) -> datetime.datetime | None:
+        # For the index: one aggregate rather than Django's default of reading every row.
+        return self.model.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class PartnerSitemap(RecordSitemap):

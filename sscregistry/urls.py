@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
@@ -18,7 +19,13 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Open data (docs/open-data.md).
     path("robots.txt", robots_txt, name="robots-txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap_index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("events.ics", events_ics, name="events-ics"),
     path("partners/<slug:slug>/events.ics", partner_events_ics, name="partner-events-ics"),
     path("data/", open_data, name="open-data"),

@@ -16,13 +16,16 @@ NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
 def _sitemap(client) -> dict[str, str | None]:
-    response = client.get(reverse("sitemap"))
-    assert response.status_code == 200
-    root = ET.fromstring(response.content)
-    return {
-        url.findtext("sm:loc", namespaces=NS): url.findtext("sm:lastmod", namespaces=NS)
-        for url in root.findall("sm:url", NS)
-    }
+    """Every address in every sitemap the index lists, with its lastmod."""
+    index = client.get(reverse("sitemap"))
+    assert index.status_code == 200
+    urls: dict[str, str | None] = {}
+    for location in ET.fromstring(index.content).iterfind("sm:sitemap/sm:loc", NS):
+        response = client.get(location.text.removeprefix("http://testserver"))
+        assert response.status_code == 200
+        for url in ET.fromstring(response.content).iterfind("sm:url", NS):
+            urls[url.findtext("sm:loc", namespaces=NS)] = url.findtext("sm:lastmod", namespaces=NS)
+    return urls
 
 
 @pytest.mark.parametrize(
@@ -61,5 +64,19 @@ def test_crawlers_and_link_checkers_may_use_head(client):
 def test_the_sitemap_takes_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     for factory in (PartnerFactory, PartnershipFactory, EventFactory, PublicationFactory):
         factory.create_batch(10)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(20):
         assert len(_sitemap(client)) == 40 + 6
+
+
+def test_the_index_names_one_sitemap_per_section_with_its_latest_change(client):
+    partner = PartnerFactory()
+    root = ET.fromstring(client.get(reverse("sitemap")).content)
+    entries = {
+        s.findtext("sm:loc", namespaces=NS): s.findtext("sm:lastmod", namespaces=NS)
+        for s in root.iterfind("sm:sitemap", NS)
+    }
+    assert set(entries) == {
+        f"http://testserver/sitemap-{section}.xml"
+        for section in ("pages", "partners", "partnerships", "events", "publications")
+    }
+    assert entries["http://testserver/sitemap-partners.xml"].startswith(partner.updated_at.date().isoformat())
