@@ -57,6 +57,14 @@ class EventQuerySet(PublishableQuerySet):
     def past(self, now: datetime.datetime | None = None) -> EventQuerySet:
         return self.filter(end__lt=now or timezone.now())
 
+    def with_day_precision(self) -> EventQuerySet:
+        """Events whose days are known: those known only by month or year cannot go in a calendar."""
+        return self.filter(date_precision=DatePrecision.DAY)
+
+    def by_partner(self, partner: Partner) -> EventQuerySet:
+        """Events the partner organises, co-organises, hosts or supports."""
+        return self.filter(organisers=partner).distinct()
+
 
 @track_history(quiet=HISTORY_QUIET_FIELDS)
 class Event(PublishableModel):

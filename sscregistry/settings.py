@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "csp",
     "axes",
     "django_otp",
@@ -197,6 +198,25 @@ PUBLICATION_FILE_MAX_MB = env_int("PUBLICATION_FILE_MAX_MB", 50)
 # Request bodies larger than this, files aside, are refused; uploaded files stream to disk.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
+
+# Open data (docs/open-data.md). The registry publishes to IATI as a secondary reporter: it reports
+# on other organisations' partnerships, so the reporting organisation is whoever runs the registry.
+# The default is a placeholder; set the operator's real IATI organisation identifier before
+# registering the files with the IATI Registry.
+IATI_REPORTING_ORG_REF = env_str("SSC_IATI_REPORTING_ORG_REF", "XI-IATI-SSCREGISTRY")
+IATI_REPORTING_ORG_NAME = env_str("SSC_IATI_REPORTING_ORG_NAME", "SSC Registry")
+IATI_REPORTING_ORG_TYPE = env_str("SSC_IATI_REPORTING_ORG_TYPE", "40")  # IATI OrganisationType
+# The public address of the site, for links in files made outside a request (the bulk dump).
+SITE_URL = env_str("SSC_SITE_URL", "http://127.0.0.1:8000")
+# Where `manage.py export_dataset` writes the bulk dumps that /data/ offers.
+DATA_DUMP_DIR = Path(env_str("SSC_DATA_DUMP_DIR", str(MEDIA_ROOT / "dumps")))
+# The licence of the registry's own data (records, descriptions written by curators). Source
+# documents keep their own licences; every record links to its sources.
+DATA_LICENSE = {
+    "name": env_str("SSC_DATA_LICENSE_NAME", "CC-BY-4.0"),
+    "title": env_str("SSC_DATA_LICENSE_TITLE", "Creative Commons Attribution 4.0 International"),
+    "path": env_str("SSC_DATA_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
