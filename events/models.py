@@ -13,7 +13,14 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.base import DatePrecision, PublishableModel, PublishableQuerySet, published_constraint
+from partnerships.base import (
+    DatePrecision,
+    PublishableModel,
+    PublishableQuerySet,
+    SearchableModel,
+    published_constraint,
+    search_indexes,
+)
 from partnerships.models import Country, Partner, Partnership, Person, SourceLink, Theme, unique_slug
 
 
@@ -48,7 +55,7 @@ class EventQuerySet(PublishableQuerySet):
         return self.filter(end__lt=now or timezone.now())
 
 
-class Event(PublishableModel):
+class Event(SearchableModel, PublishableModel):
     """A dated gathering: a conference, a side event within it, an observance, a launch."""
 
     class Type(models.TextChoices):
@@ -143,6 +150,8 @@ class Event(PublishableModel):
 
     class Meta:
         ordering = ["-start", "id"]
+        indexes = search_indexes("event")
+        permissions = [("publish_event", "Can publish events")]
         constraints = [
             published_constraint("event"),
             models.CheckConstraint(

@@ -8,6 +8,8 @@ class PartnershipsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from . import signals
         from .groups import sync_curator_group
 
         post_migrate.connect(sync_curator_group, sender=self)
+        signals.connect()

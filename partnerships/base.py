@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 
@@ -71,6 +73,30 @@ class PublishableModel(models.Model):
         self.status = Status.PUBLISHED
         if self.published_at is None:
             self.published_at = when or timezone.now()
+
+
+class SearchableModel(models.Model):
+    """A record found by the registry's search: a stored full-text vector and its plain text.
+
+    Both are written by `partnerships.search` (never by forms), from the record and its related
+    names, whenever one of them changes.
+    """
+
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_text = models.TextField(
+        blank=True, default="", editable=False, help_text="Lower-cased, unaccented text for typo matching."
+    )
+
+    class Meta:
+        abstract = True
+
+
+def search_indexes(model_name: str) -> list[GinIndex]:
+    """A GIN index for full-text search and a trigram GIN index for typo-tolerant matching."""
+    return [
+        GinIndex(fields=["search_vector"], name=f"{model_name}_search_vector"),
+        GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name=f"{model_name}_search_trgm"),
+    ]
 
 
 def published_constraint(model_name: str) -> models.CheckConstraint:

@@ -14,7 +14,9 @@ from .base import (
     DatePrecision,
     PublishableModel,
     PublishableQuerySet,
+    SearchableModel,
     published_constraint,
+    search_indexes,
     truncate_date,
 )
 from .identifiers import validate_org_identifier
@@ -266,6 +268,19 @@ class SourceLink(models.Model):
         return self.title or self.url
 
 
+class RegistryChange(models.Model):
+    """When any record of the registry last changed: one row, the API's `Last-Modified`."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="registrychange_single_row")]
+
+    def __str__(self) -> str:
+        return f"Last change {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
 def unique_slug(instance: models.Model, text: str, max_length: int = 120) -> str:
     """A slug from `text` that no other row of the instance's model uses."""
     base = slugify(text)[: max_length - 5] or "record"
@@ -279,7 +294,7 @@ def unique_slug(instance: models.Model, text: str, max_length: int = 120) -> str
 # Public records
 
 
-class Partner(PublishableModel):
+class Partner(SearchableModel, PublishableModel):
     """An organisation taking part in South-South and triangular cooperation."""
 
     name = models.CharField(max_length=300, help_text="The organisation's name in English.")
@@ -320,6 +335,8 @@ class Partner(PublishableModel):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = search_indexes("partner")
+        permissions = [("publish_partner", "Can publish partners")]
         constraints = [
             published_constraint("partner"),
             models.UniqueConstraint(
@@ -389,6 +406,7 @@ class Person(PublishableModel):
     class Meta:
         ordering = ["name", "id"]
         verbose_name_plural = "people"
+        permissions = [("publish_person", "Can publish people")]
         constraints = [published_constraint("person")]
 
     def __str__(self) -> str:
@@ -409,7 +427,7 @@ class PartnershipQuerySet(PublishableQuerySet):
         )
 
 
-class Partnership(PublishableModel):
+class Partnership(SearchableModel, PublishableModel):
     """A cooperation between partners, with its aims, places, goals and participants."""
 
     title = models.CharField(max_length=300)
@@ -461,6 +479,8 @@ class Partnership(PublishableModel):
 
     class Meta:
         ordering = ["-start_date", "title", "id"]
+        indexes = search_indexes("partnership")
+        permissions = [("publish_partnership", "Can publish partnerships")]
         constraints = [
             published_constraint("partnership"),
             models.CheckConstraint(

@@ -11,7 +11,9 @@ from partnerships.base import (
     DatePrecision,
     PublishableModel,
     PublishableQuerySet,
+    SearchableModel,
     published_constraint,
+    search_indexes,
     truncate_date,
 )
 from partnerships.models import (
@@ -57,7 +59,7 @@ class PublicationQuerySet(PublishableQuerySet):
         return self.filter(language_versions__language=code).distinct()
 
 
-class Publication(PublishableModel):
+class Publication(SearchableModel, PublishableModel):
     """A document: a report, a strategy, a news article, with every language it exists in."""
 
     class Type(models.TextChoices):
@@ -129,6 +131,8 @@ class Publication(PublishableModel):
 
     class Meta:
         ordering = ["-publication_date", "title", "id"]
+        indexes = search_indexes("publication")
+        permissions = [("publish_publication", "Can publish publications")]
         constraints = [published_constraint("publication")]
 
     def __str__(self) -> str:
