@@ -7,6 +7,7 @@ only fit for a developer's machine into errors.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -88,8 +89,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "corsheaders",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "partnerships",
     "events",
     "reports",
@@ -98,6 +103,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -173,10 +179,64 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
+
+def env_throttle_rate(name: str, default: str) -> str | None:
+    """A DRF rate such as '120/minute'; 'off' (or empty) means no limit."""
+    raw = env_str(name, default).strip()
+    if raw.lower() in {"", "off", "none"}:
+        return None
+    if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", raw):
+        raise ImproperlyConfigured(f"{name} must look like '120/minute' or be 'off', got {raw!r}")
+    return raw
+
+
+# The public API (sscregistry/api.py). Anonymous clients are limited per IP address; the counts
+# live in the default cache, so several server processes need a shared cache to share them.
+API_ANON_THROTTLE_RATE = env_throttle_rate("API_ANON_THROTTLE_RATE", "120/minute")
+
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so that an anonymous write is answered 401 with a WWW-Authenticate header.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["sscregistry.throttling.AnonymousThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SSC Registry API",
+    "DESCRIPTION": (
+        "The public registry of South-South and triangular cooperation: partnerships, partners, "
+        "events, publications and people, with the reference vocabularies they use. Anonymous "
+        "clients read published records; curators write with a token (`Authorization: Token ...`)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "partnerships.base.DatePrecision",
+        "AttendanceModeEnum": "events.models.Event.AttendanceMode",
+        "EventStatusEnum": "events.models.Event.EventStatus",
+        "EventTypeEnum": "events.models.Event.Type",
+        "PublicationTypeEnum": "reports.models.Publication.Type",
+    },
+}
+
+# Any web page may read the API from a browser; writes stay with same-origin and token clients.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ admin.site.index_title = "Records and vocabularies"
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("sscregistry.api")),
     path("", include("partnerships.urls")),
     path("events/", include("events.urls")),
     path("publications/", include("reports.urls")),

@@ -1,0 +1,351 @@
+"""What every API endpoint shares: pagination, filtering, conditional GET, throttling, facets,
+CSV exports, curators' writes and the publish action.
+
+Reads only ever see published records. Writes need a token (or an admin session) and Django model
+permissions; `status` is never writable, so a record created through the API is a draft until
+someone with the model's `publish_<model>` permission calls its publish action.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.db import models
+from django.db.models import ProtectedError
+from django.http import StreamingHttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from partnerships import services
+from partnerships.base import Status
+from partnerships.facets import facet_counts
+from partnerships.models import RegistryChange
+
+
+class RegistryPagination(PageNumberPagination):
+    """`page` and `page_size` (default 20, at most 100: a larger value is an error, not clamped)."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if raw == "":
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            raise ValidationError(
+                {"page_size": [f"A whole number from 1 to {self.max_page_size}."]}
+            ) from None
+        if not 1 <= size <= self.max_page_size:
+            raise ValidationError({"page_size": [f"Must be from 1 to {self.max_page_size} (the maximum)."]})
+        return size
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        outcome = getattr(self.request, "search_outcome", None)
+        if outcome is not None:
+            response.data["search"] = outcome.as_dict()
+        return response
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["search"] = SEARCH_SCHEMA
+        return paginated
+
+
+SEARCH_SCHEMA = {
+    "type": "object",
+    "description": "Present when `q` was given: how the query was answered.",
+    "properties": {
+        "query": {"type": "string"},
+        "mode": {
+            "type": "string",
+            "enum": ["fulltext", "fuzzy"],
+            "description": "`fuzzy`: full text found nothing, so these are records with similar words.",
+        },
+        "suggestion": {
+            "type": "string",
+            "nullable": True,
+            "description": "In fuzzy mode, the query respelt with the closest words found.",
+        },
+    },
+}
+
+
+class RegistryFilterBackend(DjangoFilterBackend):
+    """django-filter, keeping the search outcome for the response. Bad values answer 400."""
+
+    def filter_queryset(self, request: Request, queryset: models.QuerySet, view: Any) -> models.QuerySet:
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        records = filterset.qs
+        request.search_outcome = filterset.search
+        return records
+
+
+def last_change() -> float | None:
+    changed = RegistryChange.objects.filter(pk=1).values_list("changed_at", flat=True).first()
+    return changed.timestamp() if changed else None
+
+
+class ConditionalGetMixin:
+    """ETag (a hash of the body) and Last-Modified (the registry's last write) on GET answers,
+    and 304 Not Modified when the client's copy is current."""
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming:
+            return response
+        response.render()
+        etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+        response["ETag"] = etag
+        changed = last_change()
+        if changed is not None:
+            response["Last-Modified"] = http_date(changed)
+        return get_conditional_response(request, etag=etag, last_modified=changed, response=response)
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The record is still in use by other records."
+    default_code = "conflict"
+
+
+class CanPublish(permissions.BasePermission):
+    """The model's `publish_<model>` permission (Curators have it; see partnerships/groups.py)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        model = view.get_queryset().model
+        return bool(
+            request.user
+            and request.user.is_authenticated
+            and request.user.has_perm(f"{model._meta.app_label}.publish_{model._meta.model_name}")
+        )
+
+
+class CSVRenderer(BaseRenderer):
+    """Lets clients ask for `text/csv`; the export itself streams and bypasses rendering."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
+        return JSONRenderer().render(data)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+Column = tuple[str, Callable[[Any], Any]]
+
+
+def csv_rows(records: Iterable[Any], columns: list[Column]) -> Iterator[str]:
+    """The header and one line per record, produced one at a time (for StreamingHttpResponse)."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([header for header, _ in columns])  # BOM: Excel reads UTF-8
+    for record in records:
+        yield writer.writerow([_cell(value(record)) for _, value in columns])
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    # A cell starting with = + - @ is a formula to spreadsheets: quote it (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def joined(items: Iterable[Any], render: Callable[[Any], str]) -> str:
+    return "; ".join(render(item) for item in items)
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.JSONField(help_text="The value to pass to the filter parameter.")
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+_BAD_REQUEST = OpenApiResponse(
+    response=inline_serializer(
+        "ValidationError",
+        {
+            "parameter": serializers.ListField(
+                child=serializers.CharField(), help_text="Messages, keyed by the parameter or field at fault."
+            )
+        },
+    ),
+    description="A parameter or field has a bad value; the body names it, with messages.",
+)
+
+
+class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
+    """Published records for everyone; drafts and writes for curators with model permissions."""
+
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    filter_backends = [RegistryFilterBackend]
+    pagination_class = RegistryPagination
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    model: type[models.Model]
+    write_serializer_class: type[serializers.Serializer]
+    select_related: list[str] = []
+    prefetch_related: list[Any] = []
+    export_columns: list[Column] = []
+    export_filename = "export"
+
+    def get_queryset(self) -> models.QuerySet:
+        if self.action in ("update", "partial_update", "destroy", "publish", "unpublish"):
+            # Curators may edit drafts; the permission classes have already checked them.
+            return self.model.objects.all()
+        records = self.model.objects.published()
+        return records.select_related(*self.select_related).prefetch_related(*self.prefetch_related)
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if self.action in ("create", "update", "partial_update"):
+            return self.write_serializer_class
+        return self.serializer_class
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.action in ("publish", "unpublish"):
+            return [permissions.IsAuthenticated(), CanPublish()]
+        return super().get_permissions()
+
+    def perform_create(self, serializer: serializers.Serializer) -> None:
+        serializer.save(created_by=self.request.user, updated_by=self.request.user, status=Status.DRAFT)
+
+    def perform_update(self, serializer: serializers.Serializer) -> None:
+        serializer.save(updated_by=self.request.user)
+
+    def perform_destroy(self, instance: models.Model) -> None:
+        try:
+            instance.delete()
+        except ProtectedError as error:
+            names = ", ".join(sorted({str(obj) for obj in error.protected_objects})[:5])
+            raise Conflict(f"Still linked from: {names}.") from None
+
+    def _transition(self, request: Request, change: Callable[..., None]) -> Response:
+        record = self.get_object()
+        change(record=record, user=request.user)
+        return Response(self.write_serializer_class(record, context=self.get_serializer_context()).data)
+
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, slug: str | None = None) -> Response:
+        """Publish the record (needs the model's publish permission)."""
+        return self._transition(request, services.record_publish)
+
+    @action(detail=True, methods=["post"])
+    def unpublish(self, request: Request, slug: str | None = None) -> Response:
+        """Return the record to draft, off the public API and site (needs the publish permission)."""
+        return self._transition(request, services.record_unpublish)
+
+    def _valid_filterset(self, request: Request) -> Any:
+        filterset = self.filterset_class(request.query_params, queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        return filterset
+
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def facets(self, request: Request) -> Response:
+        """How many records each filter value would give, each facet under every other filter."""
+        return Response(facet_counts(self._valid_filterset(request)))
+
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="export.csv",
+        url_name="export",
+        renderer_classes=[JSONRenderer, CSVRenderer],
+    )
+    def export(self, request: Request) -> StreamingHttpResponse:
+        """Every matching published record as CSV, streamed; labels beside codes."""
+        try:
+            filterset = self._valid_filterset(request)
+        except ValidationError:
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+            raise
+        records = filterset.qs.iterator(chunk_size=500)
+        columns = list(self.export_columns)
+        if hasattr(self.model, "get_absolute_url"):
+            site = request.build_absolute_uri("/").rstrip("/")
+            columns.append(("web_url", lambda record: site + record.get_absolute_url()))
+        response = StreamingHttpResponse(csv_rows(records, columns), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.export_filename}.csv"'
+        return response
+
+
+def documented(name: str) -> Callable[[type[PublicRecordViewSet]], type[PublicRecordViewSet]]:
+    """Class decorator: OpenAPI descriptions of a record viewset's answers, facets and export."""
+    return lambda viewset: _document(viewset, name)
+
+
+def _document(viewset: type[PublicRecordViewSet], name: str) -> type[PublicRecordViewSet]:
+    facets = inline_serializer(
+        f"{name}Facets", {facet: FacetValueSerializer(many=True) for facet in viewset.filterset_class.facets}
+    )
+    read, write = viewset.serializer_class, viewset.write_serializer_class
+    not_found = OpenApiResponse(description="No published record has this slug.")
+    denied = OpenApiResponse(description="Not signed in (401) or not allowed (403).")
+    too_many = OpenApiResponse(description="Too many requests: wait for the seconds in Retry-After.")
+    no_page = OpenApiResponse(description="No such page.")
+    in_use = OpenApiResponse(description="Still linked from other records.")
+    csv_file = OpenApiResponse(response=OpenApiTypes.STR, description="CSV, one row per record.")
+    refused = {401: denied, 403: denied}
+    written = {400: _BAD_REQUEST, **refused}
+    return extend_schema_view(
+        list=extend_schema(responses={200: read(many=True), 400: _BAD_REQUEST, 404: no_page, 429: too_many}),
+        retrieve=extend_schema(responses={200: read, 404: not_found, 429: too_many}),
+        create=extend_schema(request=write, responses={201: write, **written}),
+        update=extend_schema(request=write, responses={200: write, 404: not_found, **written}),
+        partial_update=extend_schema(request=write, responses={200: write, 404: not_found, **written}),
+        destroy=extend_schema(responses={204: None, 404: not_found, 409: in_use, **refused}),
+        publish=extend_schema(request=None, responses={200: write, 404: not_found, **refused}),
+        unpublish=extend_schema(request=None, responses={200: write, 404: not_found, **refused}),
+        facets=extend_schema(filters=True, responses={200: facets, 400: _BAD_REQUEST, 429: too_many}),
+        export=extend_schema(
+            filters=True, responses={(200, "text/csv"): csv_file, 400: _BAD_REQUEST, 429: too_many}
+        ),
+    )(viewset)
+
+
+class ReferenceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+    """A reference vocabulary: read-only, paginated like everything else."""
+
+    pagination_class = RegistryPagination
+    filter_backends: list[Any] = []
+
+
+class RegistryRouter(DefaultRouter):
+    """The default router, except that file-like actions (`export.csv`) take no trailing slash."""
+
+    def _get_dynamic_route(self, route: Any, action: Any) -> Any:
+        route = super()._get_dynamic_route(route, action)
+        if re.search(r"\.\w+$", action.url_path):
+            route = route._replace(url=route.url.replace("{trailing_slash}", ""))
+        return route
