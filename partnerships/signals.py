@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps as global_apps
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -132,6 +133,8 @@ def _record_change(sender: type[models.Model], **kwargs: Any) -> None:
     """Note the time of any write to the registry's records, once the transaction commits."""
     if kwargs.get("raw") or sender is RegistryChange or sender._meta.app_label not in REGISTRY_APPS:
         return
+    if sender._meta.apps is not global_apps:
+        return  # a historical model, written by a migration (perhaps before this table exists)
     transaction.on_commit(registry_changed, robust=True)
 
 

@@ -26,6 +26,17 @@ class Migration(migrations.Migration):
             ],
             reverse_sql=["DROP TEXT SEARCH CONFIGURATION sscregistry"],
         ),
+        # unaccent() is only STABLE (its dictionary could change), so PostgreSQL will not fold
+        # unaccent('query') into a constant and the trigram index goes unused. This wrapper
+        # promises immutability, which holds as long as nobody edits the unaccent rules.
+        migrations.RunSQL(
+            sql=(
+                "CREATE FUNCTION sscregistry_unaccent(text) RETURNS text"
+                " LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT"
+                " AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$"
+            ),
+            reverse_sql="DROP FUNCTION sscregistry_unaccent(text)",
+        ),
         migrations.CreateModel(
             name='RegistryChange',
             fields=[
