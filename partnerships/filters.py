@@ -117,11 +117,16 @@ class RegistryFilterSet(django_filters.FilterSet):
 
 def region_and_subregions(regions: Any) -> models.QuerySet:
     """The codes of `regions` and of every region inside them (the M49 tree is four levels deep)."""
+    # Subqueries rather than parent__parent joins: a join would drop regions near the top.
+    regions = [getattr(region, "pk", region) for region in regions]
+    children = Region.objects.filter(parent__in=regions).values("code")
+    grandchildren = Region.objects.filter(parent__in=children).values("code")
+    great_grandchildren = Region.objects.filter(parent__in=grandchildren).values("code")
     return Region.objects.filter(
         Q(code__in=regions)
-        | Q(parent__in=regions)
-        | Q(parent__parent__in=regions)
-        | Q(parent__parent__parent__in=regions)
+        | Q(code__in=children)
+        | Q(code__in=grandchildren)
+        | Q(code__in=great_grandchildren)
     ).values("code")
 
 
@@ -314,9 +319,11 @@ class PartnerFilter(RegistryFilterSet):
         method="filter_region",
         help_text="UN M49 region code, sub-regions included: partners based in a country there.",
     )
-    global_south = django_filters.BooleanFilter(
-        field_name="country__global_south",
-        help_text="`true`: partners based in a Global South country (see /api/v1/countries/).",
+    global_south = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_global_south",
+        help_text="`true`: partners based in a Global South country (see /api/v1/countries/); "
+        "`false`: partners based elsewhere.",
     )
     ordering = StableOrderingFilter(
         fields=["name", "updated_at"], help_text="Sort by `name` or `updated_at`; prefix `-` to reverse."
@@ -333,6 +340,9 @@ class PartnerFilter(RegistryFilterSet):
 
     def filter_region(self, queryset: models.QuerySet, name: str, value: Any) -> models.QuerySet:
         return queryset.filter(country__in=countries_in(value)) if value else queryset
+
+    def filter_global_south(self, queryset: models.QuerySet, name: str, value: str) -> models.QuerySet:
+        return queryset.filter(country__global_south=value == "true") if value else queryset
 
 
 class PersonFilter(RegistryFilterSet):
