@@ -347,6 +347,7 @@ class PartnerFilter(RegistryFilterSet):
 
 class PersonFilter(RegistryFilterSet):
     affiliation = django_filters.ModelMultipleChoiceFilter(
+        field_name="affiliation__slug",
         queryset=Partner.objects.published(),
         to_field_name="slug",
         help_text="Slug of the partner the person works for.",

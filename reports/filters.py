@@ -40,9 +40,13 @@ class PublicationFilter(RegistryFilterSet):
         help_text="Slug of a partner that published, wrote, funded or is the subject of the publication.",
     )
     series = django_filters.ModelMultipleChoiceFilter(
-        queryset=Series.objects.all(), to_field_name="slug", help_text="Slug of the publication series."
+        field_name="series__slug",
+        queryset=Series.objects.all(),
+        to_field_name="slug",
+        help_text="Slug of the publication series.",
     )
     launched_at = django_filters.ModelMultipleChoiceFilter(
+        field_name="launched_at__slug",
         queryset=Event.objects.published(),
         to_field_name="slug",
         help_text="Slug of the event where the publication was launched, adopted or presented.",

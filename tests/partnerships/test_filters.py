@@ -178,3 +178,15 @@ def test_partner_filters(db):
     assert matching("global_south=true", PartnerFilter, Partner) == ["rw-gov"]
     assert "type" in errors("type=nope", PartnerFilter, Partner)
     assert "global_south" in errors("global_south=maybe", PartnerFilter, Partner)
+
+
+def test_people_filter_by_affiliation_slug(db):
+    from partnerships.filters import PersonFilter
+    from partnerships.models import Person
+    from tests.factories import PersonFactory
+
+    PersonFactory(slug="staff", affiliation=PartnerFactory(slug="agency"))
+    PersonFactory(slug="independent")
+    assert matching("affiliation=agency", PersonFilter, Person) == ["staff"]
+    assert matching("q=staff", PersonFilter, Person) == []
+    assert "affiliation" in errors("affiliation=nobody", PersonFilter, Person)
