@@ -71,7 +71,6 @@ class SDGViewSet(ReferenceViewSet):
     )
     serializer_class = serializers.SDGSerializer
     lookup_field = "code"
-    lookup_value_regex = "[0-9]+"
 
 
 class CountryViewSet(ReferenceViewSet):
@@ -82,7 +81,6 @@ class CountryViewSet(ReferenceViewSet):
     )
     serializer_class = serializers.CountrySerializer
     lookup_field = "code"
-    lookup_value_regex = "[A-Za-z]{2}"
 
 
 class RegionViewSet(ReferenceViewSet):
@@ -91,7 +89,6 @@ class RegionViewSet(ReferenceViewSet):
     queryset = Region.objects.order_by("code")
     serializer_class = serializers.RegionSerializer
     lookup_field = "code"
-    lookup_value_regex = "[0-9]{3}"
 
 
 class PlatformViewSet(ReferenceViewSet):

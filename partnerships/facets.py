@@ -48,7 +48,9 @@ class LinkFacet(Facet):
             .annotate(count=Count(self.record, distinct=True))
             .order_by("-count", self.label)
         )
-        return [{"value": row[self.value], "label": row[self.label], "count": row["count"]} for row in rows]
+        return [
+            {"value": row[self.value], "label": str(row[self.label]), "count": row["count"]} for row in rows
+        ]
 
 
 class ChoiceFacet(Facet):

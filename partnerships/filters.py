@@ -20,6 +20,8 @@ import django_filters
 from django import forms
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .base import Status
 from .facets import Facet, LinkFacet, PartnershipCountryFacet, PartnershipRegionFacet
@@ -27,7 +29,6 @@ from .models import (
     ActivityStatus,
     Country,
     Modality,
-    OrganisationRole,
     OrganisationType,
     Participation,
     Partner,
@@ -53,6 +54,18 @@ class AnyOfFilter(django_filters.ModelMultipleChoiceFilter):
         # A semi-join keeps each record once without DISTINCT (which would fight relevance order).
         linked = qs.model._default_manager.filter(**{f"{self.field_name}__in": value}).values("pk")
         return qs.filter(pk__in=linked)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LinkedSlugFilter(django_filters.ModelMultipleChoiceFilter):
+    """Records whose foreign key `field_name` points at any of the entries named by slug."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(**kwargs)
+
+    def filter(self, qs: models.QuerySet, value: Any) -> models.QuerySet:
+        return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -138,9 +151,15 @@ def countries_in(regions: Any) -> models.QuerySet:
     ).values("code")
 
 
-def participation_role_choices() -> list[tuple[str, str]]:
-    iati = [(role.code, role.name) for role in OrganisationRole.objects.order_by("code")]
-    return iati + list(TriangularRole.choices)
+# The IATI OrganisationRole codelist is fixed (partnerships/data/iati/OrganisationRole.xml); naming
+# it here keeps the OpenAPI schema free of database reads.
+PARTICIPATION_ROLE_CHOICES = [
+    ("1", "Funding"),
+    ("2", "Accountable"),
+    ("3", "Extending"),
+    ("4", "Implementing"),
+    *TriangularRole.choices,
+]
 
 
 def _published_participations(*conditions: Q, **lookups: Any) -> Exists:
@@ -204,7 +223,7 @@ class PartnershipFilter(RegistryFilterSet):
         "`40` multilateral (see /api/v1/organisation-types/).",
     )
     role = django_filters.MultipleChoiceFilter(
-        choices=participation_role_choices,
+        choices=PARTICIPATION_ROLE_CHOICES,
         method="filter_role",
         help_text="A participant's role: an IATI OrganisationRole code (1 funding, 2 accountable, "
         "3 extending, 4 implementing) or a triangular role. Combined with `partner`, that partner "
@@ -346,10 +365,8 @@ class PartnerFilter(RegistryFilterSet):
 
 
 class PersonFilter(RegistryFilterSet):
-    affiliation = django_filters.ModelMultipleChoiceFilter(
-        field_name="affiliation__slug",
+    affiliation = LinkedSlugFilter(
         queryset=Partner.objects.published(),
-        to_field_name="slug",
         help_text="Slug of the partner the person works for.",
     )
     ordering = StableOrderingFilter(

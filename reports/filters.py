@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef
 
 from events.models import Event
 from partnerships.facets import ChoiceFacet, LinkFacet
-from partnerships.filters import RegistryFilterSet, StableOrderingFilter, YearFilter
+from partnerships.filters import LinkedSlugFilter, RegistryFilterSet, StableOrderingFilter, YearFilter
 from partnerships.models import Language, Partner
 
 from .models import LanguageVersion, Publication, PublicationOrganisation, Series
@@ -39,16 +39,12 @@ class PublicationFilter(RegistryFilterSet):
         method="filter_partner",
         help_text="Slug of a partner that published, wrote, funded or is the subject of the publication.",
     )
-    series = django_filters.ModelMultipleChoiceFilter(
-        field_name="series__slug",
+    series = LinkedSlugFilter(
         queryset=Series.objects.all(),
-        to_field_name="slug",
         help_text="Slug of the publication series.",
     )
-    launched_at = django_filters.ModelMultipleChoiceFilter(
-        field_name="launched_at__slug",
+    launched_at = LinkedSlugFilter(
         queryset=Event.objects.published(),
-        to_field_name="slug",
         help_text="Slug of the event where the publication was launched, adopted or presented.",
     )
     ordering = StableOrderingFilter(

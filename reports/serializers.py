@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -74,20 +73,22 @@ class OrganisationRoleSerializer(serializers.Serializer):
 
 class LanguageVersionSerializer(serializers.ModelSerializer):
     language = serializers.CharField(source="language_id", help_text="ISO 639-1 code.")
-    url = serializers.SerializerMethodField(help_text="Where to read this version: its web page or file.")
+    url = serializers.SerializerMethodField(
+        help_text="Where to read this version: its web page or file (null when the source gives none)."
+    )
 
     class Meta:
         model = LanguageVersion
         fields = ["language", "title", "url", "is_original"]
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, version: LanguageVersion) -> str:
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_url(self, version: LanguageVersion) -> str | None:
         if version.url:
             return version.url
         if version.file:
             request = self.context.get("request")
             return request.build_absolute_uri(version.file.url) if request else version.file.url
-        return ""
+        return None
 
 
 class PublicationCompactSerializer(serializers.Serializer):

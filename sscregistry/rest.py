@@ -37,6 +37,8 @@ from partnerships.base import Status
 from partnerships.facets import facet_counts
 from partnerships.models import RegistryChange
 
+from .openapi import ERROR_SCHEMA
+
 
 class RegistryPagination(PageNumberPagination):
     """`page` and `page_size` (default 20, at most 100: a larger value is an error, not clamped)."""
@@ -65,6 +67,18 @@ class RegistryPagination(PageNumberPagination):
         if outcome is not None:
             response.data["search"] = outcome.as_dict()
         return response
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+                parameter["description"] = (
+                    f"Results per page, 1 to {self.max_page_size} (default {self.page_size})."
+                )
+            elif parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         paginated = super().get_paginated_response_schema(schema)
@@ -193,14 +207,7 @@ class FacetValueSerializer(serializers.Serializer):
 
 
 _BAD_REQUEST = OpenApiResponse(
-    response=inline_serializer(
-        "ValidationError",
-        {
-            "parameter": serializers.ListField(
-                child=serializers.CharField(), help_text="Messages, keyed by the parameter or field at fault."
-            )
-        },
-    ),
+    response=ERROR_SCHEMA,
     description="A parameter or field has a bad value; the body names it, with messages.",
 )
 
@@ -209,7 +216,8 @@ class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     """Published records for everyone; drafts and writes for curators with model permissions."""
 
     lookup_field = "slug"
-    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    # Any segment reaches the view, so an unknown slug is a JSON 404 rather than an HTML page.
+    lookup_value_regex = "[^/]+"
     filter_backends = [RegistryFilterBackend]
     pagination_class = RegistryPagination
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
@@ -339,6 +347,7 @@ class ReferenceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     pagination_class = RegistryPagination
     filter_backends: list[Any] = []
+    lookup_value_regex = "[^/]+"
 
 
 class RegistryRouter(DefaultRouter):
