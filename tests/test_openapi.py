@@ -83,7 +83,10 @@ def wsgi_keeps_the_test_connection():
 
 
 @schema.include(method="GET").parametrize()
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomised, so that CI runs the same examples every time (no flaky failures).
+@settings(
+    max_examples=15, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 def test_api_keeps_to_its_schema(case, seed_data, db, wsgi_keeps_the_test_connection):
     case.call_and_validate(
         checks=[

@@ -62,3 +62,36 @@ def test_event_list_query_count_is_constant(api, django_assert_max_num_queries):
     for size in (1, 20, 100):
         with django_assert_max_num_queries(12):
             assert api.get("/api/v1/events/", {"page_size": size}).status_code == 200
+
+
+def test_curator_creates_an_event_as_a_draft_and_model_validation_names_fields(api):
+    from django.contrib.auth.models import Group, User
+    from rest_framework.authtoken.models import Token
+
+    from events.models import Event
+    from partnerships.groups import CURATORS
+
+    user = User.objects.create_user("curator")
+    user.groups.add(Group.objects.get(name=CURATORS))
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    event = {
+        "title": "Workshop",
+        "event_type": "meeting",
+        "start": "2030-05-01T09:00:00+03:00",
+        "end": "2030-05-01T12:00:00+03:00",
+        "timezone": "Africa/Nairobi",
+        "themes": ["knowledge-sharing"],
+    }
+    from partnerships.models import Theme
+
+    Theme.objects.create(slug="knowledge-sharing", name="Knowledge sharing")
+    response = api.post("/api/v1/events/", event, format="json")
+    assert response.status_code == 201, response.json()
+    assert Event.objects.get(slug=response.json()["slug"]).status == "draft"
+    bad_zone = api.post("/api/v1/events/", {**event, "timezone": "Mars/Olympus"}, format="json")
+    assert bad_zone.status_code == 400 and "timezone" in bad_zone.json()
+    ends_early = api.post("/api/v1/events/", {**event, "end": "2030-04-01T09:00:00Z"}, format="json")
+    assert ends_early.status_code == 400 and "end" in ends_early.json()
+    slug = response.json()["slug"]
+    assert api.post(f"/api/v1/events/{slug}/publish/").json()["status"] == "published"
+    assert api.post(f"/api/v1/events/{slug}/unpublish/").json()["status"] == "draft"
