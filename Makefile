@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint format migrations-check demo-data clean-db
+.PHONY: install run serve test lint audit format migrations-check demo-data clean-db
 
 install: $(STAMP)
 
@@ -22,6 +22,13 @@ run: install
 	$(PY) manage.py ensure_demo_curator
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+## Serve as in production: DJANGO_ENV=production, with DATABASE_URL, DJANGO_SECRET_KEY and
+## DJANGO_ALLOWED_HOSTS set in the environment (see README).
+serve: install
+	DJANGO_ENV=production $(PY) manage.py collectstatic --noinput
+	DJANGO_ENV=production $(PY) manage.py migrate --noinput
+	DJANGO_ENV=production $(VENV)/bin/gunicorn sscregistry.wsgi
+
 ## Run the whole test suite against a throwaway PostgreSQL (or DATABASE_URL if set).
 test: install
 	$(PY) -m pytest
@@ -29,6 +36,12 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+## Security scans: bandit over our code; pip-audit over the pinned requirements (needs the
+## vulnerability database to be reachable; it says so when it is not).
+audit: install
+	$(VENV)/bin/bandit -q -r sscregistry partnerships events reports -x '*/migrations/*'
+	$(PY) .ci/pip_audit.py
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import zoneinfo
 
-from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
-from partnerships.admin import PublishableAdmin, SourceLinkInline
+from curation.admin import URL_FIELD_OVERRIDES, PublishableAdmin, RecordImportExportMixin, WorkflowAdminForm
+from curation.resources import EventResource
+from partnerships.admin import SourceLinkInline
 
 from .models import Event, EventOrganiser, EventParticipant, RegistrationLink
 
 
-class EventAdminForm(forms.ModelForm):
+class EventAdminForm(WorkflowAdminForm):
     """Start and end are typed and shown in the event's own time zone, not the server's."""
 
     class Meta:
@@ -61,11 +62,13 @@ class EventParticipantInline(admin.TabularInline):
 class RegistrationLinkInline(admin.TabularInline):
     model = RegistrationLink
     extra = 0
+    formfield_overrides = URL_FIELD_OVERRIDES
 
 
 @admin.register(Event)
-class EventAdmin(PublishableAdmin):
+class EventAdmin(RecordImportExportMixin, PublishableAdmin):
     form = EventAdminForm
+    resource_classes = [EventResource]
     list_display = [
         "title",
         "event_type",

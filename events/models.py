@@ -14,13 +14,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerships.base import (
+    HISTORY_QUIET_FIELDS,
+    SEARCH_FIELDS,
     DatePrecision,
     PublishableModel,
     PublishableQuerySet,
     SearchableModel,
     published_constraint,
     search_indexes,
+    track_history,
+    version_trigger,
+    workflow_permissions,
 )
+from partnerships.fields import WebAddressField
 from partnerships.models import Country, Partner, Partnership, Person, SourceLink, Theme, unique_slug
 
 
@@ -54,7 +60,16 @@ class EventQuerySet(PublishableQuerySet):
     def past(self, now: datetime.datetime | None = None) -> EventQuerySet:
         return self.filter(end__lt=now or timezone.now())
 
+    def with_day_precision(self) -> EventQuerySet:
+        """Events whose days are known: those known only by month or year cannot go in a calendar."""
+        return self.filter(date_precision=DatePrecision.DAY)
 
+    def by_partner(self, partner: Partner) -> EventQuerySet:
+        """Events the partner organises, co-organises, hosts or supports."""
+        return self.filter(organisers=partner).distinct()
+
+
+@track_history(quiet=HISTORY_QUIET_FIELDS)
 class Event(SearchableModel, PublishableModel):
     """A dated gathering: a conference, a side event within it, an observance, a launch."""
 
@@ -151,7 +166,8 @@ class Event(SearchableModel, PublishableModel):
     class Meta:
         ordering = ["-start", "id"]
         indexes = search_indexes("event")
-        permissions = [("publish_event", "Can publish events")]
+        permissions = workflow_permissions("event", "event")
+        triggers = [version_trigger("event", ignore=SEARCH_FIELDS)]
         constraints = [
             published_constraint("event"),
             models.CheckConstraint(
@@ -191,6 +207,15 @@ class Event(SearchableModel, PublishableModel):
         super().save(*args, **kwargs)
 
 
+for _field, _name in [
+    ("partnerships", "EventPartnershipHistory"),
+    ("publications", "EventPublicationHistory"),
+    ("themes", "EventThemeHistory"),
+]:
+    track_history(name=_name)(Event._meta.get_field(_field).remote_field.through)
+
+
+@track_history()
 class EventOrganiser(models.Model):
     """A partner's part in organising an event."""
 
@@ -216,6 +241,7 @@ class EventOrganiser(models.Model):
         return f"{self.partner} ({self.get_role_display()})"
 
 
+@track_history()
 class EventParticipant(models.Model):
     """A person at an event: a speaker, a presenter, a delegation member, a guest.
 
@@ -264,6 +290,7 @@ class EventParticipant(models.Model):
         return f"{who} ({self.get_role_display()})"
 
 
+@track_history()
 class RegistrationLink(models.Model):
     """Where to register for an event; in-person and online registration may differ."""
 
@@ -274,7 +301,7 @@ class RegistrationLink(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registration_links")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.GENERAL)
-    url = models.URLField(
+    url = WebAddressField(
         max_length=500, blank=True, help_text="Leave empty if the source mentions a link without its address."
     )
     note = models.CharField(max_length=300, blank=True)

@@ -178,6 +178,7 @@ class EventWriteSerializer(WriteSerializer):
         fields = [
             "slug",
             "status",
+            "version",
             "title",
             "short_title",
             "description",

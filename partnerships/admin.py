@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
-from django.db.models import QuerySet
-from django.http import HttpRequest
 
-from . import services
-from .base import Status
+from curation.admin import (
+    URL_FIELD_OVERRIDES,
+    PartnerAdminMixin,
+    PublishableAdmin,
+    RecordImportExportMixin,
+    ReviewAgeFilter,
+)
+from curation.resources import PartnerResource, PartnershipResource
+
 from .models import (
     ActivityStatus,
     Country,
@@ -20,6 +25,7 @@ from .models import (
     Participation,
     Partner,
     PartnerName,
+    PartnerRedirect,
     Partnership,
     Person,
     Platform,
@@ -34,44 +40,8 @@ from .models import (
 class SourceLinkInline(GenericTabularInline):
     model = SourceLink
     extra = 0
+    formfield_overrides = URL_FIELD_OVERRIDES
     fields = ["url", "title", "published_on", "note"]
-
-
-@admin.action(description="Publish the selected records", permissions=["change"])
-def publish_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
-    count = 0
-    for record in queryset.exclude(status=Status.PUBLISHED):
-        services.record_publish(record=record, user=request.user)
-        count += 1
-    modeladmin.message_user(request, f"{count} record(s) published.", messages.SUCCESS)
-
-
-@admin.action(description="Unpublish the selected records (back to draft)", permissions=["change"])
-def unpublish_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
-    count = 0
-    for record in queryset.filter(status=Status.PUBLISHED):
-        services.record_unpublish(record=record, user=request.user)
-        count += 1
-    modeladmin.message_user(request, f"{count} record(s) returned to draft.", messages.SUCCESS)
-
-
-class PublishableAdmin(admin.ModelAdmin):
-    """Shared admin behaviour for public records: workflow columns, actions and audit fields."""
-
-    actions = [publish_selected, unpublish_selected]
-    readonly_fields = ["published_at", "created_at", "created_by", "updated_at", "updated_by"]
-    workflow_fieldset = (
-        "Workflow",
-        {"fields": ["status", "published_at", ("created_at", "created_by"), ("updated_at", "updated_by")]},
-    )
-
-    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        if obj.status == Status.PUBLISHED and obj.published_at is None:
-            obj.mark_published()
-        super().save_model(request, obj, form, change)
 
 
 class PartnerNameInline(admin.TabularInline):
@@ -81,9 +51,24 @@ class PartnerNameInline(admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(PublishableAdmin):
-    list_display = ["name", "acronym", "organisation_type", "country", "identifier", "status", "updated_at"]
-    list_filter = ["status", "organisation_type", ("country", admin.RelatedOnlyFieldListFilter)]
+class PartnerAdmin(PartnerAdminMixin, RecordImportExportMixin, PublishableAdmin):
+    resource_classes = [PartnerResource]
+    list_display = [
+        "name",
+        "acronym",
+        "organisation_type",
+        "country",
+        "identifier",
+        "status",
+        "last_reviewed_at",
+        "updated_at",
+    ]
+    list_filter = [
+        "status",
+        ReviewAgeFilter,
+        "organisation_type",
+        ("country", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["organisation_type", "country"]
     search_fields = ["name", "acronym", "identifier", "alternative_names__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -103,6 +88,7 @@ class PartnerAdmin(PublishableAdmin):
                     "website",
                     "parent",
                     "description",
+                    "possible_duplicates",
                 ]
             },
         ),
@@ -133,10 +119,12 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(PublishableAdmin):
-    list_display = ["title", "activity_status", "start_date", "status", "updated_at"]
+class PartnershipAdmin(RecordImportExportMixin, PublishableAdmin):
+    resource_classes = [PartnershipResource]
+    list_display = ["title", "activity_status", "start_date", "status", "last_reviewed_at", "updated_at"]
     list_filter = [
         "status",
+        ReviewAgeFilter,
         "activity_status",
         "modalities",
         "platforms",
@@ -254,6 +242,20 @@ class SlugNameAdmin(admin.ModelAdmin):
 
 @admin.register(SourceLink)
 class SourceLinkAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELD_OVERRIDES
     list_display = ["__str__", "content_type", "object_id", "published_on"]
     list_filter = ["content_type"]
     search_fields = ["url", "title"]
+
+
+@admin.register(PartnerRedirect)
+class PartnerRedirectAdmin(admin.ModelAdmin):
+    """Addresses of merged partners; created by the merge action, listed here for reference."""
+
+    list_display = ["old_slug", "old_name", "partner", "created_at"]
+    search_fields = ["old_slug", "old_name", "partner__name"]
+    list_select_related = ["partner"]
+    readonly_fields = ["old_slug", "old_name", "partner", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -9,7 +9,7 @@ class PartnershipsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import signals
-        from .groups import sync_curator_group
+        from .groups import sync_groups
 
-        post_migrate.connect(sync_curator_group, sender=self)
+        post_migrate.connect(sync_groups, sender=self)
         signals.connect()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -36,19 +39,72 @@ class PublishableQuerySet(models.QuerySet):
     def in_review(self) -> PublishableQuerySet:
         return self.filter(status=Status.IN_REVIEW)
 
+    def not_reviewed_since(self, day: datetime.datetime) -> PublishableQuerySet:
+        """Records no curator has reviewed since `day` (never-reviewed ones included)."""
+        return self.filter(models.Q(last_reviewed_at__isnull=True) | models.Q(last_reviewed_at__lt=day))
+
+
+class StaleRecordError(Exception):
+    """Someone else saved the record after the version the editor started from.
+
+    The admin turns this into a form error; the API answers 412 Precondition Failed.
+    """
+
+    def __init__(self, record: models.Model, expected: int, current: int) -> None:
+        self.record = record
+        self.expected = expected
+        self.current = current
+        super().__init__(
+            f"{record._meta.verbose_name.capitalize()} “{record}” was changed by someone else while you "
+            f"were editing it (you started from version {expected}, it is now at version {current}). "
+            "Nothing was saved: reload the page to see their changes, then make yours again."
+        )
+
 
 class PublishableModel(models.Model):
-    """A record with a workflow status: only `published` rows are ever shown to the public."""
+    """A record with a workflow status: only `published` rows are ever shown to the public.
+
+    The status only changes through the transition functions in `partnerships.services`.
+    """
 
     status = models.CharField(
         max_length=16,
         choices=Status.choices,
         default=Status.DRAFT,
         db_index=True,
-        help_text="Only published records appear on the public site, the API, feeds and exports.",
+        help_text="Only published records appear on the public site, the API, feeds and exports. "
+        "Changed only by the workflow buttons (submit, publish, return to draft, archive).",
     )
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="When the record was first published. Set by the workflow."
+    )
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the record was last submitted for review."
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty for proposals from the public site.",
+    )
+    last_reviewed_at = models.DateTimeField(
+        "last reviewed",
+        null=True,
+        blank=True,
+        help_text="When a curator last published the record or confirmed it is still accurate.",
+    )
+    last_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_note = models.TextField(
+        blank=True, help_text="The curator's reason when the record was last returned to draft."
+    )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up by one on every save (a database trigger), so stale edits can be refused.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -64,15 +120,55 @@ class PublishableModel(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding and self.pk is not None:
+            # The database trigger does the same; this keeps the instance in step with the row.
+            self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)
+
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    @property
+    def etag(self) -> str:
+        """An HTTP entity tag for the record's current version (for If-Match in the API)."""
+        return f'"{self._meta.label_lower}-{self.pk}-v{self.version}"'
 
     def mark_published(self, when: datetime.datetime | None = None) -> None:
         """Set the status to published, keeping the first publication time."""
         self.status = Status.PUBLISHED
         if self.published_at is None:
             self.published_at = when or timezone.now()
+
+    def check_version(self, expected: int | str | None) -> None:
+        """Lock the row and raise StaleRecordError unless it is still at version `expected`.
+
+        Call inside a transaction right before saving; the lock holds until it commits, so a
+        concurrent save waits and then fails this same check. `expected` may be an ETag.
+        """
+        if expected is None or expected == "":
+            return
+        expected_version = parse_version(expected)
+        current = (
+            type(self)
+            ._default_manager.select_for_update()
+            .filter(pk=self.pk)
+            .values_list("version", flat=True)
+        ).first()
+        if current is not None and current != expected_version:
+            raise StaleRecordError(self, expected_version, current)
+
+
+def parse_version(value: int | str) -> int:
+    """Read a version number from an int, '7', or an ETag such as '"partnerships.partner-3-v7"'."""
+    if isinstance(value, int):
+        return value
+    text = value.strip().removeprefix("W/").strip('"')
+    number = text.rsplit("-v", 1)[-1]
+    if not number.isdigit():
+        raise ValueError(f"Not a record version or ETag: {value!r}")
+    return int(number)
 
 
 class SearchableModel(models.Model):
@@ -89,6 +185,10 @@ class SearchableModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+# Written only by partnerships.search; left out of history and of the version number.
+SEARCH_FIELDS = ["search_vector", "search_text"]
 
 
 def search_indexes(model_name: str) -> list[GinIndex]:
@@ -128,3 +228,58 @@ def truncate_date(value: datetime.date | None, precision: str) -> datetime.date 
     if precision == DatePrecision.MONTH:
         return value.replace(day=1)
     return value
+
+
+def workflow_permissions(model_name: str, verbose_name: str) -> list[tuple[str, str]]:
+    """The custom permissions every publishable model declares (`publish_partner`, ...)."""
+    return [
+        (f"submit_{model_name}", f"Can submit a {verbose_name} for review"),
+        (f"publish_{model_name}", f"Can publish, unpublish or return a {verbose_name} to draft"),
+        (f"archive_{model_name}", f"Can archive a {verbose_name}"),
+    ]
+
+
+def version_trigger(model_name: str, *, ignore: list[str] | None = None) -> pgtrigger.Trigger:
+    """A trigger that bumps `version` on every UPDATE, whichever code path issues it.
+
+    Updates that change only the `ignore` fields leave the version alone: the search module
+    rewrites `search_vector` and `search_text` after every save, and that must not look like a
+    curator's edit to the next one.
+    """
+    return pgtrigger.Trigger(
+        name=f"{model_name}_bump_version",
+        operation=pgtrigger.Update,
+        when=pgtrigger.Before,
+        condition=pgtrigger.AnyChange(exclude=ignore) if ignore else None,
+        func="NEW.version := OLD.version + 1; RETURN NEW;",
+    )
+
+
+# Fields whose change alone is not worth a history entry: the version bump and audit stamps.
+HISTORY_QUIET_FIELDS = ["version", "updated_at", "updated_by"]
+
+
+def track_history(*, quiet: list[str] | None = None, name: str | None = None) -> Any:
+    """Record every insert, update and delete of a model in its own history table (pghistory).
+
+    Database triggers do the recording, so admin forms, bulk actions, imports, merges, workflow
+    transitions, `QuerySet.update()` and API writes are all kept; the request's user comes from
+    the pghistory context (middleware, or `pghistory.context(user=...)` in commands). An update
+    that changes only the `quiet` fields is not recorded. The history model is `<Model>History`,
+    reachable from a record as `record.history`.
+    """
+
+    def decorator(model: type[models.Model]) -> type[models.Model]:
+        # Search documents are derived data, rewritten after every save: not history.
+        derived = SEARCH_FIELDS if issubclass(model, SearchableModel) else []
+        pghistory.track(
+            pghistory.InsertEvent(),
+            pghistory.UpdateEvent(condition=pghistory.AnyChange(exclude=[*(quiet or []), *derived])),
+            pghistory.DeleteEvent(),
+            model_name=name or f"{model.__name__}History",
+            obj_field=pghistory.ObjForeignKey(related_name="history"),
+            exclude=derived or None,
+        )(model)
+        return model
+
+    return decorator

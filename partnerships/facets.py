@@ -77,7 +77,11 @@ class ChoiceFacet(Facet):
 
 
 class SqlFacet(Facet):
-    """A facet whose value pairs (record id, code) come from a UNION of link tables, in SQL."""
+    """A facet whose value pairs (record id, code) come from a UNION of link tables, in SQL.
+
+    The SQL is assembled from table names in the models' own Meta and from the ORM's compiled
+    query; every value travels as a query parameter (hence the reviewed `nosec B608` marks).
+    """
 
     def pairs_sql(self) -> str:
         raise NotImplementedError
@@ -87,7 +91,7 @@ class SqlFacet(Facet):
     def counts(self, records: models.QuerySet) -> FacetValues:
         records_sql, params = records.query.sql_with_params()
         sql = (
-            f"WITH matched AS ({records_sql}), pairs AS ({self.pairs_sql()}) "
+            f"WITH matched AS ({records_sql}), pairs AS ({self.pairs_sql()}) "  # nosec B608
             f"SELECT labels.code, labels.name, COUNT(DISTINCT pairs.record_id) FROM pairs "
             f"JOIN ({self.label_sql}) labels ON labels.code = pairs.code "
             f"GROUP BY labels.code, labels.name ORDER BY 3 DESC, labels.name"
@@ -115,12 +119,12 @@ class PartnershipCountryFacet(SqlFacet):
 
     @property
     def label_sql(self) -> str:
-        return f"SELECT code, name FROM {_tables()['country']}"
+        return f"SELECT code, name FROM {_tables()['country']}"  # nosec B608
 
     def pairs_sql(self) -> str:
         t = _tables()
         return (
-            f"SELECT partnership_id AS record_id, country_id AS code FROM {t['countries']} "
+            f"SELECT partnership_id AS record_id, country_id AS code FROM {t['countries']} "  # nosec B608
             f"WHERE partnership_id IN (SELECT * FROM matched) "
             f"UNION SELECT pa.partnership_id, p.country_id FROM {t['participation']} pa "
             f"JOIN {t['partner']} p ON p.id = pa.partner_id AND p.status = %s "
@@ -134,13 +138,13 @@ class PartnershipRegionFacet(SqlFacet):
 
     @property
     def label_sql(self) -> str:
-        return f"SELECT code, name FROM {_tables()['region']}"
+        return f"SELECT code, name FROM {_tables()['region']}"  # nosec B608
 
     def pairs_sql(self) -> str:
         t = _tables()
         country_regions = "unnest(ARRAY[c.region_id, c.subregion_id, c.intermediate_region_id])"
         return (
-            f"WITH RECURSIVE touched(record_id, code) AS ("
+            f"WITH RECURSIVE touched(record_id, code) AS ("  # nosec B608
             f"SELECT partnership_id, region_id FROM {t['regions']} "
             f"WHERE partnership_id IN (SELECT * FROM matched) "
             f"UNION SELECT pc.partnership_id, {country_regions} FROM {t['countries']} pc "

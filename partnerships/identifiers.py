@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from defusedxml import ElementTree as ET
 from django.core.exceptions import ValidationError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"

@@ -11,14 +11,20 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from .base import (
+    HISTORY_QUIET_FIELDS,
+    SEARCH_FIELDS,
     DatePrecision,
     PublishableModel,
     PublishableQuerySet,
     SearchableModel,
     published_constraint,
     search_indexes,
+    track_history,
     truncate_date,
+    version_trigger,
+    workflow_permissions,
 )
+from .fields import WebAddressField
 from .identifiers import validate_org_identifier
 
 # Reference vocabularies. Codes are primary keys so that API clients, imports and IATI exports
@@ -242,13 +248,14 @@ class Theme(models.Model):
         super().save(*args, **kwargs)
 
 
+@track_history()
 class SourceLink(models.Model):
     """A source a record's facts come from: a web page, a UN document, a codelist."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
-    url = models.URLField(max_length=500)
+    url = WebAddressField(max_length=500)
     title = models.CharField(max_length=300, blank=True)
     published_on = models.DateField(null=True, blank=True, help_text="The date the source gives.")
     note = models.CharField(
@@ -294,6 +301,7 @@ def unique_slug(instance: models.Model, text: str, max_length: int = 120) -> str
 # Public records
 
 
+@track_history(quiet=HISTORY_QUIET_FIELDS)
 class Partner(SearchableModel, PublishableModel):
     """An organisation taking part in South-South and triangular cooperation."""
 
@@ -318,7 +326,7 @@ class Partner(SearchableModel, PublishableModel):
         validators=[validate_org_identifier],
         help_text="In org-id.guide form PREFIX-ID, e.g. XM-DAC-41301 for FAO. Leave empty if unknown.",
     )
-    website = models.URLField(max_length=300, blank=True)
+    website = WebAddressField(max_length=300, blank=True)
     description = models.TextField(blank=True)
     parent = models.ForeignKey(
         "self",
@@ -336,7 +344,11 @@ class Partner(SearchableModel, PublishableModel):
     class Meta:
         ordering = ["name", "id"]
         indexes = search_indexes("partner")
-        permissions = [("publish_partner", "Can publish partners")]
+        permissions = [
+            *workflow_permissions("partner", "partner"),
+            ("merge_partner", "Can merge a duplicate partner into another"),
+        ]
+        triggers = [version_trigger("partner", ignore=SEARCH_FIELDS)]
         constraints = [
             published_constraint("partner"),
             models.UniqueConstraint(
@@ -364,6 +376,7 @@ class Partner(SearchableModel, PublishableModel):
         super().save(*args, **kwargs)
 
 
+@track_history()
 class PartnerName(models.Model):
     """Another name a partner is known by: a translation, a former name, a variant spelling."""
 
@@ -387,6 +400,7 @@ class PartnerName(models.Model):
         return self.name
 
 
+@track_history(quiet=HISTORY_QUIET_FIELDS)
 class Person(PublishableModel):
     """A person named in the registry: an author, a speaker, a delegation member.
 
@@ -406,7 +420,8 @@ class Person(PublishableModel):
     class Meta:
         ordering = ["name", "id"]
         verbose_name_plural = "people"
-        permissions = [("publish_person", "Can publish people")]
+        permissions = workflow_permissions("person", "person")
+        triggers = [version_trigger("person")]
         constraints = [published_constraint("person")]
 
     def __str__(self) -> str:
@@ -427,6 +442,7 @@ class PartnershipQuerySet(PublishableQuerySet):
         )
 
 
+@track_history(quiet=HISTORY_QUIET_FIELDS)
 class Partnership(SearchableModel, PublishableModel):
     """A cooperation between partners, with its aims, places, goals and participants."""
 
@@ -480,7 +496,8 @@ class Partnership(SearchableModel, PublishableModel):
     class Meta:
         ordering = ["-start_date", "title", "id"]
         indexes = search_indexes("partnership")
-        permissions = [("publish_partnership", "Can publish partnerships")]
+        permissions = workflow_permissions("partnership", "partnership")
+        triggers = [version_trigger("partnership", ignore=SEARCH_FIELDS)]
         constraints = [
             published_constraint("partnership"),
             models.CheckConstraint(
@@ -518,6 +535,20 @@ class TriangularRole(models.TextChoices):
     FACILITATING = "facilitating", "Facilitating partner"
 
 
+# Tag changes (SDGs, countries, ...) are kept too: their link tables are tracked like any record.
+for _field, _name in [
+    ("modalities", "PartnershipModalityHistory"),
+    ("platforms", "PartnershipPlatformHistory"),
+    ("sdgs", "PartnershipSDGHistory"),
+    ("sdg_targets", "PartnershipSDGTargetHistory"),
+    ("countries", "PartnershipCountryHistory"),
+    ("regions", "PartnershipRegionHistory"),
+    ("themes", "PartnershipThemeHistory"),
+]:
+    track_history(name=_name)(Partnership._meta.get_field(_field).remote_field.through)
+
+
+@track_history()
 class Participation(models.Model):
     """A partner's part in a partnership, with its IATI role and, for triangular work, its OECD role."""
 
@@ -554,3 +585,18 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} in {self.partnership}"
+
+
+class PartnerRedirect(models.Model):
+    """An old partner address that now leads, with a permanent redirect, to the partner it was merged into."""
+
+    old_slug = models.SlugField(max_length=120, unique=True, help_text="The merged duplicate's slug.")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="redirects")
+    old_name = models.CharField(max_length=300, blank=True, help_text="The duplicate's name, for the record.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.partner.slug}"

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import csv
 import datetime
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from defusedxml import ElementTree as ET
 from django.apps import apps as global_apps
 
 from .models import sdg_target_sort_key

@@ -394,6 +394,7 @@ class PartnerWriteSerializer(WriteSerializer):
         fields = [
             "slug",
             "status",
+            "version",
             "name",
             "acronym",
             "organisation_type",
@@ -433,6 +434,7 @@ class PartnershipWriteSerializer(WriteSerializer):
         fields = [
             "slug",
             "status",
+            "version",
             "title",
             "summary",
             "objective",
@@ -502,4 +504,4 @@ class PersonWriteSerializer(WriteSerializer):
 
     class Meta:
         model = Person
-        fields = ["slug", "status", "name", "position", "affiliation"]
+        fields = ["slug", "status", "version", "name", "position", "affiliation"]

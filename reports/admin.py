@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from partnerships.admin import PublishableAdmin, SourceLinkInline
+from curation.admin import URL_FIELD_OVERRIDES, PublishableAdmin, RecordImportExportMixin
+from curation.resources import PublicationResource
+from partnerships.admin import SourceLinkInline
 
 from .models import (
     Authorship,
@@ -31,6 +33,7 @@ class PublicationOrganisationInline(admin.TabularInline):
 class LanguageVersionInline(admin.TabularInline):
     model = LanguageVersion
     extra = 0
+    formfield_overrides = URL_FIELD_OVERRIDES
     autocomplete_fields = ["language"]
 
 
@@ -43,7 +46,8 @@ class PublicationRelationInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(PublishableAdmin):
+class PublicationAdmin(RecordImportExportMixin, PublishableAdmin):
+    resource_classes = [PublicationResource]
     list_display = ["title", "publication_type", "publication_date", "series", "status"]
     list_filter = ["status", "publication_type", "series", "language_versions__language", "publication_date"]
     list_select_related = ["series"]

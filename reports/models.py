@@ -8,14 +8,20 @@ from django.db import models
 from django.urls import reverse
 
 from partnerships.base import (
+    HISTORY_QUIET_FIELDS,
+    SEARCH_FIELDS,
     DatePrecision,
     PublishableModel,
     PublishableQuerySet,
     SearchableModel,
     published_constraint,
     search_indexes,
+    track_history,
     truncate_date,
+    version_trigger,
+    workflow_permissions,
 )
+from partnerships.fields import WebAddressField
 from partnerships.models import (
     DocumentCategory,
     Language,
@@ -29,7 +35,10 @@ from partnerships.models import (
     unique_slug,
 )
 
+from .uploads import publication_file_path, validate_publication_file
 
+
+@track_history()
 class Series(models.Model):
     """A publication series, such as 'South-South and Triangular Cooperation in Action'."""
 
@@ -59,6 +68,7 @@ class PublicationQuerySet(PublishableQuerySet):
         return self.filter(language_versions__language=code).distinct()
 
 
+@track_history(quiet=HISTORY_QUIET_FIELDS)
 class Publication(SearchableModel, PublishableModel):
     """A document: a report, a strategy, a news article, with every language it exists in."""
 
@@ -132,7 +142,8 @@ class Publication(SearchableModel, PublishableModel):
     class Meta:
         ordering = ["-publication_date", "title", "id"]
         indexes = search_indexes("publication")
-        permissions = [("publish_publication", "Can publish publications")]
+        permissions = workflow_permissions("publication", "publication")
+        triggers = [version_trigger("publication", ignore=SEARCH_FIELDS)]
         constraints = [published_constraint("publication")]
 
     def __str__(self) -> str:
@@ -150,6 +161,16 @@ class Publication(SearchableModel, PublishableModel):
         super().save(*args, **kwargs)
 
 
+for _field, _name in [
+    ("partnerships", "PublicationPartnershipHistory"),
+    ("sdgs", "PublicationSDGHistory"),
+    ("regions", "PublicationRegionHistory"),
+    ("themes", "PublicationThemeHistory"),
+]:
+    track_history(name=_name)(Publication._meta.get_field(_field).remote_field.through)
+
+
+@track_history()
 class Authorship(models.Model):
     """A person's authorship of a publication, in author order."""
 
@@ -173,6 +194,7 @@ class Authorship(models.Model):
         return f"{self.person} ({self.get_role_display()})"
 
 
+@track_history()
 class PublicationOrganisation(models.Model):
     """An organisation's part in a publication: publisher, author organisation or subject."""
 
@@ -199,14 +221,20 @@ class PublicationOrganisation(models.Model):
         return f"{self.partner} ({self.get_role_display()})"
 
 
+@track_history()
 class LanguageVersion(models.Model):
     """The publication in one language: its title there, and where to read it."""
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="language_versions")
     language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=400, help_text="The title in this language.")
-    url = models.URLField(max_length=500, blank=True)
-    file = models.FileField(upload_to="publications/%Y/", blank=True)
+    url = WebAddressField(max_length=500, blank=True)
+    file = models.FileField(
+        upload_to=publication_file_path,
+        blank=True,
+        validators=[validate_publication_file],
+        help_text="PDF, Word, OpenDocument, EPUB, Excel, PowerPoint or text; see the size limit in settings.",
+    )
     is_original = models.BooleanField(
         default=False, help_text="The language the publication was first written in."
     )
@@ -225,6 +253,7 @@ class LanguageVersion(models.Model):
         return f"{self.title} [{self.language_id}]"
 
 
+@track_history()
 class PublicationRelation(models.Model):
     """A typed link from one publication to another (DataCite relation types)."""
 

@@ -179,6 +179,7 @@ class PublicationWriteSerializer(WriteSerializer):
         fields = [
             "slug",
             "status",
+            "version",
             "title",
             "publication_type",
             "document_category",

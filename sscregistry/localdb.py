@@ -9,6 +9,8 @@ The server listens on a Unix socket only, never on a network port.
 from __future__ import annotations
 
 import os
+import signal
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,9 @@ def start_embedded_server(pgdata: Path | None = None, dbname: str = "sscregistry
     the last of them exits.
     """
     pgdata = Path(os.environ.get("SSC_PGDATA", pgdata or DEFAULT_PGDATA))
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        # Exit through atexit on SIGTERM too, so that the last process stops the server.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     return database_url(_server(pgdata, cleanup_mode="stop"), dbname)
 
 

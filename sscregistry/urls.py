@@ -1,21 +1,45 @@
-"""The registry's URLs: the curators' admin, the public site and the API."""
+"""The registry's URLs: the curators' admin, the public site, open data and the API."""
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import index as sitemap_index
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-admin.site.site_header = "SSC Registry curation"
-admin.site.site_title = "SSC Registry"
-admin.site.index_title = "Records and vocabularies"
+from events.views import events_ics, partner_events_ics
+from partnerships.views import iati_activities, iati_organisations
+
+from .sitemaps import SITEMAPS
+from .views import data_file, healthz, latest_data_file, open_data, robots_txt
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    # Open data (docs/open-data.md).
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path(
+        "sitemap.xml",
+        sitemap_index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("events.ics", events_ics, name="events-ics"),
+    path("partners/<slug:slug>/events.ics", partner_events_ics, name="partner-events-ics"),
+    path("data/", open_data, name="open-data"),
+    path("data/latest.zip", latest_data_file, name="data-latest"),
+    path("data/<str:filename>", data_file, name="data-file"),
+    # IATI files. They must stay before the API router's `api/v1/` include, which would otherwise
+    # answer these addresses with its own 404.
+    path("api/v1/partnerships/iati.xml", iati_activities, name="iati-activities"),
+    path("api/v1/partners/iati-organisations.xml", iati_organisations, name="iati-organisations"),
     path("api/v1/", include("sscregistry.api")),
     path("", include("partnerships.urls")),
     path("events/", include("events.urls")),
     path("publications/", include("reports.urls")),
+    path("propose/", include("curation.urls")),
 ]
 
 if settings.DEBUG:

@@ -11,6 +11,9 @@ from typing import Any
 import dj_database_url
 import pytest
 
+# The throwaway server of this run, if the suite started one (tests that restart it need it).
+embedded_server = None
+
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
@@ -26,10 +29,97 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     from sscregistry.localdb import start_throwaway_server
 
     pgdata = Path(tempfile.mkdtemp(prefix="sscregistry-test-")) / "pgdata"
-    _server, url = start_throwaway_server(pgdata)
+    global embedded_server
+    embedded_server, url = start_throwaway_server(pgdata)
     parsed = dj_database_url.parse(url)
     for key in ("HOST", "PORT", "NAME", "USER", "PASSWORD"):
         settings.DATABASES["default"][key] = parsed[key]
+
+
+# Shared fixtures for the curation workflow: one user per role, and small record builders.
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    from django.contrib.auth.models import Group
+
+    def make(username: str, group: str | None = None, **extra):
+        user = django_user_model.objects.create_user(
+            username=username,
+            password="a-long-test-password",
+            email=f"{username}@example.org",
+            is_staff=True,
+            **extra,
+        )
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def contributor(make_user):
+    return make_user("contributor", "Contributors")
+
+
+@pytest.fixture
+def curator(make_user):
+    return make_user("curator", "Curators")
+
+
+@pytest.fixture
+def superuser(make_user):
+    return make_user("root", is_superuser=True)
+
+
+@pytest.fixture
+def client_as(client):
+    """`client_as(user)`: the test client, signed in as `user`."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def make_partner(db):
+    from partnerships.models import Partner
+
+    def make(name: str = "Partner", **fields):
+        return Partner.objects.create(name=name, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_partnership(db):
+    from partnerships.models import Partnership
+
+    def make(title: str = "A partnership", **fields):
+        return Partnership.objects.create(title=title, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_event(db):
+    import datetime
+
+    from events.models import Event
+
+    def make(title: str = "An event", **fields):
+        start = datetime.datetime(2030, 5, 1, 9, tzinfo=datetime.UTC)
+        values = {
+            "event_type": Event.Type.CONFERENCE,
+            "start": start,
+            "end": start + datetime.timedelta(hours=8),
+        }
+        return Event.objects.create(title=title, **(values | fields))
+
+    return make
 
 
 @pytest.fixture(autouse=True)

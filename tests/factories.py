@@ -1,4 +1,4 @@
-"""factory_boy factories for targeted fixtures: published records unless told otherwise."""
+"""factory_boy factories for the registry's records. Records are published unless told otherwise."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from partnerships.models import Participation, Partner, PartnerName, Partnership
 from reports.models import LanguageVersion, Publication, PublicationOrganisation, PublicationRelation
 
 
-class PublishedFactory(factory.django.DjangoModelFactory):
+class PublishableFactory(factory.django.DjangoModelFactory):
     status = Status.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
 
@@ -24,12 +24,51 @@ class PublishedFactory(factory.django.DjangoModelFactory):
         draft = factory.Trait(status=Status.DRAFT, published_at=None)
 
 
-class PartnerFactory(PublishedFactory):
+class PartnerFactory(PublishableFactory):
     name = factory.Sequence(lambda n: f"Partner organisation {n}")
-    slug = factory.Sequence(lambda n: f"partner-{n}")
+    organisation_type_id = "40"
+    country_id = "RW"
 
     class Meta:
         model = Partner
+
+
+class PersonFactory(PublishableFactory):
+    name = factory.Sequence(lambda n: f"Person {n}")
+
+    class Meta:
+        model = Person
+
+
+class PartnershipFactory(PublishableFactory):
+    title = factory.Sequence(lambda n: f"Partnership {n}")
+    start_date = datetime.date(2020, 1, 1)
+
+    class Meta:
+        model = Partnership
+
+
+class EventFactory(PublishableFactory):
+    title = factory.Sequence(lambda n: f"Event {n}")
+    event_type = Event.Type.MEETING
+    timezone = "Africa/Kigali"
+    start = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+    end = factory.LazyAttribute(lambda o: o.start + datetime.timedelta(hours=4))
+
+    class Meta:
+        model = Event
+
+
+class PublicationFactory(PublishableFactory):
+    title = factory.Sequence(lambda n: f"Publication {n}")
+    publication_type = Publication.Type.REPORT
+    publication_date = datetime.date(2021, 5, 1)
+
+    class Meta:
+        model = Publication
+
+
+# Link rows, for targeted API, search and facet fixtures.
 
 
 class PartnerNameFactory(factory.django.DjangoModelFactory):
@@ -40,22 +79,6 @@ class PartnerNameFactory(factory.django.DjangoModelFactory):
         model = PartnerName
 
 
-class PersonFactory(PublishedFactory):
-    name = factory.Sequence(lambda n: f"Person {n}")
-    slug = factory.Sequence(lambda n: f"person-{n}")
-
-    class Meta:
-        model = Person
-
-
-class PartnershipFactory(PublishedFactory):
-    title = factory.Sequence(lambda n: f"Partnership number {n}")
-    slug = factory.Sequence(lambda n: f"partnership-{n}")
-
-    class Meta:
-        model = Partnership
-
-
 class ParticipationFactory(factory.django.DjangoModelFactory):
     partnership = factory.SubFactory(PartnershipFactory)
     partner = factory.SubFactory(PartnerFactory)
@@ -64,34 +87,12 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
         model = Participation
 
 
-class EventFactory(PublishedFactory):
-    title = factory.Sequence(lambda n: f"Event number {n}")
-    slug = factory.Sequence(lambda n: f"event-{n}")
-    event_type = Event.Type.MEETING
-    timezone = "UTC"
-    start = factory.LazyFunction(lambda: datetime.datetime(2030, 1, 10, 9, 0, tzinfo=datetime.UTC))
-    end = factory.LazyAttribute(lambda event: event.start + datetime.timedelta(hours=2))
-
-    class Meta:
-        model = Event
-
-
 class EventOrganiserFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory)
     partner = factory.SubFactory(PartnerFactory)
 
     class Meta:
         model = EventOrganiser
-
-
-class PublicationFactory(PublishedFactory):
-    title = factory.Sequence(lambda n: f"Publication number {n}")
-    slug = factory.Sequence(lambda n: f"publication-{n}")
-    publication_type = Publication.Type.REPORT
-    publication_date = datetime.date(2020, 5, 1)
-
-    class Meta:
-        model = Publication
 
 
 class LanguageVersionFactory(factory.django.DjangoModelFactory):

@@ -332,3 +332,42 @@ def test_partner_created_through_the_api_is_found_by_search_once_published(api, 
     assert api.get("/api/v1/partners/", {"q": "seaweed"}).json()["count"] == 0
     api.post(f"/api/v1/partners/{slug}/publish/")
     assert api.get("/api/v1/partners/", {"q": "seaweed"}).json()["count"] == 1
+
+
+def test_stale_if_match_is_refused_with_412(api, curator):
+    api.credentials(HTTP_AUTHORIZATION=f"Token {curator.token}")
+    record = PartnershipFactory(slug="p", draft=True)
+    stale = record.etag
+    first = api.patch("/api/v1/partnerships/p/", {"summary": "First"}, format="json", HTTP_IF_MATCH=stale)
+    assert first.status_code == 200
+    assert first["ETag"] != stale and first.json()["version"] == record.version + 1
+    second = api.patch("/api/v1/partnerships/p/", {"summary": "Second"}, format="json", HTTP_IF_MATCH=stale)
+    assert second.status_code == 412
+    assert Partnership.objects.get(slug="p").summary == "First"
+    current = api.patch(
+        "/api/v1/partnerships/p/", {"summary": "Third"}, format="json", HTTP_IF_MATCH=first["ETag"]
+    )
+    assert current.status_code == 200
+    assert api.patch("/api/v1/partnerships/p/", {}, format="json", HTTP_IF_MATCH='"abc"').status_code == 412
+
+
+def test_workflow_transitions_through_the_api(api, curator):
+    from partnerships.groups import CONTRIBUTORS
+
+    writer = _user("writer")
+    writer.groups.add(Group.objects.get(name=CONTRIBUTORS))
+    PartnershipFactory(slug="p", draft=True)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {writer.token}")
+    assert api.post("/api/v1/partnerships/p/submit/").json()["status"] == "in_review"
+    assert api.post("/api/v1/partnerships/p/publish/").status_code == 403
+    api.credentials(HTTP_AUTHORIZATION=f"Token {curator.token}")
+    assert (
+        api.post("/api/v1/partnerships/p/return-to-draft/", {}, format="json").status_code == 409
+    )  # no reason
+    back = api.post("/api/v1/partnerships/p/return-to-draft/", {"reason": "Add a source."}, format="json")
+    assert back.json()["status"] == "draft"
+    assert api.post("/api/v1/partnerships/p/publish/").json()["status"] == "published"
+    assert api.post("/api/v1/partnerships/p/publish/").status_code == 409  # already published
+    assert api.post("/api/v1/partnerships/p/archive/").json()["status"] == "archived"
+    api.credentials()
+    assert api.get("/api/v1/partnerships/p/").status_code == 404

@@ -141,7 +141,7 @@ def test_partner_type_counts_only_published_partners(db):
 def test_dates(db):
     PartnershipFactory(slug="old", start_date=datetime.date(2001, 1, 1), end_date=datetime.date(2005, 1, 1))
     PartnershipFactory(slug="new", start_date=datetime.date(2018, 2, 19))
-    PartnershipFactory(slug="undated")
+    PartnershipFactory(slug="undated", start_date=None)
     assert matching("started_after=2018-02-19") == ["new"]
     assert matching("started_before=2018-02-18") == ["old"]
     assert matching("active_on=2003-06-01") == ["old", "undated"]

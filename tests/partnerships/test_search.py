@@ -173,8 +173,10 @@ def test_trigram_similarity_matches_pg_trgm():
 def many_partnerships(db):
     # bulk_create skips the signals, so the search documents are written once afterwards.
     Partnership.objects.bulk_create(
-        PartnershipFactory.build(description="Ordinary words about cooperation and exchanges")
-        for _ in range(3000)
+        PartnershipFactory.build(
+            slug=f"bulk-{n}", description="Ordinary words about cooperation and exchanges"
+        )
+        for n in range(3000)
     )
     PartnershipFactory(slug="needle", title="Mangrove restoration")
     search_index_update(Partnership)
@@ -207,3 +209,17 @@ def test_typo_search_uses_the_trigram_index(many_partnerships):
     plan = _plan(records)
     assert "partnership_search_trgm" in plan
     assert "Seq Scan on partnerships_partnership" not in plan
+
+
+def test_rewriting_search_documents_is_neither_an_edit_nor_history(db):
+    partner = PartnerFactory(name="Agency", acronym="AGY")
+    partnership = PartnershipFactory(slug="linked")
+    ParticipationFactory(partnership=partnership, partner=partner)
+    partnership.refresh_from_db()
+    version, entries = partnership.version, partnership.history.count()
+    partner.acronym = "AGZ"
+    partner.save()  # rewrites the partnership's search document
+    partnership.refresh_from_db()
+    assert slugs(Partnership, "AGZ") == ["linked"]
+    assert partnership.version == version
+    assert partnership.history.count() == entries

@@ -11,9 +11,9 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnerships", "0004_search_and_publish_permissions"),
-        ("events", "0003_search_and_publish_permission"),
-        ("reports", "0002_search_and_publish_permission"),
+        ("partnerships", "0008_search"),
+        ("events", "0006_search"),
+        ("reports", "0006_search"),
     ]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

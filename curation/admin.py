@@ -1,0 +1,607 @@
+"""The curators' workflow in the admin: transitions, history, stale-edit refusal, review filters.
+
+`PublishableAdmin` is the base of the admin of every record with a workflow (partners, people,
+partnerships, events, publications). Its status field is read-only: the status only changes
+through the buttons and actions here, which call the transition services.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from import_export.admin import ExportActionMixin, ImportExportMixin
+from import_export.formats.base_formats import CSV, JSON, XLSX
+
+from partnerships import services
+from partnerships.base import PublishableModel, StaleRecordError, Status
+from partnerships.duplicates import similar_partners
+from partnerships.models import Partner
+
+from .history import record_history
+from .models import Submission
+
+REVIEW_INTERVAL = datetime.timedelta(days=730)
+# Typed addresses without a scheme are https (Django 6's default; set now to avoid its warning).
+URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+
+
+class WorkflowAdminForm(forms.ModelForm):
+    """Carries the version the editor started from, and refuses the save if it is no longer current."""
+
+    edit_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edit_version"].initial = self.instance.version
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk:
+            try:
+                # Locks the row until the admin's transaction ends, so two saves cannot interleave.
+                self.instance.check_version(cleaned.get("edit_version"))
+            except StaleRecordError as error:
+                raise forms.ValidationError(str(error), code="stale") from error
+        return cleaned
+
+
+def _run_transition(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: models.QuerySet,
+    transition: str,
+    reason: str = "",
+) -> None:
+    done, refused = 0, []
+    for record in queryset:
+        try:
+            services.record_transition(record=record, transition=transition, user=request.user, reason=reason)
+            done += 1
+        except (services.TransitionNotAllowed, PermissionDenied) as error:
+            refused.append(str(error))
+    t = services.TRANSITIONS[transition]
+    if done:
+        modeladmin.message_user(request, f"{done} record(s) {t.done}.", messages.SUCCESS)
+    for message in refused[:10]:
+        modeladmin.message_user(request, message, messages.WARNING)
+
+
+@admin.action(description="Submit the selected records for review", permissions=["submit"])
+def submit_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet) -> None:
+    _run_transition(modeladmin, request, queryset, "submit")
+
+
+@admin.action(description="Publish the selected records", permissions=["publish"])
+def publish_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet) -> None:
+    _run_transition(modeladmin, request, queryset, "publish")
+
+
+@admin.action(description="Return the selected records to draft (with a reason)", permissions=["publish"])
+def return_selected_to_draft(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet
+) -> HttpResponse | None:
+    reason = request.POST.get("reason", "").strip()
+    if "apply" in request.POST and reason:
+        _run_transition(modeladmin, request, queryset, "return_to_draft", reason)
+        return None
+    return TemplateResponse(
+        request,
+        "admin/curation/reason_action.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": "Return to draft",
+            "opts": modeladmin.model._meta,
+            "queryset": queryset,
+            "action": "return_selected_to_draft",
+            "error": "Say why: the contributor will see it." if "apply" in request.POST else "",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
+@admin.action(description="Unpublish the selected records (back to draft)", permissions=["publish"])
+def unpublish_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet) -> None:
+    _run_transition(modeladmin, request, queryset, "unpublish")
+
+
+@admin.action(description="Archive the selected records", permissions=["archive"])
+def archive_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet) -> None:
+    _run_transition(modeladmin, request, queryset, "archive")
+
+
+@admin.action(description="Mark the selected records as reviewed (still accurate)", permissions=["publish"])
+def mark_selected_reviewed(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet
+) -> None:
+    count = 0
+    for record in queryset.filter(status=Status.PUBLISHED):
+        services.record_mark_reviewed(record=record, user=request.user)
+        count += 1
+    modeladmin.message_user(
+        request, f"{count} published record(s) marked as reviewed today.", messages.SUCCESS
+    )
+
+
+class ReviewAgeFilter(admin.SimpleListFilter):
+    """Published records not confirmed for two years ('inactive' on the SDG Partnerships Platform)."""
+
+    title = "last review"
+    parameter_name = "review"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("stale", "Not reviewed for two years"), ("recent", "Reviewed in the last two years")]
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet) -> models.QuerySet:
+        cutoff = timezone.now() - REVIEW_INTERVAL
+        if self.value() == "stale":
+            return queryset.published().not_reviewed_since(cutoff)
+        if self.value() == "recent":
+            return queryset.filter(last_reviewed_at__gte=cutoff)
+        return queryset
+
+
+class PublishableAdmin(admin.ModelAdmin):
+    """Shared admin behaviour for public records: workflow buttons and actions, history, audit fields."""
+
+    form = WorkflowAdminForm
+    formfield_overrides = URL_FIELD_OVERRIDES
+    change_form_template = "admin/curation/change_form.html"
+    workflow_base_template = "admin/change_form.html"
+    object_history_template = "admin/curation/object_history.html"
+    actions = [
+        submit_selected,
+        publish_selected,
+        return_selected_to_draft,
+        unpublish_selected,
+        archive_selected,
+        mark_selected_reviewed,
+    ]
+    readonly_fields = [
+        "status",
+        "published_at",
+        "submitted_at",
+        "submitted_by",
+        "last_reviewed_at",
+        "last_reviewed_by",
+        "review_note",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "public_submission",
+    ]
+    workflow_fieldset = (
+        "Workflow",
+        {
+            "fields": [
+                "status",
+                "review_note",
+                "published_at",
+                ("submitted_at", "submitted_by"),
+                ("last_reviewed_at", "last_reviewed_by"),
+                ("created_at", "created_by"),
+                ("updated_at", "updated_by"),
+                "public_submission",
+                "edit_version",
+            ]
+        },
+    )
+
+    # Permissions: a role is the set of permissions its group holds (see partnerships/groups.py).
+
+    def has_submit_permission(self, request: HttpRequest) -> bool:
+        return services.user_can(request.user, self.model, "submit")
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return services.user_can(request.user, self.model, "publish")
+
+    def has_archive_permission(self, request: HttpRequest) -> bool:
+        return services.user_can(request.user, self.model, "archive")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or services.user_can_edit(request.user, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or services.user_can_edit(request.user, obj)
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).select_related("submitted_by", "last_reviewed_by")
+
+    @admin.display(description="Proposed by")
+    def public_submission(self, obj: PublishableModel) -> str:
+        if obj.pk is None or not hasattr(obj, "submissions"):
+            return "—"
+        submission = obj.submissions.first()
+        if submission is None:
+            return "—"
+        if not getattr(obj, "_viewer_sees_submitter", False):
+            return "A visitor of the public site"
+        return format_html(
+            '{} &lt;<a href="mailto:{}">{}</a>&gt;, {} (private: never shown publicly)',
+            submission.submitter_name,
+            submission.submitter_email,
+            submission.submitter_email,
+            submission.created_at.strftime("%Y-%m-%d %H:%M"),
+        )
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            # Submitters' contact details are for curators only.
+            obj._viewer_sees_submitter = request.user.has_perm("curation.view_submission")
+        return obj
+
+    def save_model(self, request: HttpRequest, obj: Any, form: forms.Form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+            obj.status = Status.DRAFT  # new records always start as drafts
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    # Change page: workflow buttons and the status banner.
+
+    def available_transitions(self, request: HttpRequest, obj: PublishableModel) -> list[services.Transition]:
+        return [
+            t
+            for name, t in services.TRANSITIONS.items()
+            if services.user_can_transition(request.user, obj, name)
+        ]
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        extra_context = extra_context or {}
+        extra_context["workflow_base_template"] = self.workflow_base_template
+        if object_id:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None:
+                extra_context["transitions"] = self.available_transitions(request, obj)
+                extra_context["workflow_record"] = obj
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self) -> list:
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/workflow/<str:transition>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="{}_{}_transition".format(*info),
+            ),
+            path(
+                "<path:object_id>/history/<int:event_id>/revert/",
+                self.admin_site.admin_view(self.revert_view),
+                name="{}_{}_revert".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _change_url(self, obj: Any) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+
+    def transition_view(self, request: HttpRequest, object_id: str, transition: str) -> HttpResponse:
+        """Confirm a transition (asking for a reason where one is needed), then apply it."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or transition not in services.TRANSITIONS:
+            raise Http404
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        t = services.TRANSITIONS[transition]
+        error = ""
+        if request.method == "POST":
+            try:
+                services.record_transition(
+                    record=obj,
+                    transition=transition,
+                    user=request.user,
+                    reason=request.POST.get("reason", ""),
+                    expected_version=request.POST.get("version") or None,
+                )
+            except (services.TransitionNotAllowed, StaleRecordError) as exc:
+                error = str(exc)
+            except PermissionDenied as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return HttpResponseRedirect(self._change_url(obj))
+            else:
+                self.message_user(request, f"“{obj}” {t.done}.", messages.SUCCESS)
+                return HttpResponseRedirect(self._change_url(obj))
+        elif not services.user_can_transition(request.user, obj, transition):
+            self.message_user(request, f"You cannot {t.label.lower()} “{obj}” now.", messages.ERROR)
+            return HttpResponseRedirect(self._change_url(obj))
+        return TemplateResponse(
+            request,
+            "admin/curation/transition_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"{t.label}: {obj}",
+                "opts": self.opts,
+                "object": obj,
+                "transition": t,
+                "asks_reason": t.needs_reason or t.name in ("unpublish", "archive"),
+                "error": error,
+                "reason": request.POST.get("reason", ""),
+            },
+        )
+
+    # History: every change, with who and what, and a way back.
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        can_revert = services.user_can_edit(request.user, obj)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History: {obj}",
+            "subtitle": None,
+            "object": obj,
+            "opts": self.opts,
+            "groups": record_history(obj, can_revert=can_revert),
+            "preserved_filters": self.get_preserved_filters(request),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def revert_view(self, request: HttpRequest, object_id: str, event_id: int) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not services.user_can_edit(request.user, obj):
+            raise PermissionDenied
+        event = obj.history.filter(pgh_id=event_id).first()
+        if event is None:
+            raise Http404
+        fields = services.revertible_fields(self.model)
+        if request.method == "POST":
+            with transaction.atomic():
+                services.record_revert(record=obj, event=event, user=request.user)
+            self.message_user(
+                request,
+                f"“{obj}” restored to its version of {event.pgh_created_at:%Y-%m-%d %H:%M} "
+                "(status unchanged).",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(self._change_url(obj))
+        rows = [
+            (
+                f.verbose_name,
+                _value_text(obj, f),
+                _value_text(event, f),
+            )
+            for f in fields
+            if getattr(obj, f.attname) != getattr(event, f.attname)
+        ]
+        return TemplateResponse(
+            request,
+            "admin/curation/revert_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Restore an earlier version: {obj}",
+                "opts": self.opts,
+                "object": obj,
+                "event": event,
+                "rows": rows,
+            },
+        )
+
+
+def _value_text(instance: Any, f: models.Field) -> str:
+    if f.is_relation:
+        value = getattr(instance, f.attname)
+        if value is None:
+            return "—"
+        target = f.related_model._default_manager.filter(pk=value).first()
+        return str(target) if target is not None else f"#{value}"
+    value = getattr(instance, f.attname)
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    return "—" if value in (None, "", []) else str(value)
+
+
+class RecordImportExportMixin(ImportExportMixin, ExportActionMixin):
+    """Import (CSV, XLSX, JSON, with a dry-run preview) and export (CSV, XLSX) of the changelist.
+
+    The resources in curation/resources.py decide what a row may do; see docs/curation.md.
+    """
+
+    import_formats = [CSV, XLSX, JSON]
+    export_formats = [CSV, XLSX]
+    # The workflow change form, built on import-export's (which adds an Export button).
+    change_form_template = "admin/curation/change_form.html"
+    workflow_base_template = "admin/import_export/change_form.html"
+
+
+def _duplicate_links(partners: list[Partner]) -> str:
+    return format_html_join(
+        "; ",
+        '<a href="{}" target="_blank">{}</a> ({}, {} similar)',
+        (
+            (
+                reverse("admin:partnerships_partner_change", args=[p.pk]),
+                str(p),
+                p.get_status_display().lower(),
+                f"{p.similarity:.0%}",
+            )
+            for p in partners
+        ),
+    )
+
+
+class PartnerAdminForm(WorkflowAdminForm):
+    """Warns about likely duplicates of a new (or renamed) partner before saving it."""
+
+    confirm_not_duplicate = forms.BooleanField(
+        required=False,
+        label="Not a duplicate",
+        help_text="Tick to save even though partners with similar names exist.",
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        renamed = self.instance.pk is None or {"name", "acronym"} & set(self.changed_data)
+        if renamed and not cleaned.get("confirm_not_duplicate"):
+            duplicates = similar_partners(
+                names=[cleaned.get("name") or "", cleaned.get("acronym") or ""], exclude_pk=self.instance.pk
+            )
+            if duplicates:
+                raise forms.ValidationError(
+                    format_html(
+                        "This may be a partner the registry already has: {}. Check them, then tick "
+                        "“Not a duplicate” to save anyway (or merge the duplicates afterwards).",
+                        _duplicate_links(duplicates),
+                    ),
+                    code="possible_duplicate",
+                )
+        return cleaned
+
+
+class PartnerAdminMixin:
+    """Partner-only admin features: duplicate warnings and the merge action."""
+
+    form = PartnerAdminForm
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [*super().get_readonly_fields(request, obj), "possible_duplicates"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
+        fieldsets = super().get_fieldsets(request, obj)
+        main = dict(fieldsets[0][1])
+        main["fields"] = [*main["fields"], "confirm_not_duplicate"]
+        return [(fieldsets[0][0], main), *fieldsets[1:]]
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        if services.user_can(request.user, Partner, "merge"):
+            actions["merge_partners"] = (
+                merge_partners,
+                "merge_partners",
+                merge_partners.short_description,
+            )
+        return actions
+
+    @admin.display(description="Similar partners")
+    def possible_duplicates(self, obj: Partner) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        names = [obj.name, obj.acronym, *obj.alternative_names.values_list("name", flat=True)]
+        duplicates = similar_partners(names=names, exclude_pk=obj.pk)
+        return _duplicate_links(duplicates) if duplicates else "None found"
+
+
+@admin.action(description="Merge the selected partners into one")
+def merge_partners(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet) -> Any:
+    partners = list(queryset.order_by("pk"))
+    if len(partners) < 2:
+        modeladmin.message_user(request, "Select at least two partners to merge.", messages.WARNING)
+        return None
+    survivor_id = request.POST.get("survivor")
+    if "apply" in request.POST and survivor_id:
+        survivor = next((p for p in partners if str(p.pk) == survivor_id), None)
+        if survivor is None:
+            modeladmin.message_user(request, "Choose the partner to keep.", messages.ERROR)
+            return None
+        try:
+            with transaction.atomic():
+                reports = [
+                    services.partner_merge(survivor=survivor, duplicate=p, user=request.user)
+                    for p in partners
+                    if p.pk != survivor.pk
+                ]
+        except (PermissionDenied, RuntimeError, ValueError) as error:
+            modeladmin.message_user(request, str(error), messages.ERROR)
+            return None
+        moved = "; ".join(r.summary() for r in reports)
+        modeladmin.message_user(
+            request,
+            f"Merged {len(reports)} partner(s) into “{survivor}” ({moved}). "
+            "Their old addresses now redirect there.",
+            messages.SUCCESS,
+        )
+        return None
+    return TemplateResponse(
+        request,
+        "admin/curation/merge_partners.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": "Merge partners",
+            "opts": modeladmin.model._meta,
+            "partners": partners,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """Proposals from the public site, with the submitters' private contact details."""
+
+    list_display = ["__str__", "kind", "submitter_name", "submitter_email", "created_at", "record_status"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["submitter_name", "submitter_email", "partnership__title", "event__title"]
+    list_select_related = ["partnership", "event"]
+    readonly_fields = [
+        "kind",
+        "record_link",
+        "new_partner_links",
+        "submitter_name",
+        "submitter_email",
+        "created_at",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="Record status")
+    def record_status(self, obj: Submission) -> str:
+        record = obj.record
+        return record.get_status_display() if record else "deleted"
+
+    @admin.display(description="Record")
+    def record_link(self, obj: Submission) -> str:
+        record = obj.record
+        if record is None:
+            return "—"
+        url = reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk])
+        return format_html('<a href="{}">{}</a> ({})', url, record, record.get_status_display())
+
+    @admin.display(description="New partners")
+    def new_partner_links(self, obj: Submission) -> str:
+        return (
+            format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                (
+                    (reverse("admin:partnerships_partner_change", args=[p.pk]), str(p))
+                    for p in obj.new_partners.all()
+                ),
+            )
+            or "—"
+        )
