@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from events.api import EventViewSet
 from partnerships.api import (
@@ -34,9 +36,23 @@ router.register("platforms", PlatformViewSet, basename="platform")
 router.register("organisation-types", OrganisationTypeViewSet, basename="organisation-type")
 router.register("languages", LanguageViewSet, basename="language")
 
+# The documentation pages run under the site's Content-Security-Policy: Swagger UI's start-up script
+# is served as a file (the "split" view), and both viewers may set inline styles and start a worker.
+DOCS_CSP = {
+    "style-src": [SELF, UNSAFE_INLINE],
+    "worker-src": [SELF, "blob:"],
+    "img-src": [SELF, "data:", "blob:"],
+}
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path(
+        "docs/",
+        csp_update(DOCS_CSP)(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+    path(
+        "redoc/", csp_update(DOCS_CSP)(SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"
+    ),
     path("", include(router.urls)),
 ]

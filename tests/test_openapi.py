@@ -51,6 +51,9 @@ def test_docs_pages_use_local_assets(client):
         page = client.get(url).content.decode()
         assert "/static/drf_spectacular_sidecar/" in page
         assert "cdn.jsdelivr.net" not in page and "unpkg.com" not in page
+        # The site's Content-Security-Policy allows no inline script, so every script is a file.
+        assert "<script>" not in page
+    assert client.get("/api/v1/docs/", {"script": ""})["Content-Type"].startswith("application/javascript")
 
 
 @pytest.fixture(scope="module")
