@@ -13,16 +13,19 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote
 
+import dj_database_url
 import orjson
 from psycopg_pool import ConnectionPool
-
-import dj_database_url
 
 _db = dj_database_url.parse(os.environ["DATABASE_URL"])
 _conninfo = " ".join(
     f"{key}={value}"
     for key, value in {
-        "host": _db["HOST"], "port": _db["PORT"], "user": _db["USER"], "password": _db["PASSWORD"], "dbname": _db["NAME"],
+        "host": _db["HOST"],
+        "port": _db["PORT"],
+        "user": _db["USER"],
+        "password": _db["PASSWORD"],
+        "dbname": _db["NAME"],
     }.items()
     if value
 )

@@ -39,7 +39,10 @@ def _request(client: Client, path: str, headers: dict[str, str]):
 def main() -> None:
     client = Client(SERVER_NAME="127.0.0.1")
     detail = (
-        Partnership.objects.published().filter(slug__startswith="gen-").order_by("pk").values_list("slug", flat=True)[500:501]
+        Partnership.objects.published()
+        .filter(slug__startswith="gen-")
+        .order_by("pk")
+        .values_list("slug", flat=True)[500:501]
     )
     detail_slug = detail[0] if detail else Partnership.objects.published().values_list("slug", flat=True)[0]
     list_response, _ = _request(client, "/api/v1/partnerships/", {})

@@ -62,9 +62,25 @@ def production_env(db_url: str) -> dict[str, str]:
 
 def start_gunicorn(app: str, port: int, env: dict[str, str], workers: int) -> subprocess.Popen:
     process = subprocess.Popen(
-        [PY, "-m", "gunicorn", app, "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--access-logfile", "/dev/null"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        [
+            PY,
+            "-m",
+            "gunicorn",
+            app,
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -129,7 +145,9 @@ def worker_rss_mb(process: subprocess.Popen) -> float:
 def machine() -> str:
     cpu = "unknown CPU"
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
     import psutil
@@ -151,7 +169,9 @@ def dataset_counts(env: dict[str, str]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="CI mode: short runs, checks only")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
@@ -166,7 +186,9 @@ def main() -> int:
     subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     capture_file = ROOT / "var" / "bench-capture.json"
     capture_file.parent.mkdir(exist_ok=True)
-    captured = subprocess.run([PY, str(ROOT / "bench" / "capture.py")], cwd=ROOT, env=env, capture_output=True, text=True)
+    captured = subprocess.run(
+        [PY, str(ROOT / "bench" / "capture.py")], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     if captured.returncode != 0:
         raise SystemExit(captured.stderr[-3000:])
     capture_file.write_text(captured.stdout)
@@ -182,7 +204,9 @@ def main() -> int:
 
     app_port, base_port = free_port(), free_port()
     app = start_gunicorn("sscregistry.wsgi", app_port, env, args.workers)
-    baseline = start_gunicorn("bench.baseline:application", base_port, env | {"BENCH_CAPTURE": str(capture_file)}, args.workers)
+    baseline = start_gunicorn(
+        "bench.baseline:application", base_port, env | {"BENCH_CAPTURE": str(capture_file)}, args.workers
+    )
     rows = []
     try:
         for name, entry in capture["endpoints"].items():
@@ -193,12 +217,17 @@ def main() -> int:
             if status >= 500:
                 failures.append(f"{name}: {status}")
             result = wrk(app_url, entry["headers"], seconds, args.connections)
-            base = wrk(f"http://127.0.0.1:{base_port}{entry['path']}", entry["headers"], seconds, args.connections)
+            base = wrk(
+                f"http://127.0.0.1:{base_port}{entry['path']}", entry["headers"], seconds, args.connections
+            )
             if entry["status"] in (200, 304) and result["errors"]:
                 failures.append(f"{name}: {result['errors']} error responses under load")
             rows.append((name, entry, result, base))
-            print(f"{name:32} {result['rps']:8.1f} req/s  p50 {result['p50']:7.1f} ms  p99 {result['p99']:7.1f} ms"
-                  f"  baseline {base['rps']:8.1f} req/s", flush=True)
+            print(
+                f"{name:32} {result['rps']:8.1f} req/s  p50 {result['p50']:7.1f} ms  p99 {result['p99']:7.1f} ms"
+                f"  baseline {base['rps']:8.1f} req/s",
+                flush=True,
+            )
         rss = worker_rss_mb(app)
     finally:
         stop(app)
