@@ -11,7 +11,7 @@ from django.views.generic import DetailView, ListView
 
 from partnerships.base import Status
 from partnerships.models import Partner
-from sscregistry.interim_filters import filter_events
+from sscregistry.filtering import filter_events
 
 from .ical import calendar_response, events_calendar
 from .models import Event, EventOrganiser, EventParticipant

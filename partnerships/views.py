@@ -14,7 +14,7 @@ from django.http import (
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from sscregistry.interim_filters import filter_partnerships
+from sscregistry.filtering import filter_partnerships
 
 from .base import Status
 from .iati import activities_xml, organisations_xml, reportable_partners, reportable_partnerships
