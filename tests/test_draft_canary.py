@@ -144,6 +144,11 @@ def crawl(client: Client, starts: list[str]) -> dict[str, bytes]:
     return seen
 
 
+def without_echo(body: bytes) -> bytes:
+    """The body without the API's echo of the client's own query (`"search": {"query": ...}`)."""
+    return re.sub(rb'"query":\s*"[^"]*"', b'"query": ""', body)
+
+
 def test_no_public_surface_shows_a_record_that_is_not_published(canaries, tmp_path, settings):
     settings.DATA_DUMP_DIR = tmp_path
     dump = export_dataset(tmp_path, site_url="https://registry.example.org")
@@ -168,7 +173,7 @@ def test_no_public_surface_shows_a_record_that_is_not_published(canaries, tmp_pa
         for name in archive.namelist():
             answers[f"dump:{name}"] = archive.read(name)
 
-    leaks = sorted(url for url, body in answers.items() if CANARY.encode() in body.lower())
+    leaks = sorted(url for url, body in answers.items() if CANARY.encode() in without_echo(body).lower())
     assert not leaks, f"the canary of a non-published record appears at: {leaks}"
 
     # The crawl reached every kind of surface, and saw the published control records there.
@@ -188,10 +193,11 @@ def test_no_public_surface_shows_a_record_that_is_not_published(canaries, tmp_pa
         "/api/v1/publications/",
         "/api/v1/people/",
         "export.csv",
-        "iati.xml",
-        "iati-organisations.xml",
         "dump:",
     ]
     assert [s for s in surfaces if not saw(s)] == []
     assert any(url.startswith("/sitemap-") for url in answers)
+    # The IATI files answer 404 when nothing is reportable (the control records lack IATI data),
+    # so they are scanned for the canary above but not required to show the control token.
+    assert any("iati.xml" in url for url in answers)
     assert any(b"application/ld+json" in body and CONTROL.encode() in body for body in answers.values())
