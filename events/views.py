@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import cache_control
@@ -10,7 +10,8 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from partnerships.base import Status
-from partnerships.models import Partner
+from partnerships.models import Partner, Partnership
+from reports.models import Publication
 from sscregistry.interim_filters import filter_events
 
 from .ical import calendar_response, events_calendar
@@ -47,9 +48,24 @@ class EventDetailView(DetailView):
                 ),
                 "registration_links",
                 "sources",
-                Prefetch("side_events", queryset=Event.objects.published()),
+                Prefetch("side_events", queryset=Event.objects.published().order_by("start", "id")),
+                Prefetch("partnerships", queryset=Partnership.objects.published().order_by("title", "id")),
+                Prefetch(
+                    "publications",
+                    queryset=Publication.objects.published().order_by("-publication_date", "id"),
+                ),
+                Prefetch(
+                    "launched_publications",
+                    queryset=Publication.objects.published().order_by("-publication_date", "id"),
+                ),
             )
         )
+
+    def get_object(self, queryset: QuerySet[Event] | None = None) -> Event:
+        event = super().get_object(queryset)
+        if event.parent_id and not event.parent.is_published:
+            event.parent = None
+        return event
 
 
 def _calendar_events():

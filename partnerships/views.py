@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 from django.http import (
     Http404,
@@ -12,18 +14,38 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from sscregistry.interim_filters import filter_partnerships
 
 from .base import Status
 from .iati import activities_xml, organisations_xml, reportable_partners, reportable_partnerships
-from .models import Participation, Partner, PartnerRedirect, Partnership
+from .charts import world_map
+from .models import Participation, Partner, PartnerRedirect, Partnership, SDGTarget
 
 PUBLISHED_PARTICIPATIONS = Prefetch(
     "participations",
-    queryset=Participation.objects.filter(partner__status=Status.PUBLISHED).select_related("partner", "role"),
+    queryset=Participation.objects.filter(partner__status=Status.PUBLISHED).select_related(
+        "partner", "partner__country", "partner__organisation_type", "role"
+    ),
 )
+
+
+def participants_of(partnership: Partnership) -> list[dict[str, Any]]:
+    """Each published participant once, with all its roles (a partner may fund and implement)."""
+    by_partner: dict[int, dict[str, Any]] = {}
+    for participation in partnership.participations.all():
+        entry = by_partner.setdefault(
+            participation.partner_id, {"partner": participation.partner, "roles": [], "notes": []}
+        )
+        if participation.role:
+            entry["roles"].append(participation.role.name)
+        if participation.triangular_role:
+            entry["roles"].append(participation.get_triangular_role_display())
+        if participation.description and participation.description not in entry["notes"]:
+            entry["notes"].append(participation.description)
+    return list(by_partner.values())
 
 
 class PartnershipListView(ListView):
@@ -37,22 +59,51 @@ class PartnershipListView(ListView):
 class PartnershipDetailView(DetailView):
     template_name = "partnerships/partnership_detail.html"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Partnership]:
+        from events.models import Event
+        from reports.models import Publication
+
         return (
             Partnership.objects.published()
             .prefetch_related(
                 PUBLISHED_PARTICIPATIONS,
                 "platforms",
                 "sdgs",
-                "sdg_targets",
+                Prefetch("sdg_targets", queryset=SDGTarget.objects.order_by("sort_key")),
                 "countries",
                 "regions",
                 "themes",
                 "modalities",
                 "sources",
+                Prefetch(
+                    "events",
+                    queryset=Event.objects.published().select_related("country").order_by("-start", "id"),
+                ),
+                Prefetch(
+                    "publications",
+                    queryset=Publication.objects.published().order_by("-publication_date", "id"),
+                ),
             )
             .select_related("activity_status")
         )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        partnership = self.object
+        targets_by_goal: dict[int, list[SDGTarget]] = {}
+        for target in partnership.sdg_targets.all():
+            targets_by_goal.setdefault(target.goal_id, []).append(target)
+        context["participants"] = participants_of(partnership)
+        context["sdgs"] = [(goal, targets_by_goal.get(goal.code, [])) for goal in partnership.sdgs.all()]
+        countries = list(partnership.countries.all())
+        context["countries"] = sorted(countries, key=lambda c: c.local_name)
+        context["country_map"] = world_map(
+            {c.numeric: 1 for c in countries},
+            names={c.numeric: c.local_name for c in countries},
+            focus=True,
+            noun=lambda n: _("covered"),
+        )
+        return context
 
 
 class PartnerListView(ListView):
@@ -89,11 +140,26 @@ class PartnerDetailView(DetailView):
             partner.parent = None
         return partner
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from events.models import Event
+        from reports.models import Publication
+        from sscregistry.views import partnership_charts
+
         context = super().get_context_data(**kwargs)
         partner = self.object
-        context["partnerships"] = Partnership.objects.published().filter(partners=partner).distinct()
+        partnerships = Partnership.objects.published().filter(
+            pk__in=Participation.objects.filter(partner=partner).values("partnership")
+        )
+        context["partnerships"] = partnerships.prefetch_related("sdgs").order_by("-start_date", "title", "id")
+        context["events"] = (
+            Event.objects.published().by_partner(partner).select_related("country").order_by("-start", "id")
+        )
+        context["publications"] = (
+            Publication.objects.published().filter(organisation_roles__partner=partner).distinct()
+        ).order_by("-publication_date", "id")
         context["alternative_names"] = partner.alternative_names.select_related("language")
+        context["children"] = partner.children.filter(status=Status.PUBLISHED).order_by("name")
+        context["charts"] = partnership_charts(partnerships, within={"partner": partner.slug})
         return context
 
 

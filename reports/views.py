@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
 from django.views.generic import DetailView, ListView
 
+from events.models import Event
 from partnerships.base import Status
+from partnerships.models import Partnership
 
 from .models import Authorship, Publication, PublicationOrganisation, PublicationRelation
 
@@ -52,5 +56,26 @@ class PublicationDetailView(DetailView):
                     ).select_related("source"),
                 ),
                 "sources",
+                Prefetch("partnerships", queryset=Partnership.objects.published().order_by("title", "id")),
+                Prefetch(
+                    "related_events", queryset=Event.objects.published().order_by("-start", "id")
+                ),
+                "sdgs",
+                "themes",
             )
         )
+
+    def get_object(self, queryset: QuerySet[Publication] | None = None) -> Publication:
+        publication = super().get_object(queryset)
+        if publication.launched_at_id and not publication.launched_at.is_published:
+            publication.launched_at = None
+        return publication
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        versions = list(self.object.language_versions.all())
+        original = next((v for v in versions if v.is_original), versions[0] if versions else None)
+        # The record's title is in its original language; mark it so screen readers switch voice.
+        context["title_language"] = original.language_id if original else ""
+        context["versions"] = versions
+        return context
