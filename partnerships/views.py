@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import (
     Http404,
     HttpRequest,
@@ -14,15 +14,28 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.views.decorators.http import require_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import DetailView, ListView
 
 from sscregistry.interim_filters import filter_partnerships
+from sscregistry.search_pages import FacetedSearchView, FacetGroup, FacetValue
 
 from .base import Status
 from .iati import activities_xml, organisations_xml, reportable_partners, reportable_partnerships
 from .charts import world_map
-from .models import Participation, Partner, PartnerRedirect, Partnership, SDGTarget
+from .filters import PartnerFilter, PartnershipFilter
+from .models import (
+    Participation,
+    Partner,
+    PartnerRedirect,
+    Partnership,
+    Region,
+    SDGTarget,
+    SustainableDevelopmentGoal,
+    localised_country_name,
+)
 
 PUBLISHED_PARTICIPATIONS = Prefetch(
     "participations",
@@ -30,6 +43,14 @@ PUBLISHED_PARTICIPATIONS = Prefetch(
         "partner", "partner__country", "partner__organisation_type", "role"
     ),
 )
+
+
+def localised_country_names() -> dict[str, str]:
+    """ISO alpha-2 -> the country's name in the interface language (one query)."""
+    from .models import Country
+
+    rows = Country.objects.values_list("code", "name", "name_fr", "name_es")
+    return {code: localised_country_name(name, fr, es) for code, name, fr, es in rows}
 
 
 def participants_of(partnership: Partnership) -> list[dict[str, Any]]:
@@ -48,12 +69,59 @@ def participants_of(partnership: Partnership) -> list[dict[str, Any]]:
     return list(by_partner.values())
 
 
-class PartnershipListView(ListView):
-    template_name = "partnerships/partnership_list.html"
-    paginate_by = 20
+class PartnershipListView(FacetedSearchView):
+    """The partnership search: free text, facets with counts, sort, pages; every state an address."""
 
-    def get_queryset(self):
-        return Partnership.objects.published().prefetch_related("platforms", "sdgs")
+    template_name = "partnerships/partnership_list.html"
+    filterset_class = PartnershipFilter
+    facet_titles = {
+        "platform": _lazy("Platform"),
+        "modality": _lazy("Modality"),
+        "status": _lazy("Status"),
+        "sdg": _lazy("Sustainable Development Goal"),
+        "region": _lazy("Region"),
+        "country": _lazy("Country"),
+        "partner_type": _lazy("Partner type"),
+    }
+    sort_options = [("", _lazy("Newest first")), ("title", _lazy("Title (A–Z)"))]
+    api_list_route = "partnership-list"
+    api_export_route = "partnership-export"
+
+    def get_queryset(self) -> QuerySet[Partnership]:
+        return Partnership.objects.published()
+
+    def sort_choices(self, q: str) -> list[tuple[str, Any]]:
+        if q:
+            return [("", _("Relevance")), ("-start_date", _("Newest first")), ("title", _("Title (A–Z)"))]
+        return list(self.sort_options)
+
+    def facet_groups(self, counts: dict[str, list[dict[str, Any]]]) -> list[Any]:
+        self.sdg_colours = dict(SustainableDevelopmentGoal.objects.values_list("code", "colour"))
+        self.country_names = localised_country_names() if get_language() != "en" else {}
+        return super().facet_groups(counts)
+
+    def facet_label(self, name: str, row: dict[str, Any]) -> str:
+        if name == "sdg":
+            return f"{row['value']}. {_(row['label'])}"
+        if name == "country":
+            return self.country_names.get(row["value"], row["label"])
+        if name == "platform":
+            return row["label"]  # curators' own names
+        return super().facet_label(name, row)
+
+    def facet_colour(self, name: str, row: dict[str, Any]) -> str:
+        return self.sdg_colours.get(row["value"], "") if name == "sdg" else ""
+
+    def decorate(self, records: list[Partnership]) -> list[Partnership]:
+        prefetch_related_objects(records, "sdgs", PUBLISHED_PARTICIPATIONS)
+        for partnership in records:
+            names = []
+            for participation in partnership.participations.all():
+                name = participation.partner.acronym or participation.partner.name
+                if name not in names:
+                    names.append(name)
+            partnership.partner_names = names
+        return records
 
 
 class PartnershipDetailView(DetailView):
@@ -106,12 +174,59 @@ class PartnershipDetailView(DetailView):
         return context
 
 
-class PartnerListView(ListView):
-    template_name = "partnerships/partner_list.html"
-    paginate_by = 50
+class PartnerListView(FacetedSearchView):
+    """Partners: search by name, filter by type, country, region and Global South."""
 
-    def get_queryset(self):
+    template_name = "partnerships/partner_list.html"
+    filterset_class = PartnerFilter
+    paginate_by = 50
+    facet_titles = {"type": _lazy("Type"), "country": _lazy("Headquarters")}
+    sort_options = [("", _lazy("Name (A–Z)")), ("-updated_at", _lazy("Recently updated"))]
+    api_list_route = "partner-list"
+    api_export_route = "partner-export"
+
+    def get_queryset(self) -> QuerySet[Partner]:
         return Partner.objects.published().select_related("country", "organisation_type")
+
+    def facet_groups(self, counts: dict[str, list[dict[str, Any]]]) -> list[Any]:
+        self.country_names = localised_country_names() if get_language() != "en" else {}
+        groups = super().facet_groups(counts)
+        query = self.request.GET
+        # Region and Global South filter without counts: the API offers no facet for them.
+        regions = Region.objects.filter(level=Region.Level.REGION).order_by("name")
+        chosen_regions = query.getlist("region")
+        groups.append(
+            FacetGroup(
+                name="region",
+                title=str(_("Region")),
+                values=[
+                    FacetValue(value=r.code, label=_(r.name), count=None, checked=r.code in chosen_regions)
+                    for r in regions
+                ],
+            )
+        )
+        south = query.get("global_south", "")
+        groups.append(
+            FacetGroup(
+                name="global_south",
+                title=str(_("Global South")),
+                kind="radio",
+                values=[
+                    FacetValue(value="", label=_("Any"), count=None, checked=south == ""),
+                    FacetValue(value="true", label=_("Based in the Global South"), count=None, checked=south == "true"),
+                    FacetValue(value="false", label=_("Based elsewhere"), count=None, checked=south == "false"),
+                ],
+            )
+        )
+        return groups
+
+    def chips(self, facets: list[Any]) -> list[Any]:
+        return [chip for chip in super().chips(facets) if chip.label != _("Any")]
+
+    def facet_label(self, name: str, row: dict[str, Any]) -> str:
+        if name == "country":
+            return self.country_names.get(row["value"], row["label"])
+        return super().facet_label(name, row)
 
 
 class PartnerDetailView(DetailView):

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils import dateformat
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from partnerships.base import DatePrecision, format_partial_date
@@ -83,3 +84,12 @@ def sdg_icon(code: int, colour: str, size: int = 22) -> dict[str, Any]:
 @register.filter
 def get_item(mapping: dict, key: Any) -> Any:
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def language_name(code: str, fallback: str = "") -> str:
+    """A language's name in the interface language ('Russian', 'russe', 'ruso'), from Django's list."""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return fallback or code

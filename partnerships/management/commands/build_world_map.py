@@ -24,6 +24,25 @@ OUTPUT = Path(__file__).resolve().parents[2] / "data" / "world_map.json"
 
 Ring = list[tuple[float, float]]
 
+# Places Natural Earth's Admin 0 files have no feature for (overseas departments drawn as part of
+# France, a few tiny islands): a marker at the main town, (longitude, latitude).
+EXTRA_MARKERS = {
+    "074": (3.4, -54.4),  # Bouvet Island
+    "162": (105.7, -10.5),  # Christmas Island
+    "166": (96.9, -12.2),  # Cocos (Keeling) Islands
+    "175": (45.2, -12.8),  # Mayotte
+    "254": (-52.3, 4.9),  # French Guiana
+    "292": (-5.35, 36.1),  # Gibraltar
+    "312": (-61.6, 16.2),  # Guadeloupe
+    "474": (-61.0, 14.6),  # Martinique
+    "535": (-68.3, 12.2),  # Bonaire, Sint Eustatius and Saba
+    "581": (166.6, 19.3),  # United States Minor Outlying Islands (Wake Island)
+    "638": (55.5, -21.1),  # Réunion
+    "744": (15.6, 78.2),  # Svalbard and Jan Mayen
+    "772": (-171.8, -9.2),  # Tokelau
+    "798": (179.2, -8.5),  # Tuvalu
+}
+
 _A1, _A2, _A3, _A4 = 1.340264, -0.081106, 0.000893, 0.003796
 _M = math.sqrt(3) / 2
 
@@ -133,6 +152,9 @@ def build(source: Path) -> dict[str, Any]:
         code = geometry.get("id")
         if code and code not in LEFT_OUT and geometry.get("arcs"):
             countries[code] = {"c": marker_position(rings_of(geometry, fine_arcs))}
+    for code, (lon, lat) in EXTRA_MARKERS.items():
+        x, y = to_map(lon, lat)
+        countries.setdefault(code, {"c": (round(x, 1), round(y, 1))})
     coarse_arcs = decode_arcs(coarse)
     unnamed = []
     for geometry in coarse["objects"]["countries"]["geometries"]:
@@ -158,6 +180,7 @@ def build(source: Path) -> dict[str, Any]:
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []
     help = "Regenerate partnerships/data/world_map.json from the world-atlas npm package (run `npm ci` first)."
 
     def add_arguments(self, parser: Any) -> None:
