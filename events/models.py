@@ -15,10 +15,13 @@ from django.utils import timezone
 
 from partnerships.base import (
     HISTORY_QUIET_FIELDS,
+    SEARCH_FIELDS,
     DatePrecision,
     PublishableModel,
     PublishableQuerySet,
+    SearchableModel,
     published_constraint,
+    search_indexes,
     track_history,
     version_trigger,
     workflow_permissions,
@@ -67,7 +70,7 @@ class EventQuerySet(PublishableQuerySet):
 
 
 @track_history(quiet=HISTORY_QUIET_FIELDS)
-class Event(PublishableModel):
+class Event(SearchableModel, PublishableModel):
     """A dated gathering: a conference, a side event within it, an observance, a launch."""
 
     class Type(models.TextChoices):
@@ -162,8 +165,9 @@ class Event(PublishableModel):
 
     class Meta:
         ordering = ["-start", "id"]
+        indexes = search_indexes("event")
         permissions = workflow_permissions("event", "event")
-        triggers = [version_trigger("event")]
+        triggers = [version_trigger("event", ignore=SEARCH_FIELDS)]
         constraints = [
             published_constraint("event"),
             models.CheckConstraint(

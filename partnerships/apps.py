@@ -8,6 +8,8 @@ class PartnershipsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from . import signals
         from .groups import sync_groups
 
         post_migrate.connect(sync_groups, sender=self)
+        signals.connect()

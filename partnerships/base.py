@@ -8,6 +8,8 @@ from typing import Any
 import pghistory
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import dateformat, timezone
 
@@ -169,6 +171,34 @@ def parse_version(value: int | str) -> int:
     return int(number)
 
 
+class SearchableModel(models.Model):
+    """A record found by the registry's search: a stored full-text vector and its plain text.
+
+    Both are written by `partnerships.search` (never by forms), from the record and its related
+    names, whenever one of them changes.
+    """
+
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_text = models.TextField(
+        blank=True, default="", editable=False, help_text="Lower-cased, unaccented text for typo matching."
+    )
+
+    class Meta:
+        abstract = True
+
+
+# Written only by partnerships.search; left out of history and of the version number.
+SEARCH_FIELDS = ["search_vector", "search_text"]
+
+
+def search_indexes(model_name: str) -> list[GinIndex]:
+    """A GIN index for full-text search and a trigram GIN index for typo-tolerant matching."""
+    return [
+        GinIndex(fields=["search_vector"], name=f"{model_name}_search_vector"),
+        GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name=f"{model_name}_search_trgm"),
+    ]
+
+
 def published_constraint(model_name: str) -> models.CheckConstraint:
     """A published record always says when it was published."""
     return models.CheckConstraint(
@@ -210,12 +240,18 @@ def workflow_permissions(model_name: str, verbose_name: str) -> list[tuple[str, 
     ]
 
 
-def version_trigger(model_name: str) -> pgtrigger.Trigger:
-    """A trigger that bumps `version` on every UPDATE, whichever code path issues it."""
+def version_trigger(model_name: str, *, ignore: list[str] | None = None) -> pgtrigger.Trigger:
+    """A trigger that bumps `version` on every UPDATE, whichever code path issues it.
+
+    Updates that change only the `ignore` fields leave the version alone: the search module
+    rewrites `search_vector` and `search_text` after every save, and that must not look like a
+    curator's edit to the next one.
+    """
     return pgtrigger.Trigger(
         name=f"{model_name}_bump_version",
         operation=pgtrigger.Update,
         when=pgtrigger.Before,
+        condition=pgtrigger.AnyChange(exclude=ignore) if ignore else None,
         func="NEW.version := OLD.version + 1; RETURN NEW;",
     )
 
@@ -235,12 +271,15 @@ def track_history(*, quiet: list[str] | None = None, name: str | None = None) ->
     """
 
     def decorator(model: type[models.Model]) -> type[models.Model]:
+        # Search documents are derived data, rewritten after every save: not history.
+        derived = SEARCH_FIELDS if issubclass(model, SearchableModel) else []
         pghistory.track(
             pghistory.InsertEvent(),
-            pghistory.UpdateEvent(condition=pghistory.AnyChange(exclude=quiet or [])),
+            pghistory.UpdateEvent(condition=pghistory.AnyChange(exclude=[*(quiet or []), *derived])),
             pghistory.DeleteEvent(),
             model_name=name or f"{model.__name__}History",
             obj_field=pghistory.ObjForeignKey(related_name="history"),
+            exclude=derived or None,
         )(model)
         return model
 

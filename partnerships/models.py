@@ -13,10 +13,13 @@ from django.utils.translation import get_language
 
 from .base import (
     HISTORY_QUIET_FIELDS,
+    SEARCH_FIELDS,
     DatePrecision,
     PublishableModel,
     PublishableQuerySet,
+    SearchableModel,
     published_constraint,
+    search_indexes,
     track_history,
     truncate_date,
     version_trigger,
@@ -284,6 +287,19 @@ class SourceLink(models.Model):
         return self.title or self.url
 
 
+class RegistryChange(models.Model):
+    """When any record of the registry last changed: one row, the API's `Last-Modified`."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="registrychange_single_row")]
+
+    def __str__(self) -> str:
+        return f"Last change {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
 def unique_slug(instance: models.Model, text: str, max_length: int = 120) -> str:
     """A slug from `text` that no other row of the instance's model uses."""
     base = slugify(text)[: max_length - 5] or "record"
@@ -298,7 +314,7 @@ def unique_slug(instance: models.Model, text: str, max_length: int = 120) -> str
 
 
 @track_history(quiet=HISTORY_QUIET_FIELDS)
-class Partner(PublishableModel):
+class Partner(SearchableModel, PublishableModel):
     """An organisation taking part in South-South and triangular cooperation."""
 
     name = models.CharField(max_length=300, help_text="The organisation's name in English.")
@@ -339,11 +355,12 @@ class Partner(PublishableModel):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = search_indexes("partner")
         permissions = [
             *workflow_permissions("partner", "partner"),
             ("merge_partner", "Can merge a duplicate partner into another"),
         ]
-        triggers = [version_trigger("partner")]
+        triggers = [version_trigger("partner", ignore=SEARCH_FIELDS)]
         constraints = [
             published_constraint("partner"),
             models.UniqueConstraint(
@@ -438,7 +455,7 @@ class PartnershipQuerySet(PublishableQuerySet):
 
 
 @track_history(quiet=HISTORY_QUIET_FIELDS)
-class Partnership(PublishableModel):
+class Partnership(SearchableModel, PublishableModel):
     """A cooperation between partners, with its aims, places, goals and participants."""
 
     title = models.CharField(max_length=300)
@@ -490,8 +507,9 @@ class Partnership(PublishableModel):
 
     class Meta:
         ordering = ["-start_date", "title", "id"]
+        indexes = search_indexes("partnership")
         permissions = workflow_permissions("partnership", "partnership")
-        triggers = [version_trigger("partnership")]
+        triggers = [version_trigger("partnership", ignore=SEARCH_FIELDS)]
         constraints = [
             published_constraint("partnership"),
             models.CheckConstraint(

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
-from .base import PublishableModel, Status
+from .base import SEARCH_FIELDS, PublishableModel, Status
 
 User = AbstractBaseUser | AnonymousUser | None
 
@@ -248,7 +248,9 @@ def record_mark_reviewed(*, record: PublishableModel, user: User) -> Publishable
 
 def revertible_fields(model: type[models.Model]) -> list[models.Field]:
     """The record's own content fields: what a revert restores (never its workflow state)."""
-    return [f for f in model._meta.concrete_fields if not f.primary_key and f.name not in WORKFLOW_FIELDS]
+    # Search documents are derived (and not kept in history): the save after a revert rewrites them.
+    skipped = WORKFLOW_FIELDS | set(SEARCH_FIELDS)
+    return [f for f in model._meta.concrete_fields if not f.primary_key and f.name not in skipped]
 
 
 @transaction.atomic

@@ -9,10 +9,13 @@ from django.urls import reverse
 
 from partnerships.base import (
     HISTORY_QUIET_FIELDS,
+    SEARCH_FIELDS,
     DatePrecision,
     PublishableModel,
     PublishableQuerySet,
+    SearchableModel,
     published_constraint,
+    search_indexes,
     track_history,
     truncate_date,
     version_trigger,
@@ -66,7 +69,7 @@ class PublicationQuerySet(PublishableQuerySet):
 
 
 @track_history(quiet=HISTORY_QUIET_FIELDS)
-class Publication(PublishableModel):
+class Publication(SearchableModel, PublishableModel):
     """A document: a report, a strategy, a news article, with every language it exists in."""
 
     class Type(models.TextChoices):
@@ -138,8 +141,9 @@ class Publication(PublishableModel):
 
     class Meta:
         ordering = ["-publication_date", "title", "id"]
+        indexes = search_indexes("publication")
         permissions = workflow_permissions("publication", "publication")
-        triggers = [version_trigger("publication")]
+        triggers = [version_trigger("publication", ignore=SEARCH_FIELDS)]
         constraints = [published_constraint("publication")]
 
     def __str__(self) -> str:

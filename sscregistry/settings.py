@@ -7,6 +7,7 @@ only fit for a developer's machine into errors.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,16 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -84,11 +95,15 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "corsheaders",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "pgtrigger",
     "pghistory",
     "import_export",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "partnerships",
     "events",
     "reports",
@@ -101,6 +116,7 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before CommonMiddleware: picks the language from the URL prefix (/fr/, /es/).
     "django.middleware.locale.LocaleMiddleware",
@@ -149,6 +165,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...)")
+# Typo-tolerant search (partnerships/search.py) matches words at least this similar; pg_trgm's default
+# of 0.5 misses one-letter slips in short words ("Kigli" for "Kigali" scores 0.44).
+SEARCH_TRIGRAM_THRESHOLD = env_float("SEARCH_TRIGRAM_THRESHOLD", 0.4)
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+    f"-c pg_trgm.strict_word_similarity_threshold={SEARCH_TRIGRAM_THRESHOLD}"
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -226,10 +248,64 @@ DATA_LICENSE = {
     "path": env_str("SSC_DATA_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/"),
 }
 
+
+def env_throttle_rate(name: str, default: str) -> str | None:
+    """A DRF rate such as '120/minute'; 'off' (or empty) means no limit."""
+    raw = env_str(name, default).strip()
+    if raw.lower() in {"", "off", "none"}:
+        return None
+    if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", raw):
+        raise ImproperlyConfigured(f"{name} must look like '120/minute' or be 'off', got {raw!r}")
+    return raw
+
+
+# The public API (sscregistry/api.py). Anonymous clients are limited per IP address; the counts
+# live in the default cache, so several server processes need a shared cache to share them.
+API_ANON_THROTTLE_RATE = env_throttle_rate("API_ANON_THROTTLE_RATE", "120/minute")
+
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so that an anonymous write is answered 401 with a WWW-Authenticate header.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["sscregistry.throttling.AnonymousThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "sscregistry.openapi.RegistryAutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SSC Registry API",
+    "DESCRIPTION": (
+        "The public registry of South-South and triangular cooperation: partnerships, partners, "
+        "events, publications and people, with the reference vocabularies they use. Anonymous "
+        "clients read published records; curators write with a token (`Authorization: Token ...`)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "partnerships.base.DatePrecision",
+        "AttendanceModeEnum": "events.models.Event.AttendanceMode",
+        "EventStatusEnum": "events.models.Event.EventStatus",
+        "EventTypeEnum": "events.models.Event.Type",
+        "PublicationTypeEnum": "reports.models.Publication.Type",
+    },
+}
+
+# Any web page may read the API from a browser; writes stay with same-origin and token clients.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 
 # Security headers, in development as in production, so that a page that breaks the policy breaks
 # on a developer's machine first. Scripts and styles come from our own origin; an inline script

@@ -39,6 +39,7 @@ urlpatterns = [
     # answer these addresses with its own 404.
     path("api/v1/partnerships/iati.xml", iati_activities, name="iati-activities"),
     path("api/v1/partners/iati-organisations.xml", iati_organisations, name="iati-organisations"),
+    path("api/v1/", include("sscregistry.api")),
 ]
 
 urlpatterns += i18n_patterns(

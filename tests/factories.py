@@ -7,10 +7,10 @@ import datetime
 import factory
 from django.utils import timezone
 
-from events.models import Event
+from events.models import Event, EventOrganiser
 from partnerships.base import Status
-from partnerships.models import Partner, Partnership, Person
-from reports.models import Publication
+from partnerships.models import Participation, Partner, PartnerName, Partnership, Person
+from reports.models import LanguageVersion, Publication, PublicationOrganisation, PublicationRelation
 
 
 class PublishableFactory(factory.django.DjangoModelFactory):
@@ -66,3 +66,57 @@ class PublicationFactory(PublishableFactory):
 
     class Meta:
         model = Publication
+
+
+# Link rows, for targeted API, search and facet fixtures.
+
+
+class PartnerNameFactory(factory.django.DjangoModelFactory):
+    partner = factory.SubFactory(PartnerFactory)
+    name = factory.Sequence(lambda n: f"Other name {n}")
+
+    class Meta:
+        model = PartnerName
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    partnership = factory.SubFactory(PartnershipFactory)
+    partner = factory.SubFactory(PartnerFactory)
+
+    class Meta:
+        model = Participation
+
+
+class EventOrganiserFactory(factory.django.DjangoModelFactory):
+    event = factory.SubFactory(EventFactory)
+    partner = factory.SubFactory(PartnerFactory)
+
+    class Meta:
+        model = EventOrganiser
+
+
+class LanguageVersionFactory(factory.django.DjangoModelFactory):
+    publication = factory.SubFactory(PublicationFactory)
+    language_id = "en"
+    title = factory.LazyAttribute(lambda version: version.publication.title)
+
+    class Meta:
+        model = LanguageVersion
+
+
+class PublicationOrganisationFactory(factory.django.DjangoModelFactory):
+    publication = factory.SubFactory(PublicationFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    role = PublicationOrganisation.Role.PUBLISHER
+
+    class Meta:
+        model = PublicationOrganisation
+
+
+class PublicationRelationFactory(factory.django.DjangoModelFactory):
+    source = factory.SubFactory(PublicationFactory)
+    target = factory.SubFactory(PublicationFactory)
+    relation_type = PublicationRelation.Type.REFERENCES
+
+    class Meta:
+        model = PublicationRelation

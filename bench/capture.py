@@ -1,0 +1,80 @@
+"""Run each endpoint once inside Django and record its SQL, query count and database time.
+
+Prints JSON: {name: {"path", "headers", "status", "queries", "db_ms", "sql": [...]}}. The
+baseline replays exactly these statements. Also checks that list query counts do not grow with
+page size and that search plans use indexes, and reports both.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sscregistry.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from bench.endpoints import ENDPOINTS  # noqa: E402
+from partnerships.models import Partnership  # noqa: E402
+
+
+def _request(client: Client, path: str, headers: dict[str, str]):
+    response = client.get(path, headers=headers, follow=True)
+    final = response.redirect_chain[-1][0] if response.redirect_chain else path
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response, final
+
+
+def main() -> None:
+    client = Client(SERVER_NAME="127.0.0.1")
+    detail = (
+        Partnership.objects.published()
+        .filter(slug__startswith="gen-")
+        .order_by("pk")
+        .values_list("slug", flat=True)[500:501]
+    )
+    detail_slug = detail[0] if detail else Partnership.objects.published().values_list("slug", flat=True)[0]
+    list_response, _ = _request(client, "/api/v1/partnerships/", {})
+    etag = list_response.get("ETag", "")
+    out: dict[str, dict] = {}
+    for name, path, headers in ENDPOINTS:
+        path = path.format(detail=detail_slug)
+        headers = {k: v.format(etag=etag) for k, v in headers.items()}
+        with CaptureQueriesContext(connection) as ctx:
+            response, final = _request(client, path, headers)
+        out[name] = {
+            "path": final,
+            "headers": headers,
+            "status": response.status_code,
+            "queries": len(ctx.captured_queries),
+            "db_ms": round(sum(float(q["time"]) for q in ctx.captured_queries) * 1000, 2),
+            "sql": [q["sql"] for q in ctx.captured_queries],
+        }
+    counts = {}
+    for size in (1, 20, 100):
+        with CaptureQueriesContext(connection) as ctx:
+            _request(client, f"/api/v1/partnerships/?page_size={size}", {})
+        counts[size] = len(ctx.captured_queries)
+    plans = {}
+    for name in ("search, rare term", "search, common term", "search, misspelled"):
+        statements = [s for s in out[name]["sql"] if "search_vector" in s or "search_text" in s]
+        if statements:
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN " + statements[-1])
+                plans[name] = "\n".join(row[0] for row in cursor.fetchall())
+    json.dump({"endpoints": out, "query_counts_by_page_size": counts, "search_plans": plans}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

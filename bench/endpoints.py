@@ -1,0 +1,19 @@
+"""The endpoints the benchmark drives, as (name, path, extra request headers).
+
+`{detail}` is replaced by the slug of a published generated partnership; `{etag}` by the list's
+ETag, so that the conditional request is answered 304.
+"""
+
+ENDPOINTS: list[tuple[str, str, dict[str, str]]] = [
+    ("partnership list", "/api/v1/partnerships/", {}),
+    ("list, three filters", "/api/v1/partnerships/?platform=cities&sdg=13&modality=triangular", {}),
+    ("search, rare term", "/api/v1/partnerships/?q=hydroponics", {}),
+    ("search, common term", "/api/v1/partnerships/?q=resilience", {}),
+    ("search, misspelled", "/api/v1/partnerships/?q=geotermal", {}),
+    ("facets", "/api/v1/partnerships/facets/", {}),
+    ("detail", "/api/v1/partnerships/{detail}/", {}),
+    ("deep page", "/api/v1/partnerships/?page=2000", {}),
+    ("conditional GET (304)", "/api/v1/partnerships/", {"If-None-Match": "{etag}"}),
+    ("public search page", "/partnerships/?q=resilience", {}),
+    ("CSV export, about 10,000 rows", "/api/v1/partnerships/export.csv?sdg=5", {}),
+]

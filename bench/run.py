@@ -1,0 +1,274 @@
+"""Benchmark the registry as it runs in production, against a minimal baseline, on loopback.
+
+    .venv/bin/python bench/run.py                  # full run: 20 s per endpoint, results to bench/results/
+    .venv/bin/python bench/run.py --quick          # CI: 2 s per endpoint, fails on 5xx, growing query counts,
+                                                   # or a search plan that scans a large table
+
+It uses the database in DATABASE_URL (or the embedded development one), which should hold
+`manage.py generate_data --scale 1` for meaningful figures. It serves the app with gunicorn
+(DJANGO_ENV=production, DEBUG off, whitenoise), records each endpoint's SQL once (bench/capture.py),
+serves the baseline (bench/baseline.py) that replays that SQL with psycopg 3 and a pool, drives both
+with wrk from a second process, and writes a Markdown report with the machine's description.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url() -> str:
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    from sscregistry.localdb import start_embedded_server
+
+    return start_embedded_server()
+
+
+def production_env(db_url: str) -> dict[str, str]:
+    return os.environ | {
+        "DATABASE_URL": db_url,
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": "bench-" + "k" * 60,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "API_ANON_THROTTLE_RATE": "off",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def start_gunicorn(app: str, port: int, env: dict[str, str], workers: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            PY,
+            "-m",
+            "gunicorn",
+            app,
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            return process
+        except urllib.error.HTTPError:
+            return process  # it answers
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"{app} did not start: {process.stderr.read().decode()[-2000:]}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+WRK_LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+
+
+def to_ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, headers: dict[str, str], seconds: int, connections: int) -> dict[str, float]:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    for key, value in headers.items():
+        command += ["-H", f"{key}: {value}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60).stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    latencies = {p: to_ms(v, u) for p, v, u in WRK_LATENCY.findall(output)}
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return {
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "p50": latencies.get("50", 0.0),
+        "p99": latencies.get("99", 0.0),
+        "errors": (int(non_2xx.group(1)) if non_2xx else 0)
+        + (sum(int(x) for x in socket_errors.groups()) if socket_errors else 0),
+    }
+
+
+def status_of(url: str, headers: dict[str, str]) -> int:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def worker_rss_mb(process: subprocess.Popen) -> float:
+    import psutil
+
+    children = psutil.Process(process.pid).children(recursive=True)
+    return max((c.memory_info().rss for c in children), default=0) / 1024 / 1024
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        cpu = next(
+            line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        pass
+    import psutil
+
+    memory = psutil.virtual_memory().total / 1024**3
+    return f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM, {platform.platform()}, Python {platform.python_version()}"
+
+
+def dataset_counts(env: dict[str, str]) -> str:
+    code = (
+        "from partnerships.models import Partnership, Partner; from events.models import Event; "
+        "from reports.models import Publication; "
+        "print(', '.join(f'{m.__name__}: {m.objects.count():,} ({m.objects.published().count():,} published)' "
+        "for m in (Partner, Partnership, Event, Publication)))"
+    )
+    return subprocess.run(
+        [PY, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="CI mode: short runs, checks only")
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    seconds = 2 if args.quick else args.seconds
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+
+    db_url = database_url()
+    env = production_env(db_url)
+    subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    capture_file = ROOT / "var" / "bench-capture.json"
+    capture_file.parent.mkdir(exist_ok=True)
+    captured = subprocess.run(
+        [PY, str(ROOT / "bench" / "capture.py")], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if captured.returncode != 0:
+        raise SystemExit(captured.stderr[-3000:])
+    capture_file.write_text(captured.stdout)
+    capture = json.loads(captured.stdout)
+
+    failures: list[str] = []
+    counts = capture["query_counts_by_page_size"]
+    if len(set(counts.values())) != 1:
+        failures.append(f"query count grows with page size: {counts}")
+    for name, plan in capture["search_plans"].items():
+        if re.search(r"Seq Scan on partnerships_partnership\b", plan):
+            failures.append(f"{name}: sequential scan of partnerships_partnership\n{plan}")
+
+    app_port, base_port = free_port(), free_port()
+    app = start_gunicorn("sscregistry.wsgi", app_port, env, args.workers)
+    baseline = start_gunicorn(
+        "bench.baseline:application", base_port, env | {"BENCH_CAPTURE": str(capture_file)}, args.workers
+    )
+    rows = []
+    try:
+        for name, entry in capture["endpoints"].items():
+            if entry["status"] >= 500:
+                failures.append(f"{name}: status {entry['status']} in capture")
+            app_url = f"http://127.0.0.1:{app_port}{entry['path']}"
+            status = status_of(app_url, entry["headers"])
+            if status >= 500:
+                failures.append(f"{name}: {status}")
+            result = wrk(app_url, entry["headers"], seconds, args.connections)
+            base = wrk(
+                f"http://127.0.0.1:{base_port}{entry['path']}", entry["headers"], seconds, args.connections
+            )
+            if entry["status"] in (200, 304) and result["errors"]:
+                failures.append(f"{name}: {result['errors']} error responses under load")
+            rows.append((name, entry, result, base))
+            print(
+                f"{name:32} {result['rps']:8.1f} req/s  p50 {result['p50']:7.1f} ms  p99 {result['p99']:7.1f} ms"
+                f"  baseline {base['rps']:8.1f} req/s",
+                flush=True,
+            )
+        rss = worker_rss_mb(app)
+    finally:
+        stop(app)
+        stop(baseline)
+
+    report = [
+        f"# Benchmark {datetime.date.today().isoformat()}{' (quick)' if args.quick else ''}",
+        "",
+        f"- Machine: {machine()}",
+        f"- Data: {dataset_counts(env)}",
+        f"- Load: wrk, 2 threads, {args.connections} connections, {seconds} s per endpoint, on loopback; "
+        f"gunicorn with {args.workers} workers for the app and for the baseline",
+        f"- Largest app worker after the run: {rss:.0f} MB resident",
+        f"- Queries per list request at page_size 1 / 20 / 100: {counts['1']} / {counts['20']} / {counts['100']}",
+        "",
+        "| endpoint | status | req/s | p50 ms | p99 ms | errors | SQL queries | DB ms | baseline req/s | app / baseline |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, entry, result, base in rows:
+        ratio = result["rps"] / base["rps"] if base["rps"] else 0
+        report.append(
+            f"| {name} | {entry['status']} | {result['rps']:.1f} | {result['p50']:.1f} | {result['p99']:.1f} | "
+            f"{result['errors']} | {entry['queries']} | {entry['db_ms']} | {base['rps']:.1f} | {ratio:.2f} |"
+        )
+    report += ["", "## Search plans", ""]
+    for name, plan in capture["search_plans"].items():
+        report += [f"### {name}", "", "```", plan, "```", ""]
+    if failures:
+        report += ["## Failures", "", *[f"- {f}" for f in failures]]
+    text = "\n".join(report) + "\n"
+    if args.quick:
+        print(text)
+    else:
+        path = ROOT / "bench" / "results" / f"{datetime.date.today().isoformat()}.md"
+        path.write_text(text)
+        print(f"Report written to {path.relative_to(ROOT)}")
+    if failures:
+        print("FAILED:\n" + "\n".join(failures), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,103 @@
+"""The events FilterSet, shared by the API and the public event pages (conventions in
+partnerships/filters.py)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import django_filters
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from partnerships.base import Status
+from partnerships.facets import ChoiceFacet, LinkFacet
+from partnerships.filters import RegistryFilterSet, StableOrderingFilter
+from partnerships.models import Country, Partner
+
+from .models import Event, EventOrganiser
+
+
+def _start_of_day(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
+
+
+class EventFilter(RegistryFilterSet):
+    when = django_filters.ChoiceFilter(
+        choices=[("upcoming", "Upcoming (not ended yet)"), ("past", "Past (already ended)")],
+        method="filter_when",
+        help_text="`upcoming`: events that have not ended; `past`: events that have ended.",
+    )
+    starts_after = django_filters.DateFilter(
+        method="filter_starts_after", help_text="Starting on or after this day (YYYY-MM-DD, UTC)."
+    )
+    starts_before = django_filters.DateFilter(
+        method="filter_starts_before", help_text="Starting on or before this day (YYYY-MM-DD, UTC)."
+    )
+    country = django_filters.ModelMultipleChoiceFilter(
+        queryset=Country.objects.all(), help_text="ISO 3166-1 alpha-2 code of the host country, e.g. `RW`."
+    )
+    city = django_filters.CharFilter(
+        field_name="city",
+        lookup_expr="unaccent__iexact",
+        max_length=100,
+        help_text="City name, case and accents ignored, e.g. `kigali`.",
+    )
+    attendance_mode = django_filters.MultipleChoiceFilter(
+        choices=Event.AttendanceMode.choices, help_text="How people attend."
+    )
+    type = django_filters.MultipleChoiceFilter(
+        field_name="event_type", choices=Event.Type.choices, help_text="The kind of event."
+    )
+    status = django_filters.MultipleChoiceFilter(
+        field_name="event_status",
+        choices=Event.EventStatus.choices,
+        help_text="Whether the event goes ahead as announced.",
+    )
+    organiser = django_filters.ModelMultipleChoiceFilter(
+        queryset=Partner.objects.published(),
+        to_field_name="slug",
+        method="filter_organiser",
+        help_text="Slug of a partner organising, hosting or sponsoring the event.",
+    )
+    ordering = StableOrderingFilter(
+        fields=["start", "title", "updated_at"],
+        help_text="Sort by `start`, `title` or `updated_at`; prefix `-` to reverse.",
+    )
+
+    facets = {
+        "type": ChoiceFacet(Event, "event_type", Event.Type.choices),
+        "attendance_mode": ChoiceFacet(Event, "attendance_mode", Event.AttendanceMode.choices),
+        "status": ChoiceFacet(Event, "event_status", Event.EventStatus.choices),
+        "country": LinkFacet(Event, "pk", "country__code", "country__name"),
+        "organiser": LinkFacet(
+            EventOrganiser, "event", "partner__slug", "partner__name", partner__status=Status.PUBLISHED
+        ),
+    }
+
+    class Meta:
+        model = Event
+        fields: list[str] = []
+
+    def filter_when(self, queryset: models.QuerySet, name: str, value: str) -> models.QuerySet:
+        now = timezone.now()
+        if value == "upcoming":
+            return queryset.upcoming(now)
+        if value == "past":
+            return queryset.past(now)
+        return queryset
+
+    def filter_starts_after(self, queryset: models.QuerySet, name: str, value: Any) -> models.QuerySet:
+        return queryset.filter(start__gte=_start_of_day(value)) if value else queryset
+
+    def filter_starts_before(self, queryset: models.QuerySet, name: str, value: Any) -> models.QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(start__lt=_start_of_day(value + datetime.timedelta(days=1)))
+
+    def filter_organiser(self, queryset: models.QuerySet, name: str, value: Any) -> models.QuerySet:
+        if not value:
+            return queryset
+        organised = EventOrganiser.objects.filter(event=OuterRef("pk"), partner__in=value)
+        return queryset.filter(Exists(organised))

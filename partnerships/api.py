@@ -1,0 +1,113 @@
+"""API viewsets for partnerships, partners, people and the reference vocabularies."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+
+from sscregistry.rest import PublicRecordViewSet, ReferenceViewSet, documented
+
+from . import serializers
+from .exports import PARTNER_COLUMNS, PARTNERSHIP_COLUMNS
+from .filters import PartnerFilter, PartnershipFilter, PersonFilter
+from .models import (
+    Country,
+    Language,
+    OrganisationType,
+    Partner,
+    Partnership,
+    Person,
+    Platform,
+    Region,
+    SDGTarget,
+    SustainableDevelopmentGoal,
+)
+
+
+@documented("Partnership")
+class PartnershipViewSet(PublicRecordViewSet):
+    model = Partnership
+    serializer_class = serializers.PartnershipSerializer
+    write_serializer_class = serializers.PartnershipWriteSerializer
+    filterset_class = PartnershipFilter
+    select_related = ["activity_status"]
+    prefetch_related = serializers.PARTNERSHIP_PREFETCHES
+    export_columns = PARTNERSHIP_COLUMNS
+    export_filename = "partnerships"
+
+
+@documented("Partner")
+class PartnerViewSet(PublicRecordViewSet):
+    model = Partner
+    serializer_class = serializers.PartnerSerializer
+    write_serializer_class = serializers.PartnerWriteSerializer
+    filterset_class = PartnerFilter
+    select_related = serializers.PARTNER_SELECT
+    prefetch_related = serializers.PARTNER_PREFETCHES
+    export_columns = PARTNER_COLUMNS
+    export_filename = "partners"
+
+
+@documented("Person")
+class PersonViewSet(PublicRecordViewSet):
+    model = Person
+    serializer_class = serializers.PersonSerializer
+    write_serializer_class = serializers.PersonWriteSerializer
+    filterset_class = PersonFilter
+    select_related = ["affiliation"]
+    export_columns = [
+        ("slug", lambda p: p.slug),
+        ("name", lambda p: p.name),
+        ("position", lambda p: p.position),
+        ("affiliation", lambda p: p.affiliation.slug if p.affiliation and p.affiliation.is_published else ""),
+    ]
+    export_filename = "people"
+
+
+class SDGViewSet(ReferenceViewSet):
+    """The 17 Sustainable Development Goals with their targets."""
+
+    queryset = SustainableDevelopmentGoal.objects.prefetch_related(
+        Prefetch("targets", queryset=SDGTarget.objects.order_by("sort_key"))
+    )
+    serializer_class = serializers.SDGSerializer
+    lookup_field = "code"
+
+
+class CountryViewSet(ReferenceViewSet):
+    """Countries with their UN M49 regions, LDC/LLDC/SIDS flags and the curated Global South flag."""
+
+    queryset = Country.objects.select_related("region", "subregion", "intermediate_region").order_by(
+        "name", "code"
+    )
+    serializer_class = serializers.CountrySerializer
+    lookup_field = "code"
+
+
+class RegionViewSet(ReferenceViewSet):
+    """UN M49 regions, sub-regions and intermediate regions."""
+
+    queryset = Region.objects.order_by("code")
+    serializer_class = serializers.RegionSerializer
+    lookup_field = "code"
+
+
+class PlatformViewSet(ReferenceViewSet):
+    queryset = Platform.objects.order_by("name", "id")
+    serializer_class = serializers.PlatformSerializer
+    lookup_field = "slug"
+
+
+class OrganisationTypeViewSet(ReferenceViewSet):
+    """IATI OrganisationType codes."""
+
+    queryset = OrganisationType.objects.order_by("code")
+    serializer_class = serializers.OrganisationTypeSerializer
+    lookup_field = "code"
+
+
+class LanguageViewSet(ReferenceViewSet):
+    """Languages by ISO 639-1 code."""
+
+    queryset = Language.objects.order_by("name", "code")
+    serializer_class = serializers.LanguageSerializer
+    lookup_field = "code"

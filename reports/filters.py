@@ -1,0 +1,77 @@
+"""The publications FilterSet, shared by the API and the public publication pages (conventions in
+partnerships/filters.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db import models
+from django.db.models import Exists, OuterRef
+
+from events.models import Event
+from partnerships.facets import ChoiceFacet, LinkFacet
+from partnerships.filters import LinkedSlugFilter, RegistryFilterSet, StableOrderingFilter, YearFilter
+from partnerships.models import Language, Partner
+
+from .models import LanguageVersion, Publication, PublicationOrganisation, Series
+
+
+class PublicationFilter(RegistryFilterSet):
+    type = django_filters.MultipleChoiceFilter(
+        field_name="publication_type", choices=Publication.Type.choices, help_text="The kind of publication."
+    )
+    language = django_filters.ModelMultipleChoiceFilter(
+        queryset=Language.objects.all(),
+        method="filter_language",
+        help_text="ISO 639-1 code of a language the publication exists in, e.g. `ru`.",
+    )
+    year = YearFilter(
+        field_name="publication_date",
+        lookup_expr="year",
+        min_value=1900,
+        max_value=2100,
+        help_text="Year of publication, e.g. `2019`.",
+    )
+    partner = django_filters.ModelMultipleChoiceFilter(
+        queryset=Partner.objects.published(),
+        to_field_name="slug",
+        method="filter_partner",
+        help_text="Slug of a partner that published, wrote, funded or is the subject of the publication.",
+    )
+    series = LinkedSlugFilter(
+        queryset=Series.objects.all(),
+        help_text="Slug of the publication series.",
+    )
+    launched_at = LinkedSlugFilter(
+        queryset=Event.objects.published(),
+        help_text="Slug of the event where the publication was launched, adopted or presented.",
+    )
+    ordering = StableOrderingFilter(
+        fields=["publication_date", "title", "updated_at"],
+        help_text="Sort by `publication_date`, `title` or `updated_at`; prefix `-` to reverse.",
+    )
+
+    facets = {
+        "type": ChoiceFacet(Publication, "publication_type", Publication.Type.choices),
+        "language": LinkFacet(LanguageVersion, "publication", "language__code", "language__name"),
+        "year": LinkFacet(Publication, "pk", "publication_date__year", "publication_date__year"),
+        "series": LinkFacet(Publication, "pk", "series__slug", "series__name"),
+    }
+
+    class Meta:
+        model = Publication
+        fields: list[str] = []
+
+    def filter_language(self, queryset: models.QuerySet, name: str, value: Any) -> models.QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(LanguageVersion.objects.filter(publication=OuterRef("pk"), language__in=value))
+        )
+
+    def filter_partner(self, queryset: models.QuerySet, name: str, value: Any) -> models.QuerySet:
+        if not value:
+            return queryset
+        roles = PublicationOrganisation.objects.filter(publication=OuterRef("pk"), partner__in=value)
+        return queryset.filter(Exists(roles))

@@ -1,0 +1,196 @@
+"""API representations of publications. Linked records appear only when published."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from events.models import Event
+from events.serializers import EventCompactSerializer, PartnershipCompactSerializer
+from partnerships.base import Status
+from partnerships.models import DocumentCategory, Partnership, Region, SustainableDevelopmentGoal, Theme
+from partnerships.serializers import (
+    CodeNameSerializer,
+    PartnerCompactSerializer,
+    RecordSerializer,
+    SDGCompactSerializer,
+    SlugNameSerializer,
+    SourceSerializer,
+    WriteSerializer,
+    published_or_none,
+)
+
+from .models import (
+    Authorship,
+    LanguageVersion,
+    Publication,
+    PublicationOrganisation,
+    PublicationRelation,
+    Series,
+)
+
+PUBLISHED = Status.PUBLISHED
+
+PUBLICATION_PREFETCHES = [
+    Prefetch(
+        "authorships",
+        queryset=Authorship.objects.filter(person__status=PUBLISHED).select_related("person"),
+        to_attr="public_authorships",
+    ),
+    Prefetch(
+        "organisation_roles",
+        queryset=PublicationOrganisation.objects.filter(partner__status=PUBLISHED).select_related("partner"),
+        to_attr="public_organisations",
+    ),
+    "language_versions",
+    Prefetch(
+        "relations",
+        queryset=PublicationRelation.objects.filter(target__status=PUBLISHED).select_related("target"),
+        to_attr="public_relations",
+    ),
+    Prefetch("partnerships", queryset=Partnership.objects.published(), to_attr="public_partnerships"),
+    "sdgs",
+    "regions",
+    "themes",
+    "sources",
+]
+PUBLICATION_SELECT = ["series", "document_category", "launched_at"]
+
+
+class AuthorSerializer(serializers.Serializer):
+    slug = serializers.SlugField(source="person.slug")
+    name = serializers.CharField(source="person.name")
+    role = serializers.ChoiceField(choices=Authorship.Role.choices)
+
+
+class OrganisationRoleSerializer(serializers.Serializer):
+    partner = PartnerCompactSerializer()
+    role = serializers.ChoiceField(choices=PublicationOrganisation.Role.choices)
+
+
+class LanguageVersionSerializer(serializers.ModelSerializer):
+    language = serializers.CharField(source="language_id", help_text="ISO 639-1 code.")
+    url = serializers.SerializerMethodField(
+        help_text="Where to read this version: its web page or file (null when the source gives none)."
+    )
+
+    class Meta:
+        model = LanguageVersion
+        fields = ["language", "title", "url", "is_original"]
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_url(self, version: LanguageVersion) -> str | None:
+        if version.url:
+            return version.url
+        if version.file:
+            request = self.context.get("request")
+            return request.build_absolute_uri(version.file.url) if request else version.file.url
+        return None
+
+
+class PublicationCompactSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+
+
+class RelationSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(source="relation_type", choices=PublicationRelation.Type.choices)
+    publication = PublicationCompactSerializer(source="target")
+
+
+class PublicationSerializer(RecordSerializer):
+    api_view_name = "publication-detail"
+    type = serializers.ChoiceField(
+        source="publication_type", choices=Publication.Type.choices, read_only=True
+    )
+    document_category = CodeNameSerializer(allow_null=True, read_only=True)
+    series = SlugNameSerializer(allow_null=True, read_only=True)
+    authors = AuthorSerializer(source="public_authorships", many=True, read_only=True)
+    organisations = OrganisationRoleSerializer(source="public_organisations", many=True, read_only=True)
+    language_versions = LanguageVersionSerializer(many=True, read_only=True)
+    relations = RelationSerializer(source="public_relations", many=True, read_only=True)
+    launched_at = serializers.SerializerMethodField(
+        help_text="The event where the publication was launched, adopted or presented (see launch_type)."
+    )
+    partnerships = PartnershipCompactSerializer(source="public_partnerships", many=True, read_only=True)
+    sdgs = SDGCompactSerializer(many=True, read_only=True)
+    regions = CodeNameSerializer(many=True, read_only=True)
+    themes = SlugNameSerializer(many=True, read_only=True)
+    sources = SourceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Publication
+        fields = [
+            "slug",
+            "url",
+            "web_url",
+            "title",
+            "type",
+            "document_category",
+            "summary",
+            "publication_date",
+            "publication_date_precision",
+            "series",
+            "document_symbol",
+            "authors",
+            "organisations",
+            "language_versions",
+            "relations",
+            "launched_at",
+            "launch_type",
+            "partnerships",
+            "sdgs",
+            "regions",
+            "themes",
+            "sources",
+            "published_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(EventCompactSerializer(allow_null=True))
+    def get_launched_at(self, publication: Publication) -> dict[str, Any] | None:
+        event = published_or_none(publication.launched_at)
+        return EventCompactSerializer(event).data if event else None
+
+
+class PublicationWriteSerializer(WriteSerializer):
+    document_category = serializers.PrimaryKeyRelatedField(
+        queryset=DocumentCategory.objects.all(), allow_null=True, required=False
+    )
+    series = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Series.objects.all(), allow_null=True, required=False
+    )
+    launched_at = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Event.objects.all(), allow_null=True, required=False
+    )
+    sdgs = serializers.PrimaryKeyRelatedField(
+        queryset=SustainableDevelopmentGoal.objects.all(), many=True, required=False
+    )
+    regions = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), many=True, required=False)
+    themes = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Theme.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = Publication
+        fields = [
+            "slug",
+            "status",
+            "version",
+            "title",
+            "publication_type",
+            "document_category",
+            "summary",
+            "publication_date",
+            "publication_date_precision",
+            "series",
+            "document_symbol",
+            "launched_at",
+            "launch_type",
+            "sdgs",
+            "regions",
+            "themes",
+        ]

@@ -1,0 +1,442 @@
+"""What every API endpoint shares: pagination, filtering, conditional GET, throttling, facets,
+CSV exports, curators' writes and the publish action.
+
+Reads only ever see published records. Writes need a token (or an admin session) and Django model
+permissions; `status` is never writable, so a record created through the API is a draft until
+someone with the model's `publish_<model>` permission calls its publish action.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import ProtectedError
+from django.http import StreamingHttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from partnerships.base import StaleRecordError, Status
+from partnerships.facets import facet_counts
+from partnerships.models import RegistryChange
+from partnerships.services import TransitionNotAllowed, record_transition
+
+from .openapi import ERROR_SCHEMA
+
+
+class RegistryPagination(PageNumberPagination):
+    """`page` and `page_size` (default 20, at most 100: a larger value is an error, not clamped)."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if raw == "":
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            raise ValidationError(
+                {"page_size": [f"A whole number from 1 to {self.max_page_size}."]}
+            ) from None
+        if not 1 <= size <= self.max_page_size:
+            raise ValidationError({"page_size": [f"Must be from 1 to {self.max_page_size} (the maximum)."]})
+        return size
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        outcome = getattr(self.request, "search_outcome", None)
+        if outcome is not None:
+            response.data["search"] = outcome.as_dict()
+        return response
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+                parameter["description"] = (
+                    f"Results per page, 1 to {self.max_page_size} (default {self.page_size})."
+                )
+            elif parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["search"] = SEARCH_SCHEMA
+        return paginated
+
+
+SEARCH_SCHEMA = {
+    "type": "object",
+    "description": "Present when `q` was given: how the query was answered.",
+    "properties": {
+        "query": {"type": "string"},
+        "mode": {
+            "type": "string",
+            "enum": ["fulltext", "fuzzy"],
+            "description": "`fuzzy`: full text found nothing, so these are records with similar words.",
+        },
+        "suggestion": {
+            "type": "string",
+            "nullable": True,
+            "description": "In fuzzy mode, the query respelt with the closest words found.",
+        },
+    },
+}
+
+
+class RegistryFilterBackend(DjangoFilterBackend):
+    """django-filter, keeping the search outcome for the response. Bad values answer 400."""
+
+    def filter_queryset(self, request: Request, queryset: models.QuerySet, view: Any) -> models.QuerySet:
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        records = filterset.qs
+        request.search_outcome = filterset.search
+        return records
+
+
+def last_change() -> float | None:
+    changed = RegistryChange.objects.filter(pk=1).values_list("changed_at", flat=True).first()
+    return changed.timestamp() if changed else None
+
+
+class ConditionalGetMixin:
+    """ETag (a hash of the body) and Last-Modified (the registry's last write) on GET answers,
+    and 304 Not Modified when the client's copy is current."""
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming:
+            return response
+        response.render()
+        etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+        response["ETag"] = etag
+        changed = last_change()
+        if changed is not None:
+            response["Last-Modified"] = http_date(changed)
+        return get_conditional_response(request, etag=etag, last_modified=changed, response=response)
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The record is still in use by other records."
+    default_code = "conflict"
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The record changed since the version in If-Match."
+    default_code = "precondition_failed"
+
+
+def check_if_match(request: Request, record: models.Model) -> None:
+    """Refuse the write (412) unless `If-Match` names the record's current version, when given.
+
+    Call inside the write's transaction: check_version() locks the row until it commits.
+    """
+    expected = request.headers.get("If-Match", "")
+    if not expected or expected.strip() == "*":
+        return
+    try:
+        record.check_version(expected)
+    except ValueError:
+        raise PreconditionFailed(
+            f"If-Match must be a version ETag of this record, such as {record.etag}."
+        ) from None
+    except StaleRecordError as error:
+        raise PreconditionFailed(str(error)) from None
+
+
+class CSVRenderer(BaseRenderer):
+    """Lets clients ask for `text/csv`; the export itself streams and bypasses rendering."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
+        return JSONRenderer().render(data)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+Column = tuple[str, Callable[[Any], Any]]
+
+
+def csv_rows(records: Iterable[Any], columns: list[Column]) -> Iterator[str]:
+    """The header and one line per record, produced one at a time (for StreamingHttpResponse)."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([header for header, _ in columns])  # BOM: Excel reads UTF-8
+    for record in records:
+        yield writer.writerow([_cell(value(record)) for _, value in columns])
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    # A cell starting with = + - @ is a formula to spreadsheets: quote it (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def joined(items: Iterable[Any], render: Callable[[Any], str]) -> str:
+    return "; ".join(render(item) for item in items)
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.JSONField(help_text="The value to pass to the filter parameter.")
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+_BAD_REQUEST = OpenApiResponse(
+    response=ERROR_SCHEMA,
+    description="A parameter or field has a bad value; the body names it, with messages.",
+)
+
+
+TRANSITION_ACTIONS = ("submit", "publish", "unpublish", "return_to_draft", "archive")
+
+
+class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
+    """Published records for everyone; drafts and writes for curators with model permissions."""
+
+    lookup_field = "slug"
+    # Any segment reaches the view, so an unknown slug is a JSON 404 rather than an HTML page.
+    lookup_value_regex = "[^/]+"
+    filter_backends = [RegistryFilterBackend]
+    pagination_class = RegistryPagination
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    model: type[models.Model]
+    write_serializer_class: type[serializers.Serializer]
+    select_related: list[str] = []
+    prefetch_related: list[Any] = []
+    export_columns: list[Column] = []
+    export_filename = "export"
+
+    def get_queryset(self) -> models.QuerySet:
+        if self.action in ("update", "partial_update", "destroy", *TRANSITION_ACTIONS):
+            # Curators may edit drafts; the permission classes have already checked them.
+            return self.model.objects.all()
+        records = self.model.objects.published()
+        return records.select_related(*self.select_related).prefetch_related(*self.prefetch_related)
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if self.action in ("create", "update", "partial_update"):
+            return self.write_serializer_class
+        return self.serializer_class
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.action in TRANSITION_ACTIONS:
+            # The workflow services check the model's submit/publish/archive permission.
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
+    def perform_create(self, serializer: serializers.Serializer) -> None:
+        serializer.save(created_by=self.request.user, updated_by=self.request.user, status=Status.DRAFT)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        with transaction.atomic():
+            check_if_match(request, self.get_object())
+            response = super().update(request, *args, **kwargs)
+        return self._with_version(response)
+
+    def perform_update(self, serializer: serializers.Serializer) -> None:
+        serializer.save(updated_by=self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._with_version(super().create(request, *args, **kwargs))
+
+    def _with_version(self, response: Response) -> Response:
+        """Written records answer with their version ETag, for the next write's If-Match."""
+        slug = response.data.get("slug") if isinstance(response.data, dict) else None
+        record = self.model.objects.filter(slug=slug).only("pk", "version").first() if slug else None
+        if record is not None:
+            response["ETag"] = record.etag
+        return response
+
+    def perform_destroy(self, instance: models.Model) -> None:
+        check_if_match(self.request, instance)
+        try:
+            instance.delete()
+        except ProtectedError as error:
+            names = ", ".join(sorted({str(obj) for obj in error.protected_objects})[:5])
+            raise Conflict(f"Still linked from: {names}.") from None
+
+    def _transition(self, request: Request, name: str) -> Response:
+        record = self.get_object()
+        reason = request.data.get("reason", "") if hasattr(request.data, "get") else ""
+        try:
+            record_transition(
+                record=record,
+                transition=name,
+                user=request.user,
+                reason=str(reason),
+                expected_version=request.headers.get("If-Match") or None,
+            )
+        except TransitionNotAllowed as error:
+            raise Conflict(str(error)) from None
+        except StaleRecordError as error:
+            raise PreconditionFailed(str(error)) from None
+        except ValueError:
+            raise PreconditionFailed(
+                f"If-Match must be a version ETag of this record, such as {record.etag}."
+            ) from None
+        response = Response(self.write_serializer_class(record, context=self.get_serializer_context()).data)
+        response["ETag"] = record.etag
+        return response
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, slug: str | None = None) -> Response:
+        """Send a draft for review (needs the model's submit permission)."""
+        return self._transition(request, "submit")
+
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, slug: str | None = None) -> Response:
+        """Publish the record (needs the model's publish permission)."""
+        return self._transition(request, "publish")
+
+    @action(detail=True, methods=["post"])
+    def unpublish(self, request: Request, slug: str | None = None) -> Response:
+        """Return the record to draft, off the public API and site (needs the publish permission)."""
+        return self._transition(request, "unpublish")
+
+    @action(detail=True, methods=["post"], url_path="return-to-draft")
+    def return_to_draft(self, request: Request, slug: str | None = None) -> Response:
+        """Send a record in review back to its author with a `reason` (needs the publish permission)."""
+        return self._transition(request, "return_to_draft")
+
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, slug: str | None = None) -> Response:
+        """Archive the record (needs the model's archive permission)."""
+        return self._transition(request, "archive")
+
+    def _valid_filterset(self, request: Request) -> Any:
+        filterset = self.filterset_class(request.query_params, queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        return filterset
+
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def facets(self, request: Request) -> Response:
+        """How many records each filter value would give, each facet under every other filter."""
+        return Response(facet_counts(self._valid_filterset(request)))
+
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="export.csv",
+        url_name="export",
+        renderer_classes=[JSONRenderer, CSVRenderer],
+    )
+    def export(self, request: Request) -> StreamingHttpResponse:
+        """Every matching published record as CSV, streamed; labels beside codes."""
+        try:
+            filterset = self._valid_filterset(request)
+        except ValidationError:
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+            raise
+        records = filterset.qs.iterator(chunk_size=500)
+        columns = list(self.export_columns)
+        if hasattr(self.model, "get_absolute_url"):
+            site = request.build_absolute_uri("/").rstrip("/")
+            columns.append(("web_url", lambda record: site + record.get_absolute_url()))
+        response = StreamingHttpResponse(csv_rows(records, columns), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.export_filename}.csv"'
+        return response
+
+
+TRANSITION_REQUEST = inline_serializer(
+    "TransitionRequest",
+    {"reason": serializers.CharField(required=False, help_text="Why (needed to return a record to draft).")},
+)
+
+
+def documented(name: str) -> Callable[[type[PublicRecordViewSet]], type[PublicRecordViewSet]]:
+    """Class decorator: OpenAPI descriptions of a record viewset's answers, facets and export."""
+    return lambda viewset: _document(viewset, name)
+
+
+def _document(viewset: type[PublicRecordViewSet], name: str) -> type[PublicRecordViewSet]:
+    facets = inline_serializer(
+        f"{name}Facets", {facet: FacetValueSerializer(many=True) for facet in viewset.filterset_class.facets}
+    )
+    read, write = viewset.serializer_class, viewset.write_serializer_class
+    not_found = OpenApiResponse(description="No published record has this slug.")
+    denied = OpenApiResponse(description="Not signed in (401) or not allowed (403).")
+    too_many = OpenApiResponse(description="Too many requests: wait for the seconds in Retry-After.")
+    no_page = OpenApiResponse(description="No such page.")
+    in_use = OpenApiResponse(description="Still linked from other records.")
+    not_now = OpenApiResponse(description="The record's state does not allow this transition.")
+    stale = OpenApiResponse(description="If-Match names a version that is no longer current.")
+    csv_file = OpenApiResponse(response=OpenApiTypes.STR, description="CSV, one row per record.")
+    refused = {401: denied, 403: denied}
+    written = {400: _BAD_REQUEST, **refused}
+    return extend_schema_view(
+        list=extend_schema(responses={200: read(many=True), 400: _BAD_REQUEST, 404: no_page, 429: too_many}),
+        retrieve=extend_schema(responses={200: read, 404: not_found, 429: too_many}),
+        create=extend_schema(request=write, responses={201: write, **written}),
+        update=extend_schema(request=write, responses={200: write, 404: not_found, 412: stale, **written}),
+        partial_update=extend_schema(
+            request=write, responses={200: write, 404: not_found, 412: stale, **written}
+        ),
+        destroy=extend_schema(responses={204: None, 404: not_found, 409: in_use, **refused}),
+        **{
+            name: extend_schema(
+                request=TRANSITION_REQUEST,
+                responses={200: write, 404: not_found, 409: not_now, 412: stale, **refused},
+            )
+            for name in TRANSITION_ACTIONS
+        },
+        facets=extend_schema(filters=True, responses={200: facets, 400: _BAD_REQUEST, 429: too_many}),
+        export=extend_schema(
+            filters=True, responses={(200, "text/csv"): csv_file, 400: _BAD_REQUEST, 429: too_many}
+        ),
+    )(viewset)
+
+
+class ReferenceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+    """A reference vocabulary: read-only, paginated like everything else."""
+
+    pagination_class = RegistryPagination
+    filter_backends: list[Any] = []
+    lookup_value_regex = "[^/]+"
+
+
+class RegistryRouter(DefaultRouter):
+    """The default router, except that file-like actions (`export.csv`) take no trailing slash."""
+
+    def _get_dynamic_route(self, route: Any, action: Any) -> Any:
+        route = super()._get_dynamic_route(route, action)
+        if re.search(r"\.\w+$", action.url_path):
+            route = route._replace(url=route.url.replace("{trailing_slash}", ""))
+        return route
