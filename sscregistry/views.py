@@ -21,6 +21,8 @@ from django.views.generic import TemplateView
 
 from events.models import Event
 from partnerships.charts import bar_list, world_map, year_columns
+from partnerships.facets import facet_counts
+from partnerships.filters import PartnershipFilter
 from partnerships.models import (
     Country,
     Partner,
@@ -116,9 +118,6 @@ def partnership_charts(partnerships: QuerySet[Partnership], *, within: dict[str,
     def link(**params: Any) -> str:
         return partnership_list_url(**within, **params)
 
-    from partnerships.facets import facet_counts
-    from partnerships.filters import PartnershipFilter
-
     filterset = PartnershipFilter({}, queryset=partnerships)
     facets = facet_counts(filterset)
     colours = dict(SustainableDevelopmentGoal.objects.values_list("code", "colour"))
@@ -139,7 +138,9 @@ def partnership_charts(partnerships: QuerySet[Partnership], *, within: dict[str,
         for row in facets["platform"]
     )
     # The top level of the M49 tree (Africa, Americas, Asia, Europe, Oceania) reads best on a small chart.
-    top_regions = set(Region.objects.filter(level=Region.Level.REGION).values_list("code", flat=True))
+    top_regions = set(
+        Region.objects.filter(level=Region.Level.REGION, parent__isnull=False).values_list("code", flat=True)
+    )
     region_bars = bar_list(
         {"label": _(row["label"]), "count": row["count"], "url": link(region=row["value"])}
         for row in facets["region"]

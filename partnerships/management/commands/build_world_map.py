@@ -98,6 +98,18 @@ def rings_of(geometry: dict[str, Any], arcs: list[Ring]) -> list[list[Ring]]:
     return result
 
 
+def unwrapped(ring: Ring) -> list[Ring]:
+    """A ring as drawn: one crossing the antimeridian (Fiji, Chukotka) is drawn twice, shifted a
+    full turn each way, and the map's view box clips each copy to its own side."""
+    longitudes = [lon for lon, _ in ring]
+    if max(longitudes) - min(longitudes) <= 180:
+        return [ring]
+    return [
+        [(lon + 360 if lon < 0 else lon, lat) for lon, lat in ring],
+        [(lon - 360 if lon > 0 else lon, lat) for lon, lat in ring],
+    ]
+
+
 def ring_path(ring: Ring) -> str:
     """A closed SVG subpath in tenths of a map unit, relative moves after the first point (smaller)."""
     points = [tuple(round(v * 10) for v in to_map(lon, lat)) for lon, lat in ring]
@@ -162,7 +174,7 @@ def build(source: Path) -> dict[str, Any]:
         if code in LEFT_OUT:
             continue
         polygons = rings_of(geometry, coarse_arcs)
-        path = "".join(ring_path(ring) for rings in polygons for ring in rings)
+        path = "".join(ring_path(part) for rings in polygons for ring in rings for part in unwrapped(ring))
         if code:
             countries.setdefault(code, {"c": marker_position(polygons)})["d"] = path
         else:
