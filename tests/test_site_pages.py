@@ -27,7 +27,7 @@ def test_home_has_search_counts_latest_records_and_charts(client, seed):
     assert "By Sustainable Development Goal" in text and "By platform" in text and "By region" in text
     assert 'href="/partnerships/?sdg=17"' in text and 'href="/partnerships/?platform=cities"' in text
     assert 'href="/partnerships/?region=002"' in text  # Africa, through Rwanda
-    assert 'aria-labelledby="home-map-title home-map-desc"' in text
+    assert 'aria-labelledby="home-map-title" aria-describedby="home-map-desc"' in text
     assert 'href="/partnerships/?country=RW"' in text  # the map links countries to the search
     # The proposal forms stay one click away.
     assert 'href="/propose/partnership/"' in text and 'href="/propose/event/"' in text

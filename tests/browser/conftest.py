@@ -51,9 +51,20 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def seeded(transactional_db):
+def seed_data(transactional_db):
+    """The reference vocabularies and the seed records, committed so the live server's thread sees them.
+
+    The live server needs real commits, so each test ends with a flush of every table. Django's
+    serialized rollback cannot bring the migrations' reference data back here: once Playwright's
+    event loop runs, the test sees a fresh connection object without the serialized copy. So the
+    vocabularies are loaded again, as `manage.py load_reference_data` does.
+    """
+    from partnerships.models import Country
+    from partnerships.reference import load_reference_data
     from partnerships.seed import load_seed_data
 
+    if not Country.objects.exists():
+        load_reference_data()
     load_seed_data()
 
 

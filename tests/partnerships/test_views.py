@@ -138,7 +138,7 @@ def test_partnership_page_shows_participants_sdgs_countries_and_related_records(
     assert "SDG 17" in text and "17.17" in text
     assert "19 February 2018" in text
     rwanda = client.get(reverse("partnerships:partnership-detail", args=["rwanda-cooperation-rome-based-agencies"])).text
-    assert 'aria-labelledby="country-map-title country-map-desc"' in rwanda
+    assert 'aria-labelledby="country-map-title" aria-describedby="country-map-desc"' in rwanda
     assert "<desc id=\"country-map-desc\">Rwanda: covered</desc>" in rwanda
     assert "Rome-Based Agencies Celebration of UN Day" in rwanda  # its event
 
