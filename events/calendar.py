@@ -22,12 +22,16 @@ def month_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.dat
     """UTC instants that surely enclose the month in every time zone (a day's margin each side)."""
     first = datetime.date(year, month, 1)
     last = first.replace(day=calendar.monthrange(year, month)[1])
-    start = datetime.datetime.combine(first - datetime.timedelta(days=1), datetime.time.min, tzinfo=datetime.UTC)
+    start = datetime.datetime.combine(
+        first - datetime.timedelta(days=1), datetime.time.min, tzinfo=datetime.UTC
+    )
     end = datetime.datetime.combine(last + datetime.timedelta(days=2), datetime.time.min, tzinfo=datetime.UTC)
     return start, end
 
 
-def month_grid(year: int, month: int, events: Iterable[Event], today: datetime.date) -> list[list[CalendarDay]]:
+def month_grid(
+    year: int, month: int, events: Iterable[Event], today: datetime.date
+) -> list[list[CalendarDay]]:
     """Weeks (Monday first) of the month; each day lists the events running on it, by local date.
 
     A day is the event's own calendar day: an event from 23:00 to 01:00 in Kigali spans two days

@@ -7,26 +7,25 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from partnerships.base import Status
 from partnerships.models import Partner, Partnership
-from reports.models import Publication
 from partnerships.views import localised_country_names
+from reports.models import Publication
 from sscregistry.interim_filters import filter_events
 from sscregistry.search_pages import FacetedSearchView
 
 from .calendar import month_bounds, month_grid, shift_month
 from .filters import EventFilter
-
 from .ical import calendar_response, events_calendar
 from .models import Event, EventOrganiser, EventParticipant
 
@@ -60,7 +59,11 @@ class EventListView(EventFacets, FacetedSearchView):
 
     template_name = "events/event_list.html"
     when = "upcoming"
-    sort_options = [("start", _lazy("Soonest first")), ("-start", _lazy("Latest first")), ("title", _lazy("Title (A–Z)"))]
+    sort_options = [
+        ("start", _lazy("Soonest first")),
+        ("-start", _lazy("Latest first")),
+        ("title", _lazy("Title (A–Z)")),
+    ]
     api_list_route = "event-list"
     api_export_route = "event-export"
 
@@ -86,7 +89,9 @@ class EventListView(EventFacets, FacetedSearchView):
         context["when"] = self.when
         today = timezone.localdate()
         context["calendar_url"] = _with_query(
-            reverse("events:event-calendar-month", args=[today.year, today.month]), self.request.GET, drop=("page", "ordering", "q")
+            reverse("events:event-calendar-month", args=[today.year, today.month]),
+            self.request.GET,
+            drop=("page", "ordering", "q"),
         )
         return context
 
@@ -95,7 +100,11 @@ class PastEventListView(EventListView):
     """Events that have ended, latest first."""
 
     when = "past"
-    sort_options = [("-start", _lazy("Latest first")), ("start", _lazy("Earliest first")), ("title", _lazy("Title (A–Z)"))]
+    sort_options = [
+        ("-start", _lazy("Latest first")),
+        ("start", _lazy("Earliest first")),
+        ("title", _lazy("Title (A–Z)")),
+    ]
 
 
 class EventCalendarView(EventFacets, FacetedSearchView):
@@ -138,7 +147,9 @@ class EventCalendarView(EventFacets, FacetedSearchView):
         query = self.request.GET
 
         def month_url(y: int, m: int) -> str:
-            return _with_query(reverse("events:event-calendar-month", args=[y, m]), query, drop=("page", "ordering"))
+            return _with_query(
+                reverse("events:event-calendar-month", args=[y, m]), query, drop=("page", "ordering")
+            )
 
         today = timezone.localdate()
         context.update(

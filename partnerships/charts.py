@@ -37,7 +37,7 @@ class Bar:
 
 
 def bar_list(rows: Iterable[Mapping[str, Any]], *, limit: int = 10) -> list[Bar]:
-    """Bars for `rows` of {"label", "count", "url"?, "colour"?}, largest first, widths relative to the largest.
+    """Bars for `rows` of {"label", "count", "url"?, "colour"?}, largest first.
 
     A bar's width is a share of the largest count (at least 2% so a count of one stays visible).
     """

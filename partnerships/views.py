@@ -13,19 +13,19 @@ from django.http import (
     HttpResponsePermanentRedirect,
     StreamingHttpResponse,
 )
-from django.views.decorators.http import require_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.generic import DetailView, ListView
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView
 
 from sscregistry.interim_filters import filter_partnerships
 from sscregistry.search_pages import FacetedSearchView, FacetGroup, FacetValue
 
 from .base import Status
-from .iati import activities_xml, organisations_xml, reportable_partners, reportable_partnerships
 from .charts import world_map
 from .filters import PartnerFilter, PartnershipFilter
+from .iati import activities_xml, organisations_xml, reportable_partners, reportable_partnerships
 from .models import (
     Participation,
     Partner,
@@ -213,8 +213,15 @@ class PartnerListView(FacetedSearchView):
                 kind="radio",
                 values=[
                     FacetValue(value="", label=_("Any"), count=None, checked=south == ""),
-                    FacetValue(value="true", label=_("Based in the Global South"), count=None, checked=south == "true"),
-                    FacetValue(value="false", label=_("Based elsewhere"), count=None, checked=south == "false"),
+                    FacetValue(
+                        value="true",
+                        label=_("Based in the Global South"),
+                        count=None,
+                        checked=south == "true",
+                    ),
+                    FacetValue(
+                        value="false", label=_("Based elsewhere"), count=None, checked=south == "false"
+                    ),
                 ],
             )
         )

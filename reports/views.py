@@ -13,7 +13,6 @@ from events.models import Event
 from partnerships.base import Status
 from partnerships.models import Partnership
 from partnerships.templatetags.registry import language_name
-
 from sscregistry.search_pages import FacetedSearchView
 
 from .filters import PublicationFilter
@@ -41,7 +40,11 @@ class PublicationListView(FacetedSearchView):
 
     def sort_choices(self, q: str) -> list[tuple[str, Any]]:
         if q:
-            return [("", _("Relevance")), ("-publication_date", _("Newest first")), ("title", _("Title (A–Z)"))]
+            return [
+                ("", _("Relevance")),
+                ("-publication_date", _("Newest first")),
+                ("title", _("Title (A–Z)")),
+            ]
         return list(self.sort_options)
 
     def facet_label(self, name: str, row: dict[str, Any]) -> str:
@@ -111,9 +114,7 @@ class PublicationDetailView(DetailView):
                 ),
                 "sources",
                 Prefetch("partnerships", queryset=Partnership.objects.published().order_by("title", "id")),
-                Prefetch(
-                    "related_events", queryset=Event.objects.published().order_by("-start", "id")
-                ),
+                Prefetch("related_events", queryset=Event.objects.published().order_by("-start", "id")),
                 "sdgs",
                 "themes",
             )

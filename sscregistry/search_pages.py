@@ -96,7 +96,9 @@ class FacetedSearchView(TemplateView):
         return ""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.filterset = self.filterset_class(self.filter_data(), queryset=self.get_queryset(), request=request)
+        self.filterset = self.filterset_class(
+            self.filter_data(), queryset=self.get_queryset(), request=request
+        )
         context = self.get_context_data(**kwargs)
         status = 200 if self.filterset.is_valid() else 400
         return self.render_to_response(context, status=status)
@@ -180,12 +182,12 @@ class FacetedSearchView(TemplateView):
             ]
             # A chosen value that matches nothing under the other filters still needs its box.
             present = {v.value for v in values}
-            values += [FacetValue(value=v, label=v, count=0, checked=True) for v in chosen if v not in present]
+            values += [
+                FacetValue(value=v, label=v, count=0, checked=True) for v in chosen if v not in present
+            ]
             if not values:
                 continue
-            shown = values[: self.facet_limit] + [
-                v for v in values[self.facet_limit :] if v.checked
-            ]
+            shown = values[: self.facet_limit] + [v for v in values[self.facet_limit :] if v.checked]
             more = [v for v in values[self.facet_limit :] if not v.checked]
             groups.append(
                 FacetGroup(
@@ -203,7 +205,9 @@ class FacetedSearchView(TemplateView):
         path = self.request.path
         chips = []
         if query.get("q", "").strip():
-            chips.append(Chip(label=query["q"].strip(), title=_("Search"), url=_with(path, query_without(query, "q"))))
+            chips.append(
+                Chip(label=query["q"].strip(), title=_("Search"), url=_with(path, query_without(query, "q")))
+            )
         for group in facets:
             for value in group.values:
                 if value.checked:
@@ -224,4 +228,3 @@ def _with(path: str, query: str) -> str:
 def list_url(route: str, **params: Any) -> str:
     """A page's address with query parameters, e.g. `list_url("events:event-list", country="RW")`."""
     return f"{reverse(route)}?{urlencode(params, doseq=True)}" if params else reverse(route)
-

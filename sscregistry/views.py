@@ -8,14 +8,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.models import Count, QuerySet
+from django.db.models.functions import ExtractYear
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
-from django.db.models import Count, QuerySet
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 from django.views.generic import TemplateView
 
@@ -107,7 +107,9 @@ def country_numbers() -> dict[str, tuple[str, str]]:
     return {code: (numeric, localised_country_name(name, fr, es)) for code, numeric, name, fr, es in rows}
 
 
-def partnership_charts(partnerships: QuerySet[Partnership], *, within: dict[str, str] | None = None) -> dict[str, Any]:
+def partnership_charts(
+    partnerships: QuerySet[Partnership], *, within: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Bars by SDG, platform and region, columns by start year and the world map, for `partnerships`.
 
     The counts come from the search page's facets, so a chart's bar and the search it links to (with
@@ -154,7 +156,9 @@ def partnership_charts(partnerships: QuerySet[Partnership], *, within: dict[str,
         .annotate(count=Count("pk"))
     )
     numbers = country_numbers()
-    by_numeric = {numbers[row["value"]][0]: row["count"] for row in facets["country"] if row["value"] in numbers}
+    by_numeric = {
+        numbers[row["value"]][0]: row["count"] for row in facets["country"] if row["value"] in numbers
+    }
     alpha2 = {numeric: code for code, (numeric, _name) in numbers.items()}
     return {
         "sdg_bars": sdg_bars,
@@ -165,7 +169,7 @@ def partnership_charts(partnerships: QuerySet[Partnership], *, within: dict[str,
         ),
         "world": world_map(
             by_numeric,
-            names={numeric: name for numeric, name in numbers.values()},
+            names=dict(numbers.values()),
             url=lambda numeric: link(country=alpha2[numeric]),
         ),
     }
@@ -180,7 +184,9 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         partnerships = Partnership.objects.published()
         now = timezone.now()
-        upcoming = list(Event.objects.published().upcoming(now).select_related("country").order_by("start", "id")[:5])
+        upcoming = list(
+            Event.objects.published().upcoming(now).select_related("country").order_by("start", "id")[:5]
+        )
         context.update(
             {
                 "counts": {
@@ -194,7 +200,10 @@ class HomeView(TemplateView):
                 # With nothing coming up, the most recent events keep the panel useful.
                 "recent_events": []
                 if upcoming
-                else Event.objects.published().past(now).select_related("country").order_by("-start", "id")[:5],
+                else Event.objects.published()
+                .past(now)
+                .select_related("country")
+                .order_by("-start", "id")[:5],
                 "latest_publications": Publication.objects.published()
                 .prefetch_related("language_versions")
                 .order_by("-publication_date", "-id")[:5],
@@ -211,6 +220,8 @@ class AboutApiView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["example_partnership"] = Partnership.objects.published().order_by("-published_at", "-id").first()
+        context["example_partnership"] = (
+            Partnership.objects.published().order_by("-published_at", "-id").first()
+        )
         context["example_partner"] = Partner.objects.published().order_by("-published_at", "-id").first()
         return context

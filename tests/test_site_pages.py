@@ -23,7 +23,7 @@ def seed():
 def test_home_has_search_counts_latest_records_and_charts(client, seed):
     text = client.get("/").text
     assert 'action="/partnerships/"' in text and 'name="q"' in text
-    assert re.search(r'Partnerships</a></dt><dd>3</dd>', text)
+    assert re.search(r"Partnerships</a></dt><dd>3</dd>", text)
     assert "By Sustainable Development Goal" in text and "By platform" in text and "By region" in text
     assert 'href="/partnerships/?sdg=17"' in text and 'href="/partnerships/?platform=cities"' in text
     assert 'href="/partnerships/?region=002"' in text  # Africa, through Rwanda
@@ -42,7 +42,7 @@ def test_drafts_never_reach_counts_charts_or_the_map(client):
     EventFactory(title="Draft event", draft=True)
     PublicationFactory(title="Draft publication", draft=True)
     text = client.get("/").text
-    assert re.search(r'Partnerships</a></dt><dd>1</dd>', text)
+    assert re.search(r"Partnerships</a></dt><dd>1</dd>", text)
     assert "Draft" not in text
     assert "?country=KE" not in text and "?country=BR" not in text and "?sdg=4" not in text
 
@@ -83,7 +83,13 @@ def test_interface_languages_have_their_own_addresses(client, seed, path, lang, 
 
 
 def test_language_prefixes_reach_every_public_page_but_not_machine_addresses(client, seed):
-    for path in ("/fr/partnerships/", "/es/partners/unossc/", "/fr/events/past/", "/es/publications/", "/fr/about/api/"):
+    for path in (
+        "/fr/partnerships/",
+        "/es/partners/unossc/",
+        "/fr/events/past/",
+        "/es/publications/",
+        "/fr/about/api/",
+    ):
         assert client.get(path).status_code == 200, path
     for path in ("/fr/healthz", "/fr/events.ics", "/fr/data/", "/fr/api/v1/"):
         assert client.get(path).status_code == 404, path

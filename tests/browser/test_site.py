@@ -52,7 +52,9 @@ def test_switching_the_interface_to_french(page):
     page.get_by_role("navigation", name="Language").get_by_role("link", name="Français").click()
     page.wait_for_url(re.compile(r"/fr/partnerships/unossc-wgeo-green-economy/$"))
     assert page.locator("html").get_attribute("lang") == "fr"
-    assert page.get_by_role("navigation", name="Principal").get_by_role("link", name="Partenariats").is_visible()
+    assert (
+        page.get_by_role("navigation", name="Principal").get_by_role("link", name="Partenariats").is_visible()
+    )
     assert page.get_by_role("heading", name="Participants").is_visible()
     # The record itself stays in its language, marked as such.
     assert page.locator("h1").get_attribute("lang") == "en"
@@ -93,4 +95,6 @@ def test_axe_finds_no_serious_or_critical_violation(page, axe_source):
         ]
         if serious:
             found[path] = serious
-    assert found == {}, "\n".join(f"{path}: {problem}" for path, problems in found.items() for problem in problems)
+    assert found == {}, "\n".join(
+        f"{path}: {problem}" for path, problems in found.items() for problem in problems
+    )

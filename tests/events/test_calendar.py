@@ -21,13 +21,19 @@ def _days_with(weeks, event) -> list[datetime.date]:
 
 def test_an_event_sits_on_its_own_local_day():
     # 23:30 in Kigali is still 12 September there, though 21:30 UTC.
-    late = _event(datetime.datetime(2023, 9, 12, 23, 30, tzinfo=KIGALI), datetime.datetime(2023, 9, 12, 23, 45, tzinfo=KIGALI))
+    late = _event(
+        datetime.datetime(2023, 9, 12, 23, 30, tzinfo=KIGALI),
+        datetime.datetime(2023, 9, 12, 23, 45, tzinfo=KIGALI),
+    )
     overnight = _event(
-        datetime.datetime(2023, 9, 29, 22, 0, tzinfo=KIGALI), datetime.datetime(2023, 10, 1, 2, 0, tzinfo=KIGALI)
+        datetime.datetime(2023, 9, 29, 22, 0, tzinfo=KIGALI),
+        datetime.datetime(2023, 10, 1, 2, 0, tzinfo=KIGALI),
     )
     weeks = month_grid(2023, 9, [late, overnight], today=datetime.date(2023, 9, 1))
     assert _days_with(weeks, late) == [datetime.date(2023, 9, 12)]
-    assert _days_with(weeks, overnight) == [datetime.date(2023, 9, d) for d in (29, 30)] + [datetime.date(2023, 10, 1)]
+    assert _days_with(weeks, overnight) == [datetime.date(2023, 9, d) for d in (29, 30)] + [
+        datetime.date(2023, 10, 1)
+    ]
 
 
 def test_weeks_start_on_monday_and_mark_other_months_and_today():

@@ -30,7 +30,11 @@ def _slugs(response) -> list[str]:
 def test_upcoming_lists_soonest_first_and_leaves_past_and_drafts_out(client):
     later = EventFactory(title="Later", start=timezone.now() + datetime.timedelta(days=60))
     sooner = EventFactory(title="Sooner")
-    EventFactory(title="Gone", start=timezone.now() - datetime.timedelta(days=5), end=timezone.now() - datetime.timedelta(days=4))
+    EventFactory(
+        title="Gone",
+        start=timezone.now() - datetime.timedelta(days=5),
+        end=timezone.now() - datetime.timedelta(days=4),
+    )
     EventFactory(title="Draft", draft=True)
     assert _slugs(client.get("/events/")) == [sooner.slug, later.slug]
 
@@ -39,7 +43,9 @@ def test_past_lists_latest_first_with_filters(client, seed):
     response = client.get("/events/past/")
     assert _slugs(response)[:2] == ["sdg-summit-2023", KIGALI]
     assert _slugs(client.get("/events/past/", {"country": "RW"})) == [KIGALI]
-    assert _slugs(client.get("/events/past/", {"type": "side_event"})) == ["south-south-cooperation-in-the-digital-era"]
+    assert _slugs(client.get("/events/past/", {"type": "side_event"})) == [
+        "south-south-cooperation-in-the-digital-era"
+    ]
     facets = response.text
     for title in ("Type", "Attendance", "Status", "Country", "Organiser"):
         assert f"<legend>{title}</legend>" in facets
@@ -57,7 +63,10 @@ def test_month_calendar_places_events_on_their_local_days(client, seed):
     cells = re.findall(r"<td class=\"[^\"]*\">(.*?)</td>", response.text, re.S)
     twelfth = next(cell for cell in cells if "Tuesday 12 September" in cell)
     assert f'href="/events/{KIGALI}/"' in twelfth
-    assert 'href="/events/calendar/2023/8/"' in response.text and 'href="/events/calendar/2023/10/"' in response.text
+    assert (
+        'href="/events/calendar/2023/8/"' in response.text
+        and 'href="/events/calendar/2023/10/"' in response.text
+    )
     # Filters apply to the calendar too, and the month links keep them.
     filtered = client.get(reverse("events:event-calendar-month", args=[2023, 9]), {"country": "US"}).text
     assert KIGALI not in filtered and 'href="/events/calendar/2023/10/?country=US"' in filtered
@@ -89,9 +98,15 @@ def test_registration_buttons_speakers_parent_and_side_events(client):
     event = EventFactory(title="A side event", parent=parent, attendance_mode=Event.AttendanceMode.ONLINE)
     RegistrationLink.objects.create(event=event, kind="online", url="https://example.org/join")
     EventOrganiser.objects.create(event=event, partner=PartnerFactory(name="Host Org"), role="host")
-    EventOrganiser.objects.create(event=event, partner=PartnerFactory(name="Secret Org", draft=True), role="partner")
-    EventParticipant.objects.create(event=event, person=PersonFactory(name="Ada Speaker", position="Director"))
-    EventParticipant.objects.create(event=event, person=PersonFactory(name="Draft Person", draft=True), description="x")
+    EventOrganiser.objects.create(
+        event=event, partner=PartnerFactory(name="Secret Org", draft=True), role="partner"
+    )
+    EventParticipant.objects.create(
+        event=event, person=PersonFactory(name="Ada Speaker", position="Director")
+    )
+    EventParticipant.objects.create(
+        event=event, person=PersonFactory(name="Draft Person", draft=True), description="x"
+    )
     text = client.get(event.get_absolute_url()).text
     assert '<a class="button" href="https://example.org/join">Register to join online</a>' in text
     assert "Ada Speaker" in text and "Director" in text and "Draft Person" not in text

@@ -29,7 +29,9 @@ def test_world_map_colours_counts_and_marks_small_countries():
     shapes = world_shapes()["countries"]
     rwanda, tuvalu = "646", "798"
     assert "d" in shapes[rwanda] and "d" not in shapes[tuvalu]  # Tuvalu is too small at 1:110m
-    result = world_map({rwanda: 3, tuvalu: 1}, names={rwanda: "Rwanda", tuvalu: "Tuvalu"}, url=lambda n: f"/c/{n}")
+    result = world_map(
+        {rwanda: 3, tuvalu: 1}, names={rwanda: "Rwanda", tuvalu: "Tuvalu"}, url=lambda n: f"/c/{n}"
+    )
     assert [c.name for c in result["highlighted"]] == ["Rwanda"]
     assert [c.name for c in result["markers"]] == ["Tuvalu"]
     assert result["highlighted"][0].fill == MAP_SCALE[-1]

@@ -23,7 +23,10 @@ def seed():
 
 
 def _titles(response) -> list[str]:
-    return [title.strip() for title in re.findall(r'<h2><a href="/partnerships/[^"]+" lang="en">([^<]+)</a>', response.text)]
+    return [
+        title.strip()
+        for title in re.findall(r'<h2><a href="/partnerships/[^"]+" lang="en">([^<]+)</a>', response.text)
+    ]
 
 
 def test_free_text_search_uses_the_api_syntax(client, seed):
@@ -32,16 +35,21 @@ def test_free_text_search_uses_the_api_syntax(client, seed):
     assert _titles(response)[0].startswith("UNOSSC and World Green Economy")
     assert "1 result" in response.text
     # Excluding a word, as in the API.
-    assert _titles(client.get(SEARCH, {"q": "cooperation -green"})) and WGEO not in client.get(
-        SEARCH, {"q": "cooperation -green"}
-    ).text
+    assert (
+        _titles(client.get(SEARCH, {"q": "cooperation -green"}))
+        and WGEO not in client.get(SEARCH, {"q": "cooperation -green"}).text
+    )
 
 
 def test_facets_count_with_the_query_and_tick_from_the_address(client, seed):
     response = client.get(SEARCH, {"q": "cooperation"})
-    assert re.search(r'name="platform" value="cities"[^>]*>.*?Cities <span class="count">\(1\)</span>', response.text, re.S)
+    assert re.search(
+        r'name="platform" value="cities"[^>]*>.*?Cities <span class="count">\(1\)</span>', response.text, re.S
+    )
     ticked = client.get(SEARCH, {"q": "cooperation", "platform": "cities"})
-    assert _titles(ticked) == ["UNOSSC and World Green Economy Organization partnership for the green economy"]
+    assert _titles(ticked) == [
+        "UNOSSC and World Green Economy Organization partnership for the green economy"
+    ]
     assert re.search(r'name="platform" value="cities"[^>]*checked', ticked.text)
     # SDG values carry the goal's official colour.
     assert 'fill="#19486A"' in response.text
@@ -49,7 +57,15 @@ def test_facets_count_with_the_query_and_tick_from_the_address(client, seed):
 
 def test_every_facet_the_issue_names_is_offered(client, seed):
     text = client.get(SEARCH).text
-    for title in ("Platform", "Modality", "Status", "Sustainable Development Goal", "Region", "Country", "Partner type"):
+    for title in (
+        "Platform",
+        "Modality",
+        "Status",
+        "Sustainable Development Goal",
+        "Region",
+        "Country",
+        "Partner type",
+    ):
         assert f"<legend>{title}</legend>" in text
 
 
@@ -70,7 +86,13 @@ def test_sort_orders_and_pagination_keep_the_query(client):
     assert "Page 1 of 2" in first.text
     assert 'href="?ordering=title&amp;page=2"' in first.text
     second = client.get(SEARCH, {"ordering": "title", "page": "2"})
-    assert _titles(second) == ["Cooperation number 20", "Cooperation number 21", "Cooperation number 22", "Cooperation number 23", "Cooperation number 24"]
+    assert _titles(second) == [
+        "Cooperation number 20",
+        "Cooperation number 21",
+        "Cooperation number 22",
+        "Cooperation number 23",
+        "Cooperation number 24",
+    ]
     assert "25 results" in second.text
 
 
@@ -105,7 +127,9 @@ def test_drafts_stay_out_of_results_and_facet_counts(client):
     visible.platforms.add(cities)
     draft = PartnershipFactory(title="Secret draft work", draft=True)
     draft.platforms.add(cities)
-    Participation.objects.create(partnership=visible, partner=PartnerFactory(name="Hidden Draft Partner", draft=True, country_id="NO"))
+    Participation.objects.create(
+        partnership=visible, partner=PartnerFactory(name="Hidden Draft Partner", draft=True, country_id="NO")
+    )
     response = client.get(SEARCH, {"q": "work"})
     assert "Secret draft work" not in response.text and "Hidden Draft Partner" not in response.text
     assert re.search(r"Cities <span class=\"count\">\(1\)</span>", response.text)
@@ -137,9 +161,11 @@ def test_partnership_page_shows_participants_sdgs_countries_and_related_records(
     assert "Beneficiary partner" in text and "Facilitating partner" in text
     assert "SDG 17" in text and "17.17" in text
     assert "19 February 2018" in text
-    rwanda = client.get(reverse("partnerships:partnership-detail", args=["rwanda-cooperation-rome-based-agencies"])).text
+    rwanda = client.get(
+        reverse("partnerships:partnership-detail", args=["rwanda-cooperation-rome-based-agencies"])
+    ).text
     assert 'aria-labelledby="country-map-title" aria-describedby="country-map-desc"' in rwanda
-    assert "<desc id=\"country-map-desc\">Rwanda: covered</desc>" in rwanda
+    assert '<desc id="country-map-desc">Rwanda: covered</desc>' in rwanda
     assert "Rome-Based Agencies Celebration of UN Day" in rwanda  # its event
 
 
@@ -171,5 +197,8 @@ def test_merged_partner_addresses_redirect_permanently(client):
 
 
 def test_draft_partner_pages_answer_404(client):
-    assert client.get(reverse("partnerships:partner-detail", args=[PartnerFactory(draft=True).slug])).status_code == 404
+    assert (
+        client.get(reverse("partnerships:partner-detail", args=[PartnerFactory(draft=True).slug])).status_code
+        == 404
+    )
     assert Partner.objects.count() == 1

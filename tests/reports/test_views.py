@@ -25,13 +25,20 @@ def _slugs(response) -> set[str]:
 
 
 def test_library_filters_by_type_language_year_partner_and_series(client, seed):
-    assert _slugs(client.get("/publications/", {"type": "strategy"})) == {UNECE_2007, "unece-technical-cooperation-strategy-2004"}
+    assert _slugs(client.get("/publications/", {"type": "strategy"})) == {
+        UNECE_2007,
+        "unece-technical-cooperation-strategy-2004",
+    }
     assert _slugs(client.get("/publications/", {"language": "ru"})) == {UNECE_2007}
-    assert _slugs(client.get("/publications/", {"language": "nn"})) == {"lanserer-spesialrapport-om-norec-pa-bapa40"}
+    assert _slugs(client.get("/publications/", {"language": "nn"})) == {
+        "lanserer-spesialrapport-om-norec-pa-bapa40"
+    }
     assert _slugs(client.get("/publications/", {"year": "2007"})) == {UNECE_2007}
     assert UNECE_2007 in _slugs(client.get("/publications/", {"partner": "unece"}))
     series = Publication.objects.get(slug="south-south-and-triangular-cooperation-in-action-norec").series
-    assert _slugs(client.get("/publications/", {"series": series.slug})) == {"south-south-and-triangular-cooperation-in-action-norec"}
+    assert _slugs(client.get("/publications/", {"series": series.slug})) == {
+        "south-south-and-triangular-cooperation-in-action-norec"
+    }
     text = client.get("/publications/").text
     for title in ("Type", "Language", "Year", "Organisation", "Series"):
         assert f"<legend>{title}</legend>" in text
@@ -44,8 +51,16 @@ def test_library_marks_titles_in_their_own_language(client, seed):
 
 def test_publication_page_lists_language_versions_with_lang_and_hreflang(client):
     publication = PublicationFactory(title="Strategy")
-    LanguageVersion.objects.create(publication=publication, language_id="en", title="Strategy", url="https://example.org/en.pdf", is_original=True)
-    LanguageVersion.objects.create(publication=publication, language_id="ru", title="Стратегия", url="https://example.org/ru.pdf")
+    LanguageVersion.objects.create(
+        publication=publication,
+        language_id="en",
+        title="Strategy",
+        url="https://example.org/en.pdf",
+        is_original=True,
+    )
+    LanguageVersion.objects.create(
+        publication=publication, language_id="ru", title="Стратегия", url="https://example.org/ru.pdf"
+    )
     url = publication.get_absolute_url()
     text = client.get(url).text
     assert '<a href="https://example.org/ru.pdf" hreflang="ru" lang="ru">Стратегия</a>' in text
@@ -66,7 +81,9 @@ def test_publication_page_shows_relations_launch_event_and_organisations(client,
 
 def test_draft_organisations_are_not_named(client):
     publication = PublicationFactory()
-    PublicationOrganisation.objects.create(publication=publication, partner=PartnerFactory(name="Draft Publisher", draft=True), role="publisher")
+    PublicationOrganisation.objects.create(
+        publication=publication, partner=PartnerFactory(name="Draft Publisher", draft=True), role="publisher"
+    )
     assert "Draft Publisher" not in client.get(publication.get_absolute_url()).text
     assert "Draft Publisher" not in client.get("/publications/").text
 
@@ -78,7 +95,9 @@ def test_library_queries_stay_constant(client, django_assert_max_num_queries):
         for _ in range(count):
             publication = PublicationFactory()
             LanguageVersion.objects.create(publication=publication, language_id="en", title="t")
-            PublicationOrganisation.objects.create(publication=publication, partner=publisher, role="publisher")
+            PublicationOrganisation.objects.create(
+                publication=publication, partner=publisher, role="publisher"
+            )
 
     add(3)
     with django_assert_max_num_queries(14):

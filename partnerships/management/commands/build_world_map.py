@@ -193,7 +193,9 @@ def build(source: Path) -> dict[str, Any]:
 
 class Command(BaseCommand):
     requires_system_checks: list[str] = []
-    help = "Regenerate partnerships/data/world_map.json from the world-atlas npm package (run `npm ci` first)."
+    help = (
+        "Regenerate partnerships/data/world_map.json from the world-atlas npm package (run `npm ci` first)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
