@@ -153,14 +153,16 @@ def machine() -> str:
     import psutil
 
     memory = psutil.virtual_memory().total / 1024**3
-    return f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM, {platform.platform()}, Python {platform.python_version()}"
+    system = f"{platform.platform()}, Python {platform.python_version()}"
+    return f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM, {system}"
 
 
 def dataset_counts(env: dict[str, str]) -> str:
     code = (
         "from partnerships.models import Partnership, Partner; from events.models import Event; "
         "from reports.models import Publication; "
-        "print(', '.join(f'{m.__name__}: {m.objects.count():,} ({m.objects.published().count():,} published)' "
+        "print(', '.join(f'{m.__name__}: {m.objects.count():,} "
+        "({m.objects.published().count():,} published)' "
         "for m in (Partner, Partnership, Event, Publication)))"
     )
     return subprocess.run(
@@ -224,7 +226,8 @@ def main() -> int:
                 failures.append(f"{name}: {result['errors']} error responses under load")
             rows.append((name, entry, result, base))
             print(
-                f"{name:32} {result['rps']:8.1f} req/s  p50 {result['p50']:7.1f} ms  p99 {result['p99']:7.1f} ms"
+                f"{name:32} {result['rps']:8.1f} req/s  p50 {result['p50']:7.1f} ms  "
+                f"p99 {result['p99']:7.1f} ms"
                 f"  baseline {base['rps']:8.1f} req/s",
                 flush=True,
             )
@@ -241,15 +244,18 @@ def main() -> int:
         f"- Load: wrk, 2 threads, {args.connections} connections, {seconds} s per endpoint, on loopback; "
         f"gunicorn with {args.workers} workers for the app and for the baseline",
         f"- Largest app worker after the run: {rss:.0f} MB resident",
-        f"- Queries per list request at page_size 1 / 20 / 100: {counts['1']} / {counts['20']} / {counts['100']}",
+        "- Queries per list request at page_size 1 / 20 / 100: "
+        f"{counts['1']} / {counts['20']} / {counts['100']}",
         "",
-        "| endpoint | status | req/s | p50 ms | p99 ms | errors | SQL queries | DB ms | baseline req/s | app / baseline |",
+        "| endpoint | status | req/s | p50 ms | p99 ms | errors | SQL queries | DB ms | "
+        "baseline req/s | app / baseline |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, entry, result, base in rows:
         ratio = result["rps"] / base["rps"] if base["rps"] else 0
         report.append(
-            f"| {name} | {entry['status']} | {result['rps']:.1f} | {result['p50']:.1f} | {result['p99']:.1f} | "
+            f"| {name} | {entry['status']} | {result['rps']:.1f} | {result['p50']:.1f} | "
+            f"{result['p99']:.1f} | "
             f"{result['errors']} | {entry['queries']} | {entry['db_ms']} | {base['rps']:.1f} | {ratio:.2f} |"
         )
     report += ["", "## Search plans", ""]

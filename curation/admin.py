@@ -11,6 +11,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
+from import_export.forms import ImportForm
 
 from partnerships import services
 from partnerships.base import PublishableModel, StaleRecordError, Status
@@ -422,6 +424,19 @@ def _value_text(instance: Any, f: models.Field) -> str:
     return "—" if value in (None, "", []) else str(value)
 
 
+class LimitedImportForm(ImportForm):
+    """The import form, refusing files over IMPORT_MAX_FILE_SIZE before they are parsed."""
+
+    def clean_import_file(self) -> Any:
+        upload = self.cleaned_data["import_file"]
+        limit = settings.IMPORT_MAX_FILE_SIZE
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size // 1024} KB; at most {limit // 1024} KB can be imported at once."
+            )
+        return upload
+
+
 class RecordImportExportMixin(ImportExportMixin, ExportActionMixin):
     """Import (CSV, XLSX, JSON, with a dry-run preview) and export (CSV, XLSX) of the changelist.
 
@@ -429,6 +444,7 @@ class RecordImportExportMixin(ImportExportMixin, ExportActionMixin):
     """
 
     import_formats = [CSV, XLSX, JSON]
+    import_form_class = LimitedImportForm
     export_formats = [CSV, XLSX]
     # The workflow change form, built on import-export's (which adds an Export button).
     change_form_template = "admin/curation/change_form.html"

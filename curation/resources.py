@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from import_export import fields, resources, widgets
@@ -108,6 +109,18 @@ class RecordResource(resources.ModelResource):
     def import_data(self, dataset: Any, *args: Any, **kwargs: Any) -> Any:
         # One failing row (an exception or a validation error) rolls back the whole file.
         kwargs["rollback_on_validation_errors"] = True
+        if len(dataset) > settings.IMPORT_MAX_ROWS:
+            # Refused before any row is read, so a huge file cannot tie up a worker.
+            result = self.get_result_class()()
+            result.append_base_error(
+                self.get_error_result_class()(
+                    ValueError(
+                        f"The file has {len(dataset)} rows; at most {settings.IMPORT_MAX_ROWS} "
+                        "can be imported at once. Split it into smaller files."
+                    )
+                )
+            )
+            return result
         self._total_rows = len(dataset)
         self._user = kwargs.get("user")
         if "slug" not in (dataset.headers or []):

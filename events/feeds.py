@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from partnerships.templatetags.registry import event_when
 from sscregistry.feeds import RecordFeed, as_html, atom
-from sscregistry.interim_filters import filter_events
+from sscregistry.filtering import filter_events
 
 from .ical import event_location
 from .models import Event

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from partnerships.base import Status
 from partnerships.facets import ChoiceFacet, LinkFacet
-from partnerships.filters import RegistryFilterSet, StableOrderingFilter
-from partnerships.models import Country, Partner
+from partnerships.filters import CountryFilter, RegistryFilterSet, StableOrderingFilter
+from partnerships.models import Partner
 
 from .models import Event, EventOrganiser
 
@@ -35,9 +35,7 @@ class EventFilter(RegistryFilterSet):
     starts_before = django_filters.DateFilter(
         method="filter_starts_before", help_text="Starting on or before this day (YYYY-MM-DD, UTC)."
     )
-    country = django_filters.ModelMultipleChoiceFilter(
-        queryset=Country.objects.all(), help_text="ISO 3166-1 alpha-2 code of the host country, e.g. `RW`."
-    )
+    country = CountryFilter(help_text="ISO 3166-1 alpha-2 code of the host country, e.g. `RW`.")
     city = django_filters.CharFilter(
         field_name="city",
         lookup_expr="unaccent__iexact",

@@ -21,7 +21,7 @@ from partnerships.base import Status
 from partnerships.models import Partner, Partnership
 from partnerships.views import localised_country_names
 from reports.models import Publication
-from sscregistry.interim_filters import filter_events
+from sscregistry.filtering import filter_events
 from sscregistry.search_pages import FacetedSearchView
 
 from .calendar import month_bounds, month_grid, shift_month

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from sscregistry.feeds import RecordFeed, as_html, atom
-from sscregistry.interim_filters import filter_partnerships
+from sscregistry.filtering import filter_partnerships
 
 from .models import Partnership
 

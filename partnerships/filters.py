@@ -68,6 +68,24 @@ class LinkedSlugFilter(django_filters.ModelMultipleChoiceFilter):
         return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
 
 
+class _CountryCodesField(forms.ModelMultipleChoiceField):
+    def clean(self, value: Any) -> Any:
+        # Codes are upper case (RW); accept rw from people typing URLs by hand.
+        if isinstance(value, (list, tuple)):
+            value = [v.upper() if isinstance(v, str) else v for v in value]
+        return super().clean(value)
+
+
+class CountryFilter(django_filters.ModelMultipleChoiceFilter):
+    """ISO 3166-1 alpha-2 codes, in either case; repeating the parameter means any of them."""
+
+    field_class = _CountryCodesField
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Country.objects.all())
+        super().__init__(**kwargs)
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """`ordering=field` or `ordering=-field`; ties are always broken by id, so pages never overlap."""
 
@@ -198,8 +216,7 @@ class PartnershipFilter(RegistryFilterSet):
         queryset=SDGTarget.objects.all(),
         help_text="SDG target code, e.g. `17.6` (see /api/v1/sdgs/).",
     )
-    country = django_filters.ModelMultipleChoiceFilter(
-        queryset=Country.objects.all(),
+    country = CountryFilter(
         method="filter_country",
         help_text="ISO 3166-1 alpha-2 code, e.g. `RW`: partnerships covering the country or with a "
         "partner based there.",
@@ -329,8 +346,7 @@ class PartnerFilter(RegistryFilterSet):
         queryset=OrganisationType.objects.all(),
         help_text="IATI OrganisationType code, e.g. `10` government, `40` multilateral.",
     )
-    country = django_filters.ModelMultipleChoiceFilter(
-        queryset=Country.objects.all(),
+    country = CountryFilter(
         help_text="ISO 3166-1 alpha-2 code of the partner's headquarters, e.g. `NO`.",
     )
     region = django_filters.ModelMultipleChoiceFilter(

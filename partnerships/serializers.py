@@ -351,11 +351,28 @@ class ParticipantWriteSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=300, allow_blank=True, required=False)
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class WriteSerializer(serializers.ModelSerializer):
     """Validates with the model's own clean() and constraints, so the API and the admin agree."""
 
     status = serializers.CharField(read_only=True)
     slug = serializers.SlugField(read_only=True)
+
+    def to_internal_value(self, data: Any) -> Any:
+        # PostgreSQL refuses NUL in text: a NUL in a related slug or code would reach the lookup
+        # query and fail there (a 500), so refuse it up front as a clear 400.
+        if _has_nul(data):
+            raise serializers.ValidationError({"non_field_errors": ["Values may not contain NUL (\\x00)."]})
+        return super().to_internal_value(data)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         from django.core.exceptions import ValidationError as DjangoValidationError

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
-from sscregistry.interim_filters import filter_partnerships
+from sscregistry.filtering import filter_partnerships
 from sscregistry.search_pages import FacetedSearchView, FacetGroup, FacetValue
 
 from .base import Status

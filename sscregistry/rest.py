@@ -35,7 +35,7 @@ from rest_framework.routers import DefaultRouter
 from partnerships.base import StaleRecordError, Status
 from partnerships.facets import facet_counts
 from partnerships.models import RegistryChange
-from partnerships.services import TransitionNotAllowed, record_transition
+from partnerships.services import TransitionNotAllowed, record_transition, user_can_edit
 
 from .openapi import ERROR_SCHEMA
 
@@ -227,6 +227,16 @@ _BAD_REQUEST = OpenApiResponse(
 TRANSITION_ACTIONS = ("submit", "publish", "unpublish", "return_to_draft", "archive")
 
 
+class CanEditRecord(permissions.DjangoModelPermissionsOrAnonReadOnly):
+    """Model permissions, and for a write to one record the workflow's rule as in the admin:
+    contributors edit drafts only; whoever may publish a record may edit it in any state."""
+
+    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return user_can_edit(request.user, obj)
+
+
 class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     """Published records for everyone; drafts and writes for curators with model permissions."""
 
@@ -259,7 +269,7 @@ class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         if self.action in TRANSITION_ACTIONS:
             # The workflow services check the model's submit/publish/archive permission.
             return [permissions.IsAuthenticated()]
-        return super().get_permissions()
+        return [CanEditRecord()]
 
     def perform_create(self, serializer: serializers.Serializer) -> None:
         serializer.save(created_by=self.request.user, updated_by=self.request.user, status=Status.DRAFT)

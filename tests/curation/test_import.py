@@ -280,3 +280,31 @@ def _database_url() -> str:
 
     s = connection.settings_dict
     return f"postgres://{s['USER']}@{s['HOST'].replace('/', '%2F')}:{s['PORT']}/{s['NAME']}"
+
+
+def test_import_refuses_more_rows_than_the_limit_before_reading_any(settings, curator):
+    settings.IMPORT_MAX_ROWS = 2
+    rows = "".join(f"p{n},Partner {n}\n" for n in range(3))
+    result = PartnerResource().import_data(_dataset("slug,name\n" + rows), user=curator)
+    assert result.has_errors()
+    assert "at most 2 can be imported" in str(result.base_errors[0].error)
+    assert not Partner.objects.exists()
+
+
+def test_admin_import_refuses_a_file_over_the_size_limit(settings, client_as, curator):
+    settings.IMPORT_MAX_FILE_SIZE = 1024
+    upload = SimpleUploadedFile("partners.csv", b"slug,name\n" + b"x,y\n" * 600, content_type="text/csv")
+    response = client_as(curator).post(
+        reverse("admin:partnerships_partner_import"), {"resource": "0", "format": "0", "import_file": upload}
+    )
+    assert response.status_code == 200
+    assert "at most 1 KB can be imported" in response.content.decode()
+    assert not Partner.objects.exists()
+
+
+def test_import_command_refuses_a_file_over_the_size_limit(settings, tmp_path, db):
+    settings.IMPORT_MAX_FILE_SIZE = 10
+    path = tmp_path / "partners.csv"
+    path.write_text(PARTNERS_CSV)
+    with pytest.raises(CommandError, match="IMPORT_MAX_FILE_SIZE"):
+        call_command("import_records", "partners", str(path))

@@ -371,3 +371,15 @@ def test_workflow_transitions_through_the_api(api, curator):
     assert api.post("/api/v1/partnerships/p/archive/").json()["status"] == "archived"
     api.credentials()
     assert api.get("/api/v1/partnerships/p/").status_code == 404
+
+
+def test_api_writes_are_kept_in_history_with_their_author(api, curator):
+    partnership = PartnershipFactory(slug="h", draft=True)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {curator.token}")
+    response = api.patch("/api/v1/partnerships/h/", {"summary": "Changed through the API."}, format="json")
+    assert response.status_code == 200, response.content
+    assert api.post("/api/v1/partnerships/h/publish/").status_code == 200
+    updates = partnership.history.filter(pgh_label="update").order_by("pgh_id")
+    assert [e.summary for e in updates][:1] == ["Changed through the API."]
+    assert updates.last().status == "published"
+    assert all(e.pgh_context and e.pgh_context.metadata.get("user") == curator.pk for e in updates)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pghistory
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from import_export.formats import base_formats
@@ -61,6 +62,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, kind: str, path: Path, **options: Any) -> None:
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
+        if path.stat().st_size > settings.IMPORT_MAX_FILE_SIZE:
+            raise CommandError(
+                f"{path.name} is {path.stat().st_size} bytes; at most {settings.IMPORT_MAX_FILE_SIZE} "
+                "(IMPORT_MAX_FILE_SIZE) can be imported at once."
+            )
         format_name = options["format"] or path.suffix.lower().lstrip(".")
         if format_name not in FORMATS:
             raise CommandError(f"Cannot tell the format of {path.name}: pass --format csv, xlsx or json.")

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from events.models import Event
 from partnerships.models import Partnership
 from partnerships.seed import load_seed_data
-from sscregistry.interim_filters import filter_events, filter_partnerships
+from sscregistry.filtering import filter_events, filter_partnerships
 
 pytestmark = pytest.mark.django_db
 
