@@ -62,7 +62,7 @@ messages: install
 
 ## Screenshots of the main pages at desktop and phone widths from a running `make run`.
 screenshots: install
-	$(PY) -m tests.browser.take_screenshots http://127.0.0.1:8000 docs/screenshots
+	$(PY) -m tests.browser.take_screenshots http://127.0.0.1:8000 docs/screenshots home partnerships event
 
 ## Load the seed documents' records again (idempotent).
 demo-data: install

@@ -80,6 +80,9 @@ def year_columns(counts: Mapping[int, int], *, url: Callable[[int], str] | None 
     years = list(range(min(counts), max(counts) + 1))
     top = max(counts.values())
     slot, plot_height, base = 28.0, 100.0, 112.0
+    # At least ten slots wide, the columns centred, so one or two years do not fill the panel.
+    slots = max(len(years), 10)
+    offset = (slots - len(years)) * slot / 2
     columns = []
     for index, year in enumerate(years):
         count = counts.get(year, 0)
@@ -88,7 +91,7 @@ def year_columns(counts: Mapping[int, int], *, url: Callable[[int], str] | None 
             Column(
                 label=str(year),
                 count=count,
-                x=index * slot + 4,
+                x=offset + index * slot + 4,
                 y=base - height,
                 height=height,
                 url=url(year) if url and count else "",
@@ -96,7 +99,7 @@ def year_columns(counts: Mapping[int, int], *, url: Callable[[int], str] | None 
         )
     return {
         "columns": columns,
-        "width": len(years) * slot + 8,
+        "width": slots * slot + 8,
         "height": base + 20,
         "base": base,
         "label_y": base + 13,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils import dateformat
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from partnerships.base import DatePrecision, format_partial_date
@@ -43,7 +43,9 @@ def event_when(event: Any) -> str:
     start, end = event.local_start, event.local_end
     if event.date_precision != DatePrecision.DAY:
         return format_partial_date(start.date(), event.date_precision)
-    day = "j M Y"
+    # English keeps its short months ('12 Sep 2023'); other languages' abbreviations are not
+    # Django's strong point, so they get the full month name ('12 septembre 2023').
+    day = "j M Y" if (get_language() or "en").startswith("en") else "j F Y"
     days = dateformat.format(start, day)
     if end.date() != start.date():
         days = f"{dateformat.format(start, day)} – {dateformat.format(end, day)}"

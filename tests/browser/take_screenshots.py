@@ -1,6 +1,8 @@
 """Screenshots of the main pages at desktop (1280 px) and phone (390 px) widths.
 
-    python -m tests.browser.take_screenshots http://127.0.0.1:8000 docs/screenshots [path ...]
+    python -m tests.browser.take_screenshots http://127.0.0.1:8000 docs/screenshots [--full] [name or path ...]
+
+Without --full, each capture is the first screen only (small files for the README).
 
 Uses Debian's Chromium (/usr/bin/chromium) through Playwright, like the browser tests.
 """
@@ -26,13 +28,14 @@ PAGES = {
 WIDTHS = {"desktop": 1280, "phone": 390}
 
 
-def take(base: str, folder: Path, names: list[str], full_page: bool = True) -> list[Path]:
+def take(base: str, folder: Path, names: list[str], full_page: bool = False) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for device, width in WIDTHS.items():
-            page = browser.new_page(viewport={"width": width, "height": 900}, device_scale_factor=1)
+            height = 800 if device == "desktop" else 844
+            page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
             for name in names:
                 page.goto(base.rstrip("/") + PAGES.get(name, name))
                 path = folder / f"{name.strip('/').replace('/', '-') or 'home'}-{device}.png"
@@ -44,6 +47,8 @@ def take(base: str, folder: Path, names: list[str], full_page: bool = True) -> l
 
 
 if __name__ == "__main__":
-    base_url, out = sys.argv[1], Path(sys.argv[2])
-    for written_path in take(base_url, out, sys.argv[3:] or list(PAGES)):
+    base_url, out, *rest = sys.argv[1:]
+    full = "--full" in rest
+    chosen = [name for name in rest if name != "--full"] or list(PAGES)
+    for written_path in take(base_url, Path(out), chosen, full_page=full):
         print(written_path)
