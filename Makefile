@@ -2,16 +2,19 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt package-lock.json | cksum | cut -d' ' -f1)
 
-.PHONY: install run serve test lint audit format migrations-check demo-data clean-db
+.PHONY: install run serve test lint audit format migrations-check messages screenshots demo-data clean-db
 
 install: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@# Test and build tools from npm (axe-core, world-atlas): never served, never fetched at run time.
+	@if command -v npm >/dev/null; then npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: browser accessibility tests will be skipped (apt-get install npm)"; fi
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -49,6 +52,17 @@ format: install
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
+
+## Refresh the French and Spanish catalogues after changing interface text (needs gettext), then
+## translate the new entries in locale/*/LC_MESSAGES/django.po and compile them.
+messages: install
+	DATABASE_URL=postgres:///unused $(PY) manage.py makemessages -l fr -l es --no-obsolete \
+		--ignore='.venv/*' --ignore='node_modules/*' --ignore='tests/*'
+	DATABASE_URL=postgres:///unused $(PY) manage.py compilemessages --ignore='.venv/*' --ignore='node_modules/*'
+
+## Screenshots of the main pages at desktop and phone widths from a running `make run`.
+screenshots: install
+	$(PY) -m tests.browser.take_screenshots http://127.0.0.1:8000 docs/screenshots home partnerships event
 
 ## Load the seed documents' records again (idempotent).
 demo-data: install

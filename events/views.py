@@ -2,27 +2,177 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+import datetime
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
 from partnerships.base import Status
-from partnerships.models import Partner
+from partnerships.models import Partner, Partnership
+from partnerships.views import localised_country_names
+from reports.models import Publication
 from sscregistry.filtering import filter_events
+from sscregistry.search_pages import FacetedSearchView
 
+from .calendar import month_bounds, month_grid, shift_month
+from .filters import EventFilter
 from .ical import calendar_response, events_calendar
 from .models import Event, EventOrganiser, EventParticipant
 
 
-class EventListView(ListView):
-    template_name = "events/event_list.html"
-    paginate_by = 20
+class EventFacets:
+    """The events pages' sidebar: the API's event facets, labels in the interface language."""
 
-    def get_queryset(self):
-        return Event.objects.published().select_related("country")
+    filterset_class = EventFilter
+    facet_titles = {
+        "type": _lazy("Type"),
+        "attendance_mode": _lazy("Attendance"),
+        "status": _lazy("Status"),
+        "country": _lazy("Country"),
+        "organiser": _lazy("Organiser"),
+    }
+
+    def facet_groups(self, counts: dict[str, list[dict[str, Any]]]) -> list[Any]:
+        self.country_names = localised_country_names() if get_language() != "en" else {}
+        return super().facet_groups(counts)
+
+    def facet_label(self, name: str, row: dict[str, Any]) -> str:
+        if name == "country":
+            return self.country_names.get(row["value"], row["label"])
+        if name == "organiser":
+            return row["label"]
+        return super().facet_label(name, row)
+
+
+class EventListView(EventFacets, FacetedSearchView):
+    """Upcoming events (not ended yet), soonest first, with the API's filters and facets."""
+
+    template_name = "events/event_list.html"
+    when = "upcoming"
+    sort_options = [
+        ("start", _lazy("Soonest first")),
+        ("-start", _lazy("Latest first")),
+        ("title", _lazy("Title (A–Z)")),
+    ]
+    api_list_route = "event-list"
+    api_export_route = "event-export"
+
+    def get_queryset(self) -> QuerySet[Event]:
+        return Event.objects.published().select_related("country", "parent")
+
+    def filter_data(self) -> QueryDict:
+        data = self.request.GET.copy()
+        data.setlist("when", [self.when])
+        if not data.get("ordering") and not data.get("q", "").strip():
+            data.setlist("ordering", [self.sort_options[0][0]])
+        return data
+
+    def api_fixed_params(self) -> dict[str, str]:
+        return {"when": self.when}
+
+    def sort_choices(self, q: str) -> list[tuple[str, Any]]:
+        options = list(self.sort_options)
+        return [("", _("Relevance")), *options] if q else options
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["when"] = self.when
+        today = timezone.localdate()
+        context["calendar_url"] = _with_query(
+            reverse("events:event-calendar-month", args=[today.year, today.month]),
+            self.request.GET,
+            drop=("page", "ordering", "q"),
+        )
+        return context
+
+
+class PastEventListView(EventListView):
+    """Events that have ended, latest first."""
+
+    when = "past"
+    sort_options = [
+        ("-start", _lazy("Latest first")),
+        ("start", _lazy("Earliest first")),
+        ("title", _lazy("Title (A–Z)")),
+    ]
+
+
+class EventCalendarView(EventFacets, FacetedSearchView):
+    """A month of events on a calendar grid, with the list pages' filters (day-precise events only)."""
+
+    template_name = "events/event_calendar.html"
+    # A month holds far fewer events than this; the grid needs them all on one page.
+    paginate_by = 1000
+
+    def get_queryset(self) -> QuerySet[Event]:
+        year, month = self.month()
+        start, end = month_bounds(year, month)
+        return (
+            Event.objects.published()
+            .with_day_precision()
+            .filter(start__lt=end, end__gte=start)
+            .select_related("country")
+            .order_by("start", "id")
+        )
+
+    def month(self) -> tuple[int, int]:
+        if "year" in self.kwargs:
+            year, month = self.kwargs["year"], self.kwargs["month"]
+            if not (1 <= month <= 12 and 1900 <= year <= 2100):
+                raise Http404("No such month.")
+            return year, month
+        today = timezone.localdate()
+        return today.year, today.month
+
+    def filter_data(self) -> QueryDict:
+        data = self.request.GET.copy()
+        data.setlist("ordering", ["start"])
+        return data
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        year, month = self.month()
+        events = context["records"]
+        previous, following = shift_month(year, month, -1), shift_month(year, month, 1)
+        query = self.request.GET
+
+        def month_url(y: int, m: int) -> str:
+            return _with_query(
+                reverse("events:event-calendar-month", args=[y, m]), query, drop=("page", "ordering")
+            )
+
+        today = timezone.localdate()
+        context.update(
+            {
+                "weeks": month_grid(year, month, events, today),
+                "month_start": datetime.date(year, month, 1),
+                "month_events": events,
+                "previous_url": month_url(*previous),
+                "next_url": month_url(*following),
+                "this_month_url": month_url(today.year, today.month),
+                "weekdays": [datetime.date(2024, 1, day) for day in range(1, 8)],  # a Monday-to-Sunday week
+                "when": "calendar",
+            }
+        )
+        return context
+
+
+def _with_query(path: str, query: QueryDict, drop: tuple[str, ...] = ()) -> str:
+    kept = query.copy()
+    for name in drop:
+        kept.pop(name, None)
+    encoded = kept.urlencode()
+    return f"{path}?{encoded}" if encoded else path
 
 
 class EventDetailView(DetailView):
@@ -47,9 +197,24 @@ class EventDetailView(DetailView):
                 ),
                 "registration_links",
                 "sources",
-                Prefetch("side_events", queryset=Event.objects.published()),
+                Prefetch("side_events", queryset=Event.objects.published().order_by("start", "id")),
+                Prefetch("partnerships", queryset=Partnership.objects.published().order_by("title", "id")),
+                Prefetch(
+                    "publications",
+                    queryset=Publication.objects.published().order_by("-publication_date", "id"),
+                ),
+                Prefetch(
+                    "launched_publications",
+                    queryset=Publication.objects.published().order_by("-publication_date", "id"),
+                ),
             )
         )
+
+    def get_object(self, queryset: QuerySet[Event] | None = None) -> Event:
+        event = super().get_object(queryset)
+        if event.parent_id and not event.parent.is_published:
+            event.parent = None
+        return event
 
 
 def _calendar_events():

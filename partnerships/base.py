@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 
 class Status(models.TextChoices):
@@ -212,11 +212,12 @@ def format_partial_date(value: datetime.date | None, precision: str) -> str:
     """Render a date only as precisely as the source gave it: '2007', 'April 2007', '19 March 2019'."""
     if value is None:
         return ""
+    # Django's date format translates month names into the active language ('avril 2007').
     if precision == DatePrecision.YEAR:
         return f"{value.year}"
     if precision == DatePrecision.MONTH:
-        return value.strftime("%B %Y")
-    return f"{value.day} {value.strftime('%B %Y')}"
+        return dateformat.format(value, "F Y")
+    return dateformat.format(value, "j F Y")
 
 
 def truncate_date(value: datetime.date | None, precision: str) -> datetime.date | None:

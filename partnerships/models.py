@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import get_language
 
 from .base import (
     HISTORY_QUIET_FIELDS,
@@ -100,6 +101,17 @@ class Country(models.Model):
 
     def region_codes(self) -> list[str]:
         return [r for r in (self.region_id, self.subregion_id, self.intermediate_region_id) if r]
+
+    @property
+    def local_name(self) -> str:
+        """The name in the interface language (French or Spanish when known), else in English."""
+        return localised_country_name(self.name, self.name_fr, self.name_es)
+
+
+def localised_country_name(name: str, name_fr: str = "", name_es: str = "") -> str:
+    """Of a country's English, French and Spanish names, the one for the active language."""
+    language = (get_language() or "en")[:2]
+    return {"fr": name_fr, "es": name_es}.get(language) or name
 
 
 class SustainableDevelopmentGoal(models.Model):

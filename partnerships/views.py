@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import (
     Http404,
     HttpRequest,
@@ -11,56 +13,227 @@ from django.http import (
     HttpResponsePermanentRedirect,
     StreamingHttpResponse,
 )
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
 from sscregistry.filtering import filter_partnerships
+from sscregistry.search_pages import FacetedSearchView, FacetGroup, FacetValue
 
 from .base import Status
+from .charts import world_map
+from .filters import PartnerFilter, PartnershipFilter
 from .iati import activities_xml, organisations_xml, reportable_partners, reportable_partnerships
-from .models import Participation, Partner, PartnerRedirect, Partnership
+from .models import (
+    Participation,
+    Partner,
+    PartnerRedirect,
+    Partnership,
+    Region,
+    SDGTarget,
+    SustainableDevelopmentGoal,
+    localised_country_name,
+)
 
 PUBLISHED_PARTICIPATIONS = Prefetch(
     "participations",
-    queryset=Participation.objects.filter(partner__status=Status.PUBLISHED).select_related("partner", "role"),
+    queryset=Participation.objects.filter(partner__status=Status.PUBLISHED).select_related(
+        "partner", "partner__country", "partner__organisation_type", "role"
+    ),
 )
 
 
-class PartnershipListView(ListView):
-    template_name = "partnerships/partnership_list.html"
-    paginate_by = 20
+def localised_country_names() -> dict[str, str]:
+    """ISO alpha-2 -> the country's name in the interface language (one query)."""
+    from .models import Country
 
-    def get_queryset(self):
-        return Partnership.objects.published().prefetch_related("platforms", "sdgs")
+    rows = Country.objects.values_list("code", "name", "name_fr", "name_es")
+    return {code: localised_country_name(name, fr, es) for code, name, fr, es in rows}
+
+
+def participants_of(partnership: Partnership) -> list[dict[str, Any]]:
+    """Each published participant once, with all its roles (a partner may fund and implement)."""
+    by_partner: dict[int, dict[str, Any]] = {}
+    for participation in partnership.participations.all():
+        entry = by_partner.setdefault(
+            participation.partner_id, {"partner": participation.partner, "roles": [], "notes": []}
+        )
+        if participation.role:
+            entry["roles"].append(participation.role.name)
+        if participation.triangular_role:
+            entry["roles"].append(participation.get_triangular_role_display())
+        if participation.description and participation.description not in entry["notes"]:
+            entry["notes"].append(participation.description)
+    return list(by_partner.values())
+
+
+class PartnershipListView(FacetedSearchView):
+    """The partnership search: free text, facets with counts, sort, pages; every state an address."""
+
+    template_name = "partnerships/partnership_list.html"
+    filterset_class = PartnershipFilter
+    facet_titles = {
+        "platform": _lazy("Platform"),
+        "modality": _lazy("Modality"),
+        "status": _lazy("Status"),
+        "sdg": _lazy("Sustainable Development Goal"),
+        "region": _lazy("Region"),
+        "country": _lazy("Country"),
+        "partner_type": _lazy("Partner type"),
+    }
+    sort_options = [("", _lazy("Newest first")), ("title", _lazy("Title (A–Z)"))]
+    api_list_route = "partnership-list"
+    api_export_route = "partnership-export"
+
+    def get_queryset(self) -> QuerySet[Partnership]:
+        return Partnership.objects.published()
+
+    def sort_choices(self, q: str) -> list[tuple[str, Any]]:
+        if q:
+            return [("", _("Relevance")), ("-start_date", _("Newest first")), ("title", _("Title (A–Z)"))]
+        return list(self.sort_options)
+
+    def facet_groups(self, counts: dict[str, list[dict[str, Any]]]) -> list[Any]:
+        self.sdg_colours = dict(SustainableDevelopmentGoal.objects.values_list("code", "colour"))
+        self.country_names = localised_country_names() if get_language() != "en" else {}
+        return super().facet_groups(counts)
+
+    def facet_label(self, name: str, row: dict[str, Any]) -> str:
+        if name == "sdg":
+            return f"{row['value']}. {_(row['label'])}"
+        if name == "country":
+            return self.country_names.get(row["value"], row["label"])
+        if name == "platform":
+            return row["label"]  # curators' own names
+        return super().facet_label(name, row)
+
+    def facet_colour(self, name: str, row: dict[str, Any]) -> str:
+        return self.sdg_colours.get(row["value"], "") if name == "sdg" else ""
+
+    def decorate(self, records: list[Partnership]) -> list[Partnership]:
+        prefetch_related_objects(records, "sdgs", PUBLISHED_PARTICIPATIONS)
+        for partnership in records:
+            names = []
+            for participation in partnership.participations.all():
+                name = participation.partner.acronym or participation.partner.name
+                if name not in names:
+                    names.append(name)
+            partnership.partner_names = names
+        return records
 
 
 class PartnershipDetailView(DetailView):
     template_name = "partnerships/partnership_detail.html"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Partnership]:
+        from events.models import Event
+        from reports.models import Publication
+
         return (
             Partnership.objects.published()
             .prefetch_related(
                 PUBLISHED_PARTICIPATIONS,
                 "platforms",
                 "sdgs",
-                "sdg_targets",
+                Prefetch("sdg_targets", queryset=SDGTarget.objects.order_by("sort_key")),
                 "countries",
                 "regions",
                 "themes",
                 "modalities",
                 "sources",
+                Prefetch(
+                    "events",
+                    queryset=Event.objects.published().select_related("country").order_by("-start", "id"),
+                ),
+                Prefetch(
+                    "publications",
+                    queryset=Publication.objects.published().order_by("-publication_date", "id"),
+                ),
             )
             .select_related("activity_status")
         )
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        partnership = self.object
+        targets_by_goal: dict[int, list[SDGTarget]] = {}
+        for target in partnership.sdg_targets.all():
+            targets_by_goal.setdefault(target.goal_id, []).append(target)
+        context["participants"] = participants_of(partnership)
+        context["sdgs"] = [(goal, targets_by_goal.get(goal.code, [])) for goal in partnership.sdgs.all()]
+        countries = list(partnership.countries.all())
+        context["countries"] = sorted(countries, key=lambda c: c.local_name)
+        context["country_map"] = world_map(
+            {c.numeric: 1 for c in countries},
+            names={c.numeric: c.local_name for c in countries},
+            focus=True,
+            noun=lambda n: _("covered"),
+        )
+        return context
 
-class PartnerListView(ListView):
+
+class PartnerListView(FacetedSearchView):
+    """Partners: search by name, filter by type, country, region and Global South."""
+
     template_name = "partnerships/partner_list.html"
+    filterset_class = PartnerFilter
     paginate_by = 50
+    facet_titles = {"type": _lazy("Type"), "country": _lazy("Headquarters")}
+    sort_options = [("", _lazy("Name (A–Z)")), ("-updated_at", _lazy("Recently updated"))]
+    api_list_route = "partner-list"
+    api_export_route = "partner-export"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Partner]:
         return Partner.objects.published().select_related("country", "organisation_type")
+
+    def facet_groups(self, counts: dict[str, list[dict[str, Any]]]) -> list[Any]:
+        self.country_names = localised_country_names() if get_language() != "en" else {}
+        groups = super().facet_groups(counts)
+        query = self.request.GET
+        # Region and Global South filter without counts: the API offers no facet for them.
+        regions = Region.objects.filter(level=Region.Level.REGION).order_by("name")
+        chosen_regions = query.getlist("region")
+        groups.append(
+            FacetGroup(
+                name="region",
+                title=str(_("Region")),
+                values=[
+                    FacetValue(value=r.code, label=_(r.name), count=None, checked=r.code in chosen_regions)
+                    for r in regions
+                ],
+            )
+        )
+        south = query.get("global_south", "")
+        groups.append(
+            FacetGroup(
+                name="global_south",
+                title=str(_("Global South")),
+                kind="radio",
+                values=[
+                    FacetValue(value="", label=_("Any"), count=None, checked=south == ""),
+                    FacetValue(
+                        value="true",
+                        label=_("Based in the Global South"),
+                        count=None,
+                        checked=south == "true",
+                    ),
+                    FacetValue(
+                        value="false", label=_("Based elsewhere"), count=None, checked=south == "false"
+                    ),
+                ],
+            )
+        )
+        return groups
+
+    def chips(self, facets: list[Any]) -> list[Any]:
+        return [chip for chip in super().chips(facets) if chip.label != _("Any")]
+
+    def facet_label(self, name: str, row: dict[str, Any]) -> str:
+        if name == "country":
+            return self.country_names.get(row["value"], row["label"])
+        return super().facet_label(name, row)
 
 
 class PartnerDetailView(DetailView):
@@ -89,11 +262,26 @@ class PartnerDetailView(DetailView):
             partner.parent = None
         return partner
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from events.models import Event
+        from reports.models import Publication
+        from sscregistry.views import partnership_charts
+
         context = super().get_context_data(**kwargs)
         partner = self.object
-        context["partnerships"] = Partnership.objects.published().filter(partners=partner).distinct()
+        partnerships = Partnership.objects.published().filter(
+            pk__in=Participation.objects.filter(partner=partner).values("partnership")
+        )
+        context["partnerships"] = partnerships.prefetch_related("sdgs").order_by("-start_date", "title", "id")
+        context["events"] = (
+            Event.objects.published().by_partner(partner).select_related("country").order_by("-start", "id")
+        )
+        context["publications"] = (
+            Publication.objects.published().filter(organisation_roles__partner=partner).distinct()
+        ).order_by("-publication_date", "id")
         context["alternative_names"] = partner.alternative_names.select_related("language")
+        context["children"] = partner.children.filter(status=Status.PUBLISHED).order_by("name")
+        context["charts"] = partnership_charts(partnerships, within={"partner": partner.slug})
         return context
 
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 
 from events.models import Event
+from partnerships.base import Status
 from partnerships.facets import ChoiceFacet, LinkFacet
 from partnerships.filters import LinkedSlugFilter, RegistryFilterSet, StableOrderingFilter, YearFilter
 from partnerships.models import Language, Partner
@@ -57,6 +58,14 @@ class PublicationFilter(RegistryFilterSet):
         "language": LinkFacet(LanguageVersion, "publication", "language__code", "language__name"),
         "year": LinkFacet(Publication, "pk", "publication_date__year", "publication_date__year"),
         "series": LinkFacet(Publication, "pk", "series__slug", "series__name"),
+        # Published organisations in any role (publisher, author, funder...), as `partner` filters.
+        "partner": LinkFacet(
+            PublicationOrganisation,
+            "publication",
+            "partner__slug",
+            "partner__name",
+            partner__status=Status.PUBLISHED,
+        ),
     }
 
     class Meta:

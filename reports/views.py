@@ -2,20 +2,81 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
-from django.views.generic import DetailView, ListView
+from typing import Any
 
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.generic import DetailView
+
+from events.models import Event
 from partnerships.base import Status
+from partnerships.models import Partnership
+from partnerships.templatetags.registry import language_name
+from sscregistry.search_pages import FacetedSearchView
 
-from .models import Authorship, Publication, PublicationOrganisation, PublicationRelation
+from .filters import PublicationFilter
+from .models import Authorship, LanguageVersion, Publication, PublicationOrganisation, PublicationRelation
 
 
-class PublicationListView(ListView):
+class PublicationListView(FacetedSearchView):
+    """The publications library: search, and filters by type, language, year, partner and series."""
+
     template_name = "reports/publication_list.html"
-    paginate_by = 20
+    filterset_class = PublicationFilter
+    facet_titles = {
+        "type": _lazy("Type"),
+        "language": _lazy("Language"),
+        "year": _lazy("Year"),
+        "partner": _lazy("Organisation"),
+        "series": _lazy("Series"),
+    }
+    sort_options = [("", _lazy("Newest first")), ("title", _lazy("Title (A–Z)"))]
+    api_list_route = "publication-list"
+    api_export_route = "publication-export"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Publication]:
         return Publication.objects.published().select_related("series")
+
+    def sort_choices(self, q: str) -> list[tuple[str, Any]]:
+        if q:
+            return [
+                ("", _("Relevance")),
+                ("-publication_date", _("Newest first")),
+                ("title", _("Title (A–Z)")),
+            ]
+        return list(self.sort_options)
+
+    def facet_label(self, name: str, row: dict[str, Any]) -> str:
+        if name in ("partner", "series", "year"):
+            return str(row["label"])
+        if name == "language":
+            return language_name(row["value"], row["label"])
+        return super().facet_label(name, row)
+
+    def facet_groups(self, counts: dict[str, list[dict[str, Any]]]) -> list[Any]:
+        # Years read best newest first, not by count.
+        counts = dict(counts, year=sorted(counts.get("year", []), key=lambda row: -int(row["value"])))
+        return super().facet_groups(counts)
+
+    def decorate(self, records: list[Publication]) -> list[Publication]:
+        prefetch_related_objects(
+            records,
+            Prefetch("language_versions", queryset=LanguageVersion.objects.select_related("language")),
+            Prefetch(
+                "organisation_roles",
+                queryset=PublicationOrganisation.objects.filter(
+                    partner__status=Status.PUBLISHED, role=PublicationOrganisation.Role.PUBLISHER
+                ).select_related("partner"),
+                to_attr="publishers",
+            ),
+        )
+        for publication in records:
+            versions = list(publication.language_versions.all())
+            original = next((v for v in versions if v.is_original), versions[0] if versions else None)
+            publication.title_language = original.language_id if original else ""
+            publication.versions = versions
+        return records
 
 
 class PublicationDetailView(DetailView):
@@ -52,5 +113,24 @@ class PublicationDetailView(DetailView):
                     ).select_related("source"),
                 ),
                 "sources",
+                Prefetch("partnerships", queryset=Partnership.objects.published().order_by("title", "id")),
+                Prefetch("related_events", queryset=Event.objects.published().order_by("-start", "id")),
+                "sdgs",
+                "themes",
             )
         )
+
+    def get_object(self, queryset: QuerySet[Publication] | None = None) -> Publication:
+        publication = super().get_object(queryset)
+        if publication.launched_at_id and not publication.launched_at.is_published:
+            publication.launched_at = None
+        return publication
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        versions = list(self.object.language_versions.all())
+        original = next((v for v in versions if v.is_original), versions[0] if versions else None)
+        # The record's title is in its original language; mark it so screen readers switch voice.
+        context["title_language"] = original.language_id if original else ""
+        context["versions"] = versions
+        return context

@@ -1,21 +1,25 @@
-"""The registry's URLs: the curators' admin, the public site, open data and the API."""
+"""The registry's URLs: the curators' admin, the public site, open data and the API.
+
+The public pages are in `i18n_patterns`: English at the unprefixed addresses, French under /fr/ and
+Spanish under /es/. Machine-readable addresses (admin, health, robots, sitemaps, calendars, the
+data dumps, the API) have no language prefix.
+"""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.http import require_safe
-from django.views.generic import TemplateView
 
 from events.views import events_ics, partner_events_ics
 from partnerships.views import iati_activities, iati_organisations
 
 from .sitemaps import SITEMAPS
-from .views import data_file, healthz, latest_data_file, open_data, robots_txt
+from .views import AboutApiView, HomeView, data_file, healthz, latest_data_file, open_data, robots_txt
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # Open data (docs/open-data.md).
@@ -37,11 +41,17 @@ urlpatterns = [
     path("api/v1/partnerships/iati.xml", iati_activities, name="iati-activities"),
     path("api/v1/partners/iati-organisations.xml", iati_organisations, name="iati-organisations"),
     path("api/v1/", include("sscregistry.api")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", HomeView.as_view(), name="home"),
+    path("about/api/", AboutApiView.as_view(), name="about-api"),
     path("", include("partnerships.urls")),
     path("events/", include("events.urls")),
     path("publications/", include("reports.urls")),
     path("propose/", include("curation.urls")),
-]
+    prefix_default_language=False,
+)
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -100,5 +100,11 @@ def test_events_and_publications_have_facets(api, db):
         "country",
         "organiser",
     }
-    assert set(api.get("/api/v1/publications/facets/").json()) == {"type", "language", "year", "series"}
+    assert set(api.get("/api/v1/publications/facets/").json()) == {
+        "type",
+        "language",
+        "year",
+        "series",
+        "partner",
+    }
     assert set(api.get("/api/v1/partners/facets/").json()) == {"type", "country"}

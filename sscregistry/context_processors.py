@@ -1,0 +1,28 @@
+"""Template context every public page shares: the language switcher and the current section."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+# The first path segment (after any language prefix) of each navigation section.
+SECTIONS = ("partnerships", "partners", "events", "publications", "propose", "about")
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    """`language_links`: this page in each interface language; `section`: the nav entry to mark."""
+    current = get_language() or settings.LANGUAGE_CODE
+    path = request.get_full_path()
+    links = [
+        {"code": code, "name": name, "url": translate_url(path, code), "current": code == current}
+        for code, name in settings.LANGUAGES
+    ]
+    segments = [part for part in request.path.split("/") if part]
+    if segments and segments[0] in dict(settings.LANGUAGES):
+        segments = segments[1:]
+    section = segments[0] if segments and segments[0] in SECTIONS else ""
+    return {"language_links": links, "section": section}
