@@ -142,6 +142,10 @@ def worker_rss_mb(process: subprocess.Popen) -> float:
     return max((c.memory_info().rss for c in children), default=0) / 1024 / 1024
 
 
+def load_averages() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -204,6 +208,7 @@ def main() -> int:
         if re.search(r"Seq Scan on partnerships_partnership\b", plan):
             failures.append(f"{name}: sequential scan of partnerships_partnership\n{plan}")
 
+    load_before = load_averages()
     app_port, base_port = free_port(), free_port()
     app = start_gunicorn("sscregistry.wsgi", app_port, env, args.workers)
     baseline = start_gunicorn(
@@ -218,10 +223,12 @@ def main() -> int:
             status = status_of(app_url, entry["headers"])
             if status >= 500:
                 failures.append(f"{name}: {status}")
+            base_url = f"http://127.0.0.1:{base_port}{entry['path']}"
+            # Warm up first: every worker's first request loads URL patterns, templates and plans.
+            for url in (app_url, base_url):
+                wrk(url, entry["headers"], 1, args.connections)
             result = wrk(app_url, entry["headers"], seconds, args.connections)
-            base = wrk(
-                f"http://127.0.0.1:{base_port}{entry['path']}", entry["headers"], seconds, args.connections
-            )
+            base = wrk(base_url, entry["headers"], seconds, args.connections)
             if entry["status"] in (200, 304) and result["errors"]:
                 failures.append(f"{name}: {result['errors']} error responses under load")
             rows.append((name, entry, result, base))
@@ -232,6 +239,7 @@ def main() -> int:
                 flush=True,
             )
         rss = worker_rss_mb(app)
+        load_after = load_averages()
     finally:
         stop(app)
         stop(baseline)
@@ -240,6 +248,8 @@ def main() -> int:
         f"# Benchmark {datetime.date.today().isoformat()}{' (quick)' if args.quick else ''}",
         "",
         f"- Machine: {machine()}",
+        f"- Load averages (1, 5, 15 min) before / after the run: {load_before} / {load_after}; other "
+        "processes share the machine, so figures are disturbed when these exceed the core count",
         f"- Data: {dataset_counts(env)}",
         f"- Load: wrk, 2 threads, {args.connections} connections, {seconds} s per endpoint, on loopback; "
         f"gunicorn with {args.workers} workers for the app and for the baseline",
