@@ -28,7 +28,6 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from bench.endpoints import ENDPOINTS  # noqa: E402
 from partnerships.models import Partnership  # noqa: E402
 
-
 SEARCH_CONDITION = re.compile(r"@@|%>>")
 
 
