@@ -186,6 +186,13 @@ class ConditionalGetMixin:
         return get_conditional_response(request, etag=etag, last_modified=changed, response=response)
 
 
+def search_columns(model: type[models.Model]) -> list[str]:
+    """The stored search document's columns, when `model` has them: reads never show them, and
+    a document is several times the size of the rest of its row."""
+    names = {field.name for field in model._meta.concrete_fields}
+    return [name for name in ("search_vector", "search_text") if name in names]
+
+
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The record is still in use by other records."
@@ -292,7 +299,7 @@ class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         if self.action in ("update", "partial_update", "destroy", *TRANSITION_ACTIONS):
             # Curators may edit drafts; the permission classes have already checked them.
             return self.model.objects.all()
-        records = self.model.objects.published()
+        records = self.model.objects.published().defer(*search_columns(self.model))
         return records.select_related(*self.select_related).prefetch_related(*self.prefetch_related)
 
     def get_serializer_class(self) -> type[serializers.Serializer]:

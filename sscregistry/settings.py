@@ -169,6 +169,10 @@ DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
     f"-c pg_trgm.strict_word_similarity_threshold={SEARCH_TRIGRAM_THRESHOLD}"
 )
 
+# Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator(), CSV exports)
+# cannot outlive its transaction on the pooled connection: turn them off there.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DISABLE_SERVER_SIDE_CURSORS", False)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -266,7 +270,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["sscregistry.throttling.AnonymousThrottle"],
     "DEFAULT_SCHEMA_CLASS": "sscregistry.openapi.RegistryAutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "sscregistry.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
 }
