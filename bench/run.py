@@ -188,6 +188,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--suffix", default="", help="added to the report's file name, e.g. -after")
     parser.add_argument(
         "--dbname", default="sscregistry", help="database of the embedded server, without DATABASE_URL"
     )
@@ -291,7 +292,8 @@ def main() -> int:
     if args.quick:
         print(text)
     else:
-        path = ROOT / "bench" / "results" / f"{datetime.date.today().isoformat()}.md"
+        path = ROOT / "bench" / "results" / f"{datetime.date.today().isoformat()}{args.suffix}.md"
+        path.parent.mkdir(exist_ok=True)
         path.write_text(text)
         print(f"Report written to {path.relative_to(ROOT)}")
     if failures:
