@@ -122,6 +122,37 @@ def make_event(db):
     return make
 
 
+def _ends_with_a_flush(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool({"transactional_db", "live_server"} & fixtures) or bool(
+        marker is not None and marker.kwargs.get("transaction")
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Load the vocabularies again after a test that ended with a flush of every table.
+
+    Transactional tests (the live server's, the backup round trip) end with Django's flush, which
+    empties the tables the migrations filled. pytest-django runs them after the ordinary tests, but
+    a test that comes later would otherwise find no countries, SDGs or codelists. This runs once the
+    test's fixtures (and so the flush) are done. The groups come back by themselves: they are
+    synced on post_migrate, which the flush sends.
+    """
+    result = yield
+    if nextitem is not None and _ends_with_a_flush(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        from partnerships.models import Country
+        from partnerships.reference import load_reference_data
+
+        with item.config.stash[blocking_manager_key].unblock():
+            if not Country.objects.exists():
+                load_reference_data()
+    return result
+
+
 @pytest.fixture(autouse=True)
 def _api_without_rate_limit(settings: Any) -> None:
     """Most tests make many requests; the throttling tests set their own rate."""
