@@ -265,6 +265,7 @@ class PartnerDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         from events.models import Event
         from reports.models import Publication
+        from reports.views import with_title_languages
         from sscregistry.views import partnership_charts
 
         context = super().get_context_data(**kwargs)
@@ -276,9 +277,14 @@ class PartnerDetailView(DetailView):
         context["events"] = (
             Event.objects.published().by_partner(partner).select_related("country").order_by("-start", "id")
         )
-        context["publications"] = (
-            Publication.objects.published().filter(organisation_roles__partner=partner).distinct()
-        ).order_by("-publication_date", "id")
+        context["publications"] = with_title_languages(
+            list(
+                Publication.objects.published()
+                .filter(organisation_roles__partner=partner)
+                .distinct()
+                .order_by("-publication_date", "id")
+            )
+        )
         context["alternative_names"] = partner.alternative_names.select_related("language")
         context["children"] = partner.children.filter(status=Status.PUBLISHED).order_by("name")
         context["charts"] = partnership_charts(partnerships, within={"partner": partner.slug})
