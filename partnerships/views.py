@@ -273,7 +273,9 @@ class PartnerDetailView(DetailView):
         partnerships = Partnership.objects.published().filter(
             pk__in=Participation.objects.filter(partner=partner).values("partnership")
         )
-        context["partnerships"] = partnerships.prefetch_related("sdgs").order_by("-start_date", "title", "id")
+        # The newest twenty; the search, filtered by this partner, has them all.
+        context["partnerships"] = partnerships.order_by("-start_date", "title", "id")[:20]
+        context["partnership_count"] = partnerships.count()
         context["events"] = (
             Event.objects.published().by_partner(partner).select_related("country").order_by("-start", "id")
         )
