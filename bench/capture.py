@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -20,12 +21,14 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.endpoints import ENDPOINTS  # noqa: E402
 from partnerships.models import Partnership  # noqa: E402
+
+SEARCH_CONDITION = re.compile(r"@@|%>>")
 
 
 def _request(client: Client, path: str, headers: dict[str, str]):
@@ -37,7 +40,9 @@ def _request(client: Client, path: str, headers: dict[str, str]):
 
 
 def main() -> None:
-    client = Client(SERVER_NAME="127.0.0.1")
+    # The app server's address: answers (and so their ETags) carry absolute URLs with its port.
+    host = os.environ.get("BENCH_HOST", "127.0.0.1")
+    client = Client(SERVER_NAME="127.0.0.1", HTTP_HOST=host)
     detail = (
         Partnership.objects.published()
         .filter(slug__startswith="gen-")
@@ -47,9 +52,11 @@ def main() -> None:
     detail_slug = detail[0] if detail else Partnership.objects.published().values_list("slug", flat=True)[0]
     list_response, _ = _request(client, "/api/v1/partnerships/", {})
     etag = list_response.get("ETag", "")
+    # The deepest full page of the default list (about 4,500 at scale 1).
+    deep = max(1, Partnership.objects.published().count() // 20)
     out: dict[str, dict] = {}
     for name, path, headers in ENDPOINTS:
-        path = path.format(detail=detail_slug)
+        path = path.format(detail=detail_slug, deep=deep)
         headers = {k: v.format(etag=etag) for k, v in headers.items()}
         with CaptureQueriesContext(connection) as ctx:
             response, final = _request(client, path, headers)
@@ -68,12 +75,28 @@ def main() -> None:
         counts[size] = len(ctx.captured_queries)
     plans = {}
     for name in ("search, rare term", "search, common term", "search, misspelled"):
-        statements = [s for s in out[name]["sql"] if "search_vector" in s or "search_text" in s]
+        # The page's own query: the one that filters on the search operators and takes a page.
+        statements = [s for s in out[name]["sql"] if SEARCH_CONDITION.search(s) and "LIMIT" in s]
         if statements:
-            with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN " + statements[-1])
-                plans[name] = "\n".join(row[0] for row in cursor.fetchall())
-    json.dump({"endpoints": out, "query_counts_by_page_size": counts, "search_plans": plans}, sys.stdout)
+            plans[name] = {"plan": explain(statements[-1]), "without_seqscan": explain(statements[-1], True)}
+    large = Partnership.objects.count() >= LARGE_TABLE
+    json.dump(
+        {"endpoints": out, "query_counts_by_page_size": counts, "search_plans": plans, "large": large},
+        sys.stdout,
+    )
+
+
+# Below this many rows a sequential scan is the planner's right choice, so the check asks instead
+# whether an index could answer the query at all (the plan with sequential scans discouraged).
+LARGE_TABLE = 10_000
+
+
+def explain(sql: str, discourage_seqscan: bool = False) -> str:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if discourage_seqscan:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 if __name__ == "__main__":

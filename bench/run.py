@@ -39,12 +39,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def database_url() -> str:
+def database_url(dbname: str) -> str:
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"]
     from sscregistry.localdb import start_embedded_server
 
-    return start_embedded_server()
+    return start_embedded_server(dbname=dbname)
 
 
 def production_env(db_url: str) -> dict[str, str]:
@@ -61,6 +61,10 @@ def production_env(db_url: str) -> dict[str, str]:
 
 
 def start_gunicorn(app: str, port: int, env: dict[str, str], workers: int) -> subprocess.Popen:
+    # The server's log goes to a file: a pipe nobody reads fills up, and then every worker blocks on
+    # its next log line until gunicorn kills it as timed out (cold restarts, ruined figures).
+    log_path = ROOT / "var" / f"bench-{app.split('.')[0].split(':')[0]}.log"
+    log = open(log_path, "w")  # noqa: SIM115 (closed with the process)
     process = subprocess.Popen(
         [
             PY,
@@ -78,10 +82,11 @@ def start_gunicorn(app: str, port: int, env: dict[str, str], workers: int) -> su
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    log.close()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -92,7 +97,7 @@ def start_gunicorn(app: str, port: int, env: dict[str, str], workers: int) -> su
         except OSError:
             time.sleep(0.2)
     process.kill()
-    raise SystemExit(f"{app} did not start: {process.stderr.read().decode()[-2000:]}")
+    raise SystemExit(f"{app} did not start: {log_path.read_text()[-2000:]}")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -142,6 +147,10 @@ def worker_rss_mb(process: subprocess.Popen) -> float:
     return max((c.memory_info().rss for c in children), default=0) / 1024 / 1024
 
 
+def load_averages() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -165,9 +174,10 @@ def dataset_counts(env: dict[str, str]) -> str:
         "({m.objects.published().count():,} published)' "
         "for m in (Partner, Partnership, Event, Publication)))"
     )
-    return subprocess.run(
+    output = subprocess.run(
         [PY, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
     ).stdout.strip()
+    return output.splitlines()[-1] if output else "unknown"  # after the shell's own banner
 
 
 def main() -> int:
@@ -178,18 +188,27 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--suffix", default="", help="added to the report's file name, e.g. -after")
+    parser.add_argument(
+        "--dbname", default="sscregistry", help="database of the embedded server, without DATABASE_URL"
+    )
     args = parser.parse_args()
     seconds = 2 if args.quick else args.seconds
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
 
-    db_url = database_url()
+    db_url = database_url(args.dbname)
     env = production_env(db_url)
     subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    app_port, base_port = free_port(), free_port()
     capture_file = ROOT / "var" / "bench-capture.json"
     capture_file.parent.mkdir(exist_ok=True)
     captured = subprocess.run(
-        [PY, str(ROOT / "bench" / "capture.py")], cwd=ROOT, env=env, capture_output=True, text=True
+        [PY, str(ROOT / "bench" / "capture.py")],
+        cwd=ROOT,
+        env=env | {"BENCH_HOST": f"127.0.0.1:{app_port}"},
+        capture_output=True,
+        text=True,
     )
     if captured.returncode != 0:
         raise SystemExit(captured.stderr[-3000:])
@@ -200,11 +219,12 @@ def main() -> int:
     counts = capture["query_counts_by_page_size"]
     if len(set(counts.values())) != 1:
         failures.append(f"query count grows with page size: {counts}")
-    for name, plan in capture["search_plans"].items():
+    for name, plans in capture["search_plans"].items():
+        plan = plans["plan"] if capture["large"] else plans["without_seqscan"]
         if re.search(r"Seq Scan on partnerships_partnership\b", plan):
             failures.append(f"{name}: sequential scan of partnerships_partnership\n{plan}")
 
-    app_port, base_port = free_port(), free_port()
+    load_before = load_averages()
     app = start_gunicorn("sscregistry.wsgi", app_port, env, args.workers)
     baseline = start_gunicorn(
         "bench.baseline:application", base_port, env | {"BENCH_CAPTURE": str(capture_file)}, args.workers
@@ -216,12 +236,14 @@ def main() -> int:
                 failures.append(f"{name}: status {entry['status']} in capture")
             app_url = f"http://127.0.0.1:{app_port}{entry['path']}"
             status = status_of(app_url, entry["headers"])
-            if status >= 500:
-                failures.append(f"{name}: {status}")
+            if status >= 500 or status != entry["status"]:
+                failures.append(f"{name}: answered {status} to the server, {entry['status']} to the capture")
+            base_url = f"http://127.0.0.1:{base_port}{entry['path']}"
+            # Warm up first: every worker's first request loads URL patterns, templates and plans.
+            for url in (app_url, base_url):
+                wrk(url, entry["headers"], 1, args.connections)
             result = wrk(app_url, entry["headers"], seconds, args.connections)
-            base = wrk(
-                f"http://127.0.0.1:{base_port}{entry['path']}", entry["headers"], seconds, args.connections
-            )
+            base = wrk(base_url, entry["headers"], seconds, args.connections)
             if entry["status"] in (200, 304) and result["errors"]:
                 failures.append(f"{name}: {result['errors']} error responses under load")
             rows.append((name, entry, result, base))
@@ -232,6 +254,7 @@ def main() -> int:
                 flush=True,
             )
         rss = worker_rss_mb(app)
+        load_after = load_averages()
     finally:
         stop(app)
         stop(baseline)
@@ -240,6 +263,8 @@ def main() -> int:
         f"# Benchmark {datetime.date.today().isoformat()}{' (quick)' if args.quick else ''}",
         "",
         f"- Machine: {machine()}",
+        f"- Load averages (1, 5, 15 min) before / after the run: {load_before} / {load_after}; other "
+        "processes share the machine, so figures are disturbed when these exceed the core count",
         f"- Data: {dataset_counts(env)}",
         f"- Load: wrk, 2 threads, {args.connections} connections, {seconds} s per endpoint, on loopback; "
         f"gunicorn with {args.workers} workers for the app and for the baseline",
@@ -259,15 +284,16 @@ def main() -> int:
             f"{result['errors']} | {entry['queries']} | {entry['db_ms']} | {base['rps']:.1f} | {ratio:.2f} |"
         )
     report += ["", "## Search plans", ""]
-    for name, plan in capture["search_plans"].items():
-        report += [f"### {name}", "", "```", plan, "```", ""]
+    for name, plans in capture["search_plans"].items():
+        report += [f"### {name}", "", "```", plans["plan"], "```", ""]
     if failures:
         report += ["## Failures", "", *[f"- {f}" for f in failures]]
     text = "\n".join(report) + "\n"
     if args.quick:
         print(text)
     else:
-        path = ROOT / "bench" / "results" / f"{datetime.date.today().isoformat()}.md"
+        path = ROOT / "bench" / "results" / f"{datetime.date.today().isoformat()}{args.suffix}.md"
+        path.parent.mkdir(exist_ok=True)
         path.write_text(text)
         print(f"Report written to {path.relative_to(ROOT)}")
     if failures:

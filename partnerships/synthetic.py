@@ -387,6 +387,7 @@ def delete_generated() -> None:
 def generate(*, scale: float, seed: int, write: Callable[[str], None]) -> dict[str, int]:
     """Generate the data set in one transaction, then refresh the planner's statistics."""
     from .search import SEARCHABLE, search_index_update
+    from .signals import registry_changed
 
     with transaction.atomic():
         counts = Generator(scale=scale, seed=seed, write=write).run()
@@ -398,6 +399,8 @@ def generate(*, scale: float, seed: int, write: Callable[[str], None]) -> dict[s
                 model, model.objects.filter(slug__startswith=GENERATED_PREFIX).values("pk")
             )
             write(f"search documents of {label}: {written:,} rows in {time.monotonic() - started:.1f} s")
+        # bulk_create sends no signals either: note the write, so that cached copies (ETags) expire.
+        transaction.on_commit(registry_changed)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return counts

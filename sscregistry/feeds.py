@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import linebreaks
 
@@ -23,9 +24,13 @@ class RecordFeed(Feed):
 
     feed_type = Rss201rev2Feed
     kind = ""  # "partnership", "event", "publication": part of every entry id
+
     author_name = "SSC Registry"
 
-    def __call__(self, request, *args, **kwargs):
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Feeds are read-only: anything but GET and HEAD is 405, like the other open-data views.
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         response = super().__call__(request, *args, **kwargs)
         # Readers poll; a quarter of an hour stale is fine and spares the database.
         response["Cache-Control"] = "public, max-age=900"

@@ -125,12 +125,57 @@ def last_change() -> float | None:
 
 
 class ConditionalGetMixin:
-    """ETag (a hash of the body) and Last-Modified (the registry's last write) on GET answers,
-    and 304 Not Modified when the client's copy is current."""
+    """ETag and Last-Modified (the registry's last write) on GET answers, and 304 Not Modified
+    when the client's copy is current.
+
+    Once the registry has recorded a write, the ETag is a hash of that write's time and of what
+    the request asks for (address, format, user), so a current copy is answered 304 before any
+    record is read or rendered. Until then, it is a hash of the rendered body.
+    """
+
+    conditional_actions = ("list", "retrieve")
+    _etag: str | None = None
+    _changed: float | None = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # authentication, permissions, throttles, format
+        self._etag, self._changed = None, None
+        if request.method in ("GET", "HEAD") and self.action in self.conditional_actions:
+            self._changed = last_change()
+            if self._changed is not None:
+                key = "\n".join(
+                    [
+                        repr(self._changed),
+                        request.get_host(),
+                        request.get_full_path(),
+                        request.accepted_media_type or "",
+                        str(request.user.pk or ""),
+                    ]
+                )
+                self._etag = f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        return self._not_modified(request) or super().list(request, *args, **kwargs)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        return self._not_modified(request) or super().retrieve(request, *args, **kwargs)
+
+    def _not_modified(self, request: Request) -> Any:
+        if self._etag is None:
+            return None
+        response = get_conditional_response(request, etag=self._etag, last_modified=self._changed)
+        if response is None or response.status_code != 304:
+            return None
+        response["ETag"] = self._etag
+        return response
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming:
+            return response
+        if self._etag is not None:
+            response["ETag"] = self._etag
+            response["Last-Modified"] = http_date(self._changed)
             return response
         response.render()
         etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
@@ -139,6 +184,13 @@ class ConditionalGetMixin:
         if changed is not None:
             response["Last-Modified"] = http_date(changed)
         return get_conditional_response(request, etag=etag, last_modified=changed, response=response)
+
+
+def search_columns(model: type[models.Model]) -> list[str]:
+    """The stored search document's columns, when `model` has them: reads never show them, and
+    a document is several times the size of the rest of its row."""
+    names = {field.name for field in model._meta.concrete_fields}
+    return [name for name in ("search_vector", "search_text") if name in names]
 
 
 class Conflict(APIException):
@@ -257,7 +309,7 @@ class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         if self.action in ("update", "partial_update", "destroy", *TRANSITION_ACTIONS):
             # Curators may edit drafts; the permission classes have already checked them.
             return self.model.objects.all()
-        records = self.model.objects.published()
+        records = self.model.objects.published().defer(*search_columns(self.model))
         return records.select_related(*self.select_related).prefetch_related(*self.prefetch_related)
 
     def get_serializer_class(self) -> type[serializers.Serializer]:

@@ -172,6 +172,25 @@ DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
     f"-c pg_trgm.strict_word_similarity_threshold={SEARCH_TRIGRAM_THRESHOLD}"
 )
 
+# Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator(), CSV exports)
+# cannot outlive its transaction on the pooled connection: turn them off there.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DISABLE_SERVER_SIDE_CURSORS", False)
+
+# Read replicas (docs/scaling.md): comma-separated URLs, added as `replica1`, `replica2`... Reads
+# go to them and writes to the primary (sscregistry/db_router.py); tests mirror them on the primary.
+for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+    _replica = dj_database_url.parse(
+        _url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    _replica["OPTIONS"] = dict(DATABASES["default"]["OPTIONS"])
+    _replica["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"]
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_index}"] = _replica
+DATABASE_ROUTERS = ["sscregistry.db_router.PrimaryReplicaRouter"] if len(DATABASES) > 1 else []
+if DATABASE_ROUTERS:
+    # Early, before anything reads: a request that has written keeps reading from the primary.
+    MIDDLEWARE.insert(1, "sscregistry.db_router.ReadAfterWriteMiddleware")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -274,7 +293,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["sscregistry.throttling.AnonymousThrottle"],
     "DEFAULT_SCHEMA_CLASS": "sscregistry.openapi.RegistryAutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "sscregistry.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
 }

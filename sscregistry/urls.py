@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from events.views import events_ics, partner_events_ics
 from partnerships.views import iati_activities, iati_organisations
@@ -25,11 +26,11 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots-txt"),
     path(
         "sitemap.xml",
-        sitemap_index,
+        require_safe(sitemap_index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
-    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("sitemap-<section>.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("events.ics", events_ics, name="events-ics"),
     path("partners/<slug:slug>/events.ics", partner_events_ics, name="partner-events-ics"),
     path("data/", open_data, name="open-data"),

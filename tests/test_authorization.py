@@ -23,7 +23,7 @@ from rest_framework.test import APIClient
 
 from events.models import Event
 from partnerships.base import Status
-from partnerships.models import Partner, Partnership, Person
+from partnerships.models import Participation, Partner, Partnership, Person
 from reports.models import Publication
 from tests.factories import (
     EventFactory,
@@ -76,6 +76,14 @@ class World:
 def world(contributor, curator, superuser) -> World:
     published = {kind: factory() for kind, (_, factory, _, _) in KINDS.items()}
     draft = {kind: factory(draft=True) for kind, (_, factory, _, _) in KINDS.items()}
+    # Enough for the IATI files to have something to report (an identifier, a published partner).
+    published["partner"].identifier = "XM-DAC-41114"
+    published["partner"].save()
+    published["partnership"].summary = "A partnership the IATI file can report."
+    published["partnership"].save()
+    Participation.objects.create(
+        partnership=published["partnership"], partner=published["partner"], role_id="4"
+    )
     return World(
         users={"anonymous": None, "contributor": contributor, "curator": curator, "superuser": superuser},
         published=published,

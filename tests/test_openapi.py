@@ -99,25 +99,3 @@ def test_api_keeps_to_its_schema(case, seed_data, db, wsgi_keeps_the_test_connec
             response_schema_conformance,
         ]
     )
-
-
-@pytest.fixture(scope="module")
-def curator_token(seed_data, django_db_blocker):
-    """A superuser's API token, inside the module's seed transaction (rolled back with it)."""
-    from django.contrib.auth.models import User
-    from rest_framework.authtoken.models import Token
-
-    with django_db_blocker.unblock():
-        user = User.objects.create_superuser("schemathesis", "st@example.org", "a-long-test-password")
-        return Token.objects.create(user=user).key
-
-
-@schema.parametrize()
-@settings(
-    max_examples=10, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
-)
-def test_every_operation_passes_every_check_with_a_token(
-    case, curator_token, seed_data, db, wsgi_keeps_the_test_connection
-):
-    """All operations, writes included, signed in, under schemathesis' full set of checks."""
-    case.call_and_validate(headers={"Authorization": f"Token {curator_token}"})

@@ -164,6 +164,28 @@ class TestConditionalGet:
         listing = api.get("/api/v1/partnerships/")
         assert api.get("/api/v1/partnerships/", HTTP_IF_NONE_MATCH=listing["ETag"]).status_code == 304
 
+    def test_a_current_copy_is_answered_before_reading_any_record(
+        self, api, django_capture_on_commit_callbacks, django_assert_max_num_queries
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            PartnershipFactory(slug="p")
+        for url in ("/api/v1/partnerships/", "/api/v1/partnerships/p/"):
+            etag = api.get(url)["ETag"]
+            with django_assert_max_num_queries(1):  # the registry's last write, nothing else
+                response = api.get(url, HTTP_IF_NONE_MATCH=etag)
+            assert response.status_code == 304
+            assert response["ETag"] == etag
+        assert api.get("/api/v1/partnerships/?page_size=5", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+    def test_a_recorded_write_changes_the_etag(self, api, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            partnership = PartnershipFactory(slug="p")
+        etag = api.get("/api/v1/partnerships/p/")["ETag"]
+        with django_capture_on_commit_callbacks(execute=True):
+            partnership.title = "Renamed"
+            partnership.save()
+        assert api.get("/api/v1/partnerships/p/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
     def test_a_change_changes_the_etag(self, api):
         partnership = PartnershipFactory(slug="p")
         etag = api.get("/api/v1/partnerships/p/")["ETag"]

@@ -1,0 +1,25 @@
+"""The API's JSON renderer (REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"])."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+from rest_framework.renderers import JSONRenderer
+
+
+class ORJSONRenderer(JSONRenderer):
+    """JSON rendered by orjson: several times faster than the standard library on long lists."""
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
+        if data is None:
+            return b""
+        return orjson.dumps(data, default=_jsonable)
+
+
+def _jsonable(value: Any) -> Any:
+    """What orjson does not know itself (Decimal, lazy translations, ...) as DRF would write it."""
+    return json.loads(JSONRenderer().render(value))
