@@ -1,11 +1,6 @@
 """Screenshots of the main pages at desktop (1280 px) and phone (390 px) widths.
 
-<<<<<<< HEAD
     python -m tests.browser.take_screenshots http://127.0.0.1:8000 docs/screenshots [--full] [page ...]
-=======
-    python -m tests.browser.take_screenshots http://127.0.0.1:8000 docs/screenshots \
-        [--full] [name or path ...]
->>>>>>> main
 
 Without --full, each capture is the first screen only (small files for the README).
 
