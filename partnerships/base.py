@@ -12,6 +12,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import dateformat, timezone
+from django.utils.formats import get_format
+from django.utils.translation import get_language
 
 
 class Status(models.TextChoices):
@@ -212,12 +214,14 @@ def format_partial_date(value: datetime.date | None, precision: str) -> str:
     """Render a date only as precisely as the source gave it: '2007', 'April 2007', '19 March 2019'."""
     if value is None:
         return ""
-    # Django's date format translates month names into the active language ('avril 2007').
+    # Month names follow the active language; French and Spanish use their own date patterns
+    # ('19 février 2018', '19 de febrero de 2018', 'febrero de 2018').
     if precision == DatePrecision.YEAR:
         return f"{value.year}"
+    english = (get_language() or "en").startswith("en")
     if precision == DatePrecision.MONTH:
-        return dateformat.format(value, "F Y")
-    return dateformat.format(value, "j F Y")
+        return dateformat.format(value, "F Y" if english else get_format("YEAR_MONTH_FORMAT"))
+    return dateformat.format(value, "j F Y" if english else get_format("DATE_FORMAT"))
 
 
 def truncate_date(value: datetime.date | None, precision: str) -> datetime.date | None:

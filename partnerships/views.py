@@ -265,6 +265,7 @@ class PartnerDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         from events.models import Event
         from reports.models import Publication
+        from reports.views import with_title_languages
         from sscregistry.views import partnership_charts
 
         context = super().get_context_data(**kwargs)
@@ -272,13 +273,20 @@ class PartnerDetailView(DetailView):
         partnerships = Partnership.objects.published().filter(
             pk__in=Participation.objects.filter(partner=partner).values("partnership")
         )
-        context["partnerships"] = partnerships.prefetch_related("sdgs").order_by("-start_date", "title", "id")
+        # The newest twenty; the search, filtered by this partner, has them all.
+        context["partnerships"] = partnerships.order_by("-start_date", "title", "id")[:20]
+        context["partnership_count"] = partnerships.count()
         context["events"] = (
             Event.objects.published().by_partner(partner).select_related("country").order_by("-start", "id")
         )
-        context["publications"] = (
-            Publication.objects.published().filter(organisation_roles__partner=partner).distinct()
-        ).order_by("-publication_date", "id")
+        context["publications"] = with_title_languages(
+            list(
+                Publication.objects.published()
+                .filter(organisation_roles__partner=partner)
+                .distinct()
+                .order_by("-publication_date", "id")
+            )
+        )
         context["alternative_names"] = partner.alternative_names.select_related("language")
         context["children"] = partner.children.filter(status=Status.PUBLISHED).order_by("name")
         context["charts"] = partnership_charts(partnerships, within={"partner": partner.slug})

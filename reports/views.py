@@ -19,6 +19,23 @@ from .filters import PublicationFilter
 from .models import Authorship, LanguageVersion, Publication, PublicationOrganisation, PublicationRelation
 
 
+def with_title_languages(publications: list[Publication]) -> list[Publication]:
+    """Set `versions` and `title_language` (the original version's language, for `lang`) on each.
+
+    Expects `language_versions` prefetched, or prefetches them (one query for the whole list).
+    """
+    prefetch_related_objects(
+        [p for p in publications if "language_versions" not in getattr(p, "_prefetched_objects_cache", {})],
+        "language_versions",
+    )
+    for publication in publications:
+        versions = list(publication.language_versions.all())
+        original = next((v for v in versions if v.is_original), versions[0] if versions else None)
+        publication.title_language = original.language_id if original else ""
+        publication.versions = versions
+    return publications
+
+
 class PublicationListView(FacetedSearchView):
     """The publications library: search, and filters by type, language, year, partner and series."""
 
@@ -71,12 +88,7 @@ class PublicationListView(FacetedSearchView):
                 to_attr="publishers",
             ),
         )
-        for publication in records:
-            versions = list(publication.language_versions.all())
-            original = next((v for v in versions if v.is_original), versions[0] if versions else None)
-            publication.title_language = original.language_id if original else ""
-            publication.versions = versions
-        return records
+        return with_title_languages(records)
 
 
 class PublicationDetailView(DetailView):

@@ -17,10 +17,19 @@ def site(request: HttpRequest) -> dict[str, Any]:
     """`language_links`: this page in each interface language; `section`: the nav entry to mark."""
     current = get_language() or settings.LANGUAGE_CODE
     path = request.get_full_path()
-    links = [
-        {"code": code, "name": name, "url": translate_url(path, code), "current": code == current}
-        for code, name in settings.LANGUAGES
-    ]
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = translate_url(path, code)
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                # Search engines want alternates as full addresses.
+                "absolute_url": request.build_absolute_uri(url),
+                "current": code == current,
+            }
+        )
     segments = [part for part in request.path.split("/") if part]
     if segments and segments[0] in dict(settings.LANGUAGES):
         segments = segments[1:]

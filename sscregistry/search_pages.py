@@ -72,8 +72,6 @@ class FacetedSearchView(TemplateView):
     paginate_by = 20
     # Facet parameter -> its title in the sidebar (a lazy translation).
     facet_titles: ClassVar[dict[str, Any]] = {}
-    # Facets whose values are a single choice (radio buttons) rather than any of several.
-    single_choice: ClassVar[tuple[str, ...]] = ()
     # (ordering value, label); the first is the default when there is no search text.
     sort_options: ClassVar[list[tuple[str, Any]]] = []
     # Names of the API routes for "the same query in the API" and the CSV export.
@@ -195,7 +193,6 @@ class FacetedSearchView(TemplateView):
                     title=str(title),
                     values=shown,
                     more=more,
-                    kind="radio" if name in self.single_choice else "checkbox",
                 )
             )
         return groups

@@ -32,6 +32,7 @@ from partnerships.models import (
     localised_country_name,
 )
 from reports.models import Publication
+from reports.views import with_title_languages
 
 from .dataset import DUMP_NAME, latest_dump
 
@@ -204,9 +205,9 @@ class HomeView(TemplateView):
                 .past(now)
                 .select_related("country")
                 .order_by("-start", "id")[:5],
-                "latest_publications": Publication.objects.published()
-                .prefetch_related("language_versions")
-                .order_by("-publication_date", "-id")[:5],
+                "latest_publications": with_title_languages(
+                    list(Publication.objects.published().order_by("-publication_date", "-id")[:5])
+                ),
                 **partnership_charts(partnerships),
             }
         )

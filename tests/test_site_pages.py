@@ -78,7 +78,7 @@ def test_interface_languages_have_their_own_addresses(client, seed, path, lang, 
     assert f'<html lang="{lang}">' in text
     assert f">{nav}</a>" in text
     # The switcher and the alternate links name every language's address of this page.
-    assert '<link rel="alternate" hreflang="fr" href="/fr/">' in text
+    assert '<link rel="alternate" hreflang="fr" href="http://testserver/fr/">' in text
     assert '<a href="/es/" hreflang="es" lang="es"' in text
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils import dateformat
+from django.utils.formats import get_format
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
@@ -45,7 +46,7 @@ def event_when(event: Any) -> str:
         return format_partial_date(start.date(), event.date_precision)
     # English keeps its short months ('12 Sep 2023'); other languages' abbreviations are not
     # Django's strong point, so they get the full month name ('12 septembre 2023').
-    day = "j M Y" if (get_language() or "en").startswith("en") else "j F Y"
+    day = "j M Y" if (get_language() or "en").startswith("en") else get_format("DATE_FORMAT")
     days = dateformat.format(start, day)
     if end.date() != start.date():
         days = f"{dateformat.format(start, day)} – {dateformat.format(end, day)}"

@@ -27,7 +27,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
@@ -48,6 +48,18 @@ def page(browser, live_server):
     page.base = live_server.url
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def reference_data_left_in_place(django_db_blocker) -> Iterator[None]:
+    """Put the vocabularies back after the last browser test's flush, for the tests that follow."""
+    yield
+    from partnerships.models import Country
+    from partnerships.reference import load_reference_data
+
+    with django_db_blocker.unblock():
+        if not Country.objects.exists():
+            load_reference_data()
 
 
 @pytest.fixture

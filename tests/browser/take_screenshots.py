@@ -1,7 +1,6 @@
 """Screenshots of the main pages at desktop (1280 px) and phone (390 px) widths.
 
-    python -m tests.browser.take_screenshots http://127.0.0.1:8000 docs/screenshots \
-        [--full] [name or path ...]
+    python -m tests.browser.take_screenshots http://127.0.0.1:8000 docs/screenshots [--full] [page ...]
 
 Without --full, each capture is the first screen only (small files for the README).
 

@@ -16,7 +16,7 @@ def test_search_tick_a_platform_and_open_the_partnership(page):
     page.get_by_role("searchbox", name="Search partnerships").fill("green economy")
     page.get_by_role("button", name="Search").click()
     page.wait_for_url(re.compile(r"/partnerships/\?q=green\+economy"))
-    assert page.get_by_role("status").first.inner_text().endswith("result") or "result" in page.content()
+    assert page.locator(".result-count").inner_text() == "1 result"
 
     page.get_by_role("checkbox", name=re.compile(r"^Cities")).check()
     page.wait_for_url(re.compile(r"platform=cities"))
@@ -28,6 +28,18 @@ def test_search_tick_a_platform_and_open_the_partnership(page):
     page.wait_for_url(re.compile(r"/partnerships/unossc-wgeo-green-economy/$"))
     assert page.get_by_role("heading", level=1).inner_text().startswith("UNOSSC and World Green Economy")
     assert page.get_by_role("link", name="World Green Economy Organization").is_visible()
+
+
+def test_filters_work_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/partnerships/?q=green+economy")
+    page.get_by_role("checkbox", name=re.compile(r"^Cities")).check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"platform=cities"))
+    assert "q=green+economy" in page.url
+    assert page.get_by_role("checkbox", name=re.compile(r"^Cities")).is_checked()
+    context.close()
 
 
 def test_the_kigali_event_gives_kigali_time_and_the_visitors_own(page):

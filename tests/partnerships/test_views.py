@@ -149,10 +149,10 @@ def test_search_page_queries_stay_constant_as_results_grow(client, django_assert
             Participation.objects.create(partnership=partnership, partner=partner)
 
     add(3)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(16):
         client.get(SEARCH, {"platform": "cities"})
     add(30)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(16):
         assert client.get(SEARCH, {"platform": "cities"}).status_code == 200
 
 
@@ -202,3 +202,23 @@ def test_draft_partner_pages_answer_404(client):
         == 404
     )
     assert Partner.objects.count() == 1
+
+
+def test_partner_page_queries_stay_constant(client, django_assert_max_num_queries):
+    partner = PartnerFactory(slug="busy-partner")
+    cities = Platform.objects.get(slug="cities")
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            partnership = PartnershipFactory()
+            partnership.platforms.add(cities)
+            partnership.sdgs.add(17)
+            partnership.countries.add("RW")
+            Participation.objects.create(partnership=partnership, partner=partner)
+
+    add(3)
+    with django_assert_max_num_queries(26):
+        client.get("/partners/busy-partner/")
+    add(30)
+    with django_assert_max_num_queries(26):
+        assert client.get("/partners/busy-partner/").status_code == 200
