@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -485,19 +486,23 @@ def admin_form_data(client: Client, url: str) -> dict[str, Any]:
     response = client.get(url)
     assert response.status_code == 200
     data: dict[str, Any] = {}
-    forms = [response.context["adminform"].form]
+    all_forms = [response.context["adminform"].form]
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
         management = formset.management_form
         data |= {management.add_prefix(name): value for name, value in management.initial.items()}
-        forms += list(formset.forms)
-    for form in forms:
+        all_forms += list(formset.forms)
+    for form in all_forms:
         for name, field in form.fields.items():
             value = form.initial.get(name, field.initial)
             value = field.prepare_value(value) if value is not None else ""
-            if hasattr(field, "widget") and type(field.widget).__name__ == "SplitDateTimeWidget" and value:
-                value = [value.date().isoformat(), value.time().isoformat()]
-            if isinstance(value, list | tuple) and name not in ("start", "end"):
+            if isinstance(field.widget, forms.SplitDateTimeWidget):
+                # The admin's date and time boxes post as name_0 and name_1.
+                if value:
+                    data[form.add_prefix(name) + "_0"] = value.date().isoformat()
+                    data[form.add_prefix(name) + "_1"] = value.time().isoformat()
+                continue
+            if isinstance(value, list | tuple):
                 key = form.add_prefix(name)
                 data[key] = [v.pk if hasattr(v, "pk") else v for v in value]
                 continue
@@ -573,6 +578,7 @@ def test_public_proposals_arrive_in_review_whatever_they_post(world):
             "description": "Engineers exchange designs for solar irrigation pumps.",
             "new_partners": "Forged Cooperative",
             "start_date": "2024-03-01",
+            "source_url": "https://example.org/solar-pumps",
             "submitter_name": "A visitor",
             "submitter_email": "visitor@example.org",
             "homepage": "",
@@ -581,7 +587,7 @@ def test_public_proposals_arrive_in_review_whatever_they_post(world):
             "created_by": world.users["superuser"].pk,
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 302, response.content.decode()[:2000]
     partnership = Partnership.objects.get(title="Proposed with forged fields")
     assert partnership.status == Status.IN_REVIEW and partnership.published_at is None
     assert partnership.created_by is None

@@ -50,18 +50,6 @@ def page(browser, live_server):
     context.close()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def reference_data_left_in_place(django_db_blocker) -> Iterator[None]:
-    """Put the vocabularies back after the last browser test's flush, for the tests that follow."""
-    yield
-    from partnerships.models import Country
-    from partnerships.reference import load_reference_data
-
-    with django_db_blocker.unblock():
-        if not Country.objects.exists():
-            load_reference_data()
-
-
 @pytest.fixture
 def seed_data(transactional_db):
     """The reference vocabularies and the seed records, committed so the live server's thread sees them.
