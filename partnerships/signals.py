@@ -7,11 +7,13 @@ it. Writes that bypass signals (`QuerySet.update()`, raw SQL) need `manage.py re
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from django.apps import apps as global_apps
 from django.db import models, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import ModelSignal, m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from events.models import Event, EventOrganiser
@@ -150,23 +152,43 @@ def registry_changed() -> None:
 _receivers: list[Any] = []  # kept alive: signals hold weak references by default
 
 
+def _connections() -> Iterator[tuple[ModelSignal, Any, Any, str]]:
+    """Every (signal, receiver, sender, dispatch_uid) this module connects."""
+    for model in (Partnership, Partner, Event, Publication):
+        yield post_save, _on_record_saved, model, f"search-{model._meta.label}"
+    for signal in (post_save, post_delete):
+        yield signal, _on_partner_name_changed, PartnerName, f"search-name-{signal}"
+        for link in _LINKS:
+            yield signal, _on_link_changed, link, f"search-{link._meta.label}-{signal}"
+        yield signal, _record_change, None, f"registry-change-{id(signal)}"
+    yield post_save, _on_person_saved, Person, "search-person"
+    for vocabulary in _VOCABULARIES:
+        yield post_save, _on_vocabulary_saved, vocabulary, f"search-{vocabulary._meta.label}"
+    for (record_model, field_name), receiver in zip(_M2M_FIELDS, _receivers, strict=True):
+        through = getattr(record_model, field_name).through
+        yield m2m_changed, receiver, through, f"search-{through._meta.label}"
+    yield m2m_changed, _record_change, None, "registry-change-m2m"
+
+
 def connect() -> None:
     """Connect every receiver above. Called once from PartnershipsConfig.ready()."""
-    for model in (Partnership, Partner, Event, Publication):
-        post_save.connect(_on_record_saved, sender=model, dispatch_uid=f"search-{model._meta.label}")
-    for signal in (post_save, post_delete):
-        signal.connect(_on_partner_name_changed, sender=PartnerName, dispatch_uid=f"search-name-{signal}")
-        for link in _LINKS:
-            signal.connect(_on_link_changed, sender=link, dispatch_uid=f"search-{link._meta.label}-{signal}")
-        signal.connect(_record_change, dispatch_uid=f"registry-change-{id(signal)}")
-    post_save.connect(_on_person_saved, sender=Person, dispatch_uid="search-person")
-    for vocabulary in _VOCABULARIES:
-        post_save.connect(
-            _on_vocabulary_saved, sender=vocabulary, dispatch_uid=f"search-{vocabulary._meta.label}"
-        )
-    for record_model, field_name in _M2M_FIELDS:
-        through = getattr(record_model, field_name).through
-        receiver = _m2m_receiver(record_model, field_name)
-        _receivers.append(receiver)
-        m2m_changed.connect(receiver, sender=through, dispatch_uid=f"search-{through._meta.label}")
-    m2m_changed.connect(_record_change, dispatch_uid="registry-change-m2m")
+    if not _receivers:
+        _receivers.extend(_m2m_receiver(record_model, field_name) for record_model, field_name in _M2M_FIELDS)
+    for signal, receiver, sender, uid in _connections():
+        signal.connect(receiver, sender=sender, dispatch_uid=uid)
+
+
+@contextlib.contextmanager
+def disconnected() -> Iterator[None]:
+    """Run a bulk job with none of these receivers, then connect them again.
+
+    For maintenance commands in their own process only (generate_data --replace deletes hundreds of
+    thousands of rows whose documents need no rewriting): it changes the process-wide signals. With
+    no receiver, Django also deletes link rows in one statement instead of loading each one.
+    """
+    for signal, _receiver, sender, uid in _connections():
+        signal.disconnect(sender=sender, dispatch_uid=uid)
+    try:
+        yield
+    finally:
+        connect()

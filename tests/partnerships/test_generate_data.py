@@ -54,3 +54,24 @@ def test_same_seed_gives_the_same_data_and_a_second_run_needs_replace():
 def test_bad_scale_is_refused():
     with pytest.raises(CommandError, match="--scale"):
         call_command("generate_data", "--scale", "0")
+
+
+def test_generated_rows_leave_no_history_and_replace_keeps_the_signals(make_partnership):
+    """Synthetic rows are not curators' work; --replace mutes the search signals only while it deletes."""
+    from django.apps import apps
+
+    from partnerships.search import search
+
+    partnership_history = apps.get_model("partnerships", "PartnershipHistory")
+    partner_history = apps.get_model("partnerships", "PartnerHistory")
+    _generate()
+    generated = Partnership.objects.filter(slug__startswith="gen-")
+    assert generated.exists()
+    assert not partnership_history.objects.filter(pgh_obj__in=generated).exists()
+    assert not partner_history.objects.filter(pgh_obj__slug__startswith="gen-").exists()
+    _generate("--replace")
+    assert Partnership.objects.filter(slug__startswith="gen-").count() == 1000
+    # Signals are connected again: a curator's new record is searchable and has its history.
+    kept = make_partnership(title="Heliotrope irrigation exchange")
+    assert kept.history.count() == 1
+    assert list(search(Partnership.objects.all(), "heliotrope")[0]) == [kept]
