@@ -115,11 +115,14 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--no-report", action="store_true", help="Print the figures, write no file.")
+    parser.add_argument(
+        "--dbname", default="sscregistry", help="database of the embedded server, without DATABASE_URL"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
 
-    env = production_env(database_url())
+    env = production_env(database_url(args.dbname))
     subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     paths = sample_paths(env)
     port = free_port()
@@ -162,7 +165,7 @@ def main() -> int:
 
     shown_command = (
         f".venv/bin/python bench/load.py --connections {args.connections} --seconds {args.seconds} "
-        f"--threads {args.threads} --workers {args.workers}"
+        f"--threads {args.threads} --workers {args.workers} --dbname {args.dbname}"
     )
     report = [
         f"# Load test {datetime.date.today().isoformat()}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
@@ -221,14 +222,21 @@ def _calendar_events():
     return Event.objects.published().with_day_precision().select_related("country").order_by("start", "id")
 
 
+def _nearest(events: QuerySet[Event], *, past: bool) -> QuerySet[Event]:
+    """At most settings.CALENDAR_MAX_EVENTS events: the next ones, or the latest when `past`."""
+    ordering = ("-start", "-id") if past else ("start", "id")
+    return events.order_by(*ordering)[: settings.CALENDAR_MAX_EVENTS]
+
+
 @require_safe
 @cache_control(public=True, max_age=900)
 def events_ics(request: HttpRequest) -> HttpResponse:
-    """Every upcoming published event (or `?when=past`), filtered like the events list."""
+    """The next published events (or the latest past ones with `?when=past`), filtered like the
+    events list, at most settings.CALENDAR_MAX_EVENTS of them."""
     events = _calendar_events()
     if "when" not in request.GET:
         events = events.upcoming()
-    events = filter_events(request, events)
+    events = _nearest(filter_events(request, events), past=request.GET.get("when") == "past")
     calendar = events_calendar(events, name="SSC Registry events", absolute_url=request.build_absolute_uri)
     return calendar_response(calendar, filename="ssc-registry-events.ics", attachment=False)
 
@@ -245,9 +253,9 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @cache_control(public=True, max_age=900)
 def partner_events_ics(request: HttpRequest, slug: str) -> HttpResponse:
-    """Every published event a published partner organises, past and upcoming."""
+    """The published events a published partner organises, upcoming and past (the latest first)."""
     partner = get_object_or_404(Partner.objects.published(), slug=slug)
-    events = _calendar_events().by_partner(partner)
+    events = _nearest(_calendar_events().by_partner(partner), past=True)
     calendar = events_calendar(
         events, name=f"{partner} events · SSC Registry", absolute_url=request.build_absolute_uri
     )

@@ -278,6 +278,11 @@ def env_throttle_rate(name: str, default: str) -> str | None:
     return raw
 
 
+# Calendar subscriptions (events.ics, a partner's events.ics) hold at most this many events: the
+# next ones (or, with ?when=past, the latest ones). Each event is built in Python, so an unbounded
+# feed over years of events took seconds per request.
+CALENDAR_MAX_EVENTS = 500
+
 # The public API (sscregistry/api.py). Anonymous clients are limited per IP address; the counts
 # live in the default cache, so several server processes need a shared cache to share them.
 API_ANON_THROTTLE_RATE = env_throttle_rate("API_ANON_THROTTLE_RATE", "120/minute")

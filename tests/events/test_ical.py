@@ -143,3 +143,20 @@ def test_the_events_calendar_takes_a_fixed_number_of_queries(client, django_asse
     EventFactory.create_batch(25, country_id="RW", venue="Hall")
     with django_assert_max_num_queries(3):
         assert len(_events(_calendar(client.get(reverse("events-ics"))))) == 25
+
+
+def test_calendars_hold_the_nearest_events_up_to_the_cap(client, settings):
+    settings.CALENDAR_MAX_EVENTS = 2
+    partner = PartnerFactory()
+    for year in (2031, 2032, 2033, 2019, 2020, 2021):
+        event = EventFactory(
+            title=f"Meeting {year}",
+            start=datetime.datetime(year, 3, 1, 9, tzinfo=datetime.UTC),
+            end=datetime.datetime(year, 3, 1, 17, tzinfo=datetime.UTC),
+        )
+        EventOrganiser.objects.create(event=event, partner=partner)
+    url = reverse("events-ics")
+    assert set(_events(_calendar(client.get(url)))) == {"Meeting 2031", "Meeting 2032"}
+    assert set(_events(_calendar(client.get(url, {"when": "past"})))) == {"Meeting 2021", "Meeting 2020"}
+    partner_calendar = _calendar(client.get(reverse("partner-events-ics", args=[partner.slug])))
+    assert set(_events(partner_calendar)) == {"Meeting 2033", "Meeting 2032"}
