@@ -14,11 +14,14 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import ProtectedError
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.translation import get_language
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
@@ -119,6 +122,10 @@ class RegistryFilterBackend(DjangoFilterBackend):
         return records
 
 
+# What a cached answer keeps of the original's headers (the rest are set again on the way out).
+CACHED_HEADERS = {"Content-Type", "Content-Language", "Vary", "Allow", "Link"}
+
+
 def last_change() -> float | None:
     changed = RegistryChange.objects.filter(pk=1).values_list("changed_at", flat=True).first()
     return changed.timestamp() if changed else None
@@ -155,10 +162,28 @@ class ConditionalGetMixin:
                 self._etag = f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        return self._not_modified(request) or super().list(request, *args, **kwargs)
+        return self._not_modified(request) or self._cached(request) or super().list(request, *args, **kwargs)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        return self._not_modified(request) or super().retrieve(request, *args, **kwargs)
+        return (
+            self._not_modified(request) or self._cached(request) or super().retrieve(request, *args, **kwargs)
+        )
+
+    def _cache_key(self, request: Request) -> str | None:
+        """Anonymous reads only, and only once a write is recorded: the ETag names the answer."""
+        if self._etag is None or request.user.is_authenticated or not settings.API_RESPONSE_CACHE_SECONDS:
+            return None
+        if getattr(request, "accepted_renderer", None) is None or request.accepted_renderer.format == "api":
+            return None  # the browsable API's HTML carries a CSRF token: never shared
+        return f"api-answer:{self._etag}:{get_language()}"
+
+    def _cached(self, request: Request) -> HttpResponse | None:
+        key = self._cache_key(request)
+        stored = cache.get(key) if key else None
+        if stored is None:
+            return None
+        content, headers = stored
+        return HttpResponse(content, headers=headers)
 
     def _not_modified(self, request: Request) -> Any:
         if self._etag is None:
@@ -174,6 +199,11 @@ class ConditionalGetMixin:
         if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming:
             return response
         if self._etag is not None:
+            key = self._cache_key(request)
+            if key and isinstance(response, Response):
+                response.render()
+                headers = {name: value for name, value in response.items() if name in CACHED_HEADERS}
+                cache.set(key, (response.content, headers), settings.API_RESPONSE_CACHE_SECONDS)
             response["ETag"] = self._etag
             response["Last-Modified"] = http_date(self._changed)
             return response

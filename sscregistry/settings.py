@@ -278,6 +278,28 @@ def env_throttle_rate(name: str, default: str) -> str | None:
     return raw
 
 
+# The cache: Redis when REDIS_URL is set (shared by every server: throttle counts, cached API
+# answers), otherwise each process's own memory.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "sscregistry",
+        }
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sscregistry"}
+    }
+
+# Anonymous API reads (lists and details) are kept in the cache for this many seconds; 0 turns it
+# off. The key holds the time of the registry's last write, so a publish (any write) is seen at
+# once. On by default with Redis; off with the per-process memory cache, which would hold a copy
+# per worker.
+API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300 if REDIS_URL else 0)
+
 # Calendar subscriptions (events.ics, a partner's events.ics) hold at most this many events: the
 # next ones (or, with ?when=past, the latest ones). Each event is built in Python, so an unbounded
 # feed over years of events took seconds per request.
