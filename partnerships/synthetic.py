@@ -400,6 +400,10 @@ def generate(*, scale: float, seed: int, write: Callable[[str], None]) -> dict[s
     # documents' update), which made scale 1 take many times longer.
     with transaction.atomic(), pgtrigger.ignore():
         counts = Generator(scale=scale, seed=seed, write=write).run()
+        # The planner's statistics still describe the tables as they were before (perhaps empty):
+        # without fresh ones, the search documents' joins run as nested loops over every row.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         # bulk_create bypasses the signals that keep search documents current.
         for label in SEARCHABLE:
             model = apps.get_model(label)
