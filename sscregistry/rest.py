@@ -36,10 +36,9 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from partnerships.base import StaleRecordError, Status
-from partnerships.facets import facet_counts
-from partnerships.models import RegistryChange
 from partnerships.services import TransitionNotAllowed, record_transition, user_can_edit
 
+from .derived import cached_facet_counts, last_change
 from .openapi import ERROR_SCHEMA
 
 
@@ -124,11 +123,6 @@ class RegistryFilterBackend(DjangoFilterBackend):
 
 # What a cached answer keeps of the original's headers (the rest are set again on the way out).
 CACHED_HEADERS = {"Content-Type", "Content-Language", "Vary", "Allow", "Link"}
-
-
-def last_change() -> float | None:
-    changed = RegistryChange.objects.filter(pk=1).values_list("changed_at", flat=True).first()
-    return changed.timestamp() if changed else None
 
 
 class ConditionalGetMixin:
@@ -441,7 +435,7 @@ class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     @action(detail=False, methods=["get"], pagination_class=None)
     def facets(self, request: Request) -> Response:
         """How many records each filter value would give, each facet under every other filter."""
-        return Response(facet_counts(self._valid_filterset(request)))
+        return Response(cached_facet_counts(self._valid_filterset(request)))
 
     @action(
         detail=False,

@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from partnerships.facets import facet_counts
 from partnerships.filters import RegistryFilterSet
+
+from .derived import cached_facet_counts
 
 # Parameters that change the page but not which records match.
 NOT_FILTERS = ("page", "ordering", "page_size")
@@ -41,6 +42,7 @@ class FacetGroup:
     values: list[FacetValue]
     more: list[FacetValue] = field(default_factory=list)
     kind: str = "checkbox"
+    hidden: int = 0  # values past `facet_more_limit`, not listed
 
 
 @dataclass
@@ -78,6 +80,9 @@ class FacetedSearchView(TemplateView):
     api_list_route = ""
     api_export_route = ""
     facet_limit = 8
+    # At most this many more values under "N more": a facet over every partner of the library has
+    # thousands (a 3.7 MB page at 20,000 partners); the rest are reached through the search box.
+    facet_more_limit = 50
 
     def get_queryset(self) -> QuerySet:
         raise NotImplementedError
@@ -120,7 +125,7 @@ class FacetedSearchView(TemplateView):
         records = filterset.qs
         paginator = Paginator(records, self.paginate_by, allow_empty_first_page=True)
         page = paginator.get_page(query.get("page"))
-        facets = self.facet_groups(facet_counts(filterset))
+        facets = self.facet_groups(cached_facet_counts(filterset))
         context.update(
             {
                 "page_obj": page,
@@ -192,7 +197,8 @@ class FacetedSearchView(TemplateView):
                     name=name,
                     title=str(title),
                     values=shown,
-                    more=more,
+                    more=more[: self.facet_more_limit],
+                    hidden=max(len(more) - self.facet_more_limit, 0),
                 )
             )
         return groups

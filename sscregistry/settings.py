@@ -300,6 +300,10 @@ else:
 # per worker.
 API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300 if REDIS_URL else 0)
 
+# Facet counts and chart figures (sscregistry/derived.py) are kept in the cache for this many
+# seconds, or until the registry's next write, whichever comes first; 0 turns it off.
+DERIVED_CACHE_SECONDS = env_int("DERIVED_CACHE_SECONDS", 600)
+
 # Calendar subscriptions (events.ics, a partner's events.ics) hold at most this many events: the
 # next ones (or, with ?when=past, the latest ones). Each event is built in Python, so an unbounded
 # feed over years of events took seconds per request.

@@ -35,6 +35,7 @@ from reports.models import Publication
 from reports.views import with_title_languages
 
 from .dataset import DUMP_NAME, latest_dump
+from .derived import queryset_key, registry_cached
 
 
 @never_cache
@@ -117,7 +118,14 @@ def partnership_charts(
     the `within` filters added, e.g. a partner) agree.
     """
     within = within or {}
+    records = queryset_key(partnerships)
+    if records is None:
+        return _partnership_charts(partnerships, within)
+    parts = ("charts", records, tuple(sorted(within.items())))
+    return registry_cached(parts, lambda: _partnership_charts(partnerships, within))
 
+
+def _partnership_charts(partnerships: QuerySet[Partnership], within: dict[str, str]) -> dict[str, Any]:
     def link(**params: Any) -> str:
         return partnership_list_url(**within, **params)
 
@@ -190,12 +198,15 @@ class HomeView(TemplateView):
         )
         context.update(
             {
-                "counts": {
-                    "partnerships": partnerships.count(),
-                    "partners": Partner.objects.published().count(),
-                    "events": Event.objects.published().count(),
-                    "publications": Publication.objects.published().count(),
-                },
+                "counts": registry_cached(
+                    ("home-counts",),
+                    lambda: {
+                        "partnerships": partnerships.count(),
+                        "partners": Partner.objects.published().count(),
+                        "events": Event.objects.published().count(),
+                        "publications": Publication.objects.published().count(),
+                    },
+                ),
                 "latest_partnerships": partnerships.order_by("-published_at", "-id")[:5],
                 "upcoming_events": upcoming,
                 # With nothing coming up, the most recent events keep the panel useful.
