@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -106,6 +107,21 @@ def sample_paths(env: dict[str, str]) -> list[str]:
     return FIXED_PATHS + output.split()
 
 
+def start_redis() -> tuple[subprocess.Popen, str]:
+    """A throwaway redis-server on a Unix socket; returns the process and its REDIS_URL."""
+    socket = Path(tempfile.mkdtemp(prefix="sscregistry-redis-")) / "redis.sock"
+    process = subprocess.Popen(
+        ["redis-server", "--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        if socket.exists():
+            return process, f"unix://{socket}"
+        time.sleep(0.05)
+    process.kill()
+    raise SystemExit("redis-server did not start")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -118,11 +134,24 @@ def main() -> int:
     parser.add_argument(
         "--dbname", default="sscregistry", help="database of the embedded server, without DATABASE_URL"
     )
+    parser.add_argument(
+        "--cache",
+        choices=["redis", "none"],
+        default="redis" if shutil.which("redis-server") else "none",
+        help="redis: a throwaway redis-server as the shared cache (REDIS_URL), as production runs; "
+        "none: every request computed (default: redis when redis-server is installed)",
+    )
+    parser.add_argument("--suffix", default="", help="added to the report's file name, e.g. -nocache")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
 
     env = production_env(database_url(args.dbname))
+    redis = None
+    if args.cache == "redis":
+        redis, env["REDIS_URL"] = start_redis()
+    else:
+        env.pop("REDIS_URL", None)
     subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     paths = sample_paths(env)
     port = free_port()
@@ -148,6 +177,9 @@ def main() -> int:
         os.unlink(script.name)
     finally:
         stop(app)
+        if redis is not None:
+            redis.terminate()
+            redis.wait(timeout=10)
 
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
@@ -165,7 +197,7 @@ def main() -> int:
 
     shown_command = (
         f".venv/bin/python bench/load.py --connections {args.connections} --seconds {args.seconds} "
-        f"--threads {args.threads} --workers {args.workers} --dbname {args.dbname}"
+        f"--threads {args.threads} --workers {args.workers} --dbname {args.dbname} --cache {args.cache}"
     )
     report = [
         f"# Load test {datetime.date.today().isoformat()}",
@@ -173,7 +205,12 @@ def main() -> int:
         f"- Command: `{shown_command}`",
         f"- Machine: {machine()}",
         f"- Data: {dataset_counts(env)}",
-        f"- Server: gunicorn, {args.workers} workers, DJANGO_ENV=production, API_ANON_THROTTLE_RATE=off",
+        f"- Server: gunicorn, {args.workers} workers, DJANGO_ENV=production, API_ANON_THROTTLE_RATE=off, "
+        + (
+            "Redis as the shared cache (anonymous pages and API answers kept until the next write)"
+            if args.cache == "redis"
+            else "no shared cache (every page and API answer computed)"
+        ),
         f"- Load: wrk, {args.threads} threads, {args.connections} connections, {args.seconds} s, "
         f"on loopback, rotating over {len(paths)} paths (public pages, feeds, sitemap, API lists, "
         "details, search, facets)",
@@ -195,7 +232,7 @@ def main() -> int:
     print(text)
     print(output, file=sys.stderr)
     if not args.no_report:
-        path = ROOT / "bench" / "results" / f"{datetime.date.today().isoformat()}-load.md"
+        path = ROOT / "bench" / "results" / f"{datetime.date.today().isoformat()}-load{args.suffix}.md"
         path.parent.mkdir(exist_ok=True)
         path.write_text(text)
         print(f"Report written to {path.relative_to(ROOT)}")

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from collections.abc import Callable
 
-from django.db import InterfaceError, OperationalError
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
+from .derived import last_change
 from .logs import request_id_var
 
 # Accept a caller's request id (from a proxy or load balancer) only if it looks like one.
@@ -59,3 +64,62 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(render_to_string("503.html", request=request), status=503)
         response["Retry-After"] = "30"
         return response
+
+
+class AnonymousPageCacheMiddleware:
+    """Public pages for anonymous visitors, kept in the cache until the registry's next write.
+
+    Off unless `PAGE_CACHE_SECONDS` is set (on by default with Redis, see settings). The key holds
+    the time of the registry's last write, so a publish is seen at once. Only answers that are the
+    same for every visitor are kept: a 200 with no cookie set, no CSRF token and no CSP nonce used,
+    for a visitor with no session and no credentials. The API has its own cache (rest.py) and
+    `/healthz` always asks the database.
+    """
+
+    SKIPPED_PREFIXES = ("/api/", "/admin/", "/curation/", "/healthz")
+    STORED_HEADERS_SKIPPED = {"set-cookie", "date", "x-request-id"}
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = self._key(request)
+        stored = cache.get(key) if key else None
+        if stored is not None:
+            content, headers = stored
+            return HttpResponse(content, headers=headers)
+        response = self.get_response(request)
+        if key and self._same_for_everyone(request, response):
+            headers = {k: v for k, v in response.items() if k.lower() not in self.STORED_HEADERS_SKIPPED}
+            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+        return response
+
+    def _key(self, request: HttpRequest) -> str | None:
+        if (
+            not settings.PAGE_CACHE_SECONDS
+            or request.method != "GET"
+            or request.path.startswith(self.SKIPPED_PREFIXES)
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or "HTTP_AUTHORIZATION" in request.META
+        ):
+            return None
+        try:
+            changed = last_change()
+        except DatabaseError:
+            return None  # the view will meet the outage too, and answer 503
+        if changed is None:
+            return None
+        parts = [repr(changed), request.scheme, request.get_host(), request.get_full_path(), get_language()]
+        return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    @staticmethod
+    def _same_for_everyone(request: HttpRequest, response: HttpResponse) -> bool:
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and getattr(request, "_csp_nonce", None) is None
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+        )

@@ -124,6 +124,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # After authentication and the language: serves kept public pages to anonymous visitors.
+    "sscregistry.middleware.AnonymousPageCacheMiddleware",
     # Attaches the signed-in user and the URL to every history event the request writes.
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -299,6 +301,8 @@ else:
 # once. On by default with Redis; off with the per-process memory cache, which would hold a copy
 # per worker.
 API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300 if REDIS_URL else 0)
+# The same for public pages seen by anonymous visitors (sscregistry/middleware.py).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
 
 # Facet counts and chart figures (sscregistry/derived.py) are kept in the cache for this many
 # seconds, or until the registry's next write, whichever comes first; 0 turns it off.
