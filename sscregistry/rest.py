@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.http import StreamingHttpResponse
@@ -26,6 +27,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -37,6 +39,7 @@ from partnerships.facets import facet_counts
 from partnerships.models import RegistryChange
 from partnerships.services import TransitionNotAllowed, record_transition, user_can_edit
 
+from .lean import LeanReader
 from .openapi import ERROR_SCHEMA
 
 
@@ -193,6 +196,49 @@ def search_columns(model: type[models.Model]) -> list[str]:
     return [name for name in ("search_vector", "search_text") if name in names]
 
 
+class LeanReadMixin:
+    """Lists and details answered by the viewset's `lean_reader` (sscregistry/lean.py) instead of
+    its read serializer, when the answer is JSON: the same body, without model instances.
+
+    The browsable API and any viewset without a reader keep the serializer; `API_LEAN_READS = False`
+    turns the lean path off everywhere.
+    """
+
+    lean_reader: type[LeanReader] | None = None
+
+    def _lean(self, request: Request) -> LeanReader | None:
+        if (
+            self.lean_reader is None
+            or not getattr(settings, "API_LEAN_READS", True)
+            or request.method not in ("GET", "HEAD")
+            or not isinstance(getattr(request, "accepted_renderer", None), JSONRenderer)
+        ):
+            return None
+        return self.lean_reader(request, format=self.format_kwarg)
+
+    def _lean_queryset(self) -> models.QuerySet:
+        return self.get_queryset().select_related(None).prefetch_related(None)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        reader = self._lean(request)
+        if reader is None:
+            return super().list(request, *args, **kwargs)
+        rows = reader.rows(self.filter_queryset(self._lean_queryset()))
+        page = self.paginate_queryset(rows)
+        if page is None:
+            return Response(reader.records(list(rows)))
+        return self.get_paginated_response(reader.records(page))
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        reader = self._lean(request)
+        if reader is None:
+            return super().retrieve(request, *args, **kwargs)
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        rows = reader.rows(self.filter_queryset(self._lean_queryset()))
+        row = get_object_or_404(rows, **{self.lookup_field: self.kwargs[lookup]})
+        return Response(reader.records([row])[0])
+
+
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The record is still in use by other records."
@@ -289,7 +335,7 @@ class CanEditRecord(permissions.DjangoModelPermissionsOrAnonReadOnly):
         return user_can_edit(request.user, obj)
 
 
-class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
+class PublicRecordViewSet(ConditionalGetMixin, LeanReadMixin, viewsets.ModelViewSet):
     """Published records for everyone; drafts and writes for curators with model permissions."""
 
     lookup_field = "slug"

@@ -281,6 +281,9 @@ def env_throttle_rate(name: str, default: str) -> str | None:
 # The public API (sscregistry/api.py). Anonymous clients are limited per IP address; the counts
 # live in the default cache, so several server processes need a shared cache to share them.
 API_ANON_THROTTLE_RATE = env_throttle_rate("API_ANON_THROTTLE_RATE", "120/minute")
+# Public lists and details are assembled from values() rows rather than through the read serializers
+# (sscregistry/lean.py: the same JSON, several times less Python per request). Off: serializers only.
+API_LEAN_READS = env_bool("API_LEAN_READS", True)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
