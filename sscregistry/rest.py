@@ -15,10 +15,12 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.http import StreamingHttpResponse
 from django.utils.cache import get_conditional_response
+from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
@@ -43,12 +45,77 @@ from .lean import LeanReader
 from .openapi import ERROR_SCHEMA
 
 
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `API_COUNT_CAP` matches (setting; 0 counts them all).
+
+    Counting every match of a common search term costs as much as reading them. Beyond the cap,
+    `count` is the cap and `capped` is true. Pages beyond the cap still answer: they read one row
+    more than a page to know whether another page follows, and a page past the end is a 404.
+    """
+
+    capped = False
+
+    @cached_property
+    def cap(self) -> int:
+        return max(int(getattr(settings, "API_COUNT_CAP", 0) or 0), 0)
+
+    @cached_property
+    def count(self) -> int:
+        if not self.cap or not isinstance(self.object_list, models.QuerySet):
+            return super().count
+        # Ordering does not change a count, and sorting by relevance is the costly part of a search.
+        found = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        if found > self.cap:
+            self.capped = True
+            return self.cap
+        return found
+
+    def validate_number(self, number: Any) -> int:
+        if not (self.count and self.capped):  # the count sets `capped`
+            return super().validate_number(number)
+        # Django's checks, except the last page: past the cap, it is not known.
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        if not self.capped:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        page = CappedPage(rows[: self.per_page], number, self)
+        page.more = len(rows) > self.per_page
+        return page
+
+
+class CappedPage(Page):
+    """A page of a capped count: whether another page follows is known from the rows read."""
+
+    more = False
+
+    def has_next(self) -> bool:
+        return self.more
+
+
 class RegistryPagination(PageNumberPagination):
-    """`page` and `page_size` (default 20, at most 100: a larger value is an error, not clamped)."""
+    """`page` and `page_size` (default 20, at most 100: a larger value is an error, not clamped).
+
+    Counts stop at `API_COUNT_CAP` (CappedPaginator): `count_is_estimate` says when they did.
+    """
 
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    django_paginator_class = CappedPaginator
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param, "")
@@ -65,11 +132,18 @@ class RegistryPagination(PageNumberPagination):
         return size
 
     def get_paginated_response(self, data: Any) -> Response:
-        response = super().get_paginated_response(data)
+        paginator = self.page.paginator
+        body = {
+            "count": paginator.count,
+            "count_is_estimate": paginator.capped,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "results": data,
+        }
         outcome = getattr(self.request, "search_outcome", None)
         if outcome is not None:
-            response.data["search"] = outcome.as_dict()
-        return response
+            body["search"] = outcome.as_dict()
+        return Response(body)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict]:
         parameters = super().get_schema_operation_parameters(view)
@@ -85,7 +159,23 @@ class RegistryPagination(PageNumberPagination):
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         paginated = super().get_paginated_response_schema(schema)
-        paginated["properties"]["search"] = SEARCH_SCHEMA
+        properties = paginated["properties"]
+        paginated["properties"] = {
+            "count": {
+                **properties["count"],
+                "description": "How many records match, counted up to a cap (10,000 by default): "
+                "beyond it, the cap itself, and `count_is_estimate` is true.",
+            },
+            "count_is_estimate": {
+                "type": "boolean",
+                "example": False,
+                "description": "True when more records match than were counted: `count` is then a "
+                "lower bound. Pages beyond it still answer; follow `next` until it is null.",
+            },
+            **{name: value for name, value in properties.items() if name != "count"},
+            "search": SEARCH_SCHEMA,
+        }
+        paginated["required"] = [*paginated.get("required", ["count", "results"]), "count_is_estimate"]
         return paginated
 
 
