@@ -9,7 +9,7 @@ from sscregistry.rest import PublicRecordViewSet, ReferenceViewSet, documented
 from . import serializers
 from .exports import PARTNER_COLUMNS, PARTNERSHIP_COLUMNS
 from .filters import PartnerFilter, PartnershipFilter, PersonFilter
-from .lean import PartnerReader, PartnershipReader
+from .lean import PartnerExport, PartnerReader, PartnershipExport, PartnershipReader
 from .models import (
     Country,
     Language,
@@ -34,6 +34,7 @@ class PartnershipViewSet(PublicRecordViewSet):
     select_related = ["activity_status"]
     prefetch_related = serializers.PARTNERSHIP_PREFETCHES
     export_columns = PARTNERSHIP_COLUMNS
+    lean_export = PartnershipExport
     export_filename = "partnerships"
 
 
@@ -47,6 +48,7 @@ class PartnerViewSet(PublicRecordViewSet):
     select_related = serializers.PARTNER_SELECT
     prefetch_related = serializers.PARTNER_PREFETCHES
     export_columns = PARTNER_COLUMNS
+    lean_export = PartnerExport
     export_filename = "partners"
 
 

@@ -1,5 +1,6 @@
 """Lean readers (sscregistry/lean.py) for partnerships and partners: the JSON of
-`PartnershipSerializer` and `PartnerSerializer` from `values()` rows.
+`PartnershipSerializer` and `PartnerSerializer` from `values()` rows, and the CSV cells of
+`PARTNERSHIP_COLUMNS` and `PARTNER_COLUMNS` (partnerships/exports.py) likewise.
 
 Drafts stay out as in the serializers: participations only of published partners, a partner's
 parent only when published. The field order below is the serializers' `Meta.fields`.
@@ -7,15 +8,17 @@ parent only when published. The field order below is the serializers' `Meta.fiel
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from sscregistry.lean import LeanReader, Row, grouped, many_to_many
+from sscregistry.lean import LeanExport, LeanReader, Row, grouped, many_to_many
 
 from .base import Status
-from .models import Participation, Partner, PartnerName, Partnership, SourceLink
+from .exports import PARTNER_COLUMNS, PARTNERSHIP_COLUMNS
+from .models import Participation, Partner, PartnerName, Partnership, SourceLink, TriangularRole
 
 PUBLISHED = Status.PUBLISHED
 
@@ -52,6 +55,28 @@ def sources_of(reader: LeanReader, model: type[models.Model], ids: list[Any]) ->
     )
 
 
+def participations_of(ids: list[Any]) -> models.QuerySet:
+    """`(partnership id, partner slug, name, acronym, country, role code, role name, triangular
+    role, description)` of the published partners taking part in partnerships `ids`."""
+    return (
+        Participation.objects.filter(partnership__in=ids, partner__status=PUBLISHED)
+        # The prefetch's order: Participation's Meta.ordering (partnership, role, id), where
+        # `role` sorts by the role's code, which is role_id (missing roles last, as there).
+        .order_by("role_id", "id")
+        .values_list(
+            "partnership_id",
+            "partner__slug",
+            "partner__name",
+            "partner__acronym",
+            "partner__country",
+            "role_id",
+            "role__name",
+            "triangular_role",
+            "description",
+        )
+    )
+
+
 def partner_compact(slug: Any, name: Any, acronym: Any, country: Any) -> dict[str, Any]:
     return {"slug": slug, "name": name, "acronym": acronym, "country": country}
 
@@ -80,23 +105,7 @@ class PartnershipReader(LeanReader):
         ids = [row["id"] for row in rows]
         if not ids:
             return []
-        participations = (
-            Participation.objects.filter(partnership__in=ids, partner__status=PUBLISHED)
-            # The prefetch's order: Participation's Meta.ordering (partnership, role, id), where
-            # `role` sorts by the role's code, which is role_id (missing roles last, as there).
-            .order_by("role_id", "id")
-            .values_list(
-                "partnership_id",
-                "partner__slug",
-                "partner__name",
-                "partner__acronym",
-                "partner__country",
-                "role_id",
-                "role__name",
-                "triangular_role",
-                "description",
-            )
-        )
+        participations = participations_of(ids)
         participants = grouped(
             participations,
             lambda slug, name, acronym, country, role, role_name, triangular_role, description: {
@@ -221,3 +230,154 @@ class PartnerReader(LeanReader):
             for row in rows
             for pk in (row["id"],)
         ]
+
+
+def _labelled(name: Any, code: Any) -> str:
+    return f"{name} [{code}]"
+
+
+def _joined(entries: list[str] | None) -> str:
+    return "; ".join(entries) if entries else ""
+
+
+class PartnershipExport(LeanExport):
+    """`PARTNERSHIP_COLUMNS` and `web_url`."""
+
+    header = (*(name for name, _ in PARTNERSHIP_COLUMNS), "web_url")
+    web_view_name = "partnerships:partnership-detail"
+    columns = (
+        "id",
+        "slug",
+        "title",
+        "summary",
+        "activity_status_id",
+        "activity_status__name",
+        "start_date",
+        "start_date_precision",
+        "end_date",
+        "end_date_precision",
+        "updated_at",
+    )
+
+    def chunk(self, rows: list[tuple]) -> Iterator[list[Any]]:
+        ids = [row[0] for row in rows]
+        triangular = {value: str(label) for value, label in TriangularRole.choices}
+
+        def participant(*row: Any) -> str:
+            slug, name, acronym, _country, role, role_name, triangular_role, _description = row
+            # As _participant() in exports.py: the IATI role's name, then the triangular role's.
+            shown_roles = (
+                role_name if role is not None else "",
+                triangular.get(triangular_role, triangular_role),
+            )
+            roles = [r for r in shown_roles if r]
+            shown = f"{name} ({acronym})" if acronym else name
+            return f"{shown} [{slug}]" + (f" - {', '.join(roles)}" if roles else "")
+
+        participants = grouped(participations_of(ids), participant)
+        modalities = grouped(many_to_many(Partnership, "modalities", ids, "name", "code"), _labelled)
+        platforms = grouped(many_to_many(Partnership, "platforms", ids, "name", "slug"), _labelled)
+        sdgs = grouped(many_to_many(Partnership, "sdgs", ids, "short_title", "code"), _labelled)
+        targets = grouped(many_to_many(Partnership, "sdg_targets", ids, "code"), str)
+        countries = grouped(many_to_many(Partnership, "countries", ids, "name", "code"), _labelled)
+        regions = grouped(many_to_many(Partnership, "regions", ids, "name", "code"), _labelled)
+        themes = grouped(many_to_many(Partnership, "themes", ids, "name", "slug"), _labelled)
+        web_url = self.web_url
+        assert web_url is not None
+        for (
+            pk,
+            slug,
+            title,
+            summary,
+            status_code,
+            status,
+            start_date,
+            start_precision,
+            end_date,
+            end_precision,
+            updated_at,
+        ) in rows:
+            yield [
+                slug,
+                title,
+                summary,
+                _joined(modalities.get(pk)),
+                status_code,
+                status if status_code is not None else "",
+                start_date,
+                start_precision,
+                end_date,
+                end_precision,
+                _joined(participants.get(pk)),
+                _joined(platforms.get(pk)),
+                _joined(sdgs.get(pk)),
+                _joined(targets.get(pk)),
+                _joined(countries.get(pk)),
+                _joined(regions.get(pk)),
+                _joined(themes.get(pk)),
+                updated_at.isoformat(),
+                web_url(slug),
+            ]
+
+
+class PartnerExport(LeanExport):
+    """`PARTNER_COLUMNS` and `web_url`."""
+
+    header = (*(name for name, _ in PARTNER_COLUMNS), "web_url")
+    web_view_name = "partnerships:partner-detail"
+    columns = (
+        "id",
+        "slug",
+        "name",
+        "acronym",
+        "organisation_type_id",
+        "organisation_type__name",
+        "country_id",
+        "country__name",
+        "identifier",
+        "website",
+        "parent__status",
+        "parent__slug",
+        "updated_at",
+    )
+
+    def chunk(self, rows: list[tuple]) -> Iterator[list[Any]]:
+        ids = [row[0] for row in rows]
+        names = grouped(
+            PartnerName.objects.filter(partner__in=ids)
+            .order_by("name", "pk")
+            .values_list("partner_id", "name"),
+            str,
+        )
+        web_url = self.web_url
+        assert web_url is not None
+        for (
+            pk,
+            slug,
+            name,
+            acronym,
+            type_code,
+            type_name,
+            country_code,
+            country_name,
+            identifier,
+            website,
+            parent_status,
+            parent_slug,
+            updated_at,
+        ) in rows:
+            yield [
+                slug,
+                name,
+                acronym,
+                _joined(names.get(pk)),
+                type_code,
+                type_name if type_code is not None else "",
+                country_code,
+                country_name if country_code is not None else "",
+                identifier,
+                website,
+                parent_slug if parent_status == PUBLISHED else "",
+                updated_at.isoformat(),
+                web_url(slug),
+            ]

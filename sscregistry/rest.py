@@ -41,7 +41,7 @@ from partnerships.facets import facet_counts
 from partnerships.models import RegistryChange
 from partnerships.services import TransitionNotAllowed, record_transition, user_can_edit
 
-from .lean import LeanReader
+from .lean import LeanExport, LeanReader
 from .openapi import ERROR_SCHEMA
 
 
@@ -382,10 +382,16 @@ Column = tuple[str, Callable[[Any], Any]]
 
 def csv_rows(records: Iterable[Any], columns: list[Column]) -> Iterator[str]:
     """The header and one line per record, produced one at a time (for StreamingHttpResponse)."""
+    cells = ([value(record) for _, value in columns] for record in records)
+    return csv_lines([header for header, _ in columns], cells)
+
+
+def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """The header and one line per row of cells, produced one at a time."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([header for header, _ in columns])  # BOM: Excel reads UTF-8
-    for record in records:
-        yield writer.writerow([_cell(value(record)) for _, value in columns])
+    yield "\ufeff" + writer.writerow(list(header))  # BOM: Excel reads UTF-8
+    for row in rows:
+        yield writer.writerow([_cell(value) for value in row])
 
 
 def _cell(value: Any) -> str:
@@ -439,6 +445,8 @@ class PublicRecordViewSet(ConditionalGetMixin, LeanReadMixin, viewsets.ModelView
     select_related: list[str] = []
     prefetch_related: list[Any] = []
     export_columns: list[Column] = []
+    # The same columns from values() rows (sscregistry/lean.py), when the viewset has one.
+    lean_export: type[LeanExport] | None = None
     export_filename = "export"
 
     def get_queryset(self) -> models.QuerySet:
@@ -563,12 +571,17 @@ class PublicRecordViewSet(ConditionalGetMixin, LeanReadMixin, viewsets.ModelView
         except ValidationError:
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
             raise
-        records = filterset.qs.iterator(chunk_size=500)
-        columns = list(self.export_columns)
-        if hasattr(self.model, "get_absolute_url"):
-            site = request.build_absolute_uri("/").rstrip("/")
-            columns.append(("web_url", lambda record: site + record.get_absolute_url()))
-        response = StreamingHttpResponse(csv_rows(records, columns), content_type="text/csv; charset=utf-8")
+        if self.lean_export is not None and getattr(settings, "API_LEAN_READS", True):
+            exporter = self.lean_export(request)
+            lines = csv_lines(exporter.header, exporter.rows(filterset.qs))
+        else:
+            records = filterset.qs.iterator(chunk_size=500)
+            columns = list(self.export_columns)
+            if hasattr(self.model, "get_absolute_url"):
+                site = request.build_absolute_uri("/").rstrip("/")
+                columns.append(("web_url", lambda record: site + record.get_absolute_url()))
+            lines = csv_rows(records, columns)
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.export_filename}.csv"'
         return response
 

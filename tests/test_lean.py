@@ -7,15 +7,19 @@ lean side really went through the reader.
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import json
 from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from partnerships.lean import PartnerReader, PartnershipReader
+from partnerships.lean import PartnerExport, PartnerReader, PartnershipExport, PartnershipReader
 from partnerships.models import (
     Partner,
     PartnerName,
@@ -73,6 +77,23 @@ def assert_same(api: Any, settings: Any, url: str, **params: Any) -> dict:
     return json.loads(actual.content)
 
 
+def csv_body(response: Any) -> bytes:
+    assert response.status_code == 200 and response.streaming
+    return b"".join(response.streaming_content)
+
+
+def assert_same_csv(api: Any, settings: Any, url: str, **params: Any) -> list[list[str]]:
+    """The export through `export_columns` and through the lean export: the same bytes."""
+    settings.API_LEAN_READS = False
+    expected = csv_body(api.get(url, params))
+    settings.API_LEAN_READS = True
+    actual = csv_body(api.get(url, params))
+    for number, (old, new) in enumerate(zip(expected.splitlines(), actual.splitlines(), strict=False)):
+        assert old == new, f"line {number}"
+    assert expected == actual
+    return list(csv.reader(io.StringIO(actual.decode("utf-8-sig"))))
+
+
 def every_page(api: Any, settings: Any, url: str, **params: Any) -> list[dict]:
     results, page = [], 1
     while True:
@@ -113,6 +134,15 @@ class TestSeedData:
     def test_filtered_searched_and_formatted_lists(self, api, settings, spy, params):
         assert_same(api, settings, "/api/v1/partnerships/", **params)
         assert_same(api, settings, "/api/v1/partners/", **params)
+
+    @pytest.mark.parametrize("resource", ["partnerships", "partners"])
+    def test_csv_exports(self, api, settings, resource):
+        lines = assert_same_csv(api, settings, f"/api/v1/{resource}/export.csv")
+        assert len(lines) == 1 + type(self).published(resource) > 1
+
+    @staticmethod
+    def published(resource: str) -> int:
+        return {"partnerships": Partnership, "partners": Partner}[resource].objects.published().count()
 
     def test_format_suffix(self, api, settings, spy):
         assert_same(api, settings, "/api/v1/partnerships.json")
@@ -224,3 +254,46 @@ def test_urls_outside_the_plain_slug_alphabet_fall_back_to_the_builder():
     build = slug_url_builder(lambda slug: f"https://x.example/a/{slug.replace(' ', '%20')}/?f=1")
     assert build("plain-slug_1") == "https://x.example/a/plain-slug_1/?f=1"
     assert build("two words") == "https://x.example/a/two%20words/?f=1"
+
+
+@pytest.mark.parametrize("chunk_size", [2, 500])
+def test_filled_records_export(api, settings, monkeypatch, filled, chunk_size):
+    monkeypatch.setattr(PartnershipExport, "chunk_size", chunk_size)
+    monkeypatch.setattr(PartnerExport, "chunk_size", chunk_size)
+    lines = assert_same_csv(api, settings, "/api/v1/partnerships/export.csv")
+    assert len(lines) == 6
+    filled_line = "|".join(next(line for line in lines if line[0] == "filled"))
+    assert "Lead agency (LA) [lead] - Funding, Pivotal partner; Lead agency (LA) [lead] - Implementing" in (
+        filled_line
+    )
+    assert "secret" not in filled_line
+    assert_same_csv(api, settings, "/api/v1/partnerships/export.csv", sdg="17")
+    assert len(assert_same_csv(api, settings, "/api/v1/partners/export.csv")) > 5
+
+
+def test_the_export_streams_a_chunk_at_a_time(api, settings, monkeypatch, filled):
+    """Each chunk's relations are read when the chunk is written, so memory stays flat."""
+    settings.API_LEAN_READS = True
+    monkeypatch.setattr(PartnershipExport, "chunk_size", 2)
+
+    def modality_queries(queries: CaptureQueriesContext) -> int:
+        return sum("partnership_modalities" in q["sql"] for q in queries.captured_queries)
+
+    with CaptureQueriesContext(connection) as queries:
+        lines = iter(api.get("/api/v1/partnerships/export.csv").streaming_content)
+        next(lines), next(lines), next(lines)  # the header and the first chunk's two rows
+        assert modality_queries(queries) == 1
+        rest = list(lines)
+    assert len(rest) == 3 and modality_queries(queries) == 3  # five rows: chunks of 2, 2 and 1
+
+
+def test_export_query_count_is_constant(api, settings):
+    settings.API_LEAN_READS = True
+    counts = []
+    for batch in (5, 120):
+        for _ in range(batch):
+            ParticipationFactory(partnership=PartnershipFactory())
+        with CaptureQueriesContext(connection) as queries:
+            csv_body(api.get("/api/v1/partnerships/export.csv"))
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1] <= 12, counts
