@@ -91,3 +91,24 @@ def test_the_schema_describes_the_flag():
     assert list(paginated["properties"])[:2] == ["count", "count_is_estimate"]
     assert paginated["properties"]["count_is_estimate"]["type"] == "boolean"
     assert "count_is_estimate" in paginated["required"]
+
+
+def test_only_requests_naming_a_filter_build_the_filterset(api, monkeypatch, twelve):
+    from partnerships.filters import PartnershipFilter
+
+    built = []
+    original = PartnershipFilter.__init__
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> None:
+        built.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PartnershipFilter, "__init__", counting)
+    for params in ({}, {"page": 2, "page_size": 5}, {"format": "json", "unknown": "x"}):
+        assert api.get(URL, params).json()["count"] == 12
+    assert api.get(f"{URL}{twelve[0]}/").status_code == 200
+    assert built == []
+    assert api.get(URL, {"ordering": "title"}).json()["count"] == 12
+    assert api.get(URL, {"sdg": "18"}).status_code == 400
+    assert api.get(f"{URL}{twelve[0]}/", {"sdg": "1"}).status_code == 404
+    assert len(built) == 3
