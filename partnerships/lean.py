@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from sscregistry.lean import LeanExport, LeanReader, Row, grouped, many_to_many
+from sscregistry.lean import AnyOf, LeanExport, LeanReader, Row, grouped, many_to_many
 
 from .base import Status
 from .exports import PARTNER_COLUMNS, PARTNERSHIP_COLUMNS
@@ -39,7 +39,7 @@ def sources_of(reader: LeanReader, model: type[models.Model], ids: list[Any]) ->
     """`SourceSerializer` rows of each record (the generic relation `sources`), by record id."""
     content_type = ContentType.objects.get_for_model(model)
     rows = (
-        SourceLink.objects.filter(content_type=content_type, object_id__in=ids)
+        SourceLink.objects.filter(AnyOf("object_id", ids), content_type=content_type)
         .order_by(*SourceLink._meta.ordering)
         .values_list("object_id", "url", "title", "published_on", "note")
     )
@@ -59,7 +59,7 @@ def participations_of(ids: list[Any]) -> models.QuerySet:
     """`(partnership id, partner slug, name, acronym, country, role code, role name, triangular
     role, description)` of the published partners taking part in partnerships `ids`."""
     return (
-        Participation.objects.filter(partnership__in=ids, partner__status=PUBLISHED)
+        Participation.objects.filter(AnyOf("partnership_id", ids), partner__status=PUBLISHED)
         # The prefetch's order: Participation's Meta.ordering (partnership, role, id), where
         # `role` sorts by the role's code, which is role_id (missing roles last, as there).
         .order_by("role_id", "id")
@@ -192,7 +192,7 @@ class PartnerReader(LeanReader):
         if not ids:
             return []
         names = grouped(
-            PartnerName.objects.filter(partner__in=ids)
+            PartnerName.objects.filter(AnyOf("partner_id", ids))
             .order_by("name", "pk")  # Meta.ordering is (partner, name)
             .values_list("partner_id", "name", "language_id", "kind"),
             lambda name, language, kind: {"name": name, "language": language, "kind": kind},
@@ -344,7 +344,7 @@ class PartnerExport(LeanExport):
     def chunk(self, rows: list[tuple]) -> Iterator[list[Any]]:
         ids = [row[0] for row in rows]
         names = grouped(
-            PartnerName.objects.filter(partner__in=ids)
+            PartnerName.objects.filter(AnyOf("partner_id", ids))
             .order_by("name", "pk")
             .values_list("partner_id", "name"),
             str,

@@ -24,6 +24,7 @@ from itertools import islice
 from typing import Any, ClassVar
 
 from django.db import models
+from django.db.models import F, Func, Value
 from django.urls import reverse as django_reverse
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -70,6 +71,21 @@ def web_url_builder(request: Request, view_name: str, lookup: str = "slug") -> C
     )
 
 
+class AnyOf(Func):
+    """`column = ANY(%s)` with the values as one array parameter: a page's or a chunk's ids, however
+    many, without a placeholder (and a lookup object) per id as `column__in=ids` makes."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, column: str, values: list[Any]) -> None:
+        super().__init__(F(column), Value(list(values)))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        column, column_params = compiler.compile(self.source_expressions[0])
+        values, values_params = compiler.compile(self.source_expressions[1])
+        return f"{column} = ANY({values})", [*column_params, *values_params]
+
+
 def grouped(rows: Iterable[tuple], build: Callable[..., Any]) -> dict[Any, list[Any]]:
     """`{parent id: [build(*rest), ...]}` from `(parent id, *rest)` tuples, keeping their order."""
     result: dict[Any, list[Any]] = defaultdict(list)
@@ -89,7 +105,7 @@ def many_to_many(model: type[models.Model], name: str, ids: list[Any], *fields: 
         for key in field.related_model._meta.ordering
     ]
     return (
-        through._default_manager.filter(**{f"{source}__in": ids})
+        through._default_manager.filter(AnyOf(f"{source}_id", ids))
         .order_by(*ordering, "pk")
         .values_list(f"{source}_id", *(f"{target}__{f}" for f in fields))
     )
