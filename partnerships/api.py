@@ -9,6 +9,7 @@ from sscregistry.rest import PublicRecordViewSet, ReferenceViewSet, documented
 from . import serializers
 from .exports import PARTNER_COLUMNS, PARTNERSHIP_COLUMNS
 from .filters import PartnerFilter, PartnershipFilter, PersonFilter
+from .lean import PartnerExport, PartnerReader, PartnershipExport, PartnershipReader
 from .models import (
     Country,
     Language,
@@ -29,9 +30,11 @@ class PartnershipViewSet(PublicRecordViewSet):
     serializer_class = serializers.PartnershipSerializer
     write_serializer_class = serializers.PartnershipWriteSerializer
     filterset_class = PartnershipFilter
+    lean_reader = PartnershipReader
     select_related = ["activity_status"]
     prefetch_related = serializers.PARTNERSHIP_PREFETCHES
     export_columns = PARTNERSHIP_COLUMNS
+    lean_export = PartnershipExport
     export_filename = "partnerships"
 
 
@@ -41,9 +44,11 @@ class PartnerViewSet(PublicRecordViewSet):
     serializer_class = serializers.PartnerSerializer
     write_serializer_class = serializers.PartnerWriteSerializer
     filterset_class = PartnerFilter
+    lean_reader = PartnerReader
     select_related = serializers.PARTNER_SELECT
     prefetch_related = serializers.PARTNER_PREFETCHES
     export_columns = PARTNER_COLUMNS
+    lean_export = PartnerExport
     export_filename = "partners"
 
 

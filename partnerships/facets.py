@@ -8,10 +8,13 @@ The API's `/facets/` endpoints and the public search pages both call `facet_coun
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, models
-from django.db.models import Count
+from django.db import connections, models
+from django.db.models import Count, F
+from django.db.models.expressions import RawSQL
+from django.forms.utils import ErrorDict
 
 from .base import Status
 
@@ -19,12 +22,30 @@ if TYPE_CHECKING:
     from .filters import RegistryFilterSet
 
 FacetValues = list[dict[str, Any]]
+Compiled = tuple[str, list[Any]]
 
 
 class Facet:
-    def counts(self, records: models.QuerySet) -> FacetValues:
-        """Count the values among `records` (a queryset of the matching records' primary keys)."""
+    """One facet's counts, as SQL over a set of matching records.
+
+    `sql(records, using)` answers `(value, label, count)` rows, one per value, in no order, where
+    `records` is SQL selecting the matching records' primary keys; `sort` names the column that
+    breaks ties between equal counts ("label" or "value"); `entry()` makes a row the facet's answer.
+    `facet_counts()` runs every facet of a FilterSet in one query.
+    """
+
+    sort = "label"
+
+    def sql(self, records: str, using: str) -> Compiled:
         raise NotImplementedError
+
+    def entry(self, value: Any, label: Any, count: int) -> dict[str, Any]:
+        return {"value": value, "label": str(label), "count": count}
+
+
+def _compiled(queryset: models.QuerySet, using: str) -> Compiled:
+    sql, params = queryset.query.get_compiler(using=using).as_sql()
+    return sql, list(params)
 
 
 class LinkFacet(Facet):
@@ -39,41 +60,39 @@ class LinkFacet(Facet):
             conditions,
         )
 
-    def counts(self, records: models.QuerySet) -> FacetValues:
+    def sql(self, records: str, using: str) -> Compiled:
         rows = (
             self.model._default_manager.filter(
-                **{f"{self.record}__in": records, f"{self.value}__isnull": False}, **self.conditions
+                **{f"{self.record}__in": RawSQL(records, []), f"{self.value}__isnull": False},
+                **self.conditions,
             )
-            .values(self.value, self.label)
+            # Named apart: a facet may show its value as its label (a year).
+            .values(facet_value=F(self.value), facet_label=F(self.label))
             .annotate(count=Count(self.record, distinct=True))
-            .order_by("-count", self.label)
+            .order_by()
         )
-        return [
-            {"value": row[self.value], "label": str(row[self.label]), "count": row["count"]} for row in rows
-        ]
+        return _compiled(rows, using)
 
 
 class ChoiceFacet(Facet):
-    """Counts of a field with fixed choices, labelled from the choices."""
+    """Counts of a field with fixed choices, labelled from the choices (ties broken by value)."""
+
+    sort = "value"
 
     def __init__(self, model: type[models.Model], field: str, choices: Any):
         self.model, self.field, self.labels = model, field, dict(choices)
 
-    def counts(self, records: models.QuerySet) -> FacetValues:
+    def sql(self, records: str, using: str) -> Compiled:
         rows = (
-            self.model._default_manager.filter(pk__in=records)
-            .values(self.field)
+            self.model._default_manager.filter(pk__in=RawSQL(records, []))
+            .values(facet_value=F(self.field), facet_label=F(self.field))
             .annotate(count=Count("pk"))
-            .order_by("-count", self.field)
+            .order_by()
         )
-        return [
-            {
-                "value": row[self.field],
-                "label": self.labels.get(row[self.field], row[self.field]),
-                "count": row["count"],
-            }
-            for row in rows
-        ]
+        return _compiled(rows, using)
+
+    def entry(self, value: Any, label: Any, count: int) -> dict[str, Any]:
+        return {"value": value, "label": self.labels.get(value, value), "count": count}
 
 
 class SqlFacet(Facet):
@@ -88,17 +107,17 @@ class SqlFacet(Facet):
 
     label_sql = ""
 
-    def counts(self, records: models.QuerySet) -> FacetValues:
-        records_sql, params = records.query.sql_with_params()
+    def sql(self, records: str, using: str) -> Compiled:
         sql = (
-            f"WITH matched AS ({records_sql}), pairs AS ({self.pairs_sql()}) "  # nosec B608
+            f"WITH matched AS ({records}), pairs AS ({self.pairs_sql()}) "  # nosec B608
             f"SELECT labels.code, labels.name, COUNT(DISTINCT pairs.record_id) FROM pairs "
             f"JOIN ({self.label_sql}) labels ON labels.code = pairs.code "
-            f"GROUP BY labels.code, labels.name ORDER BY 3 DESC, labels.name"
+            f"GROUP BY labels.code, labels.name"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, Status.PUBLISHED])
-            return [{"value": code, "label": name, "count": count} for code, name, count in cursor.fetchall()]
+        return sql, [Status.PUBLISHED] * self.pairs_sql().count("%s")
+
+    def entry(self, value: Any, label: Any, count: int) -> dict[str, Any]:
+        return {"value": value, "label": label, "count": count}
 
 
 def _tables() -> dict[str, str]:
@@ -163,21 +182,74 @@ class PartnershipRegionFacet(SqlFacet):
 
 
 def facet_counts(filterset: RegistryFilterSet) -> dict[str, FacetValues]:
-    """Counts for each of the FilterSet's facets, each under every filter but its own.
+    """Counts for each of the FilterSet's facets, each under every filter but its own, in one query.
 
     `filterset` must be bound and valid. Its search outcome is reused so that every facet counts
     the same kind of match (full text or similar spelling) as the result list.
+
+    Each distinct set of matching records (the FilterSet's own, and one per facet whose parameter
+    was given) is a common table expression, computed once; each facet is a GROUP BY over one of
+    them, and the facets are joined with UNION ALL. Values and labels travel as JSON so that every
+    facet keeps its own types (SDG numbers stay numbers), and each facet's order (most records
+    first, then by label or value) is numbered by the database, with its collation.
     """
+    facets = filterset.facets
+    if not facets:
+        return {}
     main = filterset.qs
+    using = main.db
     mode = filterset.search.mode if filterset.search else None
-    result: dict[str, FacetValues] = {}
-    for name, facet in filterset.facets.items():
+    record_sets: list[models.QuerySet] = [main]
+    which: dict[str, int] = {}
+    for name in facets:
         if name in filterset.data:
-            data = filterset.data.copy()
-            data.pop(name)
-            others = type(filterset)(data, filterset.queryset, request=filterset.request, search_mode=mode)
-            records = others.qs
+            record_sets.append(_without(filterset, name, mode).qs)
+            which[name] = len(record_sets) - 1
         else:
-            records = main
-        result[name] = facet.counts(records.order_by().values("pk"))
+            which[name] = 0
+    ctes, params = [], []
+    for index, records in enumerate(record_sets):
+        sql, record_params = _compiled(records.order_by().values("pk"), using)
+        ctes.append(f"facet_records_{index} AS ({sql})")
+        params += record_params
+    branches = []
+    for number, (name, facet) in enumerate(facets.items()):
+        sql, facet_params = facet.sql(f"SELECT * FROM facet_records_{which[name]}", using)
+        branches.append(
+            f"SELECT {number} AS facet, "  # nosec B608 (see SqlFacet)
+            f"row_number() OVER (ORDER BY f.count DESC, f.{facet.sort}) AS position, "
+            f"to_jsonb(f.value) AS value, to_jsonb(f.label) AS label, f.count "
+            f"FROM ({sql}) AS f(value, label, count)"
+        )
+        params += facet_params
+    sql = f"WITH {', '.join(ctes)} {' UNION ALL '.join(branches)} ORDER BY facet, position"
+    result: dict[str, FacetValues] = {name: [] for name in facets}
+    names = list(facets)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        for number, _position, value, label, count in cursor.fetchall():
+            name = names[number]
+            result[name].append(facets[name].entry(_loaded(value), _loaded(label), count))
     return result
+
+
+def _loaded(value: Any) -> Any:
+    """A value read back from jsonb (Django's connections leave jsonb as text)."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _without(filterset: RegistryFilterSet, name: str, mode: str | None) -> RegistryFilterSet:
+    """The FilterSet without parameter `name`, reusing the already validated values of the others
+    (validating them again would cost a query per linked value)."""
+    data = filterset.data.copy()
+    data.pop(name)
+    others = type(filterset)(data, filterset.queryset, request=filterset.request, search_mode=mode)
+    form = others.form
+    if name not in form.fields:
+        return others
+    cleaned = dict(filterset.form.cleaned_data)
+    field = form.fields[name]
+    cleaned[name] = field.clean(field.widget.value_from_datadict(data, form.files, form.add_prefix(name)))
+    form.cleaned_data = cleaned
+    form._errors = ErrorDict()  # validated: the form's own errors property will not clean again
+    return others

@@ -16,10 +16,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
+from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from django_filters.rest_framework import DjangoFilterBackend
@@ -29,6 +31,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -39,15 +42,81 @@ from partnerships.base import StaleRecordError, Status
 from partnerships.services import TransitionNotAllowed, record_transition, user_can_edit
 
 from .derived import cached_facet_counts, last_change
+from .lean import LeanExport, LeanReader
 from .openapi import ERROR_SCHEMA
 
 
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `API_COUNT_CAP` matches (setting; 0 counts them all).
+
+    Counting every match of a common search term costs as much as reading them. Beyond the cap,
+    `count` is the cap and `capped` is true. Pages beyond the cap still answer: they read one row
+    more than a page to know whether another page follows, and a page past the end is a 404.
+    """
+
+    capped = False
+
+    @cached_property
+    def cap(self) -> int:
+        return max(int(getattr(settings, "API_COUNT_CAP", 0) or 0), 0)
+
+    @cached_property
+    def count(self) -> int:
+        if not self.cap or not isinstance(self.object_list, models.QuerySet):
+            return super().count
+        # Ordering does not change a count, and sorting by relevance is the costly part of a search.
+        found = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        if found > self.cap:
+            self.capped = True
+            return self.cap
+        return found
+
+    def validate_number(self, number: Any) -> int:
+        if not (self.count and self.capped):  # the count sets `capped`
+            return super().validate_number(number)
+        # Django's checks, except the last page: past the cap, it is not known.
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        if not self.capped:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        page = CappedPage(rows[: self.per_page], number, self)
+        page.more = len(rows) > self.per_page
+        return page
+
+
+class CappedPage(Page):
+    """A page of a capped count: whether another page follows is known from the rows read."""
+
+    more = False
+
+    def has_next(self) -> bool:
+        return self.more
+
+
 class RegistryPagination(PageNumberPagination):
-    """`page` and `page_size` (default 20, at most 100: a larger value is an error, not clamped)."""
+    """`page` and `page_size` (default 20, at most 100: a larger value is an error, not clamped).
+
+    Counts stop at `API_COUNT_CAP` (CappedPaginator): `count_is_estimate` says when they did.
+    """
 
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    django_paginator_class = CappedPaginator
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param, "")
@@ -64,11 +133,18 @@ class RegistryPagination(PageNumberPagination):
         return size
 
     def get_paginated_response(self, data: Any) -> Response:
-        response = super().get_paginated_response(data)
+        paginator = self.page.paginator
+        body = {
+            "count": paginator.count,
+            "count_is_estimate": paginator.capped,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "results": data,
+        }
         outcome = getattr(self.request, "search_outcome", None)
         if outcome is not None:
-            response.data["search"] = outcome.as_dict()
-        return response
+            body["search"] = outcome.as_dict()
+        return Response(body)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict]:
         parameters = super().get_schema_operation_parameters(view)
@@ -84,7 +160,23 @@ class RegistryPagination(PageNumberPagination):
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         paginated = super().get_paginated_response_schema(schema)
-        paginated["properties"]["search"] = SEARCH_SCHEMA
+        properties = paginated["properties"]
+        paginated["properties"] = {
+            "count": {
+                **properties["count"],
+                "description": "How many records match, counted up to a cap (10,000 by default): "
+                "beyond it, the cap itself, and `count_is_estimate` is true.",
+            },
+            "count_is_estimate": {
+                "type": "boolean",
+                "example": False,
+                "description": "True when more records match than were counted: `count` is then a "
+                "lower bound. Pages beyond it still answer; follow `next` until it is null.",
+            },
+            **{name: value for name, value in properties.items() if name != "count"},
+            "search": SEARCH_SCHEMA,
+        }
+        paginated["required"] = [*paginated.get("required", ["count", "results"]), "count_is_estimate"]
         return paginated
 
 
@@ -108,9 +200,20 @@ SEARCH_SCHEMA = {
 
 
 class RegistryFilterBackend(DjangoFilterBackend):
-    """django-filter, keeping the search outcome for the response. Bad values answer 400."""
+    """django-filter, keeping the search outcome for the response. Bad values answer 400.
+
+    A request that names no filter skips the FilterSet: every filter leaves the records as they are
+    when its parameter is absent.
+    """
 
     def filter_queryset(self, request: Request, queryset: models.QuerySet, view: Any) -> models.QuerySet:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not any(
+            name in filterset_class.base_filters for name in request.query_params
+        ):
+            # No filter named: the FilterSet would answer the queryset as it is, after deep-copying
+            # its filters and building a form (a third of a plain detail request's time).
+            return queryset
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
@@ -217,6 +320,49 @@ def search_columns(model: type[models.Model]) -> list[str]:
     return [name for name in ("search_vector", "search_text") if name in names]
 
 
+class LeanReadMixin:
+    """Lists and details answered by the viewset's `lean_reader` (sscregistry/lean.py) instead of
+    its read serializer, when the answer is JSON: the same body, without model instances.
+
+    The browsable API and any viewset without a reader keep the serializer; `API_LEAN_READS = False`
+    turns the lean path off everywhere.
+    """
+
+    lean_reader: type[LeanReader] | None = None
+
+    def _lean(self, request: Request) -> LeanReader | None:
+        if (
+            self.lean_reader is None
+            or not getattr(settings, "API_LEAN_READS", True)
+            or request.method not in ("GET", "HEAD")
+            or not isinstance(getattr(request, "accepted_renderer", None), JSONRenderer)
+        ):
+            return None
+        return self.lean_reader(request, format=self.format_kwarg)
+
+    def _lean_queryset(self) -> models.QuerySet:
+        return self.get_queryset().select_related(None).prefetch_related(None)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        reader = self._lean(request)
+        if reader is None:
+            return super().list(request, *args, **kwargs)
+        rows = reader.rows(self.filter_queryset(self._lean_queryset()))
+        page = self.paginate_queryset(rows)
+        if page is None:
+            return Response(reader.records(list(rows)))
+        return self.get_paginated_response(reader.records(page))
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        reader = self._lean(request)
+        if reader is None:
+            return super().retrieve(request, *args, **kwargs)
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        rows = reader.rows(self.filter_queryset(self._lean_queryset()))
+        row = get_object_or_404(rows, **{self.lookup_field: self.kwargs[lookup]})
+        return Response(reader.records([row])[0])
+
+
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The record is still in use by other records."
@@ -270,10 +416,16 @@ Column = tuple[str, Callable[[Any], Any]]
 
 def csv_rows(records: Iterable[Any], columns: list[Column]) -> Iterator[str]:
     """The header and one line per record, produced one at a time (for StreamingHttpResponse)."""
+    cells = ([value(record) for _, value in columns] for record in records)
+    return csv_lines([header for header, _ in columns], cells)
+
+
+def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """The header and one line per row of cells, produced one at a time."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([header for header, _ in columns])  # BOM: Excel reads UTF-8
-    for record in records:
-        yield writer.writerow([_cell(value(record)) for _, value in columns])
+    yield "\ufeff" + writer.writerow(list(header))  # BOM: Excel reads UTF-8
+    for row in rows:
+        yield writer.writerow([_cell(value) for value in row])
 
 
 def _cell(value: Any) -> str:
@@ -313,7 +465,7 @@ class CanEditRecord(permissions.DjangoModelPermissionsOrAnonReadOnly):
         return user_can_edit(request.user, obj)
 
 
-class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
+class PublicRecordViewSet(ConditionalGetMixin, LeanReadMixin, viewsets.ModelViewSet):
     """Published records for everyone; drafts and writes for curators with model permissions."""
 
     lookup_field = "slug"
@@ -327,6 +479,8 @@ class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     select_related: list[str] = []
     prefetch_related: list[Any] = []
     export_columns: list[Column] = []
+    # The same columns from values() rows (sscregistry/lean.py), when the viewset has one.
+    lean_export: type[LeanExport] | None = None
     export_filename = "export"
 
     def get_queryset(self) -> models.QuerySet:
@@ -451,12 +605,17 @@ class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         except ValidationError:
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
             raise
-        records = filterset.qs.iterator(chunk_size=500)
-        columns = list(self.export_columns)
-        if hasattr(self.model, "get_absolute_url"):
-            site = request.build_absolute_uri("/").rstrip("/")
-            columns.append(("web_url", lambda record: site + record.get_absolute_url()))
-        response = StreamingHttpResponse(csv_rows(records, columns), content_type="text/csv; charset=utf-8")
+        if self.lean_export is not None and getattr(settings, "API_LEAN_READS", True):
+            exporter = self.lean_export(request)
+            lines = csv_lines(exporter.header, exporter.rows(filterset.qs))
+        else:
+            records = filterset.qs.iterator(chunk_size=500)
+            columns = list(self.export_columns)
+            if hasattr(self.model, "get_absolute_url"):
+                site = request.build_absolute_uri("/").rstrip("/")
+                columns.append(("web_url", lambda record: site + record.get_absolute_url()))
+            lines = csv_rows(records, columns)
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.export_filename}.csv"'
         return response
 

@@ -316,6 +316,12 @@ CALENDAR_MAX_EVENTS = 500
 # The public API (sscregistry/api.py). Anonymous clients are limited per IP address; the counts
 # live in the default cache, so several server processes need a shared cache to share them.
 API_ANON_THROTTLE_RATE = env_throttle_rate("API_ANON_THROTTLE_RATE", "120/minute")
+# Public lists and details are assembled from values() rows rather than through the read serializers
+# (sscregistry/lean.py: the same JSON, several times less Python per request). Off: serializers only.
+API_LEAN_READS = env_bool("API_LEAN_READS", True)
+# Lists count their matches up to this many (0: no cap); beyond it `count` is the cap and the answer
+# says `"count_is_estimate": true`. Counting all 18,000 matches of a common word costs a full read.
+API_COUNT_CAP = env_int("API_COUNT_CAP", 10_000)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

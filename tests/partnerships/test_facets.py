@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from partnerships.models import Platform
-from tests.factories import ParticipationFactory, PartnerFactory, PartnershipFactory
+from tests.factories import ParticipationFactory, PartnerFactory, PartnershipFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +110,39 @@ def test_events_and_publications_have_facets(api, db):
         "partner",
     }
     assert set(api.get("/api/v1/partners/facets/").json()) == {"type", "country"}
+
+
+def test_facets_are_counted_in_one_query(api, partnerships, django_assert_max_num_queries):
+    cases = [{}, {"platform": "cities"}, {"platform": "cities", "sdg": "17", "modality": "triangular"}]
+    for params in cases:
+        with CaptureQueriesContext(connection) as queries:
+            facets(api, **params)
+        counting = [q["sql"] for q in queries.captured_queries if "UNION ALL" in q["sql"]]
+        assert len(counting) == 1, params
+        # Besides it: one query per parameter to check its values exist, and the last write's time
+        # for the response's Last-Modified; nothing per facet.
+        with django_assert_max_num_queries(2 + len(params)):
+            facets(api, **params)
+
+
+def test_facet_order_is_most_records_first_then_label(api, partnerships):
+    PartnershipFactory(slug="d").platforms.set(Platform.objects.filter(slug="academia-and-youth"))
+    body = facets(api)
+    # Equal counts: by label, Academia... before Cities.
+    assert [(v["value"], v["count"]) for v in body["platform"]] == [
+        ("academia-and-youth", 2),
+        ("cities", 2),
+        ("financial-sector", 1),
+    ]
+    assert [v["count"] for v in body["sdg"]] == [2, 1] and isinstance(body["sdg"][0]["value"], int)
+
+
+def test_publication_years_stay_numbers(api, db):
+    PublicationFactory(publication_date="2021-05-01")
+    PublicationFactory(publication_date="2019-01-01")
+    PublicationFactory(publication_date="2019-02-01")
+    body = api.get("/api/v1/publications/facets/").json()
+    assert body["year"] == [
+        {"value": 2019, "label": "2019", "count": 2},
+        {"value": 2021, "label": "2021", "count": 1},
+    ]

@@ -1,0 +1,383 @@
+"""Lean readers (sscregistry/lean.py) for partnerships and partners: the JSON of
+`PartnershipSerializer` and `PartnerSerializer` from `values()` rows, and the CSV cells of
+`PARTNERSHIP_COLUMNS` and `PARTNER_COLUMNS` (partnerships/exports.py) likewise.
+
+Drafts stay out as in the serializers: participations only of published partners, a partner's
+parent only when published. The field order below is the serializers' `Meta.fields`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from sscregistry.lean import AnyOf, LeanExport, LeanReader, Row, grouped, many_to_many
+
+from .base import Status
+from .exports import PARTNER_COLUMNS, PARTNERSHIP_COLUMNS
+from .models import Participation, Partner, PartnerName, Partnership, SourceLink, TriangularRole
+
+PUBLISHED = Status.PUBLISHED
+
+
+def code_name(code: Any, name: Any) -> dict[str, Any]:
+    return {"code": code, "name": name}
+
+
+def slug_name(slug: Any, name: Any) -> dict[str, Any]:
+    return {"slug": slug, "name": name}
+
+
+def _code_name_or_none(code: Any, name: Any) -> dict[str, Any] | None:
+    return None if code is None else {"code": code, "name": name}
+
+
+def sources_of(reader: LeanReader, model: type[models.Model], ids: list[Any]) -> dict[Any, list[Row]]:
+    """`SourceSerializer` rows of each record (the generic relation `sources`), by record id."""
+    content_type = ContentType.objects.get_for_model(model)
+    rows = (
+        SourceLink.objects.filter(AnyOf("object_id", ids), content_type=content_type)
+        .order_by(*SourceLink._meta.ordering)
+        .values_list("object_id", "url", "title", "published_on", "note")
+    )
+    date = reader.date
+    return grouped(
+        rows,
+        lambda url, title, published_on, note: {
+            "url": url,
+            "title": title,
+            "published_on": date(published_on),
+            "note": note,
+        },
+    )
+
+
+def participations_of(ids: list[Any]) -> models.QuerySet:
+    """`(partnership id, partner slug, name, acronym, country, role code, role name, triangular
+    role, description)` of the published partners taking part in partnerships `ids`."""
+    return (
+        Participation.objects.filter(AnyOf("partnership_id", ids), partner__status=PUBLISHED)
+        # The prefetch's order: Participation's Meta.ordering (partnership, role, id), where
+        # `role` sorts by the role's code, which is role_id (missing roles last, as there).
+        .order_by("role_id", "id")
+        .values_list(
+            "partnership_id",
+            "partner__slug",
+            "partner__name",
+            "partner__acronym",
+            "partner__country",
+            "role_id",
+            "role__name",
+            "triangular_role",
+            "description",
+        )
+    )
+
+
+def partner_compact(slug: Any, name: Any, acronym: Any, country: Any) -> dict[str, Any]:
+    return {"slug": slug, "name": name, "acronym": acronym, "country": country}
+
+
+class PartnershipReader(LeanReader):
+    api_view_name = "partnership-detail"
+    web_view_name = "partnerships:partnership-detail"
+    columns = (
+        "id",
+        "slug",
+        "title",
+        "summary",
+        "objective",
+        "description",
+        "activity_status_id",
+        "activity_status__name",
+        "start_date",
+        "start_date_precision",
+        "end_date",
+        "end_date_precision",
+        "published_at",
+        "updated_at",
+    )
+
+    def records(self, rows: list[Row]) -> list[Row]:
+        ids = [row["id"] for row in rows]
+        if not ids:
+            return []
+        participations = participations_of(ids)
+        participants = grouped(
+            participations,
+            lambda slug, name, acronym, country, role, role_name, triangular_role, description: {
+                "partner": partner_compact(slug, name, acronym, country),
+                "role": _code_name_or_none(role, role_name),
+                "triangular_role": triangular_role,
+                "description": description,
+            },
+        )
+        modalities = grouped(many_to_many(Partnership, "modalities", ids, "code", "name"), code_name)
+        platforms = grouped(many_to_many(Partnership, "platforms", ids, "slug", "name"), slug_name)
+        sdgs = grouped(
+            many_to_many(Partnership, "sdgs", ids, "code", "short_title"),
+            lambda code, title: {"code": code, "title": title},
+        )
+        targets = grouped(
+            many_to_many(Partnership, "sdg_targets", ids, "code", "title"),
+            lambda code, title: {"code": code, "title": title},
+        )
+        countries = grouped(many_to_many(Partnership, "countries", ids, "code"), lambda code: code)
+        regions = grouped(many_to_many(Partnership, "regions", ids, "code", "name"), code_name)
+        themes = grouped(many_to_many(Partnership, "themes", ids, "slug", "name"), slug_name)
+        sources = sources_of(self, Partnership, ids)
+
+        api_url, web_url, date, datetime = self.api_url, self.web_url, self.date, self.datetime
+        assert web_url is not None
+        return [
+            {
+                "slug": row["slug"],
+                "url": api_url(row["slug"]),
+                "web_url": web_url(row["slug"]),
+                "title": row["title"],
+                "summary": row["summary"],
+                "objective": row["objective"],
+                "description": row["description"],
+                "modalities": modalities.get(pk, []),
+                "status": _code_name_or_none(row["activity_status_id"], row["activity_status__name"]),
+                "start_date": date(row["start_date"]),
+                "start_date_precision": row["start_date_precision"],
+                "end_date": date(row["end_date"]),
+                "end_date_precision": row["end_date_precision"],
+                "participants": participants.get(pk, []),
+                "platforms": platforms.get(pk, []),
+                "sdgs": sdgs.get(pk, []),
+                "sdg_targets": targets.get(pk, []),
+                "countries": countries.get(pk, []),
+                "regions": regions.get(pk, []),
+                "themes": themes.get(pk, []),
+                "sources": sources.get(pk, []),
+                "published_at": datetime(row["published_at"]),
+                "updated_at": datetime(row["updated_at"]),
+            }
+            for row in rows
+            for pk in (row["id"],)
+        ]
+
+
+class PartnerReader(LeanReader):
+    api_view_name = "partner-detail"
+    web_view_name = "partnerships:partner-detail"
+    columns = (
+        "id",
+        "slug",
+        "name",
+        "acronym",
+        "organisation_type_id",
+        "organisation_type__name",
+        "country_id",
+        "country__name",
+        "identifier",
+        "website",
+        "description",
+        "parent__status",
+        "parent__slug",
+        "parent__name",
+        "parent__acronym",
+        "parent__country",
+        "published_at",
+        "updated_at",
+    )
+
+    def records(self, rows: list[Row]) -> list[Row]:
+        ids = [row["id"] for row in rows]
+        if not ids:
+            return []
+        names = grouped(
+            PartnerName.objects.filter(AnyOf("partner_id", ids))
+            .order_by("name", "pk")  # Meta.ordering is (partner, name)
+            .values_list("partner_id", "name", "language_id", "kind"),
+            lambda name, language, kind: {"name": name, "language": language, "kind": kind},
+        )
+        sources = sources_of(self, Partner, ids)
+        api_url, web_url, datetime = self.api_url, self.web_url, self.datetime
+        assert web_url is not None
+        return [
+            {
+                "slug": row["slug"],
+                "url": api_url(row["slug"]),
+                "web_url": web_url(row["slug"]),
+                "name": row["name"],
+                "acronym": row["acronym"],
+                "alternative_names": names.get(pk, []),
+                "type": _code_name_or_none(row["organisation_type_id"], row["organisation_type__name"]),
+                "country": _code_name_or_none(row["country_id"], row["country__name"]),
+                "identifier": row["identifier"],
+                "website": row["website"],
+                "description": row["description"],
+                "parent": (
+                    partner_compact(
+                        row["parent__slug"],
+                        row["parent__name"],
+                        row["parent__acronym"],
+                        row["parent__country"],
+                    )
+                    if row["parent__status"] == PUBLISHED
+                    else None
+                ),
+                "sources": sources.get(pk, []),
+                "published_at": datetime(row["published_at"]),
+                "updated_at": datetime(row["updated_at"]),
+            }
+            for row in rows
+            for pk in (row["id"],)
+        ]
+
+
+def _labelled(name: Any, code: Any) -> str:
+    return f"{name} [{code}]"
+
+
+def _joined(entries: list[str] | None) -> str:
+    return "; ".join(entries) if entries else ""
+
+
+class PartnershipExport(LeanExport):
+    """`PARTNERSHIP_COLUMNS` and `web_url`."""
+
+    header = (*(name for name, _ in PARTNERSHIP_COLUMNS), "web_url")
+    web_view_name = "partnerships:partnership-detail"
+    columns = (
+        "id",
+        "slug",
+        "title",
+        "summary",
+        "activity_status_id",
+        "activity_status__name",
+        "start_date",
+        "start_date_precision",
+        "end_date",
+        "end_date_precision",
+        "updated_at",
+    )
+
+    def chunk(self, rows: list[tuple]) -> Iterator[list[Any]]:
+        ids = [row[0] for row in rows]
+        triangular = {value: str(label) for value, label in TriangularRole.choices}
+
+        def participant(*row: Any) -> str:
+            slug, name, acronym, _country, role, role_name, triangular_role, _description = row
+            # As _participant() in exports.py: the IATI role's name, then the triangular role's.
+            shown_roles = (
+                role_name if role is not None else "",
+                triangular.get(triangular_role, triangular_role),
+            )
+            roles = [r for r in shown_roles if r]
+            shown = f"{name} ({acronym})" if acronym else name
+            return f"{shown} [{slug}]" + (f" - {', '.join(roles)}" if roles else "")
+
+        participants = grouped(participations_of(ids), participant)
+        modalities = grouped(many_to_many(Partnership, "modalities", ids, "name", "code"), _labelled)
+        platforms = grouped(many_to_many(Partnership, "platforms", ids, "name", "slug"), _labelled)
+        sdgs = grouped(many_to_many(Partnership, "sdgs", ids, "short_title", "code"), _labelled)
+        targets = grouped(many_to_many(Partnership, "sdg_targets", ids, "code"), str)
+        countries = grouped(many_to_many(Partnership, "countries", ids, "name", "code"), _labelled)
+        regions = grouped(many_to_many(Partnership, "regions", ids, "name", "code"), _labelled)
+        themes = grouped(many_to_many(Partnership, "themes", ids, "name", "slug"), _labelled)
+        web_url = self.web_url
+        assert web_url is not None
+        for (
+            pk,
+            slug,
+            title,
+            summary,
+            status_code,
+            status,
+            start_date,
+            start_precision,
+            end_date,
+            end_precision,
+            updated_at,
+        ) in rows:
+            yield [
+                slug,
+                title,
+                summary,
+                _joined(modalities.get(pk)),
+                status_code,
+                status if status_code is not None else "",
+                start_date,
+                start_precision,
+                end_date,
+                end_precision,
+                _joined(participants.get(pk)),
+                _joined(platforms.get(pk)),
+                _joined(sdgs.get(pk)),
+                _joined(targets.get(pk)),
+                _joined(countries.get(pk)),
+                _joined(regions.get(pk)),
+                _joined(themes.get(pk)),
+                updated_at.isoformat(),
+                web_url(slug),
+            ]
+
+
+class PartnerExport(LeanExport):
+    """`PARTNER_COLUMNS` and `web_url`."""
+
+    header = (*(name for name, _ in PARTNER_COLUMNS), "web_url")
+    web_view_name = "partnerships:partner-detail"
+    columns = (
+        "id",
+        "slug",
+        "name",
+        "acronym",
+        "organisation_type_id",
+        "organisation_type__name",
+        "country_id",
+        "country__name",
+        "identifier",
+        "website",
+        "parent__status",
+        "parent__slug",
+        "updated_at",
+    )
+
+    def chunk(self, rows: list[tuple]) -> Iterator[list[Any]]:
+        ids = [row[0] for row in rows]
+        names = grouped(
+            PartnerName.objects.filter(AnyOf("partner_id", ids))
+            .order_by("name", "pk")
+            .values_list("partner_id", "name"),
+            str,
+        )
+        web_url = self.web_url
+        assert web_url is not None
+        for (
+            pk,
+            slug,
+            name,
+            acronym,
+            type_code,
+            type_name,
+            country_code,
+            country_name,
+            identifier,
+            website,
+            parent_status,
+            parent_slug,
+            updated_at,
+        ) in rows:
+            yield [
+                slug,
+                name,
+                acronym,
+                _joined(names.get(pk)),
+                type_code,
+                type_name if type_code is not None else "",
+                country_code,
+                country_name if country_code is not None else "",
+                identifier,
+                website,
+                parent_slug if parent_status == PUBLISHED else "",
+                updated_at.isoformat(),
+                web_url(slug),
+            ]

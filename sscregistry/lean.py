@@ -1,0 +1,177 @@
+"""A lean read path for public lists and details: `values()` rows assembled into the read
+serializer's JSON, without model instances or serializer fields.
+
+A partnership list page through the serializer builds a model instance for every row of the page
+and of its nine prefetches, then about twenty field objects per row, with two `reverse()` calls per
+row for `url` and `web_url`. A reader asks for the same rows as tuples (one query for the page,
+one per relation, keyed by the parent's id), and writes the same keys in the same order with the
+same values; record URLs are a prefix and a suffix computed once per request around the slug.
+
+The read serializer stays the description of the answer (the OpenAPI schema is built from it), the
+path for anything a reader does not cover (the browsable API, other renderers), and the reference:
+`tests/test_lean.py` compares both outputs field by field on the seed data and on records with every
+relation filled, so the two cannot drift. `API_LEAN_READS = False` turns the lean path off.
+
+`LeanExport` does the same for the CSV exports, against the viewsets' `export_columns`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import Any, ClassVar
+
+from django.db import models
+from django.db.models import F, Func, Value
+from django.urls import reverse as django_reverse
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.reverse import reverse as drf_reverse
+
+Row = dict[str, Any]
+
+# Slugs that reverse() would write as they are (no percent-encoding). Others go through reverse().
+_PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_MARKER = "leanslugmarker"
+
+
+def slug_url_builder(build: Callable[[str], str]) -> Callable[[str], str]:
+    """`build(slug)` for any slug, from one call: the URL around a marker slug, split in two.
+
+    `build` must be what the serializer calls per row (reverse, then build_absolute_uri). A slug
+    that reverse() would encode, or a URL in which the marker is not found exactly once, falls back
+    to calling `build` itself.
+    """
+    sample = build(_MARKER)
+    if sample.count(_MARKER) != 1:
+        return build
+    head, _, tail = sample.partition(_MARKER)
+
+    def url(slug: str) -> str:
+        return head + slug + tail if _PLAIN_SLUG.fullmatch(slug) else build(slug)
+
+    return url
+
+
+def api_url_builder(
+    request: Request, view_name: str, lookup: str = "slug", format: str | None = None
+) -> Callable[[str], str]:
+    """The `url` field (HyperlinkedIdentityField) of a record, from its slug."""
+    return slug_url_builder(
+        lambda slug: drf_reverse(view_name, kwargs={lookup: slug}, request=request, format=format)
+    )
+
+
+def web_url_builder(request: Request, view_name: str, lookup: str = "slug") -> Callable[[str], str]:
+    """The `web_url` field (the record's get_absolute_url(), made absolute) from its slug."""
+    return slug_url_builder(
+        lambda slug: request.build_absolute_uri(django_reverse(view_name, kwargs={lookup: slug}))
+    )
+
+
+class AnyOf(Func):
+    """`column = ANY(%s)` with the values as one array parameter: a page's or a chunk's ids, however
+    many, without a placeholder (and a lookup object) per id as `column__in=ids` makes."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, column: str, values: list[Any]) -> None:
+        super().__init__(F(column), Value(list(values)))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        column, column_params = compiler.compile(self.source_expressions[0])
+        values, values_params = compiler.compile(self.source_expressions[1])
+        return f"{column} = ANY({values})", [*column_params, *values_params]
+
+
+def grouped(rows: Iterable[tuple], build: Callable[..., Any]) -> dict[Any, list[Any]]:
+    """`{parent id: [build(*rest), ...]}` from `(parent id, *rest)` tuples, keeping their order."""
+    result: dict[Any, list[Any]] = defaultdict(list)
+    for parent, *rest in rows:
+        result[parent].append(build(*rest))
+    return result
+
+
+def many_to_many(model: type[models.Model], name: str, ids: list[Any], *fields: str) -> models.QuerySet:
+    """`(parent id, *fields of the linked entry)` tuples of a many-to-many field, in the linked
+    model's own order (as the serializer's prefetch gives them), from the link table."""
+    field = model._meta.get_field(name)
+    through = field.remote_field.through
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    ordering = [
+        f"-{target}__{key[1:]}" if key.startswith("-") else f"{target}__{key}"
+        for key in field.related_model._meta.ordering
+    ]
+    return (
+        through._default_manager.filter(AnyOf(f"{source}_id", ids))
+        .order_by(*ordering, "pk")
+        .values_list(f"{source}_id", *(f"{target}__{f}" for f in fields))
+    )
+
+
+class LeanReader:
+    """Builds the read serializer's JSON for one kind of record from `values()` rows.
+
+    Subclasses name the page's `columns` and write `records()`, in the serializer's field order.
+    """
+
+    columns: ClassVar[tuple[str, ...]] = ()
+    api_view_name: ClassVar[str] = ""
+    web_view_name: ClassVar[str | None] = None
+
+    def __init__(self, request: Request, format: str | None = None) -> None:
+        self.request = request
+        self.api_url = api_url_builder(request, self.api_view_name, format=format)
+        self.web_url = web_url_builder(request, self.web_view_name) if self.web_view_name else None
+        # The serializer's own date and time fields (time zone, format), called without the rest.
+        self.date = serializers.DateField().to_representation
+        self.datetime = serializers.DateTimeField().to_representation
+
+    def rows(self, queryset: models.QuerySet) -> models.QuerySet:
+        """The page's query: the filtered, ordered records as dicts of `columns`."""
+        return queryset.values(*self.columns)
+
+    def records(self, rows: list[Row]) -> list[Row]:
+        """The serializer's representation of each row, in order."""
+        raise NotImplementedError
+
+
+class LeanExport:
+    """The CSV export's rows from `values_list()` tuples, a chunk at a time: the same cells as the
+    viewset's `export_columns` (tests compare both), without model instances or prefetches.
+
+    The page query streams (`iterator(chunk_size=...)`: a server-side cursor), and each chunk's
+    relations are one query each, keyed by the chunk's ids: memory stays flat however many rows.
+    """
+
+    chunk_size: ClassVar[int] = 500
+    columns: ClassVar[tuple[str, ...]] = ()  # the first is the record's id
+    header: ClassVar[tuple[str, ...]] = ()
+    web_view_name: ClassVar[str | None] = None
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        site = request.build_absolute_uri("/").rstrip("/")
+        view_name = self.web_view_name
+        self.web_url = (
+            slug_url_builder(lambda slug: site + django_reverse(view_name, kwargs={"slug": slug}))
+            if view_name
+            else None
+        )
+
+    def rows(self, queryset: models.QuerySet) -> Iterator[list[Any]]:
+        """The cells of each record of `queryset`, in its order, one list per record."""
+        records = (
+            queryset.select_related(None)
+            .prefetch_related(None)
+            .values_list(*self.columns)
+            .iterator(chunk_size=self.chunk_size)
+        )
+        while chunk := list(islice(records, self.chunk_size)):
+            yield from self.chunk(chunk)
+
+    def chunk(self, rows: list[tuple]) -> Iterator[list[Any]]:
+        """The cells of these records: query their relations, then one list per row."""
+        raise NotImplementedError

@@ -1,0 +1,299 @@
+"""The lean read path (sscregistry/lean.py) answers exactly what the read serializers answer.
+
+Every comparison fetches the same address twice, with `API_LEAN_READS` off (the serializer) and on
+(the reader), and requires the same bytes: same keys, same order, same values. A spy checks that the
+lean side really went through the reader.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from partnerships.lean import PartnerExport, PartnerReader, PartnershipExport, PartnershipReader
+from partnerships.models import (
+    Partner,
+    PartnerName,
+    Partnership,
+    Platform,
+    SDGTarget,
+    SourceLink,
+    Theme,
+)
+from sscregistry.lean import slug_url_builder
+from tests.factories import ParticipationFactory, PartnerFactory, PartnerNameFactory, PartnershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How many records each reader assembled."""
+    calls = {"partnership": 0, "partner": 0}
+    for name, reader in (("partnership", PartnershipReader), ("partner", PartnerReader)):
+        original = reader.records
+
+        def counted(self: Any, rows: list, _original: Any = original, _name: str = name) -> list:
+            calls[_name] += len(rows)
+            return _original(self, rows)
+
+        monkeypatch.setattr(reader, "records", counted)
+    return calls
+
+
+def differences(serializer: Any, lean: Any, path: str = "") -> list[str]:
+    """Where two decoded answers differ, field by field (keys and their order included)."""
+    if isinstance(serializer, dict) and isinstance(lean, dict):
+        if list(serializer) != list(lean):
+            return [f"{path or '/'}: keys {list(serializer)} != {list(lean)}"]
+        return [d for key in serializer for d in differences(serializer[key], lean[key], f"{path}/{key}")]
+    if isinstance(serializer, list) and isinstance(lean, list):
+        if len(serializer) != len(lean):
+            return [f"{path}: {len(serializer)} items != {len(lean)}"]
+        pairs = enumerate(zip(serializer, lean, strict=True))
+        return [d for i, (a, b) in pairs for d in differences(a, b, f"{path}/{i}")]
+    if serializer != lean or type(serializer) is not type(lean):
+        return [f"{path}: {serializer!r} != {lean!r}"]
+    return []
+
+
+def assert_same(api: Any, settings: Any, url: str, **params: Any) -> dict:
+    settings.API_LEAN_READS = False
+    expected = api.get(url, params)
+    settings.API_LEAN_READS = True
+    actual = api.get(url, params)
+    assert expected.status_code == actual.status_code == 200, (url, expected.status_code, actual.status_code)
+    assert differences(json.loads(expected.content), json.loads(actual.content)) == []
+    assert expected.content == actual.content  # the rendered bytes too
+    return json.loads(actual.content)
+
+
+def csv_body(response: Any) -> bytes:
+    assert response.status_code == 200 and response.streaming
+    return b"".join(response.streaming_content)
+
+
+def assert_same_csv(api: Any, settings: Any, url: str, **params: Any) -> list[list[str]]:
+    """The export through `export_columns` and through the lean export: the same bytes."""
+    settings.API_LEAN_READS = False
+    expected = csv_body(api.get(url, params))
+    settings.API_LEAN_READS = True
+    actual = csv_body(api.get(url, params))
+    for number, (old, new) in enumerate(zip(expected.splitlines(), actual.splitlines(), strict=False)):
+        assert old == new, f"line {number}"
+    assert expected == actual
+    return list(csv.reader(io.StringIO(actual.decode("utf-8-sig"))))
+
+
+def every_page(api: Any, settings: Any, url: str, **params: Any) -> list[dict]:
+    results, page = [], 1
+    while True:
+        body = assert_same(api, settings, url, page=page, page_size=7, **params)
+        results += body["results"]
+        if body["next"] is None:
+            return results
+        page += 1
+
+
+@pytest.mark.usefixtures("seeded")
+class TestSeedData:
+    def test_partnership_lists_and_details(self, api, settings, spy):
+        listed = every_page(api, settings, "/api/v1/partnerships/")
+        assert len(listed) == Partnership.objects.published().count() > 0
+        for record in listed:
+            assert_same(api, settings, f"/api/v1/partnerships/{record['slug']}/")
+        assert spy["partnership"] == 2 * len(listed)
+        assert any(record["participants"] for record in listed)
+
+    def test_partner_lists_and_details(self, api, settings, spy):
+        listed = every_page(api, settings, "/api/v1/partners/")
+        assert len(listed) == Partner.objects.published().count() > 0
+        for record in listed:
+            assert_same(api, settings, f"/api/v1/partners/{record['slug']}/")
+        assert spy["partner"] == 2 * len(listed)
+
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"q": "WGEO"},
+            {"q": "green economy"},
+            {"q": "Kigli"},  # fuzzy
+            {"platform": "cities", "ordering": "-updated_at"},
+            {"format": "json"},  # the API url keeps the format parameter
+        ],
+    )
+    def test_filtered_searched_and_formatted_lists(self, api, settings, spy, params):
+        assert_same(api, settings, "/api/v1/partnerships/", **params)
+        assert_same(api, settings, "/api/v1/partners/", **params)
+
+    @pytest.mark.parametrize("resource", ["partnerships", "partners"])
+    def test_csv_exports(self, api, settings, resource):
+        lines = assert_same_csv(api, settings, f"/api/v1/{resource}/export.csv")
+        assert len(lines) == 1 + type(self).published(resource) > 1
+
+    @staticmethod
+    def published(resource: str) -> int:
+        return {"partnerships": Partnership, "partners": Partner}[resource].objects.published().count()
+
+    def test_format_suffix(self, api, settings, spy):
+        assert_same(api, settings, "/api/v1/partnerships.json")
+        assert spy["partnership"] > 0
+
+
+@pytest.fixture
+def filled(db) -> Partnership:
+    """A partnership with every relation filled, drafts beside published records."""
+    partnership = PartnershipFactory(
+        slug="filled",
+        summary="Summary",
+        objective="Objective",
+        description="Description",
+        activity_status_id="2",
+        start_date=datetime.date(2019, 3, 1),
+        start_date_precision="month",
+        end_date=datetime.date(2024, 12, 31),
+        end_date_precision="day",
+    )
+    partnership.modalities.set(["south_south", "triangular"])
+    partnership.platforms.set(Platform.objects.order_by("slug")[:3])
+    partnership.sdgs.set([17, 5, 13])
+    partnership.sdg_targets.set(SDGTarget.objects.filter(code__in=["17.6", "5.1", "13.1", "17.17"]))
+    partnership.countries.set(["RW", "BR", "NO"])
+    partnership.regions.set(["002", "419", "202"])
+    partnership.themes.set(
+        [
+            Theme.objects.create(slug="water", name="Water"),
+            Theme.objects.create(slug="agriculture", name="Agriculture"),
+        ]
+    )
+    parent = PartnerFactory(slug="parent", name="Parent", acronym="PA")
+    lead = PartnerFactory(
+        slug="lead",
+        name="Lead agency",
+        acronym="LA",
+        organisation_type_id="10",
+        country_id="BR",
+        identifier="XM-DAC-41301",
+        website="https://lead.example.org",
+        description="Leads.",
+        parent=parent,
+    )
+    ParticipationFactory(partnership=partnership, partner=lead, role_id="1", triangular_role="pivotal")
+    ParticipationFactory(partnership=partnership, partner=lead, role_id="4", description="Runs it")
+    ParticipationFactory(
+        partnership=partnership,
+        partner=PartnerFactory(slug="no-country", country_id=None, organisation_type_id=None, acronym=""),
+    )
+    ParticipationFactory(partnership=partnership, partner=PartnerFactory(slug="secret", draft=True))
+    PartnerNameFactory(partner=lead, name="Agence principale", language_id="fr")
+    PartnerNameFactory(partner=lead, name="LA agency", language_id=None, kind=PartnerName.Kind.VARIANT)
+    PartnerFactory(slug="orphan", parent=PartnerFactory(slug="draft-parent", draft=True))
+    for record in (partnership, lead):
+        content_type = ContentType.objects.get_for_model(record)
+        SourceLink.objects.create(
+            content_type=content_type,
+            object_id=record.pk,
+            url="https://source.example.org/b",
+            title="Second",
+            published_on=datetime.date(2020, 5, 17),
+            note="Dates",
+        )
+        SourceLink.objects.create(content_type=content_type, object_id=record.pk, url="https://example.org/a")
+    PartnershipFactory(slug="bare", start_date=None, published_at=timezone.now().replace(microsecond=0))
+    for _ in range(3):
+        ParticipationFactory(partnership=PartnershipFactory())
+    return partnership
+
+
+def test_filled_records_list_and_detail(api, settings, spy, filled):
+    listed = every_page(api, settings, "/api/v1/partnerships/")
+    assert len(listed) == 5
+    body = assert_same(api, settings, "/api/v1/partnerships/filled/")
+    # Everything is really there, so the comparison covered it.
+    assert [p["partner"]["slug"] for p in body["participants"]] == ["lead", "lead", "no-country"]
+    assert body["participants"][0]["role"] == {"code": "1", "name": "Funding"}
+    assert body["participants"][2]["role"] is None
+    for key in ("modalities", "platforms", "sdg_targets", "countries", "regions", "themes", "sources"):
+        assert len(body[key]) >= 2, key
+    assert body["status"] == {"code": "2", "name": "Implementation"}
+    assert body["sources"][0]["published_on"] == "2020-05-17"
+    assert_same(api, settings, "/api/v1/partnerships/bare/")
+    partners = every_page(api, settings, "/api/v1/partners/")
+    for slug in ("lead", "orphan", "no-country", "parent"):
+        assert_same(api, settings, f"/api/v1/partners/{slug}/")
+    lead = next(p for p in partners if p["slug"] == "lead")
+    assert lead["parent"]["slug"] == "parent" and len(lead["alternative_names"]) == 2
+    assert next(p for p in partners if p["slug"] == "orphan")["parent"] is None
+    assert spy["partnership"] > 0 and spy["partner"] > 0
+
+
+def test_filters_and_a_detail_the_filters_exclude(api, settings, spy, filled):
+    assert_same(api, settings, "/api/v1/partnerships/", platform=filled.platforms.first().slug, sdg="17")
+    settings.API_LEAN_READS = True
+    assert api.get("/api/v1/partnerships/filled/", {"sdg": "1"}).status_code == 404
+    assert api.get("/api/v1/partnerships/secret/").status_code == 404
+    assert api.get("/api/v1/partners/secret/").status_code == 404
+
+
+def test_the_browsable_api_keeps_the_serializer(api, settings, spy, filled):
+    settings.API_LEAN_READS = True
+    assert api.get("/api/v1/partnerships/filled/", HTTP_ACCEPT="text/html").status_code == 200
+    assert spy["partnership"] == 0
+
+
+def test_urls_outside_the_plain_slug_alphabet_fall_back_to_the_builder():
+    build = slug_url_builder(lambda slug: f"https://x.example/a/{slug.replace(' ', '%20')}/?f=1")
+    assert build("plain-slug_1") == "https://x.example/a/plain-slug_1/?f=1"
+    assert build("two words") == "https://x.example/a/two%20words/?f=1"
+
+
+@pytest.mark.parametrize("chunk_size", [2, 500])
+def test_filled_records_export(api, settings, monkeypatch, filled, chunk_size):
+    monkeypatch.setattr(PartnershipExport, "chunk_size", chunk_size)
+    monkeypatch.setattr(PartnerExport, "chunk_size", chunk_size)
+    lines = assert_same_csv(api, settings, "/api/v1/partnerships/export.csv")
+    assert len(lines) == 6
+    filled_line = "|".join(next(line for line in lines if line[0] == "filled"))
+    assert "Lead agency (LA) [lead] - Funding, Pivotal partner; Lead agency (LA) [lead] - Implementing" in (
+        filled_line
+    )
+    assert "secret" not in filled_line
+    assert_same_csv(api, settings, "/api/v1/partnerships/export.csv", sdg="17")
+    assert len(assert_same_csv(api, settings, "/api/v1/partners/export.csv")) > 5
+
+
+def test_the_export_streams_a_chunk_at_a_time(api, settings, monkeypatch, filled):
+    """Each chunk's relations are read when the chunk is written, so memory stays flat."""
+    settings.API_LEAN_READS = True
+    monkeypatch.setattr(PartnershipExport, "chunk_size", 2)
+
+    def modality_queries(queries: CaptureQueriesContext) -> int:
+        return sum("partnership_modalities" in q["sql"] for q in queries.captured_queries)
+
+    with CaptureQueriesContext(connection) as queries:
+        lines = iter(api.get("/api/v1/partnerships/export.csv").streaming_content)
+        next(lines), next(lines), next(lines)  # the header and the first chunk's two rows
+        assert modality_queries(queries) == 1
+        rest = list(lines)
+    assert len(rest) == 3 and modality_queries(queries) == 3  # five rows: chunks of 2, 2 and 1
+
+
+def test_export_query_count_is_constant(api, settings):
+    settings.API_LEAN_READS = True
+    counts = []
+    for batch in (5, 120):
+        for _ in range(batch):
+            ParticipationFactory(partnership=PartnershipFactory())
+        with CaptureQueriesContext(connection) as queries:
+            csv_body(api.get("/api/v1/partnerships/export.csv"))
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1] <= 12, counts

@@ -1,0 +1,114 @@
+"""Capped counts: lists count up to API_COUNT_CAP, say when they stopped, and still page to the end."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from partnerships.models import Partnership
+from tests.factories import PartnershipFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/partnerships/"
+
+
+def walk(api: Any, **params: Any) -> list[str]:
+    """Every slug, following `next` from the first page."""
+    slugs, body = [], api.get(URL, {**params, "page_size": 2}).json()
+    while True:
+        slugs += [record["slug"] for record in body["results"]]
+        if body["next"] is None:
+            return slugs
+        body = api.get(body["next"]).json()
+
+
+@pytest.fixture
+def twelve(db) -> list[str]:
+    PartnershipFactory.create_batch(12)
+    return list(Partnership.objects.published().values_list("slug", flat=True))
+
+
+@pytest.mark.parametrize("lean", [True, False])
+def test_beyond_the_cap_the_count_is_the_cap_and_says_so(api, settings, twelve, lean):
+    settings.API_COUNT_CAP, settings.API_LEAN_READS = 5, lean
+    body = api.get(URL, {"page_size": 2}).json()
+    assert list(body)[:2] == ["count", "count_is_estimate"]
+    assert body["count"] == 5 and body["count_is_estimate"] is True
+    assert body["next"].endswith("page=2&page_size=2")
+    # Pages past the cap still answer, and the last one says there is nothing after it.
+    assert walk(api) == twelve
+    past_the_cap = api.get(URL, {"page_size": 2, "page": 4}).json()
+    assert [r["slug"] for r in past_the_cap["results"]] == twelve[6:8]
+    assert past_the_cap["previous"].endswith("page=3&page_size=2")
+    last = api.get(URL, {"page_size": 2, "page": 6}).json()
+    assert last["next"] is None and len(last["results"]) == 2
+    assert api.get(URL, {"page_size": 2, "page": 7}).status_code == 404
+    assert api.get(URL, {"page_size": 2, "page": 0}).status_code == 404
+    assert api.get(URL, {"page_size": 2, "page": "x"}).status_code == 404
+
+
+def test_at_or_under_the_cap_the_count_is_exact(api, settings, twelve):
+    settings.API_COUNT_CAP = 12
+    body = api.get(URL, {"page_size": 5}).json()
+    assert body["count"] == 12 and body["count_is_estimate"] is False
+    assert api.get(URL, {"page_size": 5, "page": 4}).status_code == 404
+    assert walk(api) == twelve
+    settings.API_COUNT_CAP = 0  # no cap
+    body = api.get(URL).json()
+    assert body["count"] == 12 and body["count_is_estimate"] is False
+
+
+def test_filters_and_search_count_under_the_cap(api, settings, twelve):
+    settings.API_COUNT_CAP = 3
+    PartnershipFactory(slug="mangroves", title="Mangroves")
+    body = api.get(URL, {"q": "mangroves"}).json()
+    assert body["count"] == 1 and body["count_is_estimate"] is False
+    assert body["search"]["mode"] == "fulltext"
+    assert api.get(URL, {"q": "partnership"}).json()["count_is_estimate"] is True
+
+
+def test_every_paginated_list_carries_the_flag(api, settings):
+    settings.API_COUNT_CAP = 10
+    body = api.get("/api/v1/countries/").json()
+    assert body["count"] == 10 and body["count_is_estimate"] is True
+    settings.API_COUNT_CAP = 17
+    assert api.get("/api/v1/sdgs/").json()["count_is_estimate"] is False  # exactly 17 goals
+
+
+def test_capped_lists_keep_a_constant_query_count(api, settings, twelve, django_assert_max_num_queries):
+    settings.API_COUNT_CAP = 3
+    for size in (1, 2, 5):
+        with django_assert_max_num_queries(13):
+            assert api.get(URL, {"page_size": size, "page": 2}).status_code == 200
+
+
+def test_the_schema_describes_the_flag():
+    schema = Client().get("/api/v1/schema/", {"format": "json"}).json()
+    paginated = schema["components"]["schemas"]["PaginatedPartnershipList"]
+    assert list(paginated["properties"])[:2] == ["count", "count_is_estimate"]
+    assert paginated["properties"]["count_is_estimate"]["type"] == "boolean"
+    assert "count_is_estimate" in paginated["required"]
+
+
+def test_only_requests_naming_a_filter_build_the_filterset(api, monkeypatch, twelve):
+    from partnerships.filters import PartnershipFilter
+
+    built = []
+    original = PartnershipFilter.__init__
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> None:
+        built.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PartnershipFilter, "__init__", counting)
+    for params in ({}, {"page": 2, "page_size": 5}, {"format": "json", "unknown": "x"}):
+        assert api.get(URL, params).json()["count"] == 12
+    assert api.get(f"{URL}{twelve[0]}/").status_code == 200
+    assert built == []
+    assert api.get(URL, {"ordering": "title"}).json()["count"] == 12
+    assert api.get(URL, {"sdg": "18"}).status_code == 400
+    assert api.get(f"{URL}{twelve[0]}/", {"sdg": "1"}).status_code == 404
+    assert len(built) == 3
