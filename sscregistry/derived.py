@@ -30,9 +30,19 @@ def last_change() -> float | None:
     return changed.timestamp() if changed else None
 
 
-def registry_cached(parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    """`compute()`, or its value kept since the registry's last write for the same `parts`."""
-    changed = last_change() if settings.DERIVED_CACHE_SECONDS else None
+# Passed for `changed` when the caller has not read the registry's last write.
+UNREAD: Any = object()
+
+
+def registry_cached(parts: tuple[Any, ...], compute: Callable[[], T], *, changed: Any = UNREAD) -> T:
+    """`compute()`, or its value kept since the registry's last write for the same `parts`.
+
+    `changed` is that write's time (or None) when the caller has already read it: saves a query.
+    """
+    if not settings.DERIVED_CACHE_SECONDS:
+        return compute()
+    if changed is UNREAD:
+        changed = last_change()
     if changed is None:
         return compute()
     digest = hashlib.sha256(repr((changed, get_language(), parts)).encode()).hexdigest()
@@ -52,7 +62,7 @@ def queryset_key(queryset: Any) -> str | None:
         return None
 
 
-def cached_facet_counts(filterset: RegistryFilterSet) -> dict[str, FacetValues]:
+def cached_facet_counts(filterset: RegistryFilterSet, *, changed: Any = UNREAD) -> dict[str, FacetValues]:
     """`facet_counts(filterset)`, kept for the same records, filters and registry state."""
     records = queryset_key(filterset.queryset)
     if records is None:
@@ -62,4 +72,4 @@ def cached_facet_counts(filterset: RegistryFilterSet) -> dict[str, FacetValues]:
         (name, tuple(data.getlist(name) if hasattr(data, "getlist") else [data[name]])) for name in data
     )
     parts = ("facets", type(filterset).__qualname__, records, tuple(filters))
-    return registry_cached(parts, lambda: facet_counts(filterset))
+    return registry_cached(parts, lambda: facet_counts(filterset), changed=changed)

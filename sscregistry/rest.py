@@ -240,10 +240,11 @@ class ConditionalGetMixin:
     conditional_actions = ("list", "retrieve")
     _etag: str | None = None
     _changed: float | None = None
+    _changed_read = False  # whether this request has read the registry's last write already
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttles, format
-        self._etag, self._changed = None, None
+        self._etag, self._changed, self._changed_read = None, None, False
         if request.method in ("GET", "HEAD") and self.action in self.conditional_actions:
             self._changed = last_change()
             if self._changed is not None:
@@ -307,7 +308,7 @@ class ConditionalGetMixin:
         response.render()
         etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         response["ETag"] = etag
-        changed = last_change()
+        changed = self._changed if self._changed_read else last_change()
         if changed is not None:
             response["Last-Modified"] = http_date(changed)
         return get_conditional_response(request, etag=etag, last_modified=changed, response=response)
@@ -589,7 +590,9 @@ class PublicRecordViewSet(ConditionalGetMixin, LeanReadMixin, viewsets.ModelView
     @action(detail=False, methods=["get"], pagination_class=None)
     def facets(self, request: Request) -> Response:
         """How many records each filter value would give, each facet under every other filter."""
-        return Response(cached_facet_counts(self._valid_filterset(request)))
+        filterset = self._valid_filterset(request)
+        self._changed, self._changed_read = last_change(), True  # names the counts; Last-Modified
+        return Response(cached_facet_counts(filterset, changed=self._changed))
 
     @action(
         detail=False,
