@@ -90,7 +90,8 @@ def start_gunicorn(app: str, port: int, env: dict[str, str], workers: int) -> su
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            # /healthz: cheap, and it checks the database (the home page can take seconds when cold).
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
             return process
         except urllib.error.HTTPError:
             return process  # it answers
