@@ -39,14 +39,15 @@ with open(os.environ["BENCH_CAPTURE"]) as fh:
 _CURSOR = re.compile(r"^DECLARE \S+ NO SCROLL CURSOR WITH(?:OUT)? HOLD FOR ", re.S)
 for _entry in _capture.values():
     _entry["sql"] = [_CURSOR.sub("", sql) for sql in _entry["sql"]]
-ROUTES = {entry["path"]: entry for entry in _capture.values()}
+# The list and its conditional GET share a path: tell them apart by If-None-Match, as the app does.
+ROUTES = {(entry["path"], "If-None-Match" in entry["headers"]): entry for entry in _capture.values()}
 
 
 def application(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
     path = unquote(environ.get("PATH_INFO", ""))
     if environ.get("QUERY_STRING"):
         path += "?" + unquote(environ["QUERY_STRING"])
-    entry = ROUTES.get(path)
+    entry = ROUTES.get((path, "HTTP_IF_NONE_MATCH" in environ))
     if entry is None:
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"unknown endpoint"]

@@ -247,6 +247,8 @@ def main() -> int:
             base = wrk(base_url, entry["headers"], seconds, args.connections)
             if entry["status"] in (200, 304) and result["errors"]:
                 failures.append(f"{name}: {result['errors']} error responses under load")
+            if entry["status"] in (200, 304) and base["errors"]:
+                failures.append(f"{name}: the baseline answered {base['errors']} errors: no comparison")
             rows.append((name, entry, result, base))
             print(
                 f"{name:32} {result['rps']:8.1f} req/s  p50 {result['p50']:7.1f} ms  "

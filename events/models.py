@@ -20,6 +20,7 @@ from partnerships.base import (
     PublishableModel,
     PublishableQuerySet,
     SearchableModel,
+    public_order_index,
     published_constraint,
     search_indexes,
     track_history,
@@ -165,7 +166,7 @@ class Event(SearchableModel, PublishableModel):
 
     class Meta:
         ordering = ["-start", "id"]
-        indexes = search_indexes("event")
+        indexes = [*search_indexes("event"), public_order_index("event", ["-start", "id"])]
         permissions = workflow_permissions("event", "event")
         triggers = [version_trigger("event", ignore=SEARCH_FIELDS)]
         constraints = [

@@ -201,6 +201,18 @@ def search_indexes(model_name: str) -> list[GinIndex]:
     ]
 
 
+def public_order_index(model_name: str, ordering: list[str], suffix: str = "public_order") -> models.Index:
+    """A partial index on the public lists' order, over published records only.
+
+    Without it a list's first page sorts every published row (a quarter of a second at 100,000
+    partnerships); with it PostgreSQL reads the first rows of the index and stops. `suffix` names
+    a second order (the feeds' and the home page's newest first).
+    """
+    return models.Index(
+        fields=ordering, name=f"{model_name}_{suffix}", condition=models.Q(status=Status.PUBLISHED)
+    )
+
+
 def published_constraint(model_name: str) -> models.CheckConstraint:
     """A published record always says when it was published."""
     return models.CheckConstraint(

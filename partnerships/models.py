@@ -18,6 +18,7 @@ from .base import (
     PublishableModel,
     PublishableQuerySet,
     SearchableModel,
+    public_order_index,
     published_constraint,
     search_indexes,
     track_history,
@@ -355,7 +356,7 @@ class Partner(SearchableModel, PublishableModel):
 
     class Meta:
         ordering = ["name", "id"]
-        indexes = search_indexes("partner")
+        indexes = [*search_indexes("partner"), public_order_index("partner", ["name", "id"])]
         permissions = [
             *workflow_permissions("partner", "partner"),
             ("merge_partner", "Can merge a duplicate partner into another"),
@@ -507,7 +508,11 @@ class Partnership(SearchableModel, PublishableModel):
 
     class Meta:
         ordering = ["-start_date", "title", "id"]
-        indexes = search_indexes("partnership")
+        indexes = [
+            *search_indexes("partnership"),
+            public_order_index("partnership", ["-start_date", "title", "id"]),
+            public_order_index("partnership", ["-published_at", "-id"], suffix="newest"),
+        ]
         permissions = workflow_permissions("partnership", "partnership")
         triggers = [version_trigger("partnership", ignore=SEARCH_FIELDS)]
         constraints = [

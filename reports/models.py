@@ -14,6 +14,7 @@ from partnerships.base import (
     PublishableModel,
     PublishableQuerySet,
     SearchableModel,
+    public_order_index,
     published_constraint,
     search_indexes,
     track_history,
@@ -141,7 +142,10 @@ class Publication(SearchableModel, PublishableModel):
 
     class Meta:
         ordering = ["-publication_date", "title", "id"]
-        indexes = search_indexes("publication")
+        indexes = [
+            *search_indexes("publication"),
+            public_order_index("publication", ["-publication_date", "title", "id"]),
+        ]
         permissions = workflow_permissions("publication", "publication")
         triggers = [version_trigger("publication", ignore=SEARCH_FIELDS)]
         constraints = [published_constraint("publication")]

@@ -223,3 +223,15 @@ def test_rewriting_search_documents_is_neither_an_edit_nor_history(db):
     assert slugs(Partnership, "AGZ") == ["linked"]
     assert partnership.version == version
     assert partnership.history.count() == entries
+
+
+def test_public_lists_read_their_order_from_an_index(many_partnerships):
+    """The first page of a list, and the newest first for feeds, stop after a page of rows."""
+    published = Partnership.objects.published()
+    for queryset, index in [
+        (published.order_by(*Partnership._meta.ordering)[:20], "partnership_public_order"),
+        (published.order_by("-published_at", "-id")[:20], "partnership_newest"),
+    ]:
+        plan = _plan(queryset)
+        assert index in plan, plan
+        assert "Sort" not in plan.split(index)[0], plan  # no sort above the index scan
