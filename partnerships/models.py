@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
@@ -299,6 +300,23 @@ class RegistryChange(models.Model):
 
     def __str__(self) -> str:
         return f"Last change {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SearchWord(models.Model):
+    """A word of the records' search documents: the vocabulary spelling suggestions come from.
+
+    Written by `partnerships.search.search_index_update` with the documents, never edited. Words of
+    unpublished records are here too; a suggestion is only offered when the corrected search finds
+    published records, so it reveals nothing they do not already show.
+    """
+
+    word = models.CharField(max_length=60, primary_key=True)
+
+    class Meta:
+        indexes = [GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="searchword_trgm")]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 def unique_slug(instance: models.Model, text: str, max_length: int = 120) -> str:

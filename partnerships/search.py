@@ -27,16 +27,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
-    TrigramStrictWordSimilarity,
+    TrigramSimilarity,
 )
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import F, Func, OuterRef, Subquery, Value
-from django.db.models.functions import Concat, Lower
+from django.db.models.functions import Concat, Length, Lower
 
 from .base import Status
 
@@ -193,7 +194,35 @@ def search_index_update(
     rows = model._default_manager.all()
     if pks is not None:
         rows = rows.filter(pk__in=pks)
-    return rows.update(search_vector=vector, search_text=text)
+    written = rows.update(search_vector=vector, search_text=text)
+    _remember_words(model, rows, apps)
+    return written
+
+
+# Words shorter than this are not worth suggesting; longer than the column are not words.
+WORD_LENGTHS = (3, 60)
+
+
+def _remember_words(model: type[models.Model], rows: models.QuerySet, apps: Any) -> None:
+    """Add the words of `rows`' documents to the vocabulary of spelling suggestions (SearchWord)."""
+    try:
+        words = apps.get_model("partnerships", "SearchWord")
+    except LookupError:
+        return  # a migration older than the vocabulary: its own migration fills it
+    alias = router.db_for_write(model)
+    quote = connections[alias].ops.quote_name
+    ids_sql, params = rows.values("pk").query.sql_with_params()
+    # Table and column names come from the models; the values are parameters.
+    sql = (
+        f"INSERT INTO {quote(words._meta.db_table)} (word) "  # nosec B608
+        "SELECT DISTINCT word FROM ("
+        "  SELECT regexp_split_to_table(search_text, '[^[:alnum:]]+') AS word"
+        f"  FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} IN ({ids_sql})"
+        ") AS words WHERE char_length(word) BETWEEN %s AND %s "
+        "ON CONFLICT DO NOTHING"
+    )
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, (*params, *WORD_LENGTHS))
 
 
 def search_index_rebuild(apps: Any = global_apps) -> dict[str, int]:
@@ -248,40 +277,49 @@ def search(
     terms = plain_terms(query)
     if not terms:
         return found, SearchOutcome(query, SearchOutcome.FULLTEXT)
-    wanted = Unaccent(Value(" ".join(terms).lower()))
-    similar = queryset.filter(search_text__trigram_strict_word_similar=wanted).annotate(
-        search_rank=TrigramStrictWordSimilarity(wanted, "search_text")
+    respelt = _respelt(queryset, [_closest_words(term) for term in terms])
+    if respelt is None:
+        # Nothing, as a query that still compiles (facets and counts embed it as a subquery).
+        nothing = queryset.filter(pk__isnull=True).annotate(search_rank=Value(0.0))
+        return nothing, SearchOutcome(query, SearchOutcome.FUZZY)
+    corrected = SearchQuery(respelt, search_type="websearch", config=SEARCH_CONFIG)
+    similar = queryset.filter(search_vector=corrected).annotate(
+        search_rank=SearchRank(F("search_vector"), corrected)
     )
-    if mode == SearchOutcome.FUZZY:
-        return similar, SearchOutcome(query, SearchOutcome.FUZZY)
-    return similar, SearchOutcome(query, SearchOutcome.FUZZY, _suggestion(similar, wanted))
+    return similar, SearchOutcome(query, SearchOutcome.FUZZY, None if mode else respelt)
 
 
-def _suggestion(similar: models.QuerySet, wanted: Func) -> str | None:
-    """The query respelt with the closest words of the best matches, or None if nothing matched."""
-    rows = list(
-        similar.annotate(_wanted=wanted).order_by("-search_rank").values_list("search_text", "_wanted")[:5]
+# How many spellings are tried for a one-word query, most similar first.
+CANDIDATES = 5
+
+
+def _closest_words(term: str) -> list[str]:
+    """The vocabulary's words most like `term` (pg_trgm similarity at least the setting), best first."""
+    from .models import SearchWord  # noqa: PLC0415 (models import this module)
+
+    wanted = Unaccent(Lower(Value(term)))
+    return list(
+        SearchWord.objects.annotate(similarity=TrigramSimilarity("word", wanted))
+        .filter(word__trigram_similar=wanted, similarity__gte=settings.SEARCH_TRIGRAM_THRESHOLD)
+        .order_by("-similarity", Length("word"), "word")
+        .values_list("word", flat=True)[:CANDIDATES]
     )
-    if not rows:
+
+
+def _respelt(queryset: models.QuerySet, candidates: list[list[str]]) -> str | None:
+    """The query with each word replaced by its closest spelling that finds records in `queryset`.
+
+    A one-word query tries its candidates in turn; a longer one takes each word's best. None when
+    nothing found: the suggestion must find published records, or it would show words of drafts.
+    """
+    if not all(candidates):
         return None
-    vocabulary = {word for text, _ in rows for word in re.findall(r"\w+", text)}
-    respelt = []
-    for term in rows[0][1].split():
-        best = max(vocabulary, key=lambda word: (trigram_similarity(term, word), -abs(len(word) - len(term))))
-        respelt.append(best if trigram_similarity(term, best) >= 0.3 else term)
-    suggestion = " ".join(respelt)
-    return suggestion if suggestion != rows[0][1] else None
-
-
-def _trigrams(word: str) -> set[str]:
-    padded = f"  {word} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-
-def trigram_similarity(a: str, b: str) -> float:
-    """pg_trgm's similarity() of two words: shared trigrams over all trigrams."""
-    ta, tb = _trigrams(a), _trigrams(b)
-    return len(ta & tb) / len(ta | tb) if ta or tb else 0.0
+    tries = candidates[0] if len(candidates) == 1 else [" ".join(words[0] for words in candidates)]
+    for respelt in tries:
+        query = SearchQuery(respelt, search_type="websearch", config=SEARCH_CONFIG)
+        if queryset.filter(search_vector=query).exists():
+            return respelt
+    return None
 
 
 def order_by_relevance(queryset: models.QuerySet) -> models.QuerySet:

@@ -7,7 +7,7 @@ from django.db import connection
 
 from events.models import Event
 from partnerships.models import Partner, PartnerName, Partnership, Platform
-from partnerships.search import SearchOutcome, plain_terms, search, search_index_update, trigram_similarity
+from partnerships.search import SearchOutcome, plain_terms, search, search_index_update
 from reports.models import Publication
 from tests.factories import (
     EventFactory,
@@ -162,13 +162,6 @@ def test_plain_terms_drop_operators_and_exclusions():
     assert plain_terms('"green economy" OR kigali -norec') == ["green", "economy", "kigali"]
 
 
-def test_trigram_similarity_matches_pg_trgm():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT similarity('kigli', 'kigali')")
-        expected = cursor.fetchone()[0]
-    assert trigram_similarity("kigli", "kigali") == pytest.approx(expected, abs=1e-6)
-
-
 @pytest.fixture
 def many_partnerships(db):
     # bulk_create skips the signals, so the search documents are written once afterwards.
@@ -202,13 +195,28 @@ def test_full_text_search_uses_the_gin_index(many_partnerships):
     assert "Seq Scan on partnerships_partnership" not in plan
 
 
-def test_typo_search_uses_the_trigram_index(many_partnerships):
+def test_typo_search_respells_from_the_vocabulary_through_indexes(many_partnerships):
+    """A misspelt word is matched against the vocabulary of words (trigram index on short words),
+    then the corrected query runs as full text: never a similarity scan over whole documents."""
+    from partnerships.models import SearchWord
+    from partnerships.search import _closest_words
+
     records, outcome = search(Partnership.objects.published(), "mangrov restorashun")
-    assert outcome.mode == SearchOutcome.FUZZY
+    assert outcome == SearchOutcome("mangrov restorashun", SearchOutcome.FUZZY, "mangrove restoration")
     assert list(records.values_list("slug", flat=True)) == ["needle"]
     plan = _plan(records)
-    assert "partnership_search_trgm" in plan
+    assert "partnership_search_vector" in plan
     assert "Seq Scan on partnerships_partnership" not in plan
+    assert _closest_words("restorashun")[0] == "restoration"
+    assert SearchWord.objects.filter(word="restoration").exists()
+
+
+def test_a_suggestion_never_comes_from_a_draft_alone(db):
+    PartnershipFactory(title="Confidential heliostat negotiation", draft=True)
+    PartnershipFactory(title="Solar cooking exchange")
+    records, outcome = search(Partnership.objects.published(), "heliostatt")
+    assert not records.exists()
+    assert outcome.suggestion is None
 
 
 def test_rewriting_search_documents_is_neither_an_edit_nor_history(db):
