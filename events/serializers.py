@@ -14,6 +14,7 @@ from partnerships.base import Status
 from partnerships.models import Country, Partnership, Theme
 from partnerships.serializers import (
     CodeNameSerializer,
+    KeyRelatedField,
     PartnerCompactSerializer,
     PersonCompactSerializer,
     RecordSerializer,
@@ -163,9 +164,7 @@ class EventSerializer(RecordSerializer):
 
 
 class EventWriteSerializer(WriteSerializer):
-    country = serializers.PrimaryKeyRelatedField(
-        queryset=Country.objects.all(), allow_null=True, required=False
-    )
+    country = KeyRelatedField(queryset=Country.objects.all(), allow_null=True, required=False)
     parent = serializers.SlugRelatedField(
         slug_field="slug", queryset=Event.objects.all(), allow_null=True, required=False
     )

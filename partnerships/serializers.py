@@ -8,6 +8,7 @@ Write serializers take vocabulary entries by their codes and slugs and never tou
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from django.db.models import Prefetch
@@ -340,25 +341,41 @@ class PartnershipSerializer(RecordSerializer):
 # the publish action (partnerships.services.record_publish) for those allowed to publish.
 
 
+class KeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A linked entry by its primary key (a code). A key is a string or a whole number: a float
+    with a fraction, or one past any integer (1e999 reads as infinity), is refused as a wrong type
+    rather than rounded to some other entry or passed to the database."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, float):
+            if not data.is_integer():
+                self.fail("incorrect_type", data_type="float")
+            data = int(data)
+        return super().to_internal_value(data)
+
+
 class ParticipantWriteSerializer(serializers.Serializer):
     partner = serializers.SlugRelatedField(slug_field="slug", queryset=Partner.objects.all())
-    role = serializers.PrimaryKeyRelatedField(
-        queryset=OrganisationRole.objects.all(), allow_null=True, required=False
-    )
+    role = KeyRelatedField(queryset=OrganisationRole.objects.all(), allow_null=True, required=False)
     triangular_role = serializers.ChoiceField(
         choices=Participation._meta.get_field("triangular_role").choices, allow_blank=True, required=False
     )
     description = serializers.CharField(max_length=300, allow_blank=True, required=False)
 
 
-def _has_nul(value: Any) -> bool:
+def _unstorable(value: Any) -> bool:
+    """Whether `value` holds text PostgreSQL cannot store: NUL, or a lone UTF-16 surrogate (a JSON
+    body may escape one, \\ud800, and Python reads it, but it is no character in UTF-8)."""
     if isinstance(value, str):
-        return "\x00" in value
+        return "\x00" in value or _SURROGATE.search(value) is not None
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
     if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
+        return any(_unstorable(v) for v in value)
     return False
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class WriteSerializer(serializers.ModelSerializer):
@@ -368,10 +385,12 @@ class WriteSerializer(serializers.ModelSerializer):
     slug = serializers.SlugField(read_only=True)
 
     def to_internal_value(self, data: Any) -> Any:
-        # PostgreSQL refuses NUL in text: a NUL in a related slug or code would reach the lookup
-        # query and fail there (a 500), so refuse it up front as a clear 400.
-        if _has_nul(data):
-            raise serializers.ValidationError({"non_field_errors": ["Values may not contain NUL (\\x00)."]})
+        # PostgreSQL refuses NUL and lone surrogates in text: one in a related slug or code would
+        # reach the lookup query and fail there (a 500), so refuse it up front as a clear 400.
+        if _unstorable(data):
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Values may not contain NUL (\\x00) or lone surrogates (\\ud800)."]}
+            )
         return super().to_internal_value(data)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -396,12 +415,10 @@ class WriteSerializer(serializers.ModelSerializer):
 
 
 class PartnerWriteSerializer(WriteSerializer):
-    organisation_type = serializers.PrimaryKeyRelatedField(
+    organisation_type = KeyRelatedField(
         queryset=OrganisationType.objects.all(), allow_null=True, required=False
     )
-    country = serializers.PrimaryKeyRelatedField(
-        queryset=Country.objects.all(), allow_null=True, required=False
-    )
+    country = KeyRelatedField(queryset=Country.objects.all(), allow_null=True, required=False)
     parent = serializers.SlugRelatedField(
         slug_field="slug", queryset=Partner.objects.all(), allow_null=True, required=False
     )
@@ -424,23 +441,15 @@ class PartnerWriteSerializer(WriteSerializer):
 
 
 class PartnershipWriteSerializer(WriteSerializer):
-    modalities = serializers.PrimaryKeyRelatedField(
-        queryset=Modality.objects.all(), many=True, required=False
-    )
-    activity_status = serializers.PrimaryKeyRelatedField(
-        queryset=ActivityStatus.objects.all(), allow_null=True, required=False
-    )
+    modalities = KeyRelatedField(queryset=Modality.objects.all(), many=True, required=False)
+    activity_status = KeyRelatedField(queryset=ActivityStatus.objects.all(), allow_null=True, required=False)
     platforms = serializers.SlugRelatedField(
         slug_field="slug", queryset=Platform.objects.all(), many=True, required=False
     )
-    sdgs = serializers.PrimaryKeyRelatedField(
-        queryset=SustainableDevelopmentGoal.objects.all(), many=True, required=False
-    )
-    sdg_targets = serializers.PrimaryKeyRelatedField(
-        queryset=SDGTarget.objects.all(), many=True, required=False
-    )
-    countries = serializers.PrimaryKeyRelatedField(queryset=Country.objects.all(), many=True, required=False)
-    regions = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), many=True, required=False)
+    sdgs = KeyRelatedField(queryset=SustainableDevelopmentGoal.objects.all(), many=True, required=False)
+    sdg_targets = KeyRelatedField(queryset=SDGTarget.objects.all(), many=True, required=False)
+    countries = KeyRelatedField(queryset=Country.objects.all(), many=True, required=False)
+    regions = KeyRelatedField(queryset=Region.objects.all(), many=True, required=False)
     themes = serializers.SlugRelatedField(
         slug_field="slug", queryset=Theme.objects.all(), many=True, required=False
     )

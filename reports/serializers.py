@@ -14,6 +14,7 @@ from partnerships.base import Status
 from partnerships.models import DocumentCategory, Partnership, Region, SustainableDevelopmentGoal, Theme
 from partnerships.serializers import (
     CodeNameSerializer,
+    KeyRelatedField,
     PartnerCompactSerializer,
     RecordSerializer,
     SDGCompactSerializer,
@@ -157,7 +158,7 @@ class PublicationSerializer(RecordSerializer):
 
 
 class PublicationWriteSerializer(WriteSerializer):
-    document_category = serializers.PrimaryKeyRelatedField(
+    document_category = KeyRelatedField(
         queryset=DocumentCategory.objects.all(), allow_null=True, required=False
     )
     series = serializers.SlugRelatedField(
@@ -166,10 +167,8 @@ class PublicationWriteSerializer(WriteSerializer):
     launched_at = serializers.SlugRelatedField(
         slug_field="slug", queryset=Event.objects.all(), allow_null=True, required=False
     )
-    sdgs = serializers.PrimaryKeyRelatedField(
-        queryset=SustainableDevelopmentGoal.objects.all(), many=True, required=False
-    )
-    regions = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), many=True, required=False)
+    sdgs = KeyRelatedField(queryset=SustainableDevelopmentGoal.objects.all(), many=True, required=False)
+    regions = KeyRelatedField(queryset=Region.objects.all(), many=True, required=False)
     themes = serializers.SlugRelatedField(
         slug_field="slug", queryset=Theme.objects.all(), many=True, required=False
     )
