@@ -73,6 +73,7 @@ class RegistryPagination(PageNumberPagination):
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+                parameter["allowEmptyValue"] = True  # the default size
                 parameter["description"] = (
                     f"Results per page, 1 to {self.max_page_size} (default {self.page_size})."
                 )
