@@ -18,6 +18,7 @@ from partnerships.serializers import (
     PartnerCompactSerializer,
     PersonCompactSerializer,
     RecordSerializer,
+    SlugLinkField,
     SlugNameSerializer,
     SourceSerializer,
     WriteSerializer,
@@ -165,12 +166,8 @@ class EventSerializer(RecordSerializer):
 
 class EventWriteSerializer(WriteSerializer):
     country = KeyRelatedField(queryset=Country.objects.all(), allow_null=True, required=False)
-    parent = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Event.objects.all(), allow_null=True, required=False
-    )
-    themes = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Theme.objects.all(), many=True, required=False
-    )
+    parent = SlugLinkField(slug_field="slug", queryset=Event.objects.all(), allow_null=True, required=False)
+    themes = SlugLinkField(slug_field="slug", queryset=Theme.objects.all(), many=True, required=False)
 
     class Meta:
         model = Event

@@ -11,9 +11,11 @@ import copy
 import re
 from typing import Any
 
+from django.db import models
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from .base import Status
 from .models import (
@@ -341,26 +343,73 @@ class PartnershipSerializer(RecordSerializer):
 # the publish action (partnerships.services.record_publish) for those allowed to publish.
 
 
-class KeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """A linked entry by its primary key (a code). A key is a string or a whole number: a float
-    with a fraction, or one past any integer (1e999 reads as infinity), is refused as a wrong type
-    rather than rounded to some other entry or passed to the database."""
+class _TextOnly:
+    """Text only, as the schema says: DRF would otherwise read 5 or 5.0 as "5"."""
 
     def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, float):
-            if not data.is_integer():
-                self.fail("incorrect_type", data_type="float")
-            data = int(data)
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class TextField(_TextOnly, serializers.CharField):
+    pass
+
+
+class URLTextField(_TextOnly, serializers.URLField):
+    pass
+
+
+class SlugTextField(_TextOnly, serializers.SlugField):
+    pass
+
+
+class EmailTextField(_TextOnly, serializers.EmailField):
+    pass
+
+
+class TrueFalseField(serializers.BooleanField):
+    """true or false only: DRF would otherwise also read "yes", "on", 1, "0" and the like."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class KeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A linked vocabulary entry by its primary key, of the key's own type: a string code, or a
+    whole number for the SDGs. DRF would otherwise read 1.5 as SDG 1, pass 1e999 (infinity) to
+    int() (a 500), and take "" for null where the schema asks for a code."""
+
+    def run_validation(self, data: Any = empty) -> Any:
+        if data == "":
+            self.fail("does_not_exist", pk_value=data)
+        return super().run_validation(data)
+
+    def to_internal_value(self, data: Any) -> Any:
+        key_type = int if isinstance(self.queryset.model._meta.pk, models.IntegerField) else str
+        if isinstance(data, bool) or not isinstance(data, key_type):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class SlugLinkField(serializers.SlugRelatedField):
+    """A linked record or vocabulary entry by its slug, which is text: DRF would read 5 as "5"."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid")
         return super().to_internal_value(data)
 
 
 class ParticipantWriteSerializer(serializers.Serializer):
-    partner = serializers.SlugRelatedField(slug_field="slug", queryset=Partner.objects.all())
+    partner = SlugLinkField(slug_field="slug", queryset=Partner.objects.all())
     role = KeyRelatedField(queryset=OrganisationRole.objects.all(), allow_null=True, required=False)
     triangular_role = serializers.ChoiceField(
         choices=Participation._meta.get_field("triangular_role").choices, allow_blank=True, required=False
     )
-    description = serializers.CharField(max_length=300, allow_blank=True, required=False)
+    description = TextField(max_length=300, allow_blank=True, required=False)
 
 
 def _unstorable(value: Any) -> bool:
@@ -379,7 +428,18 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class WriteSerializer(serializers.ModelSerializer):
-    """Validates with the model's own clean() and constraints, so the API and the admin agree."""
+    """Validates with the model's own clean() and constraints, so the API and the admin agree.
+    Values must have the type the schema gives them (text is a string, a flag true or false)."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: TextField,
+        models.TextField: TextField,
+        models.URLField: URLTextField,
+        models.SlugField: SlugTextField,
+        models.EmailField: EmailTextField,
+        models.BooleanField: TrueFalseField,
+    }
 
     status = serializers.CharField(read_only=True)
     slug = serializers.SlugField(read_only=True)
@@ -419,9 +479,7 @@ class PartnerWriteSerializer(WriteSerializer):
         queryset=OrganisationType.objects.all(), allow_null=True, required=False
     )
     country = KeyRelatedField(queryset=Country.objects.all(), allow_null=True, required=False)
-    parent = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Partner.objects.all(), allow_null=True, required=False
-    )
+    parent = SlugLinkField(slug_field="slug", queryset=Partner.objects.all(), allow_null=True, required=False)
 
     class Meta:
         model = Partner
@@ -438,21 +496,23 @@ class PartnerWriteSerializer(WriteSerializer):
             "description",
             "parent",
         ]
+        extra_kwargs = {
+            "website": {
+                "help_text": "An http, https, ftp or ftps address whose host is a valid domain name "
+                "(at most 253 characters) or IP address, as Django's URLValidator checks it."
+            }
+        }
 
 
 class PartnershipWriteSerializer(WriteSerializer):
     modalities = KeyRelatedField(queryset=Modality.objects.all(), many=True, required=False)
     activity_status = KeyRelatedField(queryset=ActivityStatus.objects.all(), allow_null=True, required=False)
-    platforms = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Platform.objects.all(), many=True, required=False
-    )
+    platforms = SlugLinkField(slug_field="slug", queryset=Platform.objects.all(), many=True, required=False)
     sdgs = KeyRelatedField(queryset=SustainableDevelopmentGoal.objects.all(), many=True, required=False)
     sdg_targets = KeyRelatedField(queryset=SDGTarget.objects.all(), many=True, required=False)
     countries = KeyRelatedField(queryset=Country.objects.all(), many=True, required=False)
     regions = KeyRelatedField(queryset=Region.objects.all(), many=True, required=False)
-    themes = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Theme.objects.all(), many=True, required=False
-    )
+    themes = SlugLinkField(slug_field="slug", queryset=Theme.objects.all(), many=True, required=False)
     participants = ParticipantWriteSerializer(many=True, required=False)
 
     class Meta:
@@ -524,7 +584,7 @@ class PartnershipWriteSerializer(WriteSerializer):
 
 
 class PersonWriteSerializer(WriteSerializer):
-    affiliation = serializers.SlugRelatedField(
+    affiliation = SlugLinkField(
         slug_field="slug", queryset=Partner.objects.all(), allow_null=True, required=False
     )
 

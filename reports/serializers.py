@@ -18,6 +18,7 @@ from partnerships.serializers import (
     PartnerCompactSerializer,
     RecordSerializer,
     SDGCompactSerializer,
+    SlugLinkField,
     SlugNameSerializer,
     SourceSerializer,
     WriteSerializer,
@@ -161,17 +162,13 @@ class PublicationWriteSerializer(WriteSerializer):
     document_category = KeyRelatedField(
         queryset=DocumentCategory.objects.all(), allow_null=True, required=False
     )
-    series = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Series.objects.all(), allow_null=True, required=False
-    )
-    launched_at = serializers.SlugRelatedField(
+    series = SlugLinkField(slug_field="slug", queryset=Series.objects.all(), allow_null=True, required=False)
+    launched_at = SlugLinkField(
         slug_field="slug", queryset=Event.objects.all(), allow_null=True, required=False
     )
     sdgs = KeyRelatedField(queryset=SustainableDevelopmentGoal.objects.all(), many=True, required=False)
     regions = KeyRelatedField(queryset=Region.objects.all(), many=True, required=False)
-    themes = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Theme.objects.all(), many=True, required=False
-    )
+    themes = SlugLinkField(slug_field="slug", queryset=Theme.objects.all(), many=True, required=False)
 
     class Meta:
         model = Publication

@@ -27,6 +27,7 @@ from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -35,6 +36,7 @@ from rest_framework.routers import DefaultRouter
 from partnerships.base import StaleRecordError, Status
 from partnerships.facets import facet_counts
 from partnerships.models import RegistryChange
+from partnerships.serializers import TextField
 from partnerships.services import TransitionNotAllowed, record_transition, user_can_edit
 
 from .openapi import ERROR_SCHEMA
@@ -280,6 +282,14 @@ _BAD_REQUEST = OpenApiResponse(
 TRANSITION_ACTIONS = ("submit", "publish", "unpublish", "return_to_draft", "archive")
 
 
+class TransitionSerializer(serializers.Serializer):
+    """A transition's body: optional, but a JSON object when given."""
+
+    reason = TextField(
+        required=False, allow_blank=True, help_text="Why (needed to return a record to draft)."
+    )
+
+
 class CanEditRecord(permissions.DjangoModelPermissionsOrAnonReadOnly):
     """Model permissions, and for a write to one record the workflow's rule as in the admin:
     contributors edit drafts only; whoever may publish a record may edit it in any state."""
@@ -296,6 +306,9 @@ class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
     # Any segment reaches the view, so an unknown slug is a JSON 404 rather than an HTML page.
     lookup_value_regex = "[^/]+"
+    # Writes take JSON only: a form body cannot say null (to clear a link) nor carry a list of
+    # objects (a partnership's participants), and the schema then documents the one format.
+    parser_classes = [JSONParser]
     filter_backends = [RegistryFilterBackend]
     pagination_class = RegistryPagination
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
@@ -357,13 +370,14 @@ class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
 
     def _transition(self, request: Request, name: str) -> Response:
         record = self.get_object()
-        reason = request.data.get("reason", "") if hasattr(request.data, "get") else ""
+        body = TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         try:
             record_transition(
                 record=record,
                 transition=name,
                 user=request.user,
-                reason=str(reason),
+                reason=body.validated_data.get("reason", ""),
                 expected_version=request.headers.get("If-Match") or None,
             )
         except TransitionNotAllowed as error:
@@ -438,12 +452,6 @@ class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         return response
 
 
-TRANSITION_REQUEST = inline_serializer(
-    "TransitionRequest",
-    {"reason": serializers.CharField(required=False, help_text="Why (needed to return a record to draft).")},
-)
-
-
 def documented(name: str) -> Callable[[type[PublicRecordViewSet]], type[PublicRecordViewSet]]:
     """Class decorator: OpenAPI descriptions of a record viewset's answers, facets and export."""
     return lambda viewset: _document(viewset, name)
@@ -462,8 +470,9 @@ def _document(viewset: type[PublicRecordViewSet], name: str) -> type[PublicRecor
     not_now = OpenApiResponse(description="The record's state does not allow this transition.")
     stale = OpenApiResponse(description="If-Match names a version that is no longer current.")
     csv_file = OpenApiResponse(response=OpenApiTypes.STR, description="CSV, one row per record.")
+    not_json = OpenApiResponse(response=ERROR_SCHEMA, description="The body is not JSON.")
     refused = {401: denied, 403: denied}
-    written = {400: _BAD_REQUEST, **refused}
+    written = {400: _BAD_REQUEST, **refused, 415: not_json}
     return extend_schema_view(
         list=extend_schema(responses={200: read(many=True), 400: _BAD_REQUEST, 404: no_page, 429: too_many}),
         retrieve=extend_schema(responses={200: read, 404: not_found, 429: too_many}),
@@ -475,8 +484,8 @@ def _document(viewset: type[PublicRecordViewSet], name: str) -> type[PublicRecor
         destroy=extend_schema(responses={204: None, 404: not_found, 409: in_use, **refused}),
         **{
             name: extend_schema(
-                request=TRANSITION_REQUEST,
-                responses={200: write, 404: not_found, 409: not_now, 412: stale, **refused},
+                request=TransitionSerializer,
+                responses={200: write, **written, 404: not_found, 409: not_now, 412: stale},
             )
             for name in TRANSITION_ACTIONS
         },
