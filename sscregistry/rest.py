@@ -35,7 +35,7 @@ from rest_framework.routers import DefaultRouter
 
 from partnerships.base import StaleRecordError, Status
 from partnerships.facets import facet_counts
-from partnerships.models import RegistryChange
+from partnerships.models import RESERVED_SLUGS, RegistryChange
 from partnerships.serializers import TextField
 from partnerships.services import TransitionNotAllowed, record_transition, user_can_edit
 
@@ -304,8 +304,10 @@ class PublicRecordViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     """Published records for everyone; drafts and writes for curators with model permissions."""
 
     lookup_field = "slug"
-    # Any segment reaches the view, so an unknown slug is a JSON 404 rather than an HTML page.
-    lookup_value_regex = "[^/]+"
+    # Any segment reaches the view, so an unknown slug is a JSON 404 rather than an HTML page;
+    # except the collection's own addresses (facets/), which no record's slug can be. The OpenAPI
+    # schema gives the same pattern for the slug.
+    lookup_value_regex = "(?!(?:{})(?:/|$))[^/]+".format("|".join(sorted(RESERVED_SLUGS)))
     # Writes take JSON only: a form body cannot say null (to clear a link) nor carry a list of
     # objects (a partnership's participants), and the schema then documents the one format.
     parser_classes = [JSONParser]

@@ -443,3 +443,11 @@ def test_transition_reasons_are_checked_like_any_text(api, curator):
     assert response.status_code == 400 and "reason" in response.json()
     assert api.post("/api/v1/partnerships/p/unpublish/", ["a", "list"], format="json").status_code == 400
     assert Partnership.objects.get(slug="p").status == Status.PUBLISHED
+
+
+def test_no_record_is_given_the_address_of_a_collection_action_as_slug(api):
+    """/api/v1/partners/facets/ is the facet counts: a partner named Facets gets another slug."""
+    partner = PartnerFactory(name="Facets")
+    assert partner.slug == "facets-2"
+    assert api.get(f"/api/v1/partners/{partner.slug}/").json()["name"] == "Facets"
+    assert "type" in api.get("/api/v1/partners/facets/").json()
