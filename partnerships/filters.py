@@ -90,9 +90,9 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     """`ordering=field` or `ordering=-field`; ties are always broken by id, so pages never overlap."""
 
     def filter(self, qs: models.QuerySet, value: Any) -> models.QuerySet:
-        if not value:
-            return qs
-        return qs.order_by(*(self.get_ordering_value(param) for param in value), "id")
+        # Empty items are skipped (`ordering=,` once reached order_by("") and answered 500).
+        ordering = [self.get_ordering_value(param) for param in value or [] if param]
+        return qs.order_by(*ordering, "id") if ordering else qs
 
 
 class YearFilter(django_filters.Filter):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django import forms
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import permissions
@@ -31,6 +32,12 @@ class RegistryAutoSchema(AutoSchema):
             auths.append({})
         return auths
 
+    def _get_format_parameters(self) -> list[dict[str, Any]]:
+        parameters = super()._get_format_parameters()
+        for parameter in parameters:
+            parameter["allowEmptyValue"] = True  # DRF reads `?format=` as no format asked for
+        return parameters
+
     def _get_filter_parameters(self) -> list[dict[str, Any]]:
         parameters = super()._get_filter_parameters()
         filterset = getattr(self.view, "filterset_class", None)
@@ -39,6 +46,9 @@ class RegistryAutoSchema(AutoSchema):
             # An empty value filters nothing (`?country=`, a form's "any"), as the FilterSets read it.
             parameter["allowEmptyValue"] = True
             field = filters.get(parameter["name"])
+            if isinstance(field, django_filters.OrderingFilter):
+                # An empty item is skipped (`ordering=title,`), as django-filter's own filter does.
+                parameter["schema"]["items"]["enum"].append("")
             if field is not None and issubclass(field.field_class, forms.IntegerField):
                 # A whole number (a year), which drf-spectacular would type as the model field it
                 # looks up (a date).

@@ -80,7 +80,10 @@ class RegistryPagination(PageNumberPagination):
                     f"Results per page, 1 to {self.max_page_size} (default {self.page_size})."
                 )
             elif parameter["name"] == self.page_query_param:
-                parameter["schema"]["minimum"] = 1
+                # DRF reads an empty page as the first and `last` as the last.
+                parameter["schema"] = {"anyOf": [{"type": "integer", "minimum": 1}, {"enum": ["last"]}]}
+                parameter["allowEmptyValue"] = True
+                parameter["description"] = "A page number (default 1), or `last`."
         return parameters
 
     def get_paginated_response_schema(self, schema: dict) -> dict:

@@ -79,6 +79,12 @@ def test_an_empty_value_filters_nothing(db):
     assert matching("country=&sdg=&platform=&partner=&started_after=&q=") == ["a", "b"]
     assert matching("platform=&platform=cities") == ["a"]
     assert matching("country=", PartnerFilter, Partner) == matching("", PartnerFilter, Partner)
+    # So is an empty ordering item (`ordering=,` reached order_by("") and answered 500).
+    assert matching("ordering=,") == ["a", "b"]
+    Partnership.objects.filter(slug="a").update(title="Alpha")
+    Partnership.objects.filter(slug="b").update(title="Beta")
+    ordered = PartnershipFilter(QueryDict("ordering=,-title,"), Partnership.objects.published())
+    assert ordered.is_valid() and [p.slug for p in ordered.qs] == ["b", "a"]
 
 
 def test_modality_and_status(db):
