@@ -86,10 +86,14 @@ class EventFilter(RegistryFilterSet):
             return queryset.past(now)
         return queryset
 
-    def filter_starts_after(self, queryset: models.QuerySet, name: str, value: Any) -> models.QuerySet:
+    def filter_starts_after(
+        self, queryset: models.QuerySet, name: str, value: datetime.date
+    ) -> models.QuerySet:
         return queryset.filter(start__gte=_start_of_day(value)) if value else queryset
 
-    def filter_starts_before(self, queryset: models.QuerySet, name: str, value: Any) -> models.QuerySet:
+    def filter_starts_before(
+        self, queryset: models.QuerySet, name: str, value: datetime.date
+    ) -> models.QuerySet:
         if not value:
             return queryset
         return queryset.filter(start__lt=_start_of_day(value + datetime.timedelta(days=1)))

@@ -45,7 +45,7 @@ DOCUMENT_SYMBOL_RE = re.compile(r"^[A-Z]+(/[A-Za-z0-9.()\-]+)+$")
 
 
 def validate_document_symbol(value: str) -> None:
-    if not DOCUMENT_SYMBOL_RE.match(value):
+    if not DOCUMENT_SYMBOL_RE.fullmatch(value):  # not match(): $ would let a final newline through
         raise ValidationError(
             "%(value)s is not a UN document symbol such as A/C.2/66/L.48.",
             code="invalid_symbol",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from typing import Any
 
 from django.db.models import Prefetch, Q
@@ -14,16 +15,19 @@ from partnerships.base import Status
 from partnerships.models import Country, Partnership, Theme
 from partnerships.serializers import (
     CodeNameSerializer,
+    KeyRelatedField,
     PartnerCompactSerializer,
     PersonCompactSerializer,
     RecordSerializer,
+    SlugLinkField,
     SlugNameSerializer,
     SourceSerializer,
+    TextField,
     WriteSerializer,
     published_or_none,
 )
 
-from .models import Event, EventOrganiser, EventParticipant, RegistrationLink
+from .models import DOCUMENT_SYMBOL_RE, Event, EventOrganiser, EventParticipant, RegistrationLink
 
 PUBLISHED = Status.PUBLISHED
 
@@ -162,16 +166,34 @@ class EventSerializer(RecordSerializer):
         return EventCompactSerializer(parent).data if parent else None
 
 
+@extend_schema_field({"type": "string", "maxLength": 60, "pattern": DOCUMENT_SYMBOL_RE.pattern})
+class DocumentSymbolField(TextField):
+    """A UN document symbol; the schema gives the model validator's pattern, which a space or a
+    newline around the symbol does not match, so they are not trimmed away either."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(trim_whitespace=False, **kwargs)
+
+
+@extend_schema_field({"type": "string", "enum": sorted(zoneinfo.available_timezones())})
+class TimezoneField(TextField):
+    """An IANA time zone name; the schema lists those the model's validator accepts."""
+
+
 class EventWriteSerializer(WriteSerializer):
-    country = serializers.PrimaryKeyRelatedField(
-        queryset=Country.objects.all(), allow_null=True, required=False
+    timezone = TimezoneField(
+        required=False,
+        max_length=64,
+        help_text="The IANA time zone the event was announced in, e.g. Africa/Kigali (default UTC).",
     )
-    parent = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Event.objects.all(), allow_null=True, required=False
+    document_symbols = serializers.ListField(
+        child=DocumentSymbolField(max_length=60),
+        required=False,
+        help_text="UN document symbols the event refers to, e.g. A/C.2/66/L.48.",
     )
-    themes = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Theme.objects.all(), many=True, required=False
-    )
+    country = KeyRelatedField(queryset=Country.objects.all(), allow_null=True, required=False)
+    parent = SlugLinkField(slug_field="slug", queryset=Event.objects.all(), allow_null=True, required=False)
+    themes = SlugLinkField(slug_field="slug", queryset=Theme.objects.all(), many=True, required=False)
 
     class Meta:
         model = Event

@@ -4,7 +4,7 @@ Conventions for every registry FilterSet (events and publications follow them to
 - repeating a parameter means OR within it (`?platform=cities&platform=academia-and-youth`);
   different parameters combine with AND;
 - a value that names nothing (`sdg=18`, `country=XX`, a draft partner's slug) is a validation
-  error naming the parameter, never silently ignored;
+  error naming the parameter, never silently ignored; an empty value (`country=`) is no filter;
 - `q` is the registry's search (partnerships/search.py), applied after every other filter so that
   its typo fallback only runs when the filtered list has no full-text match; with `q` the order is
   relevance unless `ordering` is given;
@@ -90,13 +90,27 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     """`ordering=field` or `ordering=-field`; ties are always broken by id, so pages never overlap."""
 
     def filter(self, qs: models.QuerySet, value: Any) -> models.QuerySet:
-        if not value:
-            return qs
-        return qs.order_by(*(self.get_ordering_value(param) for param in value), "id")
+        # Empty items are skipped (`ordering=,` once reached order_by("") and answered 500).
+        ordering = [self.get_ordering_value(param) for param in value or [] if param]
+        return qs.order_by(*ordering, "id") if ordering else qs
 
 
 class YearFilter(django_filters.Filter):
     field_class = forms.IntegerField
+
+
+def _without_blanks(data: Any) -> Any:
+    """The query without empty values: `?country=` (a form's "any" choice) filters nothing, as an
+    empty `q` or date already does, rather than naming a country that does not exist."""
+    if not hasattr(data, "lists"):
+        return data
+    kept = data.copy()
+    for name, values in data.lists():
+        if any(value == "" for value in values):
+            kept.setlist(name, [value for value in values if value != ""])
+            if not kept.getlist(name):
+                del kept[name]
+    return kept
 
 
 class RegistryFilterSet(django_filters.FilterSet):
@@ -125,7 +139,7 @@ class RegistryFilterSet(django_filters.FilterSet):
         prefix: str | None = None,
         search_mode: str | None = None,
     ) -> None:
-        super().__init__(data, queryset, request=request, prefix=prefix)
+        super().__init__(_without_blanks(data), queryset, request=request, prefix=prefix)
         self.search_mode = search_mode
         self.search: SearchOutcome | None = None
 

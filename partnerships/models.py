@@ -319,12 +319,17 @@ class SearchWord(models.Model):
         return self.word
 
 
+# The API's own addresses beside a collection's records (/api/v1/partners/facets/): a record with
+# such a slug could not be reached there, so none is given one.
+RESERVED_SLUGS = frozenset({"facets"})
+
+
 def unique_slug(instance: models.Model, text: str, max_length: int = 120) -> str:
-    """A slug from `text` that no other row of the instance's model uses."""
+    """A slug from `text` that no other row of the instance's model uses, and no reserved one."""
     base = slugify(text)[: max_length - 5] or "record"
     slug, n = base, 2
     model = type(instance)
-    while model._default_manager.filter(slug=slug).exclude(pk=instance.pk).exists():
+    while slug in RESERVED_SLUGS or model._default_manager.filter(slug=slug).exclude(pk=instance.pk).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 

@@ -8,11 +8,14 @@ Write serializers take vocabulary entries by their codes and slugs and never tou
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
+from django.db import models
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from .base import Status
 from .models import (
@@ -340,38 +343,114 @@ class PartnershipSerializer(RecordSerializer):
 # the publish action (partnerships.services.record_publish) for those allowed to publish.
 
 
+class _TextOnly:
+    """Text only, as the schema says: DRF would otherwise read 5 or 5.0 as "5"."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class TextField(_TextOnly, serializers.CharField):
+    pass
+
+
+class URLTextField(_TextOnly, serializers.URLField):
+    pass
+
+
+class SlugTextField(_TextOnly, serializers.SlugField):
+    pass
+
+
+class EmailTextField(_TextOnly, serializers.EmailField):
+    pass
+
+
+class TrueFalseField(serializers.BooleanField):
+    """true or false only: DRF would otherwise also read "yes", "on", 1, "0" and the like."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class KeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A linked vocabulary entry by its primary key, of the key's own type: a string code, or a
+    whole number for the SDGs. DRF would otherwise read 1.5 as SDG 1, pass 1e999 (infinity) to
+    int() (a 500), and take "" for null where the schema asks for a code."""
+
+    def run_validation(self, data: Any = empty) -> Any:
+        if data == "":
+            self.fail("does_not_exist", pk_value=data)
+        return super().run_validation(data)
+
+    def to_internal_value(self, data: Any) -> Any:
+        key_type = int if isinstance(self.queryset.model._meta.pk, models.IntegerField) else str
+        if isinstance(data, bool) or not isinstance(data, key_type):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class SlugLinkField(serializers.SlugRelatedField):
+    """A linked record or vocabulary entry by its slug, which is text: DRF would read 5 as "5"."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ParticipantWriteSerializer(serializers.Serializer):
-    partner = serializers.SlugRelatedField(slug_field="slug", queryset=Partner.objects.all())
-    role = serializers.PrimaryKeyRelatedField(
-        queryset=OrganisationRole.objects.all(), allow_null=True, required=False
-    )
+    partner = SlugLinkField(slug_field="slug", queryset=Partner.objects.all())
+    role = KeyRelatedField(queryset=OrganisationRole.objects.all(), allow_null=True, required=False)
     triangular_role = serializers.ChoiceField(
         choices=Participation._meta.get_field("triangular_role").choices, allow_blank=True, required=False
     )
-    description = serializers.CharField(max_length=300, allow_blank=True, required=False)
+    description = TextField(max_length=300, allow_blank=True, required=False)
 
 
-def _has_nul(value: Any) -> bool:
+def _unstorable(value: Any) -> bool:
+    """Whether `value` holds text PostgreSQL cannot store: NUL, or a lone UTF-16 surrogate (a JSON
+    body may escape one, \\ud800, and Python reads it, but it is no character in UTF-8)."""
     if isinstance(value, str):
-        return "\x00" in value
+        return "\x00" in value or _SURROGATE.search(value) is not None
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
     if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
+        return any(_unstorable(v) for v in value)
     return False
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class WriteSerializer(serializers.ModelSerializer):
-    """Validates with the model's own clean() and constraints, so the API and the admin agree."""
+    """Validates with the model's own clean() and constraints, so the API and the admin agree.
+    Values must have the type the schema gives them (text is a string, a flag true or false)."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: TextField,
+        models.TextField: TextField,
+        models.URLField: URLTextField,
+        models.SlugField: SlugTextField,
+        models.EmailField: EmailTextField,
+        models.BooleanField: TrueFalseField,
+    }
 
     status = serializers.CharField(read_only=True)
     slug = serializers.SlugField(read_only=True)
 
     def to_internal_value(self, data: Any) -> Any:
-        # PostgreSQL refuses NUL in text: a NUL in a related slug or code would reach the lookup
-        # query and fail there (a 500), so refuse it up front as a clear 400.
-        if _has_nul(data):
-            raise serializers.ValidationError({"non_field_errors": ["Values may not contain NUL (\\x00)."]})
+        # PostgreSQL refuses NUL and lone surrogates in text: one in a related slug or code would
+        # reach the lookup query and fail there (a 500), so refuse it up front as a clear 400.
+        if _unstorable(data):
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Values may not contain NUL (\\x00) or lone surrogates (\\ud800)."]}
+            )
         return super().to_internal_value(data)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -396,15 +475,11 @@ class WriteSerializer(serializers.ModelSerializer):
 
 
 class PartnerWriteSerializer(WriteSerializer):
-    organisation_type = serializers.PrimaryKeyRelatedField(
+    organisation_type = KeyRelatedField(
         queryset=OrganisationType.objects.all(), allow_null=True, required=False
     )
-    country = serializers.PrimaryKeyRelatedField(
-        queryset=Country.objects.all(), allow_null=True, required=False
-    )
-    parent = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Partner.objects.all(), allow_null=True, required=False
-    )
+    country = KeyRelatedField(queryset=Country.objects.all(), allow_null=True, required=False)
+    parent = SlugLinkField(slug_field="slug", queryset=Partner.objects.all(), allow_null=True, required=False)
 
     class Meta:
         model = Partner
@@ -421,29 +496,23 @@ class PartnerWriteSerializer(WriteSerializer):
             "description",
             "parent",
         ]
+        extra_kwargs = {
+            "website": {
+                "help_text": "An http, https, ftp or ftps address whose host is a valid domain name "
+                "(at most 253 characters) or IP address, as Django's URLValidator checks it."
+            }
+        }
 
 
 class PartnershipWriteSerializer(WriteSerializer):
-    modalities = serializers.PrimaryKeyRelatedField(
-        queryset=Modality.objects.all(), many=True, required=False
-    )
-    activity_status = serializers.PrimaryKeyRelatedField(
-        queryset=ActivityStatus.objects.all(), allow_null=True, required=False
-    )
-    platforms = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Platform.objects.all(), many=True, required=False
-    )
-    sdgs = serializers.PrimaryKeyRelatedField(
-        queryset=SustainableDevelopmentGoal.objects.all(), many=True, required=False
-    )
-    sdg_targets = serializers.PrimaryKeyRelatedField(
-        queryset=SDGTarget.objects.all(), many=True, required=False
-    )
-    countries = serializers.PrimaryKeyRelatedField(queryset=Country.objects.all(), many=True, required=False)
-    regions = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), many=True, required=False)
-    themes = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Theme.objects.all(), many=True, required=False
-    )
+    modalities = KeyRelatedField(queryset=Modality.objects.all(), many=True, required=False)
+    activity_status = KeyRelatedField(queryset=ActivityStatus.objects.all(), allow_null=True, required=False)
+    platforms = SlugLinkField(slug_field="slug", queryset=Platform.objects.all(), many=True, required=False)
+    sdgs = KeyRelatedField(queryset=SustainableDevelopmentGoal.objects.all(), many=True, required=False)
+    sdg_targets = KeyRelatedField(queryset=SDGTarget.objects.all(), many=True, required=False)
+    countries = KeyRelatedField(queryset=Country.objects.all(), many=True, required=False)
+    regions = KeyRelatedField(queryset=Region.objects.all(), many=True, required=False)
+    themes = SlugLinkField(slug_field="slug", queryset=Theme.objects.all(), many=True, required=False)
     participants = ParticipantWriteSerializer(many=True, required=False)
 
     class Meta:
@@ -515,7 +584,7 @@ class PartnershipWriteSerializer(WriteSerializer):
 
 
 class PersonWriteSerializer(WriteSerializer):
-    affiliation = serializers.SlugRelatedField(
+    affiliation = SlugLinkField(
         slug_field="slug", queryset=Partner.objects.all(), allow_null=True, required=False
     )
 

@@ -14,9 +14,11 @@ from partnerships.base import Status
 from partnerships.models import DocumentCategory, Partnership, Region, SustainableDevelopmentGoal, Theme
 from partnerships.serializers import (
     CodeNameSerializer,
+    KeyRelatedField,
     PartnerCompactSerializer,
     RecordSerializer,
     SDGCompactSerializer,
+    SlugLinkField,
     SlugNameSerializer,
     SourceSerializer,
     WriteSerializer,
@@ -157,22 +159,16 @@ class PublicationSerializer(RecordSerializer):
 
 
 class PublicationWriteSerializer(WriteSerializer):
-    document_category = serializers.PrimaryKeyRelatedField(
+    document_category = KeyRelatedField(
         queryset=DocumentCategory.objects.all(), allow_null=True, required=False
     )
-    series = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Series.objects.all(), allow_null=True, required=False
-    )
-    launched_at = serializers.SlugRelatedField(
+    series = SlugLinkField(slug_field="slug", queryset=Series.objects.all(), allow_null=True, required=False)
+    launched_at = SlugLinkField(
         slug_field="slug", queryset=Event.objects.all(), allow_null=True, required=False
     )
-    sdgs = serializers.PrimaryKeyRelatedField(
-        queryset=SustainableDevelopmentGoal.objects.all(), many=True, required=False
-    )
-    regions = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), many=True, required=False)
-    themes = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Theme.objects.all(), many=True, required=False
-    )
+    sdgs = KeyRelatedField(queryset=SustainableDevelopmentGoal.objects.all(), many=True, required=False)
+    regions = KeyRelatedField(queryset=Region.objects.all(), many=True, required=False)
+    themes = SlugLinkField(slug_field="slug", queryset=Theme.objects.all(), many=True, required=False)
 
     class Meta:
         model = Publication

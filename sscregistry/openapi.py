@@ -1,10 +1,14 @@
-"""OpenAPI generation: every read operation documents the errors it can answer."""
+"""OpenAPI generation: every read operation documents the errors it can answer, and filters say
+what the FilterSets read."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import django_filters
+from django import forms
 from drf_spectacular.openapi import AutoSchema
+from rest_framework import permissions
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -15,6 +19,46 @@ ERROR_BODY = {"application/json": {"schema": ERROR_SCHEMA}}
 
 
 class RegistryAutoSchema(AutoSchema):
+    def get_auth(self) -> list[dict[str, Any]]:
+        """Reads are public: `{}` (no credentials) is one way to call them. drf-spectacular only
+        knows that of AllowAny and IsAuthenticatedOrReadOnly, not of the registry's model
+        permissions, which let anyone read."""
+        auths = super().get_auth()
+        anonymous_reads = any(
+            isinstance(permission, permissions.DjangoModelPermissionsOrAnonReadOnly)
+            for permission in self.view.get_permissions()
+        )
+        if anonymous_reads and self.method in permissions.SAFE_METHODS and {} not in auths:
+            auths.append({})
+        return auths
+
+    def _get_format_parameters(self) -> list[dict[str, Any]]:
+        parameters = super()._get_format_parameters()
+        for parameter in parameters:
+            parameter["allowEmptyValue"] = True  # DRF reads `?format=` as no format asked for
+        return parameters
+
+    def _get_filter_parameters(self) -> list[dict[str, Any]]:
+        parameters = super()._get_filter_parameters()
+        filterset = getattr(self.view, "filterset_class", None)
+        filters = filterset.base_filters if filterset else {}
+        for parameter in parameters:
+            # An empty value filters nothing (`?country=`, a form's "any"), as the FilterSets read it.
+            parameter["allowEmptyValue"] = True
+            field = filters.get(parameter["name"])
+            if isinstance(field, django_filters.OrderingFilter):
+                # An empty item is skipped (`ordering=title,`), as django-filter's own filter does.
+                parameter["schema"]["items"]["enum"].append("")
+            if field is not None and issubclass(field.field_class, forms.IntegerField):
+                # A whole number (a year), which drf-spectacular would type as the model field it
+                # looks up (a date).
+                bounds = {"minimum": field.extra.get("min_value"), "maximum": field.extra.get("max_value")}
+                parameter["schema"] = {
+                    "type": "integer",
+                    **{key: value for key, value in bounds.items() if value is not None},
+                }
+        return parameters
+
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response" or self.method != "GET":

@@ -17,7 +17,20 @@ class ORJSONRenderer(JSONRenderer):
     ) -> bytes:
         if data is None:
             return b""
-        return orjson.dumps(data, default=_jsonable)
+        try:
+            return orjson.dumps(data, default=_jsonable)
+        except orjson.JSONEncodeError:
+            # What orjson refuses, the standard library writes: int keys (a list's validation errors
+            # are keyed by item index) and text that is not UTF-8 (a lone surrogate from a request
+            # body, echoed in an error message), escaped as \udxxx. Only error answers get here.
+            return _ESCAPING.render(data, accepted_media_type, renderer_context)
+
+
+class _EscapingJSONRenderer(JSONRenderer):
+    ensure_ascii = True
+
+
+_ESCAPING = _EscapingJSONRenderer()
 
 
 def _jsonable(value: Any) -> Any:

@@ -33,12 +33,15 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from partnerships.base import StaleRecordError, Status
+from partnerships.models import RESERVED_SLUGS
+from partnerships.serializers import TextField
 from partnerships.services import TransitionNotAllowed, record_transition, user_can_edit
 
 from .derived import cached_facet_counts, last_change
@@ -151,11 +154,15 @@ class RegistryPagination(PageNumberPagination):
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+                parameter["allowEmptyValue"] = True  # the default size
                 parameter["description"] = (
                     f"Results per page, 1 to {self.max_page_size} (default {self.page_size})."
                 )
             elif parameter["name"] == self.page_query_param:
-                parameter["schema"]["minimum"] = 1
+                # DRF reads an empty page as the first and `last` as the last.
+                parameter["schema"] = {"anyOf": [{"type": "integer", "minimum": 1}, {"enum": ["last"]}]}
+                parameter["allowEmptyValue"] = True
+                parameter["description"] = "A page number (default 1), or `last`."
         return parameters
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
@@ -456,6 +463,14 @@ _BAD_REQUEST = OpenApiResponse(
 TRANSITION_ACTIONS = ("submit", "publish", "unpublish", "return_to_draft", "archive")
 
 
+class TransitionSerializer(serializers.Serializer):
+    """A transition's body: optional, but a JSON object when given."""
+
+    reason = TextField(
+        required=False, allow_blank=True, help_text="Why (needed to return a record to draft)."
+    )
+
+
 class CanEditRecord(permissions.DjangoModelPermissionsOrAnonReadOnly):
     """Model permissions, and for a write to one record the workflow's rule as in the admin:
     contributors edit drafts only; whoever may publish a record may edit it in any state."""
@@ -470,8 +485,13 @@ class PublicRecordViewSet(ConditionalGetMixin, LeanReadMixin, viewsets.ModelView
     """Published records for everyone; drafts and writes for curators with model permissions."""
 
     lookup_field = "slug"
-    # Any segment reaches the view, so an unknown slug is a JSON 404 rather than an HTML page.
-    lookup_value_regex = "[^/]+"
+    # Any segment reaches the view, so an unknown slug is a JSON 404 rather than an HTML page;
+    # except the collection's own addresses (facets/), which no record's slug can be. The OpenAPI
+    # schema gives the same pattern for the slug.
+    lookup_value_regex = "(?!(?:{})(?:/|$))[^/]+".format("|".join(sorted(RESERVED_SLUGS)))
+    # Writes take JSON only: a form body cannot say null (to clear a link) nor carry a list of
+    # objects (a partnership's participants), and the schema then documents the one format.
+    parser_classes = [JSONParser]
     filter_backends = [RegistryFilterBackend]
     pagination_class = RegistryPagination
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
@@ -535,13 +555,14 @@ class PublicRecordViewSet(ConditionalGetMixin, LeanReadMixin, viewsets.ModelView
 
     def _transition(self, request: Request, name: str) -> Response:
         record = self.get_object()
-        reason = request.data.get("reason", "") if hasattr(request.data, "get") else ""
+        body = TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         try:
             record_transition(
                 record=record,
                 transition=name,
                 user=request.user,
-                reason=str(reason),
+                reason=body.validated_data.get("reason", ""),
                 expected_version=request.headers.get("If-Match") or None,
             )
         except TransitionNotAllowed as error:
@@ -623,12 +644,6 @@ class PublicRecordViewSet(ConditionalGetMixin, LeanReadMixin, viewsets.ModelView
         return response
 
 
-TRANSITION_REQUEST = inline_serializer(
-    "TransitionRequest",
-    {"reason": serializers.CharField(required=False, help_text="Why (needed to return a record to draft).")},
-)
-
-
 def documented(name: str) -> Callable[[type[PublicRecordViewSet]], type[PublicRecordViewSet]]:
     """Class decorator: OpenAPI descriptions of a record viewset's answers, facets and export."""
     return lambda viewset: _document(viewset, name)
@@ -647,8 +662,9 @@ def _document(viewset: type[PublicRecordViewSet], name: str) -> type[PublicRecor
     not_now = OpenApiResponse(description="The record's state does not allow this transition.")
     stale = OpenApiResponse(description="If-Match names a version that is no longer current.")
     csv_file = OpenApiResponse(response=OpenApiTypes.STR, description="CSV, one row per record.")
+    not_json = OpenApiResponse(response=ERROR_SCHEMA, description="The body is not JSON.")
     refused = {401: denied, 403: denied}
-    written = {400: _BAD_REQUEST, **refused}
+    written = {400: _BAD_REQUEST, **refused, 415: not_json}
     return extend_schema_view(
         list=extend_schema(responses={200: read(many=True), 400: _BAD_REQUEST, 404: no_page, 429: too_many}),
         retrieve=extend_schema(responses={200: read, 404: not_found, 429: too_many}),
@@ -660,8 +676,8 @@ def _document(viewset: type[PublicRecordViewSet], name: str) -> type[PublicRecor
         destroy=extend_schema(responses={204: None, 404: not_found, 409: in_use, **refused}),
         **{
             name: extend_schema(
-                request=TRANSITION_REQUEST,
-                responses={200: write, 404: not_found, 409: not_now, 412: stale, **refused},
+                request=TransitionSerializer,
+                responses={200: write, **written, 404: not_found, 409: not_now, 412: stale},
             )
             for name in TRANSITION_ACTIONS
         },

@@ -4,6 +4,10 @@ never a 500 (the test client re-raises any exception a view lets escape)."""
 
 from __future__ import annotations
 
+import json
+import math
+from typing import Any
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -15,7 +19,13 @@ from rest_framework.test import APIClient
 from events.filters import EventFilter
 from partnerships.filters import PartnerFilter, PartnershipFilter, PersonFilter
 from reports.filters import PublicationFilter
-from tests.factories import EventFactory, PartnerFactory, PartnershipFactory, PublicationFactory
+from tests.factories import (
+    EventFactory,
+    PartnerFactory,
+    PartnershipFactory,
+    PersonFactory,
+    PublicationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +50,15 @@ PROPERTY = settings(
 
 
 @pytest.fixture
-def records():
-    partner = PartnerFactory(name="Kigali Green Cooperative")
-    PartnershipFactory(title="South-South solar exchange")
-    EventFactory(title="Kigali meeting")
-    PublicationFactory(title="Annual report")
-    return partner
+def records() -> dict[str, Any]:
+    """One published record of each kind, by API resource name."""
+    return {
+        "partners": PartnerFactory(name="Kigali Green Cooperative"),
+        "partnerships": PartnershipFactory(title="South-South solar exchange"),
+        "events": EventFactory(title="Kigali meeting"),
+        "publications": PublicationFactory(title="Annual report"),
+        "people": PersonFactory(name="Amina Uwase"),
+    }
 
 
 def _get(url: str, params: dict) -> int:
@@ -80,8 +93,9 @@ def test_public_list_pages_answer_any_query(records, page, params):
     assert status in (200, 400, 404), (params, status)
 
 
+LONE_SURROGATE = "\ud800"  # valid in a JSON string (escaped), but no character PostgreSQL can store
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | NASTY,
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | NASTY | st.just(LONE_SURROGATE),
     lambda children: (
         st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3)
     ),
@@ -112,22 +126,58 @@ def curator_api(curator):
     return client
 
 
-# Partners, events and people still answer 500 to some generated payloads (found at the end of a
-# session, not yet fixed): they are left out here until fixed, and the closing note says so.
-@pytest.mark.parametrize("resource", ["partnerships", "publications"])
+def json_body(value: Any) -> str:
+    """`value` as a JSON request body, infinities written as 1e999: valid JSON that parsers (Python's
+    among them) read as infinity, which the test client's own encoder refuses to send at all."""
+    if isinstance(value, float) and math.isinf(value):
+        return "1e999" if value > 0 else "-1e999"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(key)}:{json_body(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(json_body(item) for item in value) + "]"
+    return json.dumps(value)
+
+
+@pytest.mark.parametrize("resource", WRITE_FIELDS)
 @PROPERTY
 @given(data=st.data())
 def test_api_writes_answer_any_payload_with_a_clear_4xx(records, curator_api, resource, data):
     names = st.sampled_from(WRITE_FIELDS[resource]) | st.text(max_size=10)
     payload = data.draw(st.dictionaries(names, JSON_VALUES, max_size=6))
-    created = curator_api.post(f"/api/v1/{resource}/", payload, format="json")
+    body = json_body(payload)
+    created = curator_api.post(f"/api/v1/{resource}/", body, content_type="application/json")
     assert created.status_code in (201, 400), (payload, created.status_code)
     if created.status_code == 400:
         assert created.json(), "a 400 names what is wrong"
-    target = f"/api/v1/partners/{records.slug}/" if resource == "partners" else None
-    if target:
-        patched = curator_api.patch(target, payload, format="json")
-        assert patched.status_code in (200, 400), (payload, patched.status_code)
+    # The same payload as a partial update of an existing (published) record.
+    target = f"/api/v1/{resource}/{records[resource].slug}/"
+    patched = curator_api.patch(target, body, content_type="application/json")
+    assert patched.status_code in (200, 400), (payload, patched.status_code)
+    if patched.status_code == 400:
+        assert patched.json(), "a 400 names what is wrong"
+
+
+# Payloads that answered 500 (or, 1.5, were taken as SDG 1) before: plain examples beside the generated
+# ones. Bodies are JSON text, as a client sends them.
+KNOWN_BAD = [
+    ("partnerships", '{"title": "t", "sdgs": [1e999]}'),  # 1e999 reads as infinity: no integer key
+    ("partnerships", '{"title": "t", "sdgs": [1.5]}'),
+    ("partnerships", '{"title": "t", "participants": [[], {}]}'),  # errors keyed by item index
+    ("events", '{"title": "t", "timezone": "\\ud800"}'),  # a lone surrogate, echoed in the message
+    ("events", '{"title": "t", "event_type": "\\ud800"}'),
+]
+
+
+@pytest.mark.parametrize(("resource", "body"), KNOWN_BAD)
+def test_api_writes_answer_known_bad_payloads_with_field_messages(records, curator_api, resource, body):
+    for response in (
+        curator_api.post(f"/api/v1/{resource}/", body, content_type="application/json"),
+        curator_api.patch(
+            f"/api/v1/{resource}/{records[resource].slug}/", body, content_type="application/json"
+        ),
+    ):
+        assert response.status_code == 400, (body, response.status_code)
+        assert response.json()
 
 
 FORM_FIELDS = {

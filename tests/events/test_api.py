@@ -92,6 +92,10 @@ def test_curator_creates_an_event_as_a_draft_and_model_validation_names_fields(a
     assert bad_zone.status_code == 400 and "timezone" in bad_zone.json()
     ends_early = api.post("/api/v1/events/", {**event, "end": "2030-04-01T09:00:00Z"}, format="json")
     assert ends_early.status_code == 400 and "end" in ends_early.json()
+    # Values of the type and form the schema gives: a flag is true or false, a symbol ends there.
+    for field, value in [("all_day", "true"), ("all_day", 1), ("document_symbols", ["A/C.2/66/L.48\n"])]:
+        refused = api.post("/api/v1/events/", {**event, field: value}, format="json")
+        assert refused.status_code == 400 and field in refused.json(), (field, value)
     slug = response.json()["slug"]
     assert api.post(f"/api/v1/events/{slug}/publish/").json()["status"] == "published"
     assert api.post(f"/api/v1/events/{slug}/unpublish/").json()["status"] == "draft"

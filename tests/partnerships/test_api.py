@@ -405,3 +405,49 @@ def test_api_writes_are_kept_in_history_with_their_author(api, curator):
     assert [e.summary for e in updates][:1] == ["Changed through the API."]
     assert updates.last().status == "published"
     assert all(e.pgh_context and e.pgh_context.metadata.get("user") == curator.pk for e in updates)
+
+
+def test_writes_take_json_only(api, curator):
+    """A form body cannot say null nor carry participants: the API reads JSON and says so."""
+    api.credentials(HTTP_AUTHORIZATION=f"Token {curator.token}")
+    assert api.post("/api/v1/partners/", {"name": "Form"}, format="multipart").status_code == 415
+    assert api.post("/api/v1/partners/", {"name": "Json"}, format="json").status_code == 201
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"title": 5},  # text is a string, not a number read as one
+        {"summary": ["a list"]},
+        {"sdgs": ["17"]},  # SDG keys are whole numbers
+        {"sdgs": [17.0]},
+        {"activity_status": ""},  # a code, or null for none
+        {"activity_status": 2},  # IATI codes are strings
+        {"platforms": [5]},  # slugs are strings
+        {"participants": [{"partner": 5}]},
+    ],
+)
+def test_written_values_must_have_the_type_the_schema_gives(api, curator, body):
+    api.credentials(HTTP_AUTHORIZATION=f"Token {curator.token}")
+    PartnershipFactory(slug="p", draft=True)
+    response = api.patch("/api/v1/partnerships/p/", body, format="json")
+    assert response.status_code == 400, response.json()
+    assert response.json().keys() == body.keys()
+
+
+def test_transition_reasons_are_checked_like_any_text(api, curator):
+    api.credentials(HTTP_AUTHORIZATION=f"Token {curator.token}")
+    PartnershipFactory(slug="p")
+    # PostgreSQL cannot store NUL: refused as a field error, not a failed save.
+    response = api.post("/api/v1/partnerships/p/unpublish/", {"reason": "a\x00b"}, format="json")
+    assert response.status_code == 400 and "reason" in response.json()
+    assert api.post("/api/v1/partnerships/p/unpublish/", ["a", "list"], format="json").status_code == 400
+    assert Partnership.objects.get(slug="p").status == Status.PUBLISHED
+
+
+def test_no_record_is_given_the_address_of_a_collection_action_as_slug(api):
+    """/api/v1/partners/facets/ is the facet counts: a partner named Facets gets another slug."""
+    partner = PartnerFactory(name="Facets")
+    assert partner.slug == "facets-2"
+    assert api.get(f"/api/v1/partners/{partner.slug}/").json()["name"] == "Facets"
+    assert "type" in api.get("/api/v1/partners/facets/").json()

@@ -72,6 +72,21 @@ def test_bad_values_are_errors_naming_the_parameter(db, query, parameter):
     assert parameter in errors(query)
 
 
+def test_an_empty_value_filters_nothing(db):
+    """`?country=` is a form's "any" choice, as an empty `q` or date already was."""
+    with_platforms("a", "cities").sdgs.set([17])
+    with_platforms("b", "academia-and-youth")
+    assert matching("country=&sdg=&platform=&partner=&started_after=&q=") == ["a", "b"]
+    assert matching("platform=&platform=cities") == ["a"]
+    assert matching("country=", PartnerFilter, Partner) == matching("", PartnerFilter, Partner)
+    # So is an empty ordering item (`ordering=,` reached order_by("") and answered 500).
+    assert matching("ordering=,") == ["a", "b"]
+    Partnership.objects.filter(slug="a").update(title="Alpha")
+    Partnership.objects.filter(slug="b").update(title="Beta")
+    ordered = PartnershipFilter(QueryDict("ordering=,-title,"), Partnership.objects.published())
+    assert ordered.is_valid() and [p.slug for p in ordered.qs] == ["b", "a"]
+
+
 def test_modality_and_status(db):
     PartnershipFactory(slug="tri", activity_status_id="2").modalities.set(["triangular"])
     PartnershipFactory(slug="ss", activity_status_id="4").modalities.set(["south_south"])
