@@ -139,6 +139,8 @@ def status_of(url: str, headers: dict[str, str]) -> int:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+    except TimeoutError:
+        return 0  # no answer within a minute: reported as a failure, and the run goes on
 
 
 def worker_rss_mb(process: subprocess.Popen) -> float:
@@ -237,7 +239,7 @@ def main() -> int:
                 failures.append(f"{name}: status {entry['status']} in capture")
             app_url = f"http://127.0.0.1:{app_port}{entry['path']}"
             status = status_of(app_url, entry["headers"])
-            if status >= 500 or status != entry["status"]:
+            if status == 0 or status >= 500 or status != entry["status"]:
                 failures.append(f"{name}: answered {status} to the server, {entry['status']} to the capture")
             base_url = f"http://127.0.0.1:{base_port}{entry['path']}"
             # Warm up first: every worker's first request loads URL patterns, templates and plans.
