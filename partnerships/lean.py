@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 from sscregistry.lean import AnyOf, LeanExport, LeanReader, Row, grouped, many_to_many
@@ -131,7 +132,7 @@ class PartnershipReader(LeanReader):
         sources = sources_of(self, Partnership, ids)
 
         api_url, web_url, date, datetime = self.api_url, self.web_url, self.date, self.datetime
-        assert web_url is not None
+        web_url = _required(web_url)
         return [
             {
                 "slug": row["slug"],
@@ -199,7 +200,7 @@ class PartnerReader(LeanReader):
         )
         sources = sources_of(self, Partner, ids)
         api_url, web_url, datetime = self.api_url, self.web_url, self.datetime
-        assert web_url is not None
+        web_url = _required(web_url)
         return [
             {
                 "slug": row["slug"],
@@ -283,7 +284,7 @@ class PartnershipExport(LeanExport):
         regions = grouped(many_to_many(Partnership, "regions", ids, "name", "code"), _labelled)
         themes = grouped(many_to_many(Partnership, "themes", ids, "name", "slug"), _labelled)
         web_url = self.web_url
-        assert web_url is not None
+        web_url = _required(web_url)
         for (
             pk,
             slug,
@@ -350,7 +351,7 @@ class PartnerExport(LeanExport):
             str,
         )
         web_url = self.web_url
-        assert web_url is not None
+        web_url = _required(web_url)
         for (
             pk,
             slug,
@@ -381,3 +382,10 @@ class PartnerExport(LeanExport):
                 updated_at.isoformat(),
                 web_url(slug),
             ]
+
+
+def _required(url: Any) -> Any:
+    """The reader's URL builder, which every reader with a web view sets up."""
+    if url is None:
+        raise ImproperlyConfigured("This reader needs web_view_name to build web_url.")
+    return url
