@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
+from django.http import HttpResponse
 from django.utils.translation import get_language
 
 from partnerships.facets import FacetValues, facet_counts
@@ -73,3 +74,17 @@ def cached_facet_counts(filterset: RegistryFilterSet, *, changed: Any = UNREAD) 
     )
     parts = ("facets", type(filterset).__qualname__, records, tuple(filters))
     return registry_cached(parts, lambda: facet_counts(filterset), changed=changed)
+
+
+def kept_response(key: str | None) -> HttpResponse | None:
+    """The answer kept under `key` by `keep_response`, rebuilt; None if there is none."""
+    stored = cache.get(key) if key else None
+    if stored is None:
+        return None
+    content, headers = stored
+    return HttpResponse(content, headers=headers)
+
+
+def keep_response(key: str, response: HttpResponse, headers: dict[str, str], seconds: int) -> None:
+    """Keep a rendered answer's body and the given headers for `seconds`."""
+    cache.set(key, (response.content, headers), seconds)

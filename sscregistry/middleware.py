@@ -8,13 +8,12 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from .derived import last_change
+from .derived import keep_response, kept_response, last_change
 from .logs import request_id_var
 
 # Accept a caller's request id (from a proxy or load balancer) only if it looks like one.
@@ -84,14 +83,13 @@ class AnonymousPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = self._key(request)
-        stored = cache.get(key) if key else None
-        if stored is not None:
-            content, headers = stored
-            return HttpResponse(content, headers=headers)
+        kept = kept_response(key)
+        if kept is not None:
+            return kept
         response = self.get_response(request)
         if key and self._same_for_everyone(request, response):
             headers = {k: v for k, v in response.items() if k.lower() not in self.STORED_HEADERS_SKIPPED}
-            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+            keep_response(key, response, headers, settings.PAGE_CACHE_SECONDS)
         return response
 
     def _key(self, request: HttpRequest) -> str | None:

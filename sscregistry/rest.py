@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import models, transaction
 from django.db.models import ProtectedError
@@ -44,7 +43,7 @@ from partnerships.models import RESERVED_SLUGS
 from partnerships.serializers import TextField
 from partnerships.services import TransitionNotAllowed, record_transition, user_can_edit
 
-from .derived import cached_facet_counts, last_change
+from .derived import cached_facet_counts, keep_response, kept_response, last_change
 from .lean import LeanExport, LeanReader
 from .openapi import ERROR_SCHEMA
 
@@ -283,12 +282,7 @@ class ConditionalGetMixin:
         return f"api-answer:{self._etag}:{get_language()}"
 
     def _cached(self, request: Request) -> HttpResponse | None:
-        key = self._cache_key(request)
-        stored = cache.get(key) if key else None
-        if stored is None:
-            return None
-        content, headers = stored
-        return HttpResponse(content, headers=headers)
+        return kept_response(self._cache_key(request))
 
     def _not_modified(self, request: Request) -> Any:
         if self._etag is None:
@@ -308,7 +302,7 @@ class ConditionalGetMixin:
             if key and isinstance(response, Response):
                 response.render()
                 headers = {name: value for name, value in response.items() if name in CACHED_HEADERS}
-                cache.set(key, (response.content, headers), settings.API_RESPONSE_CACHE_SECONDS)
+                keep_response(key, response, headers, settings.API_RESPONSE_CACHE_SECONDS)
             response["ETag"] = self._etag
             response["Last-Modified"] = http_date(self._changed)
             return response
