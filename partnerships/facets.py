@@ -49,7 +49,12 @@ def _compiled(queryset: models.QuerySet, using: str) -> Compiled:
 
 
 class LinkFacet(Facet):
-    """Counts over rows of `model` that point at a record through `record`, grouped by `value`."""
+    """Counts over rows of `model` that point at a record through `record`, grouped by `value`.
+
+    A record counts once per value. Where a row can only be one record under one value (the
+    record's own row, or the link table of a many-to-many field, unique on both ends) the rows are
+    counted as they are: COUNT(DISTINCT ...) sorts every matching row, a third of the query's time.
+    """
 
     def __init__(self, model: type[models.Model], record: str, value: str, label: str, **conditions: Any):
         self.model, self.record, self.value, self.label, self.conditions = (
@@ -69,10 +74,22 @@ class LinkFacet(Facet):
             )
             # Named apart: a facet may show its value as its label (a year).
             .values(facet_value=F(self.value), facet_label=F(self.label))
-            .annotate(count=Count(self.record, distinct=True))
+            .annotate(count=Count(self.record, distinct=not self.rows_unique))
             .order_by()
         )
         return _compiled(rows, using)
+
+    @property
+    def rows_unique(self) -> bool:
+        """Whether each row is a distinct (record, value) pair: the record itself, or a many-to-many
+        link row whose value is a unique field of the linked model (its code or slug)."""
+        if self.record == "pk":
+            return True
+        if not self.model._meta.auto_created:
+            return False
+        target, _, field = self.value.partition("__")
+        related = self.model._meta.get_field(target).related_model
+        return "__" not in field and related._meta.get_field(field).unique
 
 
 class ChoiceFacet(Facet):
@@ -97,7 +114,8 @@ class ChoiceFacet(Facet):
 
 
 class SqlFacet(Facet):
-    """A facet whose value pairs (record id, code) come from a UNION of link tables, in SQL.
+    """A facet whose value pairs (record id, code) come from a UNION of link tables, in SQL:
+    `pairs_sql()` must answer each pair once (UNION, not UNION ALL), as the counts assume.
 
     The SQL is assembled from table names in the models' own Meta and from the ORM's compiled
     query; every value travels as a query parameter (hence the reviewed `nosec B608` marks).
@@ -111,7 +129,8 @@ class SqlFacet(Facet):
     def sql(self, records: str, using: str) -> Compiled:
         sql = (
             f"WITH matched AS ({records}), pairs AS ({self.pairs_sql()}) "  # nosec B608
-            f"SELECT labels.code, labels.name, COUNT(DISTINCT pairs.record_id) FROM pairs "
+            # UNION has made the pairs distinct: each is one record under one code.
+            f"SELECT labels.code, labels.name, COUNT(*) FROM pairs "
             f"JOIN ({self.label_sql}) labels ON labels.code = pairs.code "
             f"GROUP BY labels.code, labels.name"
         )
@@ -154,7 +173,13 @@ class PartnershipCountryFacet(SqlFacet):
 
 class PartnershipRegionFacet(SqlFacet):
     """Regions at every level, as the `region` filter sees them: covered regions, the regions of
-    covered countries and of published partners' countries, and every region above those."""
+    covered countries and of published partners' countries, and every region above those.
+
+    The climb up the region tree runs over the two small vocabularies first (every region with
+    each region above it, every country with each region it lies in); the records' link rows are
+    then joined to those once. Climbing from each record's pairs instead took twice as long at
+    scale 1 (4.4 s against 2.1 s for 90,000 partnerships).
+    """
 
     @property
     def label_sql(self) -> str:
@@ -162,23 +187,24 @@ class PartnershipRegionFacet(SqlFacet):
 
     def pairs_sql(self) -> str:
         t = _tables()
-        country_regions = "unnest(ARRAY[c.region_id, c.subregion_id, c.intermediate_region_id])"
         return (
-            f"WITH RECURSIVE touched(record_id, code) AS ("  # nosec B608
-            f"SELECT partnership_id, region_id FROM {t['regions']} "
-            f"WHERE partnership_id IN (SELECT * FROM matched) "
-            f"UNION SELECT pc.partnership_id, {country_regions} FROM {t['countries']} pc "
-            f"JOIN {t['country']} c ON c.code = pc.country_id "
-            f"WHERE pc.partnership_id IN (SELECT * FROM matched) "
-            f"UNION SELECT pa.partnership_id, {country_regions} FROM {t['participation']} pa "
-            f"JOIN {t['partner']} p ON p.id = pa.partner_id AND p.status = %s "
-            f"JOIN {t['country']} c ON c.code = p.country_id "
-            f"WHERE pa.partnership_id IN (SELECT * FROM matched)"
-            f"), up(record_id, code) AS ("
-            f"SELECT record_id, code FROM touched WHERE code IS NOT NULL "
-            f"UNION SELECT up.record_id, r.parent_id FROM up JOIN {t['region']} r ON r.code = up.code "
+            f"WITH RECURSIVE ancestors(code, above) AS ("  # nosec B608
+            f"SELECT code, code FROM {t['region']} "
+            f"UNION SELECT a.code, r.parent_id FROM ancestors a JOIN {t['region']} r ON r.code = a.above "
             f"WHERE r.parent_id IS NOT NULL"
-            f") SELECT record_id, code FROM up"
+            f"), country_regions(country, code) AS ("
+            f"SELECT DISTINCT c.code, a.above FROM {t['country']} c JOIN ancestors a "
+            f"ON a.code IN (c.region_id, c.subregion_id, c.intermediate_region_id)"
+            f") SELECT pr.partnership_id AS record_id, a.above AS code FROM {t['regions']} pr "
+            f"JOIN ancestors a ON a.code = pr.region_id "
+            f"WHERE pr.partnership_id IN (SELECT * FROM matched) "
+            f"UNION SELECT pc.partnership_id, cr.code FROM {t['countries']} pc "
+            f"JOIN country_regions cr ON cr.country = pc.country_id "
+            f"WHERE pc.partnership_id IN (SELECT * FROM matched) "
+            f"UNION SELECT pa.partnership_id, cr.code FROM {t['participation']} pa "
+            f"JOIN {t['partner']} p ON p.id = pa.partner_id AND p.status = %s "
+            f"JOIN country_regions cr ON cr.country = p.country_id "
+            f"WHERE pa.partnership_id IN (SELECT * FROM matched)"
         )
 
 

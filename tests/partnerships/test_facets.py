@@ -88,6 +88,32 @@ def test_country_region_and_partner_type_count_published_partners_only(api, db):
     assert "419" not in regions  # Brazil's partner is a draft
 
 
+def test_a_record_counts_once_per_value_however_many_paths_lead_to_it(api, db):
+    """Africa is reached through the covered region, a covered country and two partners' country;
+    two partners share a type: each still counts the partnership once."""
+    partnership = PartnershipFactory(slug="p")
+    partnership.regions.set(["002"])
+    partnership.countries.set(["RW", "KE"])
+    for _ in range(2):
+        ParticipationFactory(
+            partnership=partnership, partner=PartnerFactory(country_id="RW", organisation_type_id="10")
+        )
+    body = facets(api)
+    assert counts(body["partner_type"]) == {"10": 1}
+    assert counts(body["country"]) == {"RW": 1, "KE": 1}
+    regions = counts(body["region"])
+    assert regions["002"] == 1 and regions["202"] == 1 and regions["014"] == 1 and regions["001"] == 1
+    assert set(regions.values()) == {1}
+
+
+def test_link_rows_are_counted_without_distinct_only_where_each_is_one_pair():
+    from partnerships.filters import PartnershipFilter
+
+    facets_ = PartnershipFilter.facets
+    assert facets_["platform"].rows_unique and facets_["sdg"].rows_unique and facets_["status"].rows_unique
+    assert not facets_["partner_type"].rows_unique  # two partners of one type in one partnership
+
+
 def test_bad_filter_values_are_400(api, db):
     response = api.get("/api/v1/partnerships/facets/", {"sdg": "18"})
     assert response.status_code == 400
