@@ -9,6 +9,7 @@ someone with the model's `publish_<model>` permission calls its publish action.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -43,8 +44,16 @@ from partnerships.models import RESERVED_SLUGS
 from partnerships.serializers import TextField
 from partnerships.services import TransitionNotAllowed, record_transition, user_can_edit
 
-from .derived import cached_facet_counts, keep_response, kept_response, last_change
-from .lean import LeanExport, LeanReader
+from .derived import (
+    UNREAD,
+    cached_facet_counts,
+    keep_response,
+    kept_response,
+    last_change,
+    queryset_key,
+    registry_cached,
+)
+from .lean import AnyOf, LeanExport, LeanReader
 from .openapi import ERROR_SCHEMA
 
 
@@ -58,6 +67,10 @@ class CappedPaginator(Paginator):
 
     capped = False
 
+    def __init__(self, *args: Any, changed: Any = UNREAD, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.changed = changed  # the registry's last write, when the view has read it
+
     @cached_property
     def cap(self) -> int:
         return max(int(getattr(settings, "API_COUNT_CAP", 0) or 0), 0)
@@ -67,7 +80,15 @@ class CappedPaginator(Paginator):
         if not self.cap or not isinstance(self.object_list, models.QuerySet):
             return super().count
         # Ordering does not change a count, and sorting by relevance is the costly part of a search.
-        found = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        counted = self.object_list.order_by().values("pk")[: self.cap + 1]
+        # Kept until the registry's next write (sscregistry/derived.py): counting up to the cap
+        # reads as many index entries, half of a plain list request's database time at scale 1.
+        key = queryset_key(counted)
+        found = (
+            counted.count()
+            if key is None
+            else registry_cached(("count", counted.db, key), counted.count, changed=self.changed)
+        )
         if found > self.cap:
             self.capped = True
             return self.cap
@@ -89,15 +110,36 @@ class CappedPaginator(Paginator):
 
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
-        if not self.capped:
-            return super().page(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not self.capped:
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return self._get_page(self.rows(bottom, top), number, self)
+        rows = self.rows(bottom, bottom + self.per_page + 1)
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         page = CappedPage(rows[: self.per_page], number, self)
         page.more = len(rows) > self.per_page
         return page
+
+    def rows(self, bottom: int, top: int) -> Any:
+        """The records from `bottom` to `top` in order.
+
+        Deep in a list, OFFSET makes the database build and skip every row before the page: at
+        page 4,500 of the partnerships, a sort of 90,000 whole rows (290 ms). There, the page's
+        ids come first, from the order's index alone (15 ms), then their rows.
+        """
+        records = self.object_list
+        if bottom < DEEP_OFFSET or not isinstance(records, models.QuerySet):
+            return records[bottom:top]
+        ids = list(records.values_list("pk", flat=True)[bottom:top])
+        # The same ordering, now over the page's rows alone, gives them in the same order.
+        return list(records.filter(AnyOf("pk", ids))) if ids else []
+
+
+# From this offset on, a page reads its ids first (CappedPaginator.rows).
+DEEP_OFFSET = 1000
 
 
 class CappedPage(Page):
@@ -119,6 +161,12 @@ class RegistryPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     django_paginator_class = CappedPaginator
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list | None:
+        # The view has read the registry's last write for its ETag: the kept count reuses it.
+        changed = view._changed if getattr(view, "_changed_read", False) else UNREAD
+        self.django_paginator_class = functools.partial(CappedPaginator, changed=changed)
+        return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param, "")
@@ -252,7 +300,7 @@ class ConditionalGetMixin:
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttles, format
         self._etag, self._changed, self._changed_read = None, None, False
         if request.method in ("GET", "HEAD") and self.action in self.conditional_actions:
-            self._changed = last_change()
+            self._changed, self._changed_read = last_change(), True
             if self._changed is not None:
                 key = "\n".join(
                     [

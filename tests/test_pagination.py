@@ -112,3 +112,43 @@ def test_only_requests_naming_a_filter_build_the_filterset(api, monkeypatch, twe
     assert api.get(URL, {"sdg": "18"}).status_code == 400
     assert api.get(f"{URL}{twelve[0]}/", {"sdg": "1"}).status_code == 404
     assert len(built) == 3
+
+
+@pytest.mark.parametrize("lean", [True, False])
+@pytest.mark.parametrize("cap", [0, 5])
+def test_deep_pages_read_their_ids_first_and_answer_the_same(api, settings, monkeypatch, twelve, lean, cap):
+    """Past DEEP_OFFSET a page reads its ids, then their rows: the same answers in the same order."""
+    settings.API_LEAN_READS, settings.API_COUNT_CAP = lean, cap
+    PartnershipFactory(slug="mangroves-a", title="Mangroves of the delta")
+    PartnershipFactory(slug="mangroves-b", title="Mangroves and mangroves")
+    requests = [
+        {"page_size": 3, "page": page, **extra}
+        for page in (1, 2, 4, 5)
+        for extra in ({}, {"ordering": "title"}, {"ordering": "-updated_at"})
+    ] + [{"q": "mangroves", "page_size": 1, "page": 2}, {"page_size": 100}]
+    plain = [api.get(URL, params).json() for params in requests]
+    monkeypatch.setattr("sscregistry.rest.DEEP_OFFSET", 0)
+    assert [api.get(URL, params).json() for params in requests] == plain
+    assert [row["slug"] for row in plain[-1]["results"]][:12] != []
+    assert api.get(URL, {"page_size": 3, "page": 6}).status_code == 404
+
+
+def test_counts_are_kept_until_the_next_write(api, twelve, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=True):  # a committed write: the registry notes it
+        draft = PartnershipFactory(draft=True)
+    assert api.get(URL).json()["count"] == 12
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get(URL).json()["count"] == 12
+    assert not [query for query in queries.captured_queries if "COUNT(" in query["sql"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.status, draft.published_at = "published", timezone.now()
+        draft.save()
+    assert api.get(URL).json()["count"] == 13
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.status = "draft"
+        draft.save()
+    assert api.get(URL).json()["count"] == 12  # an unpublished record is not counted a moment longer
