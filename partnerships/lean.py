@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
-from sscregistry.lean import AnyOf, LeanExport, LeanReader, Row, grouped, many_to_many
+from sscregistry.lean import AnyOf, LeanExport, LeanReader, Row, grouped, many_to_many, rows_for_ids
 
 from .base import Status
 from .exports import PARTNER_COLUMNS, PARTNERSHIP_COLUMNS
@@ -39,10 +39,14 @@ def _code_name_or_none(code: Any, name: Any) -> dict[str, Any] | None:
 def sources_of(reader: LeanReader, model: type[models.Model], ids: list[Any]) -> dict[Any, list[Row]]:
     """`SourceSerializer` rows of each record (the generic relation `sources`), by record id."""
     content_type = ContentType.objects.get_for_model(model)
-    rows = (
-        SourceLink.objects.filter(AnyOf("object_id", ids), content_type=content_type)
-        .order_by(*SourceLink._meta.ordering)
-        .values_list("object_id", "url", "title", "published_on", "note")
+    rows = rows_for_ids(
+        ("sources", content_type.pk),
+        lambda ids: (
+            SourceLink.objects.filter(AnyOf("object_id", ids), content_type=content_type)
+            .order_by(*SourceLink._meta.ordering)
+            .values_list("object_id", "url", "title", "published_on", "note")
+        ),
+        ids,
     )
     date = reader.date
     return grouped(
@@ -56,9 +60,13 @@ def sources_of(reader: LeanReader, model: type[models.Model], ids: list[Any]) ->
     )
 
 
-def participations_of(ids: list[Any]) -> models.QuerySet:
+def participations_of(ids: list[Any]) -> list[tuple]:
     """`(partnership id, partner slug, name, acronym, country, role code, role name, triangular
     role, description)` of the published partners taking part in partnerships `ids`."""
+    return rows_for_ids("participations", _participations, ids)
+
+
+def _participations(ids: list[Any]) -> models.QuerySet:
     return (
         Participation.objects.filter(AnyOf("partnership_id", ids), partner__status=PUBLISHED)
         # The prefetch's order: Participation's Meta.ordering (partnership, role, id), where

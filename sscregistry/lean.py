@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from itertools import islice
 from typing import Any, ClassVar
 
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import F, Func, Value
 from django.urls import reverse as django_reverse
 from rest_framework import serializers
@@ -94,21 +94,67 @@ def grouped(rows: Iterable[tuple], build: Callable[..., Any]) -> dict[Any, list[
     return result
 
 
-def many_to_many(model: type[models.Model], name: str, ids: list[Any], *fields: str) -> models.QuerySet:
+def many_to_many(model: type[models.Model], name: str, ids: list[Any], *fields: str) -> list[tuple]:
     """`(parent id, *fields of the linked entry)` tuples of a many-to-many field, in the linked
     model's own order (as the serializer's prefetch gives them), from the link table."""
-    field = model._meta.get_field(name)
-    through = field.remote_field.through
-    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    ordering = [
-        f"-{target}__{key[1:]}" if key.startswith("-") else f"{target}__{key}"
-        for key in field.related_model._meta.ordering
-    ]
-    return (
-        through._default_manager.filter(AnyOf(f"{source}_id", ids))
-        .order_by(*ordering, "pk")
-        .values_list(f"{source}_id", *(f"{target}__{f}" for f in fields))
-    )
+
+    def build(ids: list[Any]) -> models.QuerySet:
+        field = model._meta.get_field(name)
+        through = field.remote_field.through
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        ordering = [
+            f"-{target}__{key[1:]}" if key.startswith("-") else f"{target}__{key}"
+            for key in field.related_model._meta.ordering
+        ]
+        return (
+            through._default_manager.filter(AnyOf(f"{source}_id", ids))
+            .order_by(*ordering, "pk")
+            .values_list(f"{source}_id", *(f"{target}__{f}" for f in fields))
+        )
+
+    return rows_for_ids(("many_to_many", model._meta.label, name, fields), build, ids)
+
+
+# The SQL of each relation query, compiled once per process and database alias (see rows_for_ids).
+_compiled: dict[tuple[Hashable, str], tuple[str, list[Any], int] | None] = {}
+_models: dict[Hashable, type[models.Model]] = {}
+_IDS_MARKER = ["lean-ids-marker"]
+
+
+def rows_for_ids(key: Hashable, build: Callable[[list[Any]], models.QuerySet], ids: list[Any]) -> list[tuple]:
+    """`list(build(ids))` for a `values_list()` query whose only varying input is `ids` (an
+    `AnyOf` list), with its SQL compiled once per process under `key`.
+
+    Building and compiling a relation query cost about as much Python as running it: a list page
+    runs ten of them. `key` must name everything else the query depends on. A query whose
+    compiled parameters do not hold the ids exactly once, or whose columns need converting from
+    the database's values (what values_list() would do), is built every time instead.
+    """
+    model = _models.get(key)
+    if model is None:
+        queryset = build(list(ids))
+        _models[key] = queryset.model
+        return list(queryset)
+    using = router.db_for_read(model)
+    if (key, using) not in _compiled:
+        _compiled[key, using] = _compile(build(list(_IDS_MARKER)), using)
+    compiled = _compiled[key, using]
+    if compiled is None:
+        return list(build(list(ids)))
+    sql, params, position = compiled
+    params = [*params[:position], list(ids), *params[position + 1 :]]
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _compile(queryset: models.QuerySet, using: str) -> tuple[str, list[Any], int] | None:
+    compiler = queryset.query.get_compiler(using=using)
+    sql, params = compiler.as_sql()
+    positions = [index for index, value in enumerate(params) if value == _IDS_MARKER]
+    if len(positions) != 1 or compiler.get_converters([column for column, _, _ in compiler.select]):
+        return None
+    return sql, list(params), positions[0]
 
 
 class LeanReader:

@@ -135,6 +135,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# History events carry the signed-in user and the URL of the request that wrote them. Reads write
+# nothing, so they skip the history context (a context per request, and a set_config() prefix on
+# every statement that is not a plain SELECT, such as the facet query's WITH).
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
 ROOT_URLCONF = "sscregistry.urls"
 WSGI_APPLICATION = "sscregistry.wsgi.application"
 
