@@ -20,7 +20,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -34,6 +33,7 @@ from bench.run import (  # noqa: E402
     machine,
     production_env,
     start_gunicorn,
+    start_redis,
     status_of,
     stop,
     to_ms,
@@ -105,21 +105,6 @@ def sample_paths(env: dict[str, str]) -> list[str]:
         check=True,
     ).stdout
     return FIXED_PATHS + output.split()
-
-
-def start_redis() -> tuple[subprocess.Popen, str]:
-    """A throwaway redis-server on a Unix socket; returns the process and its REDIS_URL."""
-    socket = Path(tempfile.mkdtemp(prefix="sscregistry-redis-")) / "redis.sock"
-    process = subprocess.Popen(
-        ["redis-server", "--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        if socket.exists():
-            return process, f"unix://{socket}"
-        time.sleep(0.05)
-    process.kill()
-    raise SystemExit("redis-server did not start")
 
 
 def main() -> int:

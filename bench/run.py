@@ -24,6 +24,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -100,6 +101,21 @@ def start_gunicorn(app: str, port: int, env: dict[str, str], workers: int) -> su
             time.sleep(0.2)
     process.kill()
     raise SystemExit(f"{app} did not start: {log_path.read_text()[-2000:]}")
+
+
+def start_redis() -> tuple[subprocess.Popen, str]:
+    """A throwaway redis-server on a Unix socket; returns the process and its REDIS_URL."""
+    socket = Path(tempfile.mkdtemp(prefix="sscregistry-redis-")) / "redis.sock"
+    process = subprocess.Popen(
+        ["redis-server", "--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        if socket.exists():
+            return process, f"unix://{socket}"
+        time.sleep(0.05)
+    process.kill()
+    raise SystemExit("redis-server did not start")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -213,6 +229,14 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--suffix", default="", help="added to the report's file name, e.g. -after")
     parser.add_argument(
+        "--cache",
+        choices=["none", "redis"],
+        default="none",
+        help="none (default): every request computed, as the baseline does; redis: a throwaway "
+        "redis-server as the shared cache (REDIS_URL), as production runs, so that repeated anonymous "
+        "requests are answered from kept responses until the next write",
+    )
+    parser.add_argument(
         "--dbname", default="sscregistry", help="database of the embedded server, without DATABASE_URL"
     )
     args = parser.parse_args()
@@ -247,8 +271,14 @@ def main() -> int:
         if re.search(r"Seq Scan on partnerships_partnership\b", plan):
             failures.append(f"{name}: sequential scan of partnerships_partnership\n{plan}")
 
+    redis = None
+    app_env = env
+    if args.cache == "redis":
+        # Only the served app: the capture above recorded the SQL of computed answers.
+        redis, redis_url = start_redis()
+        app_env = env | {"REDIS_URL": redis_url}
     load_before = load_averages()
-    app = start_gunicorn("sscregistry.wsgi", app_port, env, args.workers)
+    app = start_gunicorn("sscregistry.wsgi", app_port, app_env, args.workers)
     baseline = start_gunicorn(
         "bench.baseline:application", base_port, env | {"BENCH_CAPTURE": str(capture_file)}, args.workers
     )
@@ -287,6 +317,9 @@ def main() -> int:
     finally:
         stop(app)
         stop(baseline)
+        if redis is not None:
+            redis.terminate()
+            redis.wait(timeout=10)
 
     report = [
         f"# Benchmark {datetime.date.today().isoformat()}{' (quick)' if args.quick else ''}",
@@ -297,6 +330,14 @@ def main() -> int:
         f"- Data: {dataset_counts(env)}",
         f"- Load: wrk, 2 threads, {args.connections} connections, {seconds} s per endpoint, on loopback; "
         f"gunicorn with {args.workers} workers for the app and for the baseline",
+        "- App cache: "
+        + (
+            "Redis (REDIS_URL): anonymous API answers and pages kept until the next write, so a "
+            "repeated request is a cache hit; the baseline still runs its SQL every time"
+            if args.cache == "redis"
+            else "none shared: every answer computed (per-process facet counts and list counts are "
+            "kept until the next write)"
+        ),
         f"- Largest app worker after the run: {rss:.0f} MB resident",
         "- Queries per list request at page_size 1 / 20 / 100: "
         f"{counts['1']} / {counts['20']} / {counts['100']}",
