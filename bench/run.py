@@ -279,9 +279,10 @@ def main() -> int:
         app_env = env | {"REDIS_URL": redis_url}
     load_before = load_averages()
     app = start_gunicorn("sscregistry.wsgi", app_port, app_env, args.workers)
-    baseline = start_gunicorn(
-        "bench.baseline:application", base_port, env | {"BENCH_CAPTURE": str(capture_file)}, args.workers
-    )
+    # The baseline opens its connection pool (and the pool's threads) at import: each worker must
+    # import it itself, not inherit it from a preloading master.
+    baseline_env = env | {"BENCH_CAPTURE": str(capture_file), "GUNICORN_PRELOAD": "false"}
+    baseline = start_gunicorn("bench.baseline:application", base_port, baseline_env, args.workers)
     rows = []
     try:
         for name, entry in capture["endpoints"].items():

@@ -67,9 +67,13 @@ class CappedPaginator(Paginator):
 
     capped = False
 
-    def __init__(self, *args: Any, changed: Any = UNREAD, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, changed: Any = UNREAD, records: models.QuerySet | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.changed = changed  # the registry's last write, when the view has read it
+        # The same records before values() joined in their columns' tables, for deep pages' ids.
+        self.records = records
 
     @cached_property
     def cap(self) -> int:
@@ -133,7 +137,10 @@ class CappedPaginator(Paginator):
         records = self.object_list
         if bottom < DEEP_OFFSET or not isinstance(records, models.QuerySet):
             return records[bottom:top]
-        ids = list(records.values_list("pk", flat=True)[bottom:top])
+        # Without the joins of the page's columns: a join, even one the planner then removes, keeps
+        # it from reading the ids from the order's index alone.
+        source = self.records if self.records is not None else records
+        ids = list(source.values_list("pk", flat=True)[bottom:top])
         # The same ordering, now over the page's rows alone, gives them in the same order.
         return list(records.filter(AnyOf("pk", ids))) if ids else []
 
@@ -165,7 +172,9 @@ class RegistryPagination(PageNumberPagination):
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list | None:
         # The view has read the registry's last write for its ETag: the kept count reuses it.
         changed = view._changed if getattr(view, "_changed_read", False) else UNREAD
-        self.django_paginator_class = functools.partial(CappedPaginator, changed=changed)
+        self.django_paginator_class = functools.partial(
+            CappedPaginator, changed=changed, records=getattr(view, "page_records", None)
+        )
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request: Request) -> int:
@@ -379,6 +388,7 @@ class LeanReadMixin:
     """
 
     lean_reader: type[LeanReader] | None = None
+    page_records: models.QuerySet | None = None  # the filtered records of a lean list (paginator)
 
     def _lean(self, request: Request) -> LeanReader | None:
         if (
@@ -397,7 +407,8 @@ class LeanReadMixin:
         reader = self._lean(request)
         if reader is None:
             return super().list(request, *args, **kwargs)
-        rows = reader.rows(self.filter_queryset(self._lean_queryset()))
+        self.page_records = self.filter_queryset(self._lean_queryset())
+        rows = reader.rows(self.page_records)
         page = self.paginate_queryset(rows)
         if page is None:
             return Response(reader.records(list(rows)))
