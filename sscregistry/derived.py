@@ -69,8 +69,11 @@ def cached_facet_counts(filterset: RegistryFilterSet, *, changed: Any = UNREAD) 
     if records is None:
         return facet_counts(filterset)
     data = filterset.data
+    # Only the filters decide the counts: not the page, the order or the format asked for.
     filters = sorted(
-        (name, tuple(data.getlist(name) if hasattr(data, "getlist") else [data[name]])) for name in data
+        (name, tuple(data.getlist(name) if hasattr(data, "getlist") else [data[name]]))
+        for name in data
+        if name in filterset.base_filters and name != "ordering"
     )
     parts = ("facets", type(filterset).__qualname__, records, tuple(filters))
     return registry_cached(parts, lambda: facet_counts(filterset), changed=changed)

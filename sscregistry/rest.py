@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponse, StreamingHttpResponse
@@ -50,14 +50,13 @@ from .derived import (
     keep_response,
     kept_response,
     last_change,
-    queryset_key,
-    registry_cached,
 )
-from .lean import AnyOf, LeanExport, LeanReader
+from .lean import LeanExport, LeanReader
 from .openapi import ERROR_SCHEMA
+from .pagination import RegistryPaginator
 
 
-class CappedPaginator(Paginator):
+class CappedPaginator(RegistryPaginator):
     """A paginator that counts at most `API_COUNT_CAP` matches (setting; 0 counts them all).
 
     Counting every match of a common search term costs as much as reading them. Beyond the cap,
@@ -67,14 +66,6 @@ class CappedPaginator(Paginator):
 
     capped = False
 
-    def __init__(
-        self, *args: Any, changed: Any = UNREAD, records: models.QuerySet | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.changed = changed  # the registry's last write, when the view has read it
-        # The same records before values() joined in their columns' tables, for deep pages' ids.
-        self.records = records
-
     @cached_property
     def cap(self) -> int:
         return max(int(getattr(settings, "API_COUNT_CAP", 0) or 0), 0)
@@ -83,16 +74,7 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         if not self.cap or not isinstance(self.object_list, models.QuerySet):
             return super().count
-        # Ordering does not change a count, and sorting by relevance is the costly part of a search.
-        counted = self.object_list.order_by().values("pk")[: self.cap + 1]
-        # Kept until the registry's next write (sscregistry/derived.py): counting up to the cap
-        # reads as many index entries, half of a plain list request's database time at scale 1.
-        key = queryset_key(counted)
-        found = (
-            counted.count()
-            if key is None
-            else registry_cached(("count", counted.db, key), counted.count, changed=self.changed)
-        )
+        found = self.kept_count(limit=self.cap + 1)
         if found > self.cap:
             self.capped = True
             return self.cap
@@ -114,39 +96,15 @@ class CappedPaginator(Paginator):
 
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
         if not self.capped:
-            top = bottom + self.per_page
-            if top + self.orphans >= self.count:
-                top = self.count
-            return self._get_page(self.rows(bottom, top), number, self)
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
         rows = self.rows(bottom, bottom + self.per_page + 1)
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         page = CappedPage(rows[: self.per_page], number, self)
         page.more = len(rows) > self.per_page
         return page
-
-    def rows(self, bottom: int, top: int) -> Any:
-        """The records from `bottom` to `top` in order.
-
-        Deep in a list, OFFSET makes the database build and skip every row before the page: at
-        page 4,500 of the partnerships, a sort of 90,000 whole rows (290 ms). There, the page's
-        ids come first, from the order's index alone (15 ms), then their rows.
-        """
-        records = self.object_list
-        if bottom < DEEP_OFFSET or not isinstance(records, models.QuerySet):
-            return records[bottom:top]
-        # Without the joins of the page's columns: a join, even one the planner then removes, keeps
-        # it from reading the ids from the order's index alone.
-        source = self.records if self.records is not None else records
-        ids = list(source.values_list("pk", flat=True)[bottom:top])
-        # The same ordering, now over the page's rows alone, gives them in the same order.
-        return list(records.filter(AnyOf("pk", ids))) if ids else []
-
-
-# From this offset on, a page reads its ids first (CappedPaginator.rows).
-DEEP_OFFSET = 1000
 
 
 class CappedPage(Page):

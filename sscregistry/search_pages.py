@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.views.generic import TemplateView
 from partnerships.filters import RegistryFilterSet
 
 from .derived import cached_facet_counts
+from .pagination import RegistryPaginator
 
 # Parameters that change the page but not which records match.
 NOT_FILTERS = ("page", "ordering", "page_size")
@@ -123,7 +123,7 @@ class FacetedSearchView(TemplateView):
             context.update({"page_obj": None, "records": [], "count": 0, "facets": [], "chips": []})
             return context
         records = filterset.qs
-        paginator = Paginator(records, self.paginate_by, allow_empty_first_page=True)
+        paginator = RegistryPaginator(records, self.paginate_by, allow_empty_first_page=True)
         page = paginator.get_page(query.get("page"))
         facets = self.facet_groups(cached_facet_counts(filterset))
         context.update(

@@ -127,7 +127,7 @@ def test_deep_pages_read_their_ids_first_and_answer_the_same(api, settings, monk
         for extra in ({}, {"ordering": "title"}, {"ordering": "-updated_at"})
     ] + [{"q": "mangroves", "page_size": 1, "page": 2}, {"page_size": 100}]
     plain = [api.get(URL, params).json() for params in requests]
-    monkeypatch.setattr("sscregistry.rest.DEEP_OFFSET", 0)
+    monkeypatch.setattr("sscregistry.pagination.DEEP_OFFSET", 0)
     assert [api.get(URL, params).json() for params in requests] == plain
     assert [row["slug"] for row in plain[-1]["results"]][:12] != []
     assert api.get(URL, {"page_size": 3, "page": 6}).status_code == 404
@@ -143,7 +143,7 @@ def test_counts_are_kept_until_the_next_write(api, twelve, django_capture_on_com
     assert api.get(URL).json()["count"] == 12
     with CaptureQueriesContext(connection) as queries:
         assert api.get(URL).json()["count"] == 12
-    assert not [query for query in queries.captured_queries if "COUNT(" in query["sql"]]
+    assert not [query for query in queries.captured_queries if '"__count"' in query["sql"]]
     with django_capture_on_commit_callbacks(execute=True):
         draft.status, draft.published_at = "published", timezone.now()
         draft.save()
@@ -152,3 +152,32 @@ def test_counts_are_kept_until_the_next_write(api, twelve, django_capture_on_com
         draft.status = "draft"
         draft.save()
     assert api.get(URL).json()["count"] == 12  # an unpublished record is not counted a moment longer
+
+
+def test_the_search_page_keeps_its_count_and_pages_deep_alike(
+    client, twelve, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = PartnershipFactory(draft=True)
+    assert client.get("/partnerships/").context["count"] == 12
+    with CaptureQueriesContext(connection) as queries:
+        shallow = [
+            [record.slug for record in client.get("/partnerships/", {"page": page}).context["records"]]
+            for page in (1, 2)
+        ]
+    # Neither the list's count nor the facet counts are read again for another page.
+    assert not [query for query in queries.captured_queries if "COUNT(" in query["sql"]]
+    monkeypatch.setattr("sscregistry.pagination.DEEP_OFFSET", 0)
+    deep = [
+        [record.slug for record in client.get("/partnerships/", {"page": page}).context["records"]]
+        for page in (1, 2)
+    ]
+    assert deep == shallow and shallow[0] == twelve  # 50 a page: page 2 is the last, the first
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.status, draft.published_at = "published", timezone.now()
+        draft.save()
+    assert client.get("/partnerships/").context["count"] == 13
