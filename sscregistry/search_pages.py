@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 
 from partnerships.filters import RegistryFilterSet
 
-from .derived import cached_facet_counts
+from .derived import cached_facet_counts, last_change
 from .pagination import RegistryPaginator
 
 # Parameters that change the page but not which records match.
@@ -123,9 +123,10 @@ class FacetedSearchView(TemplateView):
             context.update({"page_obj": None, "records": [], "count": 0, "facets": [], "chips": []})
             return context
         records = filterset.qs
-        paginator = RegistryPaginator(records, self.paginate_by, allow_empty_first_page=True)
+        changed = last_change()  # names the kept count and facet counts
+        paginator = RegistryPaginator(records, self.paginate_by, allow_empty_first_page=True, changed=changed)
         page = paginator.get_page(query.get("page"))
-        facets = self.facet_groups(cached_facet_counts(filterset))
+        facets = self.facet_groups(cached_facet_counts(filterset, changed=changed))
         context.update(
             {
                 "page_obj": page,
