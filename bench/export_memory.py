@@ -20,14 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import database_url, free_port, production_env, start_gunicorn, stop  # noqa: E402
-
-
-def worker_rss_mb(server) -> float:
-    import psutil
-
-    children = psutil.Process(server.pid).children(recursive=True)
-    return max((child.memory_info().rss for child in children), default=0) / 1024 / 1024
+from bench.run import (  # noqa: E402
+    database_url,
+    free_port,
+    production_env,
+    start_gunicorn,
+    stop,
+    worker_rss_mb,
+)
 
 
 def main() -> int:
