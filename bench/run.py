@@ -229,6 +229,13 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--suffix", default="", help="added to the report's file name, e.g. -after")
     parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="drive only the endpoints whose name contains NAME (repeatable), e.g. --only list --only 304",
+    )
+    parser.add_argument(
         "--cache",
         choices=["none", "redis"],
         default="none",
@@ -286,6 +293,8 @@ def main() -> int:
     rows = []
     try:
         for name, entry in capture["endpoints"].items():
+            if args.only and not any(part in name for part in args.only):
+                continue
             if entry["status"] >= 500:
                 failures.append(f"{name}: status {entry['status']} in capture")
             app_url = f"http://127.0.0.1:{app_port}{entry['path']}"
