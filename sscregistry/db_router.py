@@ -34,7 +34,10 @@ class PrimaryReplicaRouter:
         return random.choice(self.replicas)  # nosec B311
 
     def db_for_write(self, model: type, **hints: Any) -> str:
-        _wrote.set(True)
+        # The database cache's rows (settings.CACHES["shared"]) are not records: keeping a figure
+        # does not make the request's later reads wait for the primary.
+        if model._meta.app_label != "django_cache":
+            _wrote.set(True)
         return PRIMARY
 
     def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool:

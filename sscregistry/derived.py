@@ -9,11 +9,12 @@ been recorded, nothing is kept.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.http import HttpResponse
@@ -45,6 +46,8 @@ def registry_cached(parts: tuple[Any, ...], compute: Callable[[], T], *, changed
     """`compute()`, or its value kept since the registry's last write for the same `parts`.
 
     `changed` is that write's time (or None) when the caller has already read it: saves a query.
+    The value is looked up in this process's cache, then in the cache every server shares
+    (settings.SHARED_CACHE); only one process computes it, the others wait for its result.
     """
     if not settings.DERIVED_CACHE_SECONDS:
         return compute()
@@ -55,10 +58,48 @@ def registry_cached(parts: tuple[Any, ...], compute: Callable[[], T], *, changed
     digest = hashlib.sha256(repr((changed, get_language(), parts)).encode()).hexdigest()
     key = f"derived:{digest}"
     value = cache.get(key)
+    if value is not None:
+        return value
+    if settings.SHARED_CACHE != "default":
+        value = caches[settings.SHARED_CACHE].get(key)
     if value is None:
-        value = compute()
+        value = compute_once(key, compute)
+    if settings.SHARED_CACHE != "default":
         cache.set(key, value, settings.DERIVED_CACHE_SECONDS)
     return value
+
+
+# How long a process computing a kept figure holds its lock, and how long others wait for it.
+COMPUTE_LOCK_SECONDS = 30
+WAIT_STEP_SECONDS = 0.1
+
+
+def compute_once(key: str, compute: Callable[[], T]) -> T:
+    """`compute()` kept under `key` in the shared cache, computed by one process at a time.
+
+    After a write, every worker and server asks for the same facet counts at once: without the
+    lock, each of them spent seconds computing the same figures. Those that find the lock taken
+    wait for the value; if the computing process fails or takes too long, they compute it
+    themselves.
+    """
+    shared = caches[settings.SHARED_CACHE]
+    lock = f"{key}:computing"
+    if shared.add(lock, True, COMPUTE_LOCK_SECONDS):
+        try:
+            value = compute()
+            shared.set(key, value, settings.DERIVED_CACHE_SECONDS)
+        finally:
+            shared.delete(lock)
+        return value
+    deadline = time.monotonic() + COMPUTE_LOCK_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(WAIT_STEP_SECONDS)
+        value = shared.get(key)
+        if value is not None:
+            return value
+        if shared.get(lock) is None:
+            break  # the computing process failed: compute it here
+    return compute()
 
 
 def queryset_key(queryset: Any) -> str | None:

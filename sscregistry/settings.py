@@ -286,7 +286,10 @@ def env_throttle_rate(name: str, default: str) -> str | None:
 
 
 # The cache: Redis when REDIS_URL is set (shared by every server: throttle counts, cached API
-# answers), otherwise each process's own memory.
+# answers), otherwise each process's own memory. Without Redis, the figures that take seconds to
+# compute (facet counts, charts, list counts; sscregistry/derived.py) are also kept in a table of
+# the database, the "shared" cache: computed once per write for all servers and their workers,
+# and still there after a worker restarts.
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -298,8 +301,17 @@ if REDIS_URL:
     }
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sscregistry"}
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sscregistry"},
+        # The table is created by migration partnerships 0012.
+        "shared": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "registry_cache",
+            # One entry per write and filter combination asked for (facet counts of about 16 kB).
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
     }
+# The cache every server sees: where derived figures are kept and computed under a lock.
+SHARED_CACHE = "shared" if "shared" in CACHES else "default"
 
 # Anonymous API reads (lists and details) are kept in the cache for this many seconds; 0 turns it
 # off. The key holds the time of the registry's last write, so a publish (any write) is seen at

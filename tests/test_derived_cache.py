@@ -91,3 +91,130 @@ def test_a_long_facet_lists_its_largest_values_and_says_how_many_more(client, mo
     assert "and 2 others with fewer records" in page.content.decode()
     french = client.get("/fr/publications/").content.decode()
     assert "et 2 autres avec moins de fiches" in french
+
+
+def test_a_worker_without_the_figure_takes_it_from_the_shared_cache(recorded):
+    """A restarted worker (or another server) finds what another one computed: no recount."""
+    from django.core.cache import cache
+
+    from sscregistry.derived import registry_cached
+
+    with recorded():
+        _partnership(["4"])
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return 41
+
+    assert registry_cached(("figure",), compute) == 41
+    cache.clear()  # this process's memory, as after a restart
+    assert registry_cached(("figure",), compute) == 41
+    assert calls == [1]
+
+
+def test_a_figure_being_computed_elsewhere_is_waited_for(recorded, monkeypatch, settings):
+    from django.core.cache import caches
+
+    from sscregistry import derived
+
+    shared = caches[settings.SHARED_CACHE]
+    with recorded():
+        _partnership(["4"])
+    shared.add("derived:elsewhere:computing", True, 30)
+    waits: list[float] = []
+
+    def other_process_finishes(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 3:
+            shared.set("derived:elsewhere", 7, 60)
+
+    monkeypatch.setattr(derived.time, "sleep", other_process_finishes)
+    assert derived.compute_once("derived:elsewhere", lambda: pytest.fail("computed twice")) == 7
+    assert len(waits) == 3
+
+
+def test_a_failed_computation_elsewhere_is_taken_over(recorded, monkeypatch, settings):
+    from django.core.cache import caches
+
+    from sscregistry import derived
+
+    shared = caches[settings.SHARED_CACHE]
+    shared.add("derived:failed:computing", True, 30)
+
+    def other_process_fails(seconds: float) -> None:
+        shared.delete("derived:failed:computing")
+
+    monkeypatch.setattr(derived.time, "sleep", other_process_fails)
+    assert derived.compute_once("derived:failed", lambda: 3) == 3
+
+
+def test_a_computation_that_raises_releases_its_lock(settings):
+    from django.core.cache import caches
+
+    from sscregistry import derived
+
+    def broken() -> int:
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        derived.compute_once("derived:broken", broken)
+    assert caches[settings.SHARED_CACHE].get("derived:broken:computing") is None
+    assert derived.compute_once("derived:broken", lambda: 5) == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_after_a_write_compute_the_facets_once(recorded, monkeypatch):
+    """Four workers ask for the same uncounted facets at once: one counts, three wait for it."""
+    import threading
+
+    from django.core.cache import cache
+    from django.db import connections
+
+    from partnerships import facets
+    from sscregistry import derived
+
+    with recorded():
+        _partnership(["4"])
+    counted: list[int] = []
+    original = facets.facet_counts
+
+    def slow_count(filterset):
+        counted.append(1)
+        threading.Event().wait(0.5)  # long enough for the others to find the lock
+        return original(filterset)
+
+    monkeypatch.setattr(derived, "facet_counts", slow_count)
+    from rest_framework.test import APIClient
+
+    results: list = []
+
+    def worker() -> None:
+        try:
+            results.append(APIClient().get(FACETS))
+        finally:
+            connections.close_all()
+
+    cache.clear()
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(counted) == 1
+    assert len(results) == 4 and all(_sdg_counts(r) == {4: 1} for r in results)
+
+
+def test_keeping_a_figure_does_not_send_later_reads_to_the_primary():
+    from django.core.cache import caches
+
+    from sscregistry.db_router import PrimaryReplicaRouter, _wrote
+
+    caches["shared"].set("derived:probe", 1, 60)
+    token = _wrote.set(False)
+    try:
+        router = PrimaryReplicaRouter(replicas=["replica1"])
+        router.db_for_write(caches["shared"].cache_model_class)
+        assert router.db_for_read(caches["shared"].cache_model_class) == "replica1"
+    finally:
+        _wrote.reset(token)
