@@ -12,10 +12,20 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
-from sscregistry.lean import AnyOf, LeanExport, LeanReader, Row, grouped, many_to_many, rows_for_ids
+from sscregistry.lean import (
+    AnyOf,
+    LeanExport,
+    LeanReader,
+    Row,
+    grouped,
+    joined_cell,
+    labelled,
+    many_to_many,
+    required_url,
+    rows_for_ids,
+)
 
 from .base import Status
 from .exports import PARTNER_COLUMNS, PARTNERSHIP_COLUMNS
@@ -140,7 +150,7 @@ class PartnershipReader(LeanReader):
         sources = sources_of(self, Partnership, ids)
 
         api_url, web_url, date, datetime = self.api_url, self.web_url, self.date, self.datetime
-        web_url = _required(web_url)
+        web_url = required_url(web_url)
         return [
             {
                 "slug": row["slug"],
@@ -208,7 +218,7 @@ class PartnerReader(LeanReader):
         )
         sources = sources_of(self, Partner, ids)
         api_url, web_url, datetime = self.api_url, self.web_url, self.datetime
-        web_url = _required(web_url)
+        web_url = required_url(web_url)
         return [
             {
                 "slug": row["slug"],
@@ -239,14 +249,6 @@ class PartnerReader(LeanReader):
             for row in rows
             for pk in (row["id"],)
         ]
-
-
-def _labelled(name: Any, code: Any) -> str:
-    return f"{name} [{code}]"
-
-
-def _joined(entries: list[str] | None) -> str:
-    return "; ".join(entries) if entries else ""
 
 
 class PartnershipExport(LeanExport):
@@ -284,15 +286,15 @@ class PartnershipExport(LeanExport):
             return f"{shown} [{slug}]" + (f" - {', '.join(roles)}" if roles else "")
 
         participants = grouped(participations_of(ids), participant)
-        modalities = grouped(many_to_many(Partnership, "modalities", ids, "name", "code"), _labelled)
-        platforms = grouped(many_to_many(Partnership, "platforms", ids, "name", "slug"), _labelled)
-        sdgs = grouped(many_to_many(Partnership, "sdgs", ids, "short_title", "code"), _labelled)
+        modalities = grouped(many_to_many(Partnership, "modalities", ids, "name", "code"), labelled)
+        platforms = grouped(many_to_many(Partnership, "platforms", ids, "name", "slug"), labelled)
+        sdgs = grouped(many_to_many(Partnership, "sdgs", ids, "short_title", "code"), labelled)
         targets = grouped(many_to_many(Partnership, "sdg_targets", ids, "code"), str)
-        countries = grouped(many_to_many(Partnership, "countries", ids, "name", "code"), _labelled)
-        regions = grouped(many_to_many(Partnership, "regions", ids, "name", "code"), _labelled)
-        themes = grouped(many_to_many(Partnership, "themes", ids, "name", "slug"), _labelled)
+        countries = grouped(many_to_many(Partnership, "countries", ids, "name", "code"), labelled)
+        regions = grouped(many_to_many(Partnership, "regions", ids, "name", "code"), labelled)
+        themes = grouped(many_to_many(Partnership, "themes", ids, "name", "slug"), labelled)
         web_url = self.web_url
-        web_url = _required(web_url)
+        web_url = required_url(web_url)
         for (
             pk,
             slug,
@@ -310,20 +312,20 @@ class PartnershipExport(LeanExport):
                 slug,
                 title,
                 summary,
-                _joined(modalities.get(pk)),
+                joined_cell(modalities.get(pk)),
                 status_code,
                 status if status_code is not None else "",
                 start_date,
                 start_precision,
                 end_date,
                 end_precision,
-                _joined(participants.get(pk)),
-                _joined(platforms.get(pk)),
-                _joined(sdgs.get(pk)),
-                _joined(targets.get(pk)),
-                _joined(countries.get(pk)),
-                _joined(regions.get(pk)),
-                _joined(themes.get(pk)),
+                joined_cell(participants.get(pk)),
+                joined_cell(platforms.get(pk)),
+                joined_cell(sdgs.get(pk)),
+                joined_cell(targets.get(pk)),
+                joined_cell(countries.get(pk)),
+                joined_cell(regions.get(pk)),
+                joined_cell(themes.get(pk)),
                 updated_at.isoformat(),
                 web_url(slug),
             ]
@@ -359,7 +361,7 @@ class PartnerExport(LeanExport):
             str,
         )
         web_url = self.web_url
-        web_url = _required(web_url)
+        web_url = required_url(web_url)
         for (
             pk,
             slug,
@@ -379,7 +381,7 @@ class PartnerExport(LeanExport):
                 slug,
                 name,
                 acronym,
-                _joined(names.get(pk)),
+                joined_cell(names.get(pk)),
                 type_code,
                 type_name if type_code is not None else "",
                 country_code,
@@ -390,10 +392,3 @@ class PartnerExport(LeanExport):
                 updated_at.isoformat(),
                 web_url(slug),
             ]
-
-
-def _required(url: Any) -> Any:
-    """The reader's URL builder, which every reader with a web view sets up."""
-    if url is None:
-        raise ImproperlyConfigured("This reader needs web_view_name to build web_url.")
-    return url

@@ -23,12 +23,15 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from itertools import islice
 from typing import Any, ClassVar
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, models, router
 from django.db.models import F, Func, Value
 from django.urls import reverse as django_reverse
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.reverse import reverse as drf_reverse
+
+from partnerships.base import Status
 
 Row = dict[str, Any]
 
@@ -94,9 +97,13 @@ def grouped(rows: Iterable[tuple], build: Callable[..., Any]) -> dict[Any, list[
     return result
 
 
-def many_to_many(model: type[models.Model], name: str, ids: list[Any], *fields: str) -> list[tuple]:
+def many_to_many(
+    model: type[models.Model], name: str, ids: list[Any], *fields: str, published: bool = False
+) -> list[tuple]:
     """`(parent id, *fields of the linked entry)` tuples of a many-to-many field, in the linked
-    model's own order (as the serializer's prefetch gives them), from the link table."""
+    model's own order (as the serializer's prefetch gives them), from the link table.
+
+    `published`: only linked records whose status is published (records, not vocabularies)."""
 
     def build(ids: list[Any]) -> models.QuerySet:
         field = model._meta.get_field(name)
@@ -106,13 +113,37 @@ def many_to_many(model: type[models.Model], name: str, ids: list[Any], *fields: 
             f"-{target}__{key[1:]}" if key.startswith("-") else f"{target}__{key}"
             for key in field.related_model._meta.ordering
         ]
-        return (
-            through._default_manager.filter(AnyOf(f"{source}_id", ids))
-            .order_by(*ordering, "pk")
-            .values_list(f"{source}_id", *(f"{target}__{f}" for f in fields))
+        links = through._default_manager.filter(AnyOf(f"{source}_id", ids))
+        if published:
+            links = links.filter(**{f"{target}__status": Status.PUBLISHED})
+        return links.order_by(*ordering, "pk").values_list(
+            f"{source}_id", *(f"{target}__{f}" for f in fields)
         )
 
-    return rows_for_ids(("many_to_many", model._meta.label, name, fields), build, ids)
+    return rows_for_ids(("many_to_many", model._meta.label, name, fields, published), build, ids)
+
+
+def required_url(url: Callable[[str], str] | None) -> Callable[[str], str]:
+    """A reader's or export's URL builder, which every one with a web view sets up."""
+    if url is None:
+        raise ImproperlyConfigured("This reader needs web_view_name to build web_url.")
+    return url
+
+
+def choice_labels(model: type[models.Model], name: str) -> dict[Any, str]:
+    """`{value: label}` of a field's choices, as `get_<name>_display()` shows them (in the active
+    language): a value outside the choices shows as itself."""
+    return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
+
+
+def labelled(name: Any, code: Any) -> str:
+    """`Name [code]`: a linked entry in a CSV cell."""
+    return f"{name} [{code}]"
+
+
+def joined_cell(entries: list[str] | None) -> str:
+    """A CSV cell of several entries."""
+    return "; ".join(entries) if entries else ""
 
 
 # The SQL of each relation query, compiled once per process and database alias (see rows_for_ids).

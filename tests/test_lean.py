@@ -25,6 +25,7 @@ from partnerships.models import (
     PartnerName,
     Partnership,
     Platform,
+    Region,
     SDGTarget,
     SourceLink,
     Theme,
@@ -135,14 +136,23 @@ class TestSeedData:
         assert_same(api, settings, "/api/v1/partnerships/", **params)
         assert_same(api, settings, "/api/v1/partners/", **params)
 
-    @pytest.mark.parametrize("resource", ["partnerships", "partners"])
+    @pytest.mark.parametrize("resource", ["partnerships", "partners", "events", "publications"])
     def test_csv_exports(self, api, settings, resource):
         lines = assert_same_csv(api, settings, f"/api/v1/{resource}/export.csv")
         assert len(lines) == 1 + type(self).published(resource) > 1
 
     @staticmethod
     def published(resource: str) -> int:
-        return {"partnerships": Partnership, "partners": Partner}[resource].objects.published().count()
+        from events.models import Event
+        from reports.models import Publication
+
+        models = {
+            "partnerships": Partnership,
+            "partners": Partner,
+            "events": Event,
+            "publications": Publication,
+        }
+        return models[resource].objects.published().count()
 
     def test_format_suffix(self, api, settings, spy):
         assert_same(api, settings, "/api/v1/partnerships.json")
@@ -295,5 +305,104 @@ def test_export_query_count_is_constant(api, settings):
             ParticipationFactory(partnership=PartnershipFactory())
         with CaptureQueriesContext(connection) as queries:
             csv_body(api.get("/api/v1/partnerships/export.csv"))
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1] <= 12, counts
+
+
+@pytest.fixture
+def filled_events_and_publications(db):
+    """Events and publications with every exported relation, drafts among the linked records."""
+    from events.models import EventOrganiser
+    from reports.models import Authorship, Publication, PublicationOrganisation, Series
+    from tests.factories import (
+        EventFactory,
+        EventOrganiserFactory,
+        LanguageVersionFactory,
+        PersonFactory,
+        PublicationFactory,
+        PublicationOrganisationFactory,
+    )
+
+    host = PartnerFactory(slug="host", name="Host agency")
+    parent = EventFactory(slug="summit")
+    event = EventFactory(
+        slug="side",
+        parent=parent,
+        timezone="America/La_Paz",
+        country_id="RW",
+        venue="Hall 2",
+        city="Kigali",
+        document_symbols=["A/RES/73/291", "SSC/20/1"],
+        all_day=True,
+    )
+    EventFactory(slug="orphan-side", parent=EventFactory(slug="draft-summit", draft=True))
+    EventOrganiserFactory(event=event, partner=host, role=EventOrganiser.Role.HOST)
+    EventOrganiserFactory(event=event, partner=PartnerFactory(slug="co", name="Co"), role="co_organiser")
+    EventOrganiserFactory(event=event, partner=PartnerFactory(slug="hidden", draft=True))
+    event.themes.set(Theme.objects.all()[:2])
+    event.partnerships.set([PartnershipFactory(slug="shown"), PartnershipFactory(slug="unshown", draft=True)])
+
+    launch = PublicationFactory(
+        slug="report",
+        launched_at=event,
+        series=Series.objects.create(name="Norec reports", slug="norec-reports"),
+        publication_type=Publication.Type.REPORT,
+    )
+    PublicationFactory(slug="launched-at-draft", launched_at=EventFactory(slug="draft-launch", draft=True))
+    Authorship.objects.create(publication=launch, person=PersonFactory(slug="b-author", name="B"), order=2)
+    Authorship.objects.create(publication=launch, person=PersonFactory(slug="a-author", name="A"), order=1)
+    Authorship.objects.create(
+        publication=launch, person=PersonFactory(slug="draft-author", draft=True), order=3
+    )
+    PublicationOrganisationFactory(publication=launch, partner=host)
+    PublicationOrganisationFactory(
+        publication=launch, partner=PartnerFactory(slug="x", name="X"), role="funder"
+    )
+    PublicationOrganisationFactory(publication=launch, partner=PartnerFactory(slug="gone", draft=True))
+    LanguageVersionFactory(publication=launch, language_id="nn")
+    LanguageVersionFactory(publication=launch, language_id="en", is_original=True)
+    launch.sdgs.set(["17", "4"])
+    launch.regions.set(Region.objects.all()[:2])
+    launch.themes.set(Theme.objects.all()[:2])
+    assert PublicationOrganisation.objects.count() == 3
+    return event, launch
+
+
+@pytest.mark.parametrize("chunk_size", [2, 500])
+def test_filled_events_and_publications_export(
+    api, settings, monkeypatch, filled_events_and_publications, chunk_size
+):
+    from events.lean import EventExport
+    from reports.lean import PublicationExport
+
+    monkeypatch.setattr(EventExport, "chunk_size", chunk_size)
+    monkeypatch.setattr(PublicationExport, "chunk_size", chunk_size)
+    events = {line[0]: line for line in assert_same_csv(api, settings, "/api/v1/events/export.csv")[1:]}
+    side = "|".join(events["side"])
+    assert "Host agency [host] - Host; Co [co] - Co-organiser" in side and "hidden" not in side
+    assert "shown" in side and "unshown" not in side and "A/RES/73/291; SSC/20/1" in side
+    assert events["side"][5].endswith("-04:00") and events["side"][18] == "summit"
+    assert events["orphan-side"][18] == ""
+    publications = {
+        line[0]: line for line in assert_same_csv(api, settings, "/api/v1/publications/export.csv")[1:]
+    }
+    report = "|".join(publications["report"])
+    assert "A [a-author]; B [b-author]" in report and "draft-author" not in report and "gone" not in report
+    assert "Norec reports [norec-reports]" in report and "|en; nn|side|" in report
+    assert publications["launched-at-draft"][10] == ""
+    assert len(assert_same_csv(api, settings, "/api/v1/events/export.csv", country="RW")) == 2
+
+
+@pytest.mark.parametrize("resource", ["events", "publications"])
+def test_event_and_publication_export_query_count_is_constant(api, settings, resource):
+    from tests.factories import EventOrganiserFactory, PublicationOrganisationFactory
+
+    settings.API_LEAN_READS = True
+    counts = []
+    for batch in (5, 120):
+        for _ in range(batch):
+            EventOrganiserFactory() if resource == "events" else PublicationOrganisationFactory()
+        with CaptureQueriesContext(connection) as queries:
+            csv_body(api.get(f"/api/v1/{resource}/export.csv"))
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1] <= 12, counts
