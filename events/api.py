@@ -7,7 +7,7 @@ from sscregistry.rest import PublicRecordViewSet, documented
 from . import serializers
 from .exports import EVENT_COLUMNS
 from .filters import EventFilter
-from .lean import EventExport
+from .lean import EventExport, EventReader
 from .models import Event
 
 
@@ -20,5 +20,6 @@ class EventViewSet(PublicRecordViewSet):
     select_related = serializers.EVENT_SELECT
     prefetch_related = serializers.EVENT_PREFETCHES
     export_columns = EVENT_COLUMNS
+    lean_reader = EventReader
     lean_export = EventExport
     export_filename = "events"

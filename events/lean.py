@@ -1,5 +1,5 @@
-"""The lean CSV export of events (sscregistry/lean.py): the cells of `EVENT_COLUMNS`
-(events/exports.py) from `values_list()` rows, without model instances or prefetches.
+"""Lean readers of events (sscregistry/lean.py): `EventSerializer`'s JSON and the cells of
+`EVENT_COLUMNS` (events/exports.py) from `values()` rows, without model instances or prefetches.
 
 As in the columns: organisers only of published partners, partnerships and the parent event only
 when published, times in the event's own zone.
@@ -11,20 +11,27 @@ import zoneinfo
 from collections.abc import Iterator
 from typing import Any
 
+from django.db import models
+from django.db.models import Q
+
 from partnerships.base import Status
+from partnerships.lean import code_name, partner_compact, slug_name, sources_of
 from sscregistry.lean import (
     AnyOf,
     LeanExport,
+    LeanReader,
+    Row,
     choice_labels,
     grouped,
     joined_cell,
     labelled,
     many_to_many,
     required_url,
+    rows_for_ids,
 )
 
 from .exports import EVENT_COLUMNS
-from .models import Event, EventOrganiser
+from .models import Event, EventOrganiser, EventParticipant, RegistrationLink
 
 
 class EventExport(LeanExport):
@@ -118,3 +125,167 @@ class EventExport(LeanExport):
                 updated_at.isoformat(),
                 web_url(slug),
             ]
+
+
+class EventReader(LeanReader):
+    """`EventSerializer`'s JSON: drafts stay out as there (organisers, speakers and the partners
+    they represent only when published, the parent and partnerships likewise)."""
+
+    api_view_name = "event-detail"
+    web_view_name = "events:event-detail"
+    columns = (
+        "id",
+        "slug",
+        "title",
+        "short_title",
+        "event_type",
+        "theme",
+        "description",
+        "start",
+        "end",
+        "timezone",
+        "all_day",
+        "date_precision",
+        "schedule_note",
+        "attendance_mode",
+        "event_status",
+        "venue",
+        "city",
+        "country_id",
+        "country__name",
+        "parent__status",
+        "parent__slug",
+        "parent__title",
+        "document_symbols",
+        "published_at",
+        "updated_at",
+    )
+
+    def records(self, rows: list[Row]) -> list[Row]:
+        ids = [row["id"] for row in rows]
+        if not ids:
+            return []
+        organisers = grouped(
+            rows_for_ids(
+                "event-organisers",
+                lambda ids: (
+                    EventOrganiser.objects.filter(AnyOf("event_id", ids), partner__status=Status.PUBLISHED)
+                    .order_by(*EventOrganiser._meta.ordering)
+                    .values_list(
+                        "event_id",
+                        "partner__slug",
+                        "partner__name",
+                        "partner__acronym",
+                        "partner__country",
+                        "role",
+                    )
+                ),
+                ids,
+            ),
+            lambda slug, name, acronym, country, role: {
+                "partner": partner_compact(slug, name, acronym, country),
+                "role": role,
+            },
+        )
+        speakers = grouped(rows_for_ids("event-speakers", _speakers, ids), _speaker)
+        links = grouped(
+            rows_for_ids(
+                "event-registration-links",
+                lambda ids: (
+                    RegistrationLink.objects.filter(AnyOf("event_id", ids))
+                    .order_by(*RegistrationLink._meta.ordering)
+                    .values_list("event_id", "kind", "url", "note")
+                ),
+                ids,
+            ),
+            lambda kind, url, note: {"kind": kind, "url": url, "note": note},
+        )
+        themes = grouped(many_to_many(Event, "themes", ids, "slug", "name"), slug_name)
+        partnerships = grouped(
+            many_to_many(Event, "partnerships", ids, "slug", "title", published=True),
+            lambda slug, title: {"slug": slug, "title": title},
+        )
+        sources = sources_of(self, Event, ids)
+        api_url, web_url, datetime = self.api_url, required_url(self.web_url), self.datetime
+        zones: dict[str, zoneinfo.ZoneInfo] = {}
+        records = []
+        for row in rows:
+            pk, slug, timezone = row["id"], row["slug"], row["timezone"]
+            zone = zones.get(timezone) or zones.setdefault(timezone, zoneinfo.ZoneInfo(timezone))
+            country = row["country_id"]
+            records.append(
+                {
+                    "slug": slug,
+                    "url": api_url(slug),
+                    "web_url": web_url(slug),
+                    "title": row["title"],
+                    "short_title": row["short_title"],
+                    "type": row["event_type"],
+                    "theme": row["theme"],
+                    "description": row["description"],
+                    "start": row["start"].astimezone(zone).isoformat(),
+                    "end": row["end"].astimezone(zone).isoformat(),
+                    "timezone": timezone,
+                    "all_day": row["all_day"],
+                    "date_precision": row["date_precision"],
+                    "schedule_note": row["schedule_note"],
+                    "attendance_mode": row["attendance_mode"],
+                    "status": row["event_status"],
+                    "venue": row["venue"],
+                    "city": row["city"],
+                    "country": None if country is None else code_name(country, row["country__name"]),
+                    "organisers": organisers.get(pk, []),
+                    "speakers": speakers.get(pk, []),
+                    "registration_links": links.get(pk, []),
+                    "parent": (
+                        {"slug": row["parent__slug"], "title": row["parent__title"]}
+                        if row["parent__status"] == Status.PUBLISHED
+                        else None
+                    ),
+                    "themes": themes.get(pk, []),
+                    "partnerships": partnerships.get(pk, []),
+                    "document_symbols": row["document_symbols"],
+                    "sources": sources.get(pk, []),
+                    "published_at": datetime(row["published_at"]),
+                    "updated_at": datetime(row["updated_at"]),
+                }
+            )
+        return records
+
+
+def _speakers(ids: list[Any]) -> models.QuerySet:
+    return (
+        EventParticipant.objects.filter(AnyOf("event_id", ids))
+        .filter(Q(person__isnull=True) | Q(person__status=Status.PUBLISHED))
+        .order_by(*EventParticipant._meta.ordering)
+        .values_list(
+            "event_id",
+            "person_id",
+            "person__slug",
+            "person__name",
+            "description",
+            "role",
+            "representing__status",
+            "representing__slug",
+            "representing__name",
+            "representing__acronym",
+            "representing__country",
+        )
+    )
+
+
+def _speaker(
+    person: Any,
+    person_slug: Any,
+    person_name: Any,
+    description: Any,
+    role: Any,
+    representing_status: Any,
+    *representing: Any,
+) -> Row:
+    return {
+        "person": {"slug": person_slug, "name": person_name} if person is not None else None,
+        "description": description,
+        "role": role,
+        "representing": partner_compact(*representing) if representing_status == Status.PUBLISHED else None,
+    }

@@ -7,7 +7,7 @@ from sscregistry.rest import PublicRecordViewSet, documented
 from . import serializers
 from .exports import PUBLICATION_COLUMNS
 from .filters import PublicationFilter
-from .lean import PublicationExport
+from .lean import PublicationExport, PublicationReader
 from .models import Publication
 
 
@@ -20,5 +20,6 @@ class PublicationViewSet(PublicRecordViewSet):
     select_related = serializers.PUBLICATION_SELECT
     prefetch_related = serializers.PUBLICATION_PREFETCHES
     export_columns = PUBLICATION_COLUMNS
+    lean_reader = PublicationReader
     lean_export = PublicationExport
     export_filename = "publications"

@@ -1,5 +1,6 @@
-"""The lean CSV export of publications (sscregistry/lean.py): the cells of `PUBLICATION_COLUMNS`
-(reports/exports.py) from `values_list()` rows, without model instances or prefetches.
+"""Lean readers of publications (sscregistry/lean.py): `PublicationSerializer`'s JSON and the
+cells of `PUBLICATION_COLUMNS` (reports/exports.py) from `values()` rows, without model instances
+or prefetches.
 
 As in the columns: authors and organisations only when published, the event of the launch only
 when published.
@@ -10,20 +11,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.db import models
+
 from partnerships.base import Status
+from partnerships.lean import code_name, partner_compact, slug_name, sources_of
 from sscregistry.lean import (
     AnyOf,
     LeanExport,
+    LeanReader,
+    Row,
     choice_labels,
     grouped,
     joined_cell,
     labelled,
     many_to_many,
     required_url,
+    rows_for_ids,
 )
 
 from .exports import PUBLICATION_COLUMNS
-from .models import Authorship, LanguageVersion, Publication, PublicationOrganisation
+from .models import Authorship, LanguageVersion, Publication, PublicationOrganisation, PublicationRelation
 
 
 class PublicationExport(LeanExport):
@@ -106,3 +113,152 @@ class PublicationExport(LeanExport):
                 updated_at.isoformat(),
                 web_url(slug),
             ]
+
+
+class PublicationReader(LeanReader):
+    """`PublicationSerializer`'s JSON: drafts stay out as there (authors, organisations, related
+    publications, partnerships and the launch event only when published)."""
+
+    api_view_name = "publication-detail"
+    web_view_name = "reports:publication-detail"
+    columns = (
+        "id",
+        "slug",
+        "title",
+        "publication_type",
+        "document_category_id",
+        "document_category__name",
+        "summary",
+        "publication_date",
+        "publication_date_precision",
+        "series_id",
+        "series__slug",
+        "series__name",
+        "document_symbol",
+        "launched_at__status",
+        "launched_at__slug",
+        "launched_at__title",
+        "launch_type",
+        "published_at",
+        "updated_at",
+    )
+
+    def records(self, rows: list[Row]) -> list[Row]:
+        ids = [row["id"] for row in rows]
+        if not ids:
+            return []
+        authors = grouped(
+            rows_for_ids("publication-authors", _authors, ids),
+            lambda slug, name, role: {"slug": slug, "name": name, "role": role},
+        )
+        organisations = grouped(
+            rows_for_ids("publication-organisations", _organisations, ids),
+            lambda slug, name, acronym, country, role: {
+                "partner": partner_compact(slug, name, acronym, country),
+                "role": role,
+            },
+        )
+        versions = grouped(rows_for_ids("publication-versions", _versions, ids), self._version)
+        relations = grouped(
+            rows_for_ids("publication-relations", _relations, ids),
+            lambda kind, slug, title: {"type": kind, "publication": {"slug": slug, "title": title}},
+        )
+        partnerships = grouped(
+            many_to_many(Publication, "partnerships", ids, "slug", "title", published=True),
+            lambda slug, title: {"slug": slug, "title": title},
+        )
+        sdgs = grouped(
+            many_to_many(Publication, "sdgs", ids, "code", "short_title"),
+            lambda code, title: {"code": code, "title": title},
+        )
+        regions = grouped(many_to_many(Publication, "regions", ids, "code", "name"), code_name)
+        themes = grouped(many_to_many(Publication, "themes", ids, "slug", "name"), slug_name)
+        sources = sources_of(self, Publication, ids)
+        api_url, web_url = self.api_url, required_url(self.web_url)
+        date, datetime = self.date, self.datetime
+        records = []
+        for row in rows:
+            pk, slug = row["id"], row["slug"]
+            category, series = row["document_category_id"], row["series_id"]
+            records.append(
+                {
+                    "slug": slug,
+                    "url": api_url(slug),
+                    "web_url": web_url(slug),
+                    "title": row["title"],
+                    "type": row["publication_type"],
+                    "document_category": (
+                        None if category is None else code_name(category, row["document_category__name"])
+                    ),
+                    "summary": row["summary"],
+                    "publication_date": date(row["publication_date"]),
+                    "publication_date_precision": row["publication_date_precision"],
+                    "series": None if series is None else slug_name(row["series__slug"], row["series__name"]),
+                    "document_symbol": row["document_symbol"],
+                    "authors": authors.get(pk, []),
+                    "organisations": organisations.get(pk, []),
+                    "language_versions": versions.get(pk, []),
+                    "relations": relations.get(pk, []),
+                    "launched_at": (
+                        {"slug": row["launched_at__slug"], "title": row["launched_at__title"]}
+                        if row["launched_at__status"] == Status.PUBLISHED
+                        else None
+                    ),
+                    "launch_type": row["launch_type"],
+                    "partnerships": partnerships.get(pk, []),
+                    "sdgs": sdgs.get(pk, []),
+                    "regions": regions.get(pk, []),
+                    "themes": themes.get(pk, []),
+                    "sources": sources.get(pk, []),
+                    "published_at": datetime(row["published_at"]),
+                    "updated_at": datetime(row["updated_at"]),
+                }
+            )
+        return records
+
+    def _version(self, language: Any, title: Any, url: Any, file: Any, is_original: Any) -> Row:
+        """`LanguageVersionSerializer`: the version's address, else its file's, else None."""
+        if url:
+            address = url
+        elif file:
+            address = self.request.build_absolute_uri(_FILES.url(file))
+        else:
+            address = None
+        return {"language": language, "title": title, "url": address, "is_original": is_original}
+
+
+_FILES = LanguageVersion._meta.get_field("file").storage
+
+
+def _authors(ids: list[Any]) -> models.QuerySet:
+    return (
+        Authorship.objects.filter(AnyOf("publication_id", ids), person__status=Status.PUBLISHED)
+        .order_by(*Authorship._meta.ordering)
+        .values_list("publication_id", "person__slug", "person__name", "role")
+    )
+
+
+def _organisations(ids: list[Any]) -> models.QuerySet:
+    return (
+        PublicationOrganisation.objects.filter(AnyOf("publication_id", ids), partner__status=Status.PUBLISHED)
+        .order_by(*PublicationOrganisation._meta.ordering)
+        .values_list(
+            "publication_id", "partner__slug", "partner__name", "partner__acronym", "partner__country", "role"
+        )
+    )
+
+
+def _versions(ids: list[Any]) -> models.QuerySet:
+    return (
+        LanguageVersion.objects.filter(AnyOf("publication_id", ids))
+        .order_by(*LanguageVersion._meta.ordering)
+        .values_list("publication_id", "language_id", "title", "url", "file", "is_original")
+    )
+
+
+def _relations(ids: list[Any]) -> models.QuerySet:
+    return (
+        PublicationRelation.objects.filter(AnyOf("source_id", ids), target__status=Status.PUBLISHED)
+        .order_by(*PublicationRelation._meta.ordering)
+        .values_list("source_id", "relation_type", "target__slug", "target__title")
+    )

@@ -39,8 +39,17 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def spy(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """How many records each reader assembled."""
-    calls = {"partnership": 0, "partner": 0}
-    for name, reader in (("partnership", PartnershipReader), ("partner", PartnerReader)):
+    from events.lean import EventReader
+    from reports.lean import PublicationReader
+
+    calls = {"partnership": 0, "partner": 0, "event": 0, "publication": 0}
+    readers = (
+        ("partnership", PartnershipReader),
+        ("partner", PartnerReader),
+        ("event", EventReader),
+        ("publication", PublicationReader),
+    )
+    for name, reader in readers:
         original = reader.records
 
         def counted(self: Any, rows: list, _original: Any = original, _name: str = name) -> list:
@@ -114,6 +123,28 @@ class TestSeedData:
             assert_same(api, settings, f"/api/v1/partnerships/{record['slug']}/")
         assert spy["partnership"] == 2 * len(listed)
         assert any(record["participants"] for record in listed)
+
+    def test_event_lists_and_details(self, api, settings, spy):
+        from events.models import Event
+
+        listed = every_page(api, settings, "/api/v1/events/")
+        assert len(listed) == Event.objects.published().count() > 0
+        for record in listed:
+            assert_same(api, settings, f"/api/v1/events/{record['slug']}/")
+        assert spy["event"] == 2 * len(listed)
+        assert any(record["speakers"] for record in listed) and any(r["organisers"] for r in listed)
+        assert_same(api, settings, "/api/v1/events/", q="Kigali")
+
+    def test_publication_lists_and_details(self, api, settings, spy):
+        from reports.models import Publication
+
+        listed = every_page(api, settings, "/api/v1/publications/")
+        assert len(listed) == Publication.objects.published().count() > 0
+        for record in listed:
+            assert_same(api, settings, f"/api/v1/publications/{record['slug']}/")
+        assert spy["publication"] == 2 * len(listed)
+        assert any(record["language_versions"] for record in listed) and any(r["authors"] for r in listed)
+        assert_same(api, settings, "/api/v1/publications/", q="Norec")
 
     def test_partner_lists_and_details(self, api, settings, spy):
         listed = every_page(api, settings, "/api/v1/partners/")
@@ -393,6 +424,38 @@ def test_filled_events_and_publications_export(
     assert len(assert_same_csv(api, settings, "/api/v1/events/export.csv", country="RW")) == 2
 
 
+def test_filled_event_list_and_details(api, settings, spy, filled_events_and_publications):
+    from events.models import EventParticipant, RegistrationLink
+    from tests.factories import PersonFactory
+
+    event, _ = filled_events_and_publications
+    speaker = PersonFactory(slug="speaker", name="Speaker")
+    representing = PartnerFactory(slug="ministry", acronym="MIN", country_id="NO")
+    EventParticipant.objects.create(event=event, person=speaker, representing=representing, order=2)
+    EventParticipant.objects.create(event=event, description="A delegate of Rwanda", order=1)
+    EventParticipant.objects.create(event=event, person=PersonFactory(slug="unlisted", draft=True), order=3)
+    EventParticipant.objects.create(
+        event=event, person=speaker, representing=PartnerFactory(slug="draft-org", draft=True), order=4
+    )
+    RegistrationLink.objects.create(event=event, kind="in_person", url="https://example.org/in", note="Badge")
+    RegistrationLink.objects.create(event=event, kind="online", url="https://example.org/on")
+    SourceLink.objects.create(
+        content_type=ContentType.objects.get_for_model(event), object_id=event.pk, url="https://example.org/s"
+    )
+    every_page(api, settings, "/api/v1/events/")
+    body = assert_same(api, settings, "/api/v1/events/side/")
+    assert [s["person"] and s["person"]["slug"] for s in body["speakers"]] == [None, "speaker", "speaker"]
+    assert (
+        body["speakers"][1]["representing"]["slug"] == "ministry"
+        and body["speakers"][2]["representing"] is None
+    )
+    assert len(body["registration_links"]) == 2 and body["parent"]["slug"] == "summit"
+    assert [p["slug"] for p in body["partnerships"]] == ["shown"] and body["country"]["code"] == "RW"
+    assert body["start"].endswith("-04:00") and len(body["sources"]) == 1
+    assert assert_same(api, settings, "/api/v1/events/orphan-side/")["parent"] is None
+    assert spy["event"] > 0
+
+
 @pytest.mark.parametrize("resource", ["events", "publications"])
 def test_event_and_publication_export_query_count_is_constant(api, settings, resource):
     from tests.factories import EventOrganiserFactory, PublicationOrganisationFactory
@@ -406,3 +469,41 @@ def test_event_and_publication_export_query_count_is_constant(api, settings, res
             csv_body(api.get(f"/api/v1/{resource}/export.csv"))
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1] <= 12, counts
+
+
+def test_filled_publication_list_and_details(api, settings, spy, filled_events_and_publications):
+    from partnerships.models import DocumentCategory
+    from reports.models import LanguageVersion, Publication, PublicationRelation
+    from tests.factories import PublicationFactory, PublicationRelationFactory
+
+    _, report = filled_events_and_publications
+    report.document_category = DocumentCategory.objects.first()
+    report.document_symbol = "ECE/TCS/2004"
+    report.save()
+    LanguageVersion.objects.filter(publication=report, language_id="nn").update(file="versions/norec-nn.pdf")
+    LanguageVersion.objects.filter(publication=report, language_id="en").update(url="https://example.org/en")
+    PublicationRelationFactory(source=report, target=PublicationFactory(slug="earlier"))
+    PublicationRelationFactory(
+        source=report, target=PublicationFactory(slug="hidden-draft", draft=True), relation_type="is_part_of"
+    )
+    report.partnerships.set(
+        [PartnershipFactory(slug="funded"), PartnershipFactory(slug="drafted", draft=True)]
+    )
+    bare = PublicationFactory(slug="bare-report", publication_type=Publication.Type.REPORT)
+    every_page(api, settings, "/api/v1/publications/")
+    body = assert_same(api, settings, "/api/v1/publications/report/")
+    assert [a["slug"] for a in body["authors"]] == ["a-author", "b-author"]
+    assert [o["partner"]["slug"] for o in body["organisations"]] == ["x", "host"] or len(
+        body["organisations"]
+    ) == 2
+    assert [v["url"] for v in body["language_versions"]] == [
+        "https://example.org/en",
+        "http://testserver/media/versions/norec-nn.pdf",
+    ]
+    assert [r["publication"]["slug"] for r in body["relations"]] == ["earlier"]
+    assert [p["slug"] for p in body["partnerships"]] == ["funded"] and body["launched_at"]["slug"] == "side"
+    assert body["series"]["slug"] == "norec-reports" and body["document_category"] is not None
+    assert len(body["sdgs"]) == 2 and len(body["regions"]) == 2
+    assert assert_same(api, settings, f"/api/v1/publications/{bare.slug}/")["series"] is None
+    assert assert_same(api, settings, "/api/v1/publications/launched-at-draft/")["launched_at"] is None
+    assert PublicationRelation.objects.count() == 2 and spy["publication"] > 0
