@@ -24,6 +24,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.utils.translation import get_language
+from django_filters import FilterSet
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
@@ -229,20 +230,36 @@ class RegistryFilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request: Request, queryset: models.QuerySet, view: Any) -> models.QuerySet:
         filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is not None and not any(
-            name in filterset_class.base_filters for name in request.query_params
-        ):
+        if filterset_class is None:
+            return queryset
+        named = frozenset(name for name in request.query_params if name in filterset_class.base_filters)
+        if not named:
             # No filter named: the FilterSet would answer the queryset as it is, after deep-copying
             # its filters and building a form (a third of a plain detail request's time).
             return queryset
-        filterset = self.get_filterset(request, queryset, view)
-        if filterset is None:
-            return queryset
+        # Only the named filters: each absent one leaves the records as they are, and copying and
+        # validating all twenty of them cost 2 to 3 ms of every filtered or searched request.
+        kwargs = self.get_filterset_kwargs(request, queryset, view)
+        filterset = narrowed(filterset_class, named)(**kwargs)
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
         records = filterset.qs
         request.search_outcome = filterset.search
         return records
+
+
+@functools.lru_cache(maxsize=512)
+def narrowed(filterset_class: type[FilterSet], names: frozenset[str]) -> type[FilterSet]:
+    """A subclass of `filterset_class` with only the filters `names` (kept per combination).
+
+    For the API's lists and exports, where a filter whose parameter is absent does nothing. The
+    facets and the search pages keep every filter: they count and show the absent ones too.
+    """
+    subclass = type(filterset_class.__name__, (filterset_class,), {"__module__": filterset_class.__module__})
+    subclass.base_filters = {
+        name: value for name, value in filterset_class.base_filters.items() if name in names
+    }
+    return subclass
 
 
 # What a cached answer keeps of the original's headers (the rest are set again on the way out).

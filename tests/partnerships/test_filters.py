@@ -205,3 +205,38 @@ def test_people_filter_by_affiliation_slug(db):
     assert matching("affiliation=agency", PersonFilter, Person) == ["staff"]
     assert matching("q=staff", PersonFilter, Person) == []
     assert "affiliation" in errors("affiliation=nobody", PersonFilter, Person)
+
+
+def test_the_api_builds_only_the_named_filters(db, api):
+    """The API's lists narrow the FilterSet to the filters named (sscregistry/rest.py `narrowed`):
+    the same answers, errors and combined filters as the whole FilterSet."""
+    from sscregistry.rest import narrowed
+
+    only_sdg = narrowed(PartnershipFilter, frozenset({"sdg", "q"}))
+    assert set(only_sdg.base_filters) == {"sdg", "q"} and issubclass(only_sdg, PartnershipFilter)
+    assert narrowed(PartnershipFilter, frozenset({"q", "sdg"})) is only_sdg  # built once
+    assert len(PartnershipFilter.base_filters) > 10  # the class itself keeps every filter
+
+    agency, other = PartnerFactory(slug="agency"), PartnerFactory(slug="other")
+    ParticipationFactory(
+        partnership=PartnershipFactory(slug="pivotal"), partner=agency, triangular_role="pivotal"
+    )
+    shared = PartnershipFactory(slug="funded")
+    ParticipationFactory(partnership=shared, partner=agency, role_id="1")
+    ParticipationFactory(partnership=shared, partner=other, triangular_role="pivotal")
+
+    def slugs(query: str) -> list[str]:
+        response = api.get(f"/api/v1/partnerships/?{query}")
+        assert response.status_code == 200, response.content
+        return sorted(record["slug"] for record in response.json()["results"])
+
+    for query in (
+        "partner=agency&role=pivotal",
+        "partner=agency&role=1",
+        "role=pivotal",
+        "partner=other&role=1",
+    ):
+        assert slugs(query) == matching(query), query
+    assert slugs("role=pivotal&unknown=1&page_size=5") == ["funded", "pivotal"]
+    response = api.get("/api/v1/partnerships/?role=boss&sdg=4")
+    assert response.status_code == 400 and set(response.json()) == {"role"}
