@@ -55,6 +55,7 @@ from .derived import (
 from .lean import LeanExport, LeanReader
 from .openapi import ERROR_SCHEMA
 from .pagination import RegistryPaginator
+from .permissions import ReadOrModelPermissions
 
 
 class CappedPaginator(RegistryPaginator):
@@ -499,7 +500,7 @@ class TransitionSerializer(serializers.Serializer):
     )
 
 
-class CanEditRecord(permissions.DjangoModelPermissionsOrAnonReadOnly):
+class CanEditRecord(ReadOrModelPermissions):
     """Model permissions, and for a write to one record the workflow's rule as in the admin:
     contributors edit drafts only; whoever may publish a record may edit it in any state."""
 

@@ -592,3 +592,26 @@ def test_public_proposals_arrive_in_review_whatever_they_post(world):
     assert partnership.status == Status.IN_REVIEW and partnership.published_at is None
     assert partnership.created_by is None
     assert not Partner.objects.filter(name="Forged Cooperative").exclude(status=Status.DRAFT).exists()
+
+
+def test_reads_need_no_model_permission_and_do_not_build_the_queryset(rf):
+    """The API's permission answers reads at once (the queryset decides what they see), and leaves
+    writes to the model permissions."""
+    from django.contrib.auth.models import AnonymousUser
+    from rest_framework.request import Request
+
+    from sscregistry.permissions import ReadOrModelPermissions
+
+    class NoQuerysetView:
+        def get_queryset(self):
+            raise AssertionError("a read built the queryset")
+
+    permission = ReadOrModelPermissions()
+    for method in ("get", "head", "options"):
+        request = Request(getattr(rf, method)("/api/v1/partnerships/"))
+        request.user = AnonymousUser()
+        assert permission.has_permission(request, NoQuerysetView())
+    write = Request(rf.post("/api/v1/partnerships/"))
+    write.user = AnonymousUser()
+    with pytest.raises(AssertionError, match="built the queryset"):
+        permission.has_permission(write, NoQuerysetView())
