@@ -64,8 +64,13 @@ def application(environ: dict[str, Any], start_response: Callable) -> Iterable[b
     results = []
     with pool.connection() as conn:
         for sql in entry["sql"]:
+            # A statement may hold several queries (the app sends a page's relation queries as one
+            # batch): read every result.
             cursor = conn.execute(sql)
-            results.append(cursor.fetchall() if cursor.description else [])
+            while True:
+                results.append(cursor.fetchall() if cursor.description else [])
+                if not cursor.nextset():
+                    break
     body = orjson.dumps(results, default=str)
     start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body]

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from partnerships.base import Status
-from partnerships.lean import code_name, partner_compact, slug_name, sources_of
+from partnerships.lean import code_name, partner_compact, slug_name, source_entries, sources_query
 from sscregistry.lean import (
     AnyOf,
     LeanExport,
@@ -26,8 +26,9 @@ from sscregistry.lean import (
     joined_cell,
     labelled,
     many_to_many,
+    many_to_many_query,
     required_url,
-    rows_for_ids,
+    rows_for_ids_together,
 )
 
 from .exports import EVENT_COLUMNS
@@ -165,47 +166,31 @@ class EventReader(LeanReader):
         ids = [row["id"] for row in rows]
         if not ids:
             return []
-        organisers = grouped(
-            rows_for_ids(
-                "event-organisers",
-                lambda ids: (
-                    EventOrganiser.objects.filter(AnyOf("event_id", ids), partner__status=Status.PUBLISHED)
-                    .order_by(*EventOrganiser._meta.ordering)
-                    .values_list(
-                        "event_id",
-                        "partner__slug",
-                        "partner__name",
-                        "partner__acronym",
-                        "partner__country",
-                        "role",
-                    )
-                ),
+        organiser_rows, speaker_rows, link_rows, theme_rows, partnership_rows, source_rows = (
+            rows_for_ids_together(
+                [
+                    ("event-organisers", _organisers),
+                    ("event-speakers", _speakers),
+                    ("event-registration-links", _registration_links),
+                    many_to_many_query(Event, "themes", "slug", "name"),
+                    many_to_many_query(Event, "partnerships", "slug", "title", published=True),
+                    sources_query(Event),
+                ],
                 ids,
-            ),
+            )
+        )
+        organisers = grouped(
+            organiser_rows,
             lambda slug, name, acronym, country, role: {
                 "partner": partner_compact(slug, name, acronym, country),
                 "role": role,
             },
         )
-        speakers = grouped(rows_for_ids("event-speakers", _speakers, ids), _speaker)
-        links = grouped(
-            rows_for_ids(
-                "event-registration-links",
-                lambda ids: (
-                    RegistrationLink.objects.filter(AnyOf("event_id", ids))
-                    .order_by(*RegistrationLink._meta.ordering)
-                    .values_list("event_id", "kind", "url", "note")
-                ),
-                ids,
-            ),
-            lambda kind, url, note: {"kind": kind, "url": url, "note": note},
-        )
-        themes = grouped(many_to_many(Event, "themes", ids, "slug", "name"), slug_name)
-        partnerships = grouped(
-            many_to_many(Event, "partnerships", ids, "slug", "title", published=True),
-            lambda slug, title: {"slug": slug, "title": title},
-        )
-        sources = sources_of(self, Event, ids)
+        speakers = grouped(speaker_rows, _speaker)
+        links = grouped(link_rows, lambda kind, url, note: {"kind": kind, "url": url, "note": note})
+        themes = grouped(theme_rows, slug_name)
+        partnerships = grouped(partnership_rows, lambda slug, title: {"slug": slug, "title": title})
+        sources = source_entries(self, source_rows)
         api_url, web_url, datetime = self.api_url, required_url(self.web_url), self.datetime
         zones: dict[str, zoneinfo.ZoneInfo] = {}
         records = []
@@ -251,6 +236,24 @@ class EventReader(LeanReader):
                 }
             )
         return records
+
+
+def _organisers(ids: list[Any]) -> models.QuerySet:
+    return (
+        EventOrganiser.objects.filter(AnyOf("event_id", ids), partner__status=Status.PUBLISHED)
+        .order_by(*EventOrganiser._meta.ordering)
+        .values_list(
+            "event_id", "partner__slug", "partner__name", "partner__acronym", "partner__country", "role"
+        )
+    )
+
+
+def _registration_links(ids: list[Any]) -> models.QuerySet:
+    return (
+        RegistrationLink.objects.filter(AnyOf("event_id", ids))
+        .order_by(*RegistrationLink._meta.ordering)
+        .values_list("event_id", "kind", "url", "note")
+    )
 
 
 def _speakers(ids: list[Any]) -> models.QuerySet:

@@ -8,7 +8,7 @@ parent only when published. The field order below is the serializers' `Meta.fiel
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +16,7 @@ from django.db import models
 
 from sscregistry.lean import (
     AnyOf,
+    Build,
     LeanExport,
     LeanReader,
     Row,
@@ -23,8 +24,10 @@ from sscregistry.lean import (
     joined_cell,
     labelled,
     many_to_many,
+    many_to_many_query,
     required_url,
     rows_for_ids,
+    rows_for_ids_together,
 )
 
 from .base import Status
@@ -48,16 +51,24 @@ def _code_name_or_none(code: Any, name: Any) -> dict[str, Any] | None:
 
 def sources_of(reader: LeanReader, model: type[models.Model], ids: list[Any]) -> dict[Any, list[Row]]:
     """`SourceSerializer` rows of each record (the generic relation `sources`), by record id."""
+    return source_entries(reader, rows_for_ids(*sources_query(model), ids))
+
+
+def sources_query(model: type[models.Model]) -> tuple[Hashable, Build]:
+    """The `(key, build)` of a kind of record's sources, for `rows_for_ids_together()`."""
     content_type = ContentType.objects.get_for_model(model)
-    rows = rows_for_ids(
+    return (
         ("sources", content_type.pk),
         lambda ids: (
             SourceLink.objects.filter(AnyOf("object_id", ids), content_type=content_type)
             .order_by(*SourceLink._meta.ordering)
             .values_list("object_id", "url", "title", "published_on", "note")
         ),
-        ids,
     )
+
+
+def source_entries(reader: LeanReader, rows: list[tuple]) -> dict[Any, list[Row]]:
+    """`SourceSerializer` rows by record id, from the rows of `sources_query()`."""
     date = reader.date
     return grouped(
         rows,
@@ -124,7 +135,30 @@ class PartnershipReader(LeanReader):
         ids = [row["id"] for row in rows]
         if not ids:
             return []
-        participations = participations_of(ids)
+        (
+            participations,
+            modality_rows,
+            platform_rows,
+            sdg_rows,
+            target_rows,
+            country_rows,
+            region_rows,
+            theme_rows,
+            source_rows,
+        ) = rows_for_ids_together(
+            [
+                ("participations", _participations),
+                many_to_many_query(Partnership, "modalities", "code", "name"),
+                many_to_many_query(Partnership, "platforms", "slug", "name"),
+                many_to_many_query(Partnership, "sdgs", "code", "short_title"),
+                many_to_many_query(Partnership, "sdg_targets", "code", "title"),
+                many_to_many_query(Partnership, "countries", "code"),
+                many_to_many_query(Partnership, "regions", "code", "name"),
+                many_to_many_query(Partnership, "themes", "slug", "name"),
+                sources_query(Partnership),
+            ],
+            ids,
+        )
         participants = grouped(
             participations,
             lambda slug, name, acronym, country, role, role_name, triangular_role, description: {
@@ -134,20 +168,14 @@ class PartnershipReader(LeanReader):
                 "description": description,
             },
         )
-        modalities = grouped(many_to_many(Partnership, "modalities", ids, "code", "name"), code_name)
-        platforms = grouped(many_to_many(Partnership, "platforms", ids, "slug", "name"), slug_name)
-        sdgs = grouped(
-            many_to_many(Partnership, "sdgs", ids, "code", "short_title"),
-            lambda code, title: {"code": code, "title": title},
-        )
-        targets = grouped(
-            many_to_many(Partnership, "sdg_targets", ids, "code", "title"),
-            lambda code, title: {"code": code, "title": title},
-        )
-        countries = grouped(many_to_many(Partnership, "countries", ids, "code"), lambda code: code)
-        regions = grouped(many_to_many(Partnership, "regions", ids, "code", "name"), code_name)
-        themes = grouped(many_to_many(Partnership, "themes", ids, "slug", "name"), slug_name)
-        sources = sources_of(self, Partnership, ids)
+        modalities = grouped(modality_rows, code_name)
+        platforms = grouped(platform_rows, slug_name)
+        sdgs = grouped(sdg_rows, lambda code, title: {"code": code, "title": title})
+        targets = grouped(target_rows, lambda code, title: {"code": code, "title": title})
+        countries = grouped(country_rows, lambda code: code)
+        regions = grouped(region_rows, code_name)
+        themes = grouped(theme_rows, slug_name)
+        sources = source_entries(self, source_rows)
 
         api_url, web_url, date, datetime = self.api_url, self.web_url, self.date, self.datetime
         web_url = required_url(web_url)

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import models
 
 from partnerships.base import Status
-from partnerships.lean import code_name, partner_compact, slug_name, sources_of
+from partnerships.lean import code_name, partner_compact, slug_name, source_entries, sources_query
 from sscregistry.lean import (
     AnyOf,
     LeanExport,
@@ -25,8 +25,9 @@ from sscregistry.lean import (
     joined_cell,
     labelled,
     many_to_many,
+    many_to_many_query,
     required_url,
-    rows_for_ids,
+    rows_for_ids_together,
 )
 
 from .exports import PUBLICATION_COLUMNS
@@ -147,33 +148,48 @@ class PublicationReader(LeanReader):
         ids = [row["id"] for row in rows]
         if not ids:
             return []
-        authors = grouped(
-            rows_for_ids("publication-authors", _authors, ids),
-            lambda slug, name, role: {"slug": slug, "name": name, "role": role},
+        (
+            author_rows,
+            organisation_rows,
+            version_rows,
+            relation_rows,
+            partnership_rows,
+            sdg_rows,
+            region_rows,
+            theme_rows,
+            source_rows,
+        ) = rows_for_ids_together(
+            [
+                ("publication-authors", _authors),
+                ("publication-organisations", _organisations),
+                ("publication-versions", _versions),
+                ("publication-relations", _relations),
+                many_to_many_query(Publication, "partnerships", "slug", "title", published=True),
+                many_to_many_query(Publication, "sdgs", "code", "short_title"),
+                many_to_many_query(Publication, "regions", "code", "name"),
+                many_to_many_query(Publication, "themes", "slug", "name"),
+                sources_query(Publication),
+            ],
+            ids,
         )
+        authors = grouped(author_rows, lambda slug, name, role: {"slug": slug, "name": name, "role": role})
         organisations = grouped(
-            rows_for_ids("publication-organisations", _organisations, ids),
+            organisation_rows,
             lambda slug, name, acronym, country, role: {
                 "partner": partner_compact(slug, name, acronym, country),
                 "role": role,
             },
         )
-        versions = grouped(rows_for_ids("publication-versions", _versions, ids), self._version)
+        versions = grouped(version_rows, self._version)
         relations = grouped(
-            rows_for_ids("publication-relations", _relations, ids),
+            relation_rows,
             lambda kind, slug, title: {"type": kind, "publication": {"slug": slug, "title": title}},
         )
-        partnerships = grouped(
-            many_to_many(Publication, "partnerships", ids, "slug", "title", published=True),
-            lambda slug, title: {"slug": slug, "title": title},
-        )
-        sdgs = grouped(
-            many_to_many(Publication, "sdgs", ids, "code", "short_title"),
-            lambda code, title: {"code": code, "title": title},
-        )
-        regions = grouped(many_to_many(Publication, "regions", ids, "code", "name"), code_name)
-        themes = grouped(many_to_many(Publication, "themes", ids, "slug", "name"), slug_name)
-        sources = sources_of(self, Publication, ids)
+        partnerships = grouped(partnership_rows, lambda slug, title: {"slug": slug, "title": title})
+        sdgs = grouped(sdg_rows, lambda code, title: {"code": code, "title": title})
+        regions = grouped(region_rows, code_name)
+        themes = grouped(theme_rows, slug_name)
+        sources = source_entries(self, source_rows)
         api_url, web_url = self.api_url, required_url(self.web_url)
         date, datetime = self.date, self.datetime
         records = []

@@ -507,3 +507,31 @@ def test_filled_publication_list_and_details(api, settings, spy, filled_events_a
     assert assert_same(api, settings, f"/api/v1/publications/{bare.slug}/")["series"] is None
     assert assert_same(api, settings, "/api/v1/publications/launched-at-draft/")["launched_at"] is None
     assert PublicationRelation.objects.count() == 2 and spy["publication"] > 0
+
+
+def test_a_page_sends_its_relation_queries_as_one_batch(api, settings, monkeypatch, filled):
+    """Nine relation queries, one round trip; with server-side binding (no batches) each query
+    runs on its own, with the same answer."""
+    from sscregistry import lean
+
+    settings.API_LEAN_READS = True
+    api.get("/api/v1/partnerships/filled/")  # each relation query's first run records its model
+    with CaptureQueriesContext(connection) as batched:
+        body = api.get("/api/v1/partnerships/filled/").content
+    statements = [q["sql"] for q in batched.captured_queries]
+    assert len(statements) == 3, statements  # the last write, the record, its relations
+    batch = statements[-1]
+    for table in (
+        "partnerships_participation",
+        "partnerships_partnership_modalities",
+        "partnerships_sourcelink",
+    ):
+        assert batch.count(f'FROM "{table}"') == 1, table
+
+    class NotThisCursor:
+        pass
+
+    monkeypatch.setattr(lean.psycopg, "ClientCursor", NotThisCursor)
+    with CaptureQueriesContext(connection) as separate:
+        assert api.get("/api/v1/partnerships/filled/").content == body
+    assert len(separate.captured_queries) == 2 + 9
