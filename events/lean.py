@@ -76,7 +76,6 @@ class EventExport(LeanExport):
         )
         themes = grouped(many_to_many(Event, "themes", ids, "name", "slug"), labelled)
         partnerships = grouped(many_to_many(Event, "partnerships", ids, "slug", published=True), str)
-        zones: dict[str, zoneinfo.ZoneInfo] = {}
         web_url = required_url(self.web_url)
         for (
             pk,
@@ -99,7 +98,7 @@ class EventExport(LeanExport):
             document_symbols,
             updated_at,
         ) in rows:
-            zone = zones.get(timezone) or zones.setdefault(timezone, zoneinfo.ZoneInfo(timezone))
+            zone = zoneinfo.ZoneInfo(timezone)  # kept by zoneinfo's own cache
             yield [
                 slug,
                 title,
@@ -192,11 +191,10 @@ class EventReader(LeanReader):
         partnerships = grouped(partnership_rows, lambda slug, title: {"slug": slug, "title": title})
         sources = source_entries(self, source_rows)
         api_url, web_url, datetime = self.api_url, required_url(self.web_url), self.datetime
-        zones: dict[str, zoneinfo.ZoneInfo] = {}
         records = []
         for row in rows:
             pk, slug, timezone = row["id"], row["slug"], row["timezone"]
-            zone = zones.get(timezone) or zones.setdefault(timezone, zoneinfo.ZoneInfo(timezone))
+            zone = zoneinfo.ZoneInfo(timezone)  # kept by zoneinfo's own cache
             country = row["country_id"]
             records.append(
                 {
