@@ -25,7 +25,6 @@ from sscregistry.lean import (
     grouped,
     joined_cell,
     labelled,
-    many_to_many,
     many_to_many_query,
     required_url,
     rows_for_ids_together,
@@ -68,14 +67,21 @@ class EventExport(LeanExport):
         modes = choice_labels(Event, "attendance_mode")
         statuses = choice_labels(Event, "event_status")
         roles = choice_labels(EventOrganiser, "role")
-        organisers = grouped(
-            EventOrganiser.objects.filter(AnyOf("event_id", ids), partner__status=Status.PUBLISHED)
-            .order_by(*EventOrganiser._meta.ordering)
-            .values_list("event_id", "partner__name", "partner__slug", "role"),
-            lambda name, slug, role: f"{name} [{slug}] - {roles.get(role, role)}",
+        # The reader's relation queries (compiled once, sent together), with the cells' columns.
+        organiser_rows, theme_rows, partnership_rows = rows_for_ids_together(
+            [
+                ("event-organisers", _organisers),
+                many_to_many_query(Event, "themes", "slug", "name"),
+                many_to_many_query(Event, "partnerships", "slug", "title", published=True),
+            ],
+            ids,
         )
-        themes = grouped(many_to_many(Event, "themes", ids, "name", "slug"), labelled)
-        partnerships = grouped(many_to_many(Event, "partnerships", ids, "slug", published=True), str)
+        organisers = grouped(
+            organiser_rows,
+            lambda slug, name, _acronym, _country, role: f"{name} [{slug}] - {roles.get(role, role)}",
+        )
+        themes = grouped(theme_rows, lambda slug, name: labelled(name, slug))
+        partnerships = grouped(partnership_rows, lambda slug, _title: slug)
         web_url = required_url(self.web_url)
         for (
             pk,

@@ -24,7 +24,6 @@ from sscregistry.lean import (
     grouped,
     joined_cell,
     labelled,
-    many_to_many,
     many_to_many_query,
     required_url,
     rows_for_ids_together,
@@ -58,29 +57,29 @@ class PublicationExport(LeanExport):
         ids = [row[0] for row in rows]
         types = choice_labels(Publication, "publication_type")
         roles = choice_labels(PublicationOrganisation, "role")
-        authors = grouped(
-            Authorship.objects.filter(AnyOf("publication_id", ids), person__status=Status.PUBLISHED)
-            .order_by(*Authorship._meta.ordering)
-            .values_list("publication_id", "person__name", "person__slug"),
-            labelled,
-        )
-        organisations = grouped(
-            PublicationOrganisation.objects.filter(
-                AnyOf("publication_id", ids), partner__status=Status.PUBLISHED
+        # The reader's relation queries (compiled once, sent together), with the cells' columns.
+        author_rows, organisation_rows, version_rows, sdg_rows, region_rows, theme_rows = (
+            rows_for_ids_together(
+                [
+                    ("publication-authors", _authors),
+                    ("publication-organisations", _organisations),
+                    ("publication-versions", _versions),
+                    many_to_many_query(Publication, "sdgs", "code", "short_title"),
+                    many_to_many_query(Publication, "regions", "code", "name"),
+                    many_to_many_query(Publication, "themes", "slug", "name"),
+                ],
+                ids,
             )
-            .order_by(*PublicationOrganisation._meta.ordering)
-            .values_list("publication_id", "partner__name", "partner__slug", "role"),
-            lambda name, slug, role: f"{name} [{slug}] - {roles.get(role, role)}",
         )
-        languages = grouped(
-            LanguageVersion.objects.filter(AnyOf("publication_id", ids))
-            .order_by(*LanguageVersion._meta.ordering)
-            .values_list("publication_id", "language_id"),
-            str,
+        authors = grouped(author_rows, lambda slug, name, _role: labelled(name, slug))
+        organisations = grouped(
+            organisation_rows,
+            lambda slug, name, _acronym, _country, role: f"{name} [{slug}] - {roles.get(role, role)}",
         )
-        sdgs = grouped(many_to_many(Publication, "sdgs", ids, "short_title", "code"), labelled)
-        regions = grouped(many_to_many(Publication, "regions", ids, "name", "code"), labelled)
-        themes = grouped(many_to_many(Publication, "themes", ids, "name", "slug"), labelled)
+        languages = grouped(version_rows, lambda language, *_version: language)
+        sdgs = grouped(sdg_rows, lambda code, title: labelled(title, code))
+        regions = grouped(region_rows, lambda code, name: labelled(name, code))
+        themes = grouped(theme_rows, lambda slug, name: labelled(name, slug))
         web_url = required_url(self.web_url)
         for (
             pk,
