@@ -116,42 +116,36 @@ def every_page(api: Any, settings: Any, url: str, **params: Any) -> list[dict]:
 
 @pytest.mark.usefixtures("seeded")
 class TestSeedData:
-    def test_partnership_lists_and_details(self, api, settings, spy):
-        listed = every_page(api, settings, "/api/v1/partnerships/")
-        assert len(listed) == Partnership.objects.published().count() > 0
+    @staticmethod
+    def every_record(api, settings, spy, resource: str, model, name: str) -> list[dict]:
+        """Every page of a resource's list and each record's detail answer the same both ways."""
+        listed = every_page(api, settings, f"/api/v1/{resource}/")
+        assert len(listed) == model.objects.published().count() > 0
         for record in listed:
-            assert_same(api, settings, f"/api/v1/partnerships/{record['slug']}/")
-        assert spy["partnership"] == 2 * len(listed)
+            assert_same(api, settings, f"/api/v1/{resource}/{record['slug']}/")
+        assert spy[name] == 2 * len(listed)
+        return listed
+
+    def test_partnership_lists_and_details(self, api, settings, spy):
+        listed = self.every_record(api, settings, spy, "partnerships", Partnership, "partnership")
         assert any(record["participants"] for record in listed)
 
     def test_event_lists_and_details(self, api, settings, spy):
         from events.models import Event
 
-        listed = every_page(api, settings, "/api/v1/events/")
-        assert len(listed) == Event.objects.published().count() > 0
-        for record in listed:
-            assert_same(api, settings, f"/api/v1/events/{record['slug']}/")
-        assert spy["event"] == 2 * len(listed)
+        listed = self.every_record(api, settings, spy, "events", Event, "event")
         assert any(record["speakers"] for record in listed) and any(r["organisers"] for r in listed)
         assert_same(api, settings, "/api/v1/events/", q="Kigali")
 
     def test_publication_lists_and_details(self, api, settings, spy):
         from reports.models import Publication
 
-        listed = every_page(api, settings, "/api/v1/publications/")
-        assert len(listed) == Publication.objects.published().count() > 0
-        for record in listed:
-            assert_same(api, settings, f"/api/v1/publications/{record['slug']}/")
-        assert spy["publication"] == 2 * len(listed)
+        listed = self.every_record(api, settings, spy, "publications", Publication, "publication")
         assert any(record["language_versions"] for record in listed) and any(r["authors"] for r in listed)
         assert_same(api, settings, "/api/v1/publications/", q="Norec")
 
     def test_partner_lists_and_details(self, api, settings, spy):
-        listed = every_page(api, settings, "/api/v1/partners/")
-        assert len(listed) == Partner.objects.published().count() > 0
-        for record in listed:
-            assert_same(api, settings, f"/api/v1/partners/{record['slug']}/")
-        assert spy["partner"] == 2 * len(listed)
+        self.every_record(api, settings, spy, "partners", Partner, "partner")
 
     @pytest.mark.parametrize(
         "params",
