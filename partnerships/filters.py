@@ -142,6 +142,9 @@ class RegistryFilterSet(django_filters.FilterSet):
         super().__init__(_without_blanks(data), queryset, request=request, prefix=prefix)
         self.search_mode = search_mode
         self.search: SearchOutcome | None = None
+        # The time of the registry's last write, when the caller has read it (None: not read).
+        # Names the kept search decision (see search()).
+        self.changed: float | None = None
 
     def filter_search(self, queryset: models.QuerySet, name: str, value: str) -> models.QuerySet:
         # Applied by filter_queryset() after every other filter; see there.
@@ -153,7 +156,9 @@ class RegistryFilterSet(django_filters.FilterSet):
             if name not in ("q", "ordering"):
                 queryset = self.filters[name].filter(queryset, value)
         if cleaned.get("q"):
-            queryset, self.search = search(queryset, cleaned["q"], mode=self.search_mode)
+            queryset, self.search = search(
+                queryset, cleaned["q"], mode=self.search_mode, changed=self.changed
+            )
             queryset = order_by_relevance(queryset)
         if cleaned.get("ordering") and "ordering" in self.filters:
             queryset = self.filters["ordering"].filter(queryset, cleaned["ordering"])

@@ -259,25 +259,32 @@ def plain_terms(query: str) -> list[str]:
 
 
 def search(
-    queryset: models.QuerySet, query: str, *, mode: str | None = None
+    queryset: models.QuerySet, query: str, *, mode: str | None = None, changed: Any = None
 ) -> tuple[models.QuerySet, SearchOutcome]:
     """Filter `queryset` to the records matching `query`, annotated with `search_rank`.
 
     Full text first; when it finds nothing among `queryset`, trigram word similarity (and the
     outcome carries a suggested spelling). `mode` forces one of the two, so that facet counts
     follow the mode the result list used without asking again.
+
+    Which of the two answers, and the spelling tried, is kept until the registry's next write for
+    the same records and query (`registry_cached`): a repeated search then sends only its page's
+    queries, not the existence checks and the vocabulary lookup again. `changed` is the time of
+    that write when the caller has read it (saves a query); None when it has not.
     """
     query = query.strip()
     tsquery = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
     found = queryset.filter(search_vector=tsquery).annotate(
         search_rank=SearchRank(F("search_vector"), tsquery)
     )
-    if mode == SearchOutcome.FULLTEXT or (mode is None and found.exists()):
+    if mode == SearchOutcome.FULLTEXT:
         return found, SearchOutcome(query, SearchOutcome.FULLTEXT)
-    terms = plain_terms(query)
-    if not terms:
-        return found, SearchOutcome(query, SearchOutcome.FULLTEXT)
-    respelt = _respelt(queryset, [_closest_words(term) for term in terms])
+    if mode is None:
+        decided, respelt = _decision(queryset, found, query, changed)
+        if decided == SearchOutcome.FULLTEXT:
+            return found, SearchOutcome(query, SearchOutcome.FULLTEXT)
+    else:
+        respelt = _spelling(queryset, query)
     if respelt is None:
         # Nothing, as a query that still compiles (facets and counts embed it as a subquery).
         nothing = queryset.filter(pk__isnull=True).annotate(search_rank=Value(0.0))
@@ -287,6 +294,34 @@ def search(
         search_rank=SearchRank(F("search_vector"), corrected)
     )
     return similar, SearchOutcome(query, SearchOutcome.FUZZY, None if mode else respelt)
+
+
+def _decision(
+    queryset: models.QuerySet, found: models.QuerySet, query: str, changed: Any
+) -> tuple[str, str | None]:
+    """How `query` is answered among `queryset`: (mode, spelling tried), kept until the next write."""
+    from sscregistry.derived import UNREAD, queryset_key, registry_cached  # noqa: PLC0415 (imports us)
+
+    def decide() -> tuple[str, str | None]:
+        if found.exists():
+            return SearchOutcome.FULLTEXT, None
+        if not plain_terms(query):
+            return SearchOutcome.FULLTEXT, None
+        return SearchOutcome.FUZZY, _spelling(queryset, query)
+
+    records = queryset_key(queryset)
+    if records is None:
+        return decide()  # a queryset that matches nothing: no SQL to name it by
+    parts = ("search", queryset.db, records, query)
+    return registry_cached(parts, decide, changed=UNREAD if changed is None else changed)
+
+
+def _spelling(queryset: models.QuerySet, query: str) -> str | None:
+    """`query` with its words respelt so that it finds records in `queryset`; None if none does."""
+    terms = plain_terms(query)
+    if not terms:
+        return None
+    return _respelt(queryset, [_closest_words(term) for term in terms])
 
 
 # How many spellings are tried for a one-word query, most similar first.

@@ -122,8 +122,9 @@ class FacetedSearchView(TemplateView):
         if not filterset.is_valid():
             context.update({"page_obj": None, "records": [], "count": 0, "facets": [], "chips": []})
             return context
+        changed = last_change()  # names the kept search decision, count and facet counts
+        filterset.changed = changed
         records = filterset.qs
-        changed = last_change()  # names the kept count and facet counts
         paginator = RegistryPaginator(records, self.paginate_by, allow_empty_first_page=True, changed=changed)
         page = paginator.get_page(query.get("page"))
         facets = self.facet_groups(cached_facet_counts(filterset, changed=changed))

@@ -218,3 +218,56 @@ def test_keeping_a_figure_does_not_send_later_reads_to_the_primary():
         assert router.db_for_read(caches["shared"].cache_model_class) == "replica1"
     finally:
         _wrote.reset(token)
+
+
+LIST = "/api/v1/partnerships/"
+
+
+def _search_sql(api, query: str) -> tuple[dict, str]:
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    with CaptureQueriesContext(connection) as captured:
+        body = api.get(LIST, {"q": query}).json()
+    return body, " ".join(query["sql"] for query in captured.captured_queries)
+
+
+def test_a_repeated_search_sends_only_its_page_queries(api, recorded):
+    with recorded():
+        PartnershipFactory(title="Geothermal heating exchange")
+        PartnershipFactory(title="Hydroponics exchange")
+    first, first_sql = _search_sql(api, "geotermal")
+    assert first["search"] == {"query": "geotermal", "mode": "fuzzy", "suggestion": "geothermal"}
+    assert "partnerships_searchword" in first_sql  # the vocabulary was asked for a spelling
+    again, again_sql = _search_sql(api, "geotermal")
+    assert again == first
+    assert "partnerships_searchword" not in again_sql
+    assert 'SELECT 1 AS "a"' not in again_sql  # no existence check either
+    _search_sql(api, "hydroponics")
+    found, found_sql = _search_sql(api, "hydroponics")
+    assert [row["title"] for row in found["results"]] == ["Hydroponics exchange"]
+    assert found["search"]["mode"] == "fulltext"
+    assert 'SELECT 1 AS "a"' not in found_sql
+
+
+def test_a_kept_search_decision_follows_the_next_write(api, recorded):
+    with recorded():
+        PartnershipFactory(title="Geothermal heating exchange")
+        draft = PartnershipFactory(title="Geotermal spelling of a draft", draft=True)
+    assert _search_sql(api, "geotermal")[0]["search"]["mode"] == "fuzzy"
+    with recorded():
+        draft.status, draft.published_at = "published", timezone.now()
+        draft.save()
+    body = _search_sql(api, "geotermal")[0]
+    assert body["search"] == {"query": "geotermal", "mode": "fulltext", "suggestion": None}
+    assert [row["title"] for row in body["results"]] == ["Geotermal spelling of a draft"]
+
+
+def test_each_filter_has_its_own_search_decision(api, recorded):
+    with recorded():
+        _partnership(["4"], title="Geothermal heating exchange")
+        _partnership(["5"], title="Geotermal spelling in another goal")
+    assert api.get(LIST, {"q": "geotermal", "sdg": "5"}).json()["search"]["mode"] == "fulltext"
+    in_goal_four = api.get(LIST, {"q": "geotermal", "sdg": "4"}).json()
+    assert in_goal_four["search"] == {"query": "geotermal", "mode": "fuzzy", "suggestion": "geothermal"}
+    assert api.get(LIST, {"q": "geotermal", "sdg": "5"}).json()["search"]["mode"] == "fulltext"
