@@ -300,7 +300,7 @@ def _decision(
     queryset: models.QuerySet, found: models.QuerySet, query: str, changed: Any
 ) -> tuple[str, str | None]:
     """How `query` is answered among `queryset`: (mode, spelling tried), kept until the next write."""
-    from sscregistry.derived import UNREAD, queryset_key, registry_cached  # noqa: PLC0415 (imports us)
+    from sscregistry.derived import UNREAD, records_key, registry_cached  # noqa: PLC0415 (imports us)
 
     def decide() -> tuple[str, str | None]:
         if found.exists():
@@ -309,7 +309,7 @@ def _decision(
             return SearchOutcome.FULLTEXT, None
         return SearchOutcome.FUZZY, _spelling(queryset, query)
 
-    records = queryset_key(queryset)
+    records = records_key(queryset)
     if records is None:
         return decide()  # a queryset that matches nothing: no SQL to name it by
     parts = ("search", queryset.db, records, query)

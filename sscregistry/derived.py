@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections, router
 from django.http import HttpResponse
 from django.utils.translation import get_language
@@ -108,6 +108,21 @@ def queryset_key(queryset: Any) -> str | None:
         return str(queryset.query)
     except EmptyResultSet:
         return None
+
+
+def records_key(queryset: Any) -> tuple[Any, ...] | None:
+    """What names the records of `queryset`, without compiling all of it: its model, the tables it
+    joins and its WHERE clause with parameters. Its columns and order do not change which records
+    it holds, and compiling the whole query for a key cost a search a tenth of its time. None for a
+    queryset that matches nothing."""
+    query = queryset.query
+    try:
+        sql, params = query.get_compiler(using=queryset.db).compile(query.where)
+    except EmptyResultSet:
+        return None
+    except FullResultSet:
+        sql, params = "", ()
+    return (query.model._meta.label_lower, tuple(query.alias_map), sql, tuple(map(repr, params)))
 
 
 def cached_facet_counts(filterset: RegistryFilterSet, *, changed: Any = UNREAD) -> dict[str, FacetValues]:

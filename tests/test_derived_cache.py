@@ -271,3 +271,15 @@ def test_each_filter_has_its_own_search_decision(api, recorded):
     in_goal_four = api.get(LIST, {"q": "geotermal", "sdg": "4"}).json()
     assert in_goal_four["search"] == {"query": "geotermal", "mode": "fuzzy", "suggestion": "geothermal"}
     assert api.get(LIST, {"q": "geotermal", "sdg": "5"}).json()["search"]["mode"] == "fulltext"
+
+
+def test_records_key_names_the_records_not_the_columns_or_order():
+    from partnerships.models import Partnership  # noqa: PLC0415
+    from sscregistry.derived import records_key  # noqa: PLC0415
+
+    published = Partnership.objects.published()
+    assert records_key(published) == records_key(published.order_by("title").values("slug"))
+    assert records_key(published) != records_key(Partnership.objects.drafts())
+    assert records_key(published.filter(sdgs="4")) != records_key(published.filter(sdgs="5"))
+    assert records_key(published.filter(pk__in=[])) is None
+    assert records_key(Partnership.objects.all()) == ("partnerships.partnership", (), "", ())
