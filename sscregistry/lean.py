@@ -24,10 +24,12 @@ from itertools import islice
 from typing import Any, ClassVar
 
 import psycopg
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, models, router
 from django.db.models import F, Func, Value
 from django.urls import reverse as django_reverse
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.reverse import reverse as drf_reverse
@@ -252,7 +254,9 @@ class LeanReader:
         self.web_url = web_url_builder(request, self.web_view_name) if self.web_view_name else None
         # The serializer's own date and time fields (time zone, format), called without the rest.
         self.date = serializers.DateField().to_representation
-        self.datetime = serializers.DateTimeField().to_representation
+        # The request's time zone, looked up once rather than for every value.
+        zone = timezone.get_current_timezone() if settings.USE_TZ else None
+        self.datetime = serializers.DateTimeField(default_timezone=zone).to_representation
 
     def rows(self, queryset: models.QuerySet) -> models.QuerySet:
         """The page's query: the filtered, ordered records as dicts of `columns`."""

@@ -9,7 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.utils.functional import cached_property
 
-from .derived import UNREAD, queryset_key, registry_cached
+from .derived import UNREAD, records_key, registry_cached
 from .lean import AnyOf
 
 # From this offset on, a page reads its ids first (RegistryPaginator.rows).
@@ -48,10 +48,10 @@ class RegistryPaginator(Paginator):
         counted = self.object_list.order_by().values("pk")
         if limit is not None:
             counted = counted[:limit]
-        key = queryset_key(counted)
-        if key is None:
+        records = records_key(counted)
+        if records is None:
             return counted.count()
-        return registry_cached(("count", counted.db, key), counted.count, changed=self.changed)
+        return registry_cached(("count", counted.db, records, limit), counted.count, changed=self.changed)
 
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
