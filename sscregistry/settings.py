@@ -336,6 +336,8 @@ API_ANON_THROTTLE_RATE = env_throttle_rate("API_ANON_THROTTLE_RATE", "120/minute
 # Public lists and details are assembled from values() rows rather than through the read serializers
 # (sscregistry/lean.py: the same JSON, several times less Python per request). Off: serializers only.
 API_LEAN_READS = env_bool("API_LEAN_READS", True)
+# A Server-Timing header with the server's time for each request (sscregistry/middleware.py).
+SERVER_TIMING = env_bool("SERVER_TIMING", DEBUG)
 # Lists count their matches up to this many (0: no cap); beyond it `count` is the cap and the answer
 # says `"count_is_estimate": true`. Counting all 18,000 matches of a common word costs a full read.
 API_COUNT_CAP = env_int("API_COUNT_CAP", 10_000)

@@ -94,6 +94,24 @@ def test_every_response_carries_a_request_id_and_security_headers(client):
     assert forged["X-Request-ID"] != "<script>"
 
 
+@pytest.mark.django_db
+def test_server_timing_is_said_only_when_turned_on(client, settings):
+    settings.SERVER_TIMING = True
+    timed = client.get("/api/v1/partnerships/")
+    name, duration = timed["Server-Timing"].split(";dur=")
+    assert name == "app" and float(duration) > 0
+    settings.SERVER_TIMING = False
+    assert "Server-Timing" not in client.get("/api/v1/partnerships/")
+
+
+def test_server_timing_is_off_in_production_unless_asked_for():
+    show = "from django.conf import settings; print(settings.SERVER_TIMING)"
+    default = _manage("shell", "-c", show, **PRODUCTION)
+    assert default.stdout.splitlines()[-1] == "False", default.stderr
+    asked = _manage("shell", "-c", show, **PRODUCTION, SERVER_TIMING="true")
+    assert asked.stdout.splitlines()[-1] == "True", asked.stderr
+
+
 def test_json_log_lines_carry_the_request_id():
     from sscregistry.logs import JsonFormatter, RequestIdFilter, request_id_var
 
