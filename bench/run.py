@@ -382,7 +382,6 @@ def main() -> int:
         f"- Largest app worker after the run: {rss:.0f} MB resident",
         "- Queries per list request at page_size 1 / 20 / 100: "
         f"{counts['1']} / {counts['20']} / {counts['100']}",
-        "",
         "- Server p50: the median of the app's own time per request (its Server-Timing header) over "
         "up to 30 requests sent one at a time after the load: no queueing; for the CSV export, the "
         "time to its first rows",

@@ -9,7 +9,7 @@ from sscregistry.rest import PublicRecordViewSet, ReferenceViewSet, documented
 from . import serializers
 from .exports import PARTNER_COLUMNS, PARTNERSHIP_COLUMNS
 from .filters import PartnerFilter, PartnershipFilter, PersonFilter
-from .lean import PartnerExport, PartnerReader, PartnershipExport, PartnershipReader
+from .lean import PartnerExport, PartnerReader, PartnershipExport, PartnershipReader, PersonReader
 from .models import (
     Country,
     Language,
@@ -56,6 +56,7 @@ class PartnerViewSet(PublicRecordViewSet):
 class PersonViewSet(PublicRecordViewSet):
     model = Person
     serializer_class = serializers.PersonSerializer
+    lean_reader = PersonReader
     write_serializer_class = serializers.PersonWriteSerializer
     filterset_class = PersonFilter
     select_related = ["affiliation"]

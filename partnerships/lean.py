@@ -279,6 +279,49 @@ class PartnerReader(LeanReader):
         ]
 
 
+class PersonReader(LeanReader):
+    """People have no page of their own: `web_url` is always null, as in the serializer."""
+
+    api_view_name = "person-detail"
+    columns = (
+        "slug",
+        "name",
+        "position",
+        "affiliation__status",
+        "affiliation__slug",
+        "affiliation__name",
+        "affiliation__acronym",
+        "affiliation__country",
+        "published_at",
+        "updated_at",
+    )
+
+    def records(self, rows: list[Row]) -> list[Row]:
+        api_url, datetime = self.api_url, self.datetime
+        return [
+            {
+                "slug": row["slug"],
+                "url": api_url(row["slug"]),
+                "web_url": None,
+                "name": row["name"],
+                "position": row["position"],
+                "affiliation": (
+                    partner_compact(
+                        row["affiliation__slug"],
+                        row["affiliation__name"],
+                        row["affiliation__acronym"],
+                        row["affiliation__country"],
+                    )
+                    if row["affiliation__status"] == PUBLISHED
+                    else None
+                ),
+                "published_at": datetime(row["published_at"]),
+                "updated_at": datetime(row["updated_at"]),
+            }
+            for row in rows
+        ]
+
+
 class PartnershipExport(LeanExport):
     """`PARTNERSHIP_COLUMNS` and `web_url`."""
 

@@ -19,11 +19,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from partnerships.lean import PartnerExport, PartnerReader, PartnershipExport, PartnershipReader
+from partnerships.lean import (
+    PartnerExport,
+    PartnerReader,
+    PartnershipExport,
+    PartnershipReader,
+    PersonReader,
+)
 from partnerships.models import (
     Partner,
     PartnerName,
     Partnership,
+    Person,
     Platform,
     Region,
     SDGTarget,
@@ -31,7 +38,13 @@ from partnerships.models import (
     Theme,
 )
 from sscregistry.lean import slug_url_builder
-from tests.factories import ParticipationFactory, PartnerFactory, PartnerNameFactory, PartnershipFactory
+from tests.factories import (
+    ParticipationFactory,
+    PartnerFactory,
+    PartnerNameFactory,
+    PartnershipFactory,
+    PersonFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +55,11 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     from events.lean import EventReader
     from reports.lean import PublicationReader
 
-    calls = {"partnership": 0, "partner": 0, "event": 0, "publication": 0}
+    calls = {"partnership": 0, "partner": 0, "person": 0, "event": 0, "publication": 0}
     readers = (
         ("partnership", PartnershipReader),
         ("partner", PartnerReader),
+        ("person", PersonReader),
         ("event", EventReader),
         ("publication", PublicationReader),
     )
@@ -146,6 +160,11 @@ class TestSeedData:
 
     def test_partner_lists_and_details(self, api, settings, spy):
         self.every_record(api, settings, spy, "partners", Partner, "partner")
+
+    def test_people_lists_and_details(self, api, settings, spy):
+        listed = self.every_record(api, settings, spy, "people", Person, "person")
+        assert any(record["affiliation"] for record in listed)
+        assert_same(api, settings, "/api/v1/people/", q="Kigali")
 
     @pytest.mark.parametrize(
         "params",
@@ -269,6 +288,23 @@ def test_filled_records_list_and_detail(api, settings, spy, filled):
     assert lead["parent"]["slug"] == "parent" and len(lead["alternative_names"]) == 2
     assert next(p for p in partners if p["slug"] == "orphan")["parent"] is None
     assert spy["partnership"] > 0 and spy["partner"] > 0
+
+
+def test_people_with_and_without_a_published_affiliation(api, settings, spy, filled):
+    lead, secret = Partner.objects.get(slug="lead"), Partner.objects.get(slug="secret")
+    PersonFactory(slug="adviser", name="Adviser", position="Senior Adviser", affiliation=lead)
+    PersonFactory(slug="hidden-affiliation", name="Analyst", affiliation=secret)
+    PersonFactory(slug="independent", name="Independent")
+    PersonFactory(slug="draft-person", name="Draft person", affiliation=lead, draft=True)
+    people = every_page(api, settings, "/api/v1/people/")
+    assert [person["slug"] for person in people] == ["adviser", "hidden-affiliation", "independent"]
+    adviser = assert_same(api, settings, "/api/v1/people/adviser/")
+    assert adviser["affiliation"] == {"slug": "lead", "name": "Lead agency", "acronym": "LA", "country": "BR"}
+    assert adviser["position"] == "Senior Adviser" and adviser["web_url"] is None
+    assert assert_same(api, settings, "/api/v1/people/hidden-affiliation/")["affiliation"] is None
+    assert_same(api, settings, "/api/v1/people/", affiliation="lead")
+    assert api.get("/api/v1/people/draft-person/").status_code == 404
+    assert spy["person"] > 0
 
 
 def test_filters_and_a_detail_the_filters_exclude(api, settings, spy, filled):
