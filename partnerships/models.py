@@ -455,6 +455,7 @@ class Person(PublishableModel):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [public_order_index("person", ["name", "id"])]
         verbose_name_plural = "people"
         permissions = workflow_permissions("person", "person")
         triggers = [version_trigger("person")]

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from events.models import Event
-from partnerships.models import Partner, PartnerName, Partnership, Platform
+from partnerships.models import Partner, PartnerName, Partnership, Person, Platform
 from partnerships.search import SearchOutcome, plain_terms, search, search_index_update
 from reports.models import Publication
 from tests.factories import (
@@ -14,6 +14,7 @@ from tests.factories import (
     ParticipationFactory,
     PartnerFactory,
     PartnershipFactory,
+    PersonFactory,
     PublicationFactory,
 )
 
@@ -243,3 +244,12 @@ def test_public_lists_read_their_order_from_an_index(many_partnerships):
         plan = _plan(queryset)
         assert index in plan, plan
         assert "Sort" not in plan.split(index)[0], plan  # no sort above the index scan
+
+
+def test_the_people_list_reads_its_order_from_an_index(db):
+    PersonFactory.create_batch(5, affiliation=PartnerFactory())
+    # The API's page query: the affiliation's columns come from a join.
+    page = Person.objects.published().values("slug", "affiliation__name").order_by(*Person._meta.ordering)
+    plan = _plan(page[:20])
+    assert "person_public_order" in plan, plan
+    assert "Sort" not in plan.split("person_public_order")[0], plan
