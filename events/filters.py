@@ -79,7 +79,10 @@ class EventFilter(RegistryFilterSet):
         fields: list[str] = []
 
     def filter_when(self, queryset: models.QuerySet, name: str, value: str) -> models.QuerySet:
-        now = timezone.now()
+        # To the minute: the list's count and search decision are kept under their SQL until the
+        # next write (sscregistry/derived.py); with the microsecond in it, every request computed
+        # its count again and stored it.
+        now = timezone.now().replace(second=0, microsecond=0)
         if value == "upcoming":
             return queryset.upcoming(now)
         if value == "past":

@@ -7,6 +7,7 @@ import re
 import zoneinfo
 
 from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -55,8 +56,17 @@ def validate_document_symbol(value: str) -> None:
 
 class EventQuerySet(PublishableQuerySet):
     def upcoming(self, now: datetime.datetime | None = None) -> EventQuerySet:
-        """Events that have not ended yet."""
-        return self.filter(end__gte=now or timezone.now())
+        """Events that have not ended yet.
+
+        Their ids come first, from the index on `end`, as an array the planner cannot fold into the
+        list's own scan: with `end >= now` as a plain filter, PostgreSQL walked the start order
+        looking for the few upcoming events among twenty years of them and read every event (35 ms
+        for five events on the home page at scale 1; 1 ms this way).
+        """
+        from sscregistry.lean import AnyOf  # noqa: PLC0415 (sscregistry imports the models)
+
+        ending = Event._base_manager.filter(end__gte=now or timezone.now()).values("pk")
+        return self.filter(AnyOf("pk", ArraySubquery(ending)))
 
     def past(self, now: datetime.datetime | None = None) -> EventQuerySet:
         return self.filter(end__lt=now or timezone.now())
@@ -166,7 +176,13 @@ class Event(SearchableModel, PublishableModel):
 
     class Meta:
         ordering = ["-start", "id"]
-        indexes = [*search_indexes("event"), public_order_index("event", ["-start", "id"])]
+        indexes = [
+            *search_indexes("event"),
+            public_order_index("event", ["-start", "id"]),
+            # Upcoming events (not ended yet) are few among twenty years of them: found by their end
+            # (EventQuerySet.upcoming).
+            models.Index(fields=["end"], name="event_end"),
+        ]
         permissions = workflow_permissions("event", "event")
         triggers = [version_trigger("event", ignore=SEARCH_FIELDS)]
         constraints = [

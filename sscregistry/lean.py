@@ -27,7 +27,7 @@ import psycopg
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, models, router
-from django.db.models import F, Func, Value
+from django.db.models import F, Func, Subquery, Value
 from django.urls import reverse as django_reverse
 from django.utils import timezone
 from rest_framework import serializers
@@ -85,8 +85,10 @@ class AnyOf(Func):
 
     output_field = models.BooleanField()
 
-    def __init__(self, column: str, values: list[Any]) -> None:
-        super().__init__(F(column), Value(list(values)))
+    def __init__(self, column: str, values: Iterable[Any] | Subquery) -> None:
+        # A subquery (an ArraySubquery) is the array itself; anything else is a list of values.
+        array = values if isinstance(values, Subquery) else Value(list(values))
+        super().__init__(F(column), array)
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
         column, column_params = compiler.compile(self.source_expressions[0])

@@ -283,3 +283,26 @@ def test_records_key_names_the_records_not_the_columns_or_order():
     assert records_key(published.filter(sdgs="4")) != records_key(published.filter(sdgs="5"))
     assert records_key(published.filter(pk__in=[])) is None
     assert records_key(Partnership.objects.all()) == ("partnerships.partnership", (), "", ())
+
+
+def test_the_upcoming_events_count_is_kept_within_the_minute(api, recorded, monkeypatch):
+    import datetime  # noqa: PLC0415
+
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    from tests.factories import EventFactory  # noqa: PLC0415
+
+    start = timezone.now() + datetime.timedelta(days=3)
+    with recorded():
+        EventFactory(title="Coming", start=start, end=start + datetime.timedelta(hours=2))
+    noon = timezone.now().replace(second=5, microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: noon)
+    first = api.get("/api/v1/events/", {"when": "upcoming"}).json()
+    assert [event["title"] for event in first["results"]] == ["Coming"]
+    monkeypatch.setattr(timezone, "now", lambda: noon + datetime.timedelta(seconds=40))
+    with CaptureQueriesContext(connection) as captured:
+        again = api.get("/api/v1/events/", {"when": "upcoming"}).json()
+    assert again == first
+    sql = " ".join(query["sql"] for query in captured.captured_queries)
+    assert "COUNT(" not in sql and "INSERT" not in sql  # the kept count, nothing stored again

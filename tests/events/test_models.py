@@ -69,3 +69,20 @@ def test_a_participant_needs_a_person_or_a_description():
     with pytest.raises(IntegrityError), transaction.atomic():
         EventParticipant.objects.create(event=event, role=EventParticipant.Role.GUEST)
     EventParticipant.objects.create(event=event, description="The Director of UNOSSC")
+
+
+def test_upcoming_events_are_found_by_their_end(db):
+    from django.db import connection  # noqa: PLC0415
+
+    now = timezone.now()
+    for days in range(-30, 3):
+        start = now + datetime.timedelta(days=days)
+        EventFactory(start=start, end=start + datetime.timedelta(hours=2))
+    page = Event.objects.published().upcoming(now).order_by("start", "id")[:5]
+    assert [event.start > now - datetime.timedelta(hours=2) for event in page] == [True] * 3
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows: as with many, an index
+        sql, params = page.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "event_end" in plan, plan
