@@ -174,35 +174,40 @@ class FacetedSearchView(TemplateView):
         groups = []
         for name, title in self.facet_titles.items():
             chosen = query.getlist(name)
-            rows = counts.get(name, [])
-            values = [
-                FacetValue(
+            picked = set(chosen)
+
+            def value(row: dict[str, Any], name: str = name, picked: set[str] = picked) -> FacetValue:
+                return FacetValue(
                     value=str(row["value"]),
                     label=self.facet_label(name, row),
                     count=row["count"],
-                    checked=str(row["value"]) in chosen,
+                    checked=str(row["value"]) in picked,
                     colour=self.facet_colour(name, row),
                 )
-                for row in rows
-            ]
-            # A chosen value that matches nothing under the other filters still needs its box.
-            present = {v.value for v in values}
-            values += [
-                FacetValue(value=v, label=v, count=0, checked=True) for v in chosen if v not in present
-            ]
-            if not values:
+
+            # The first values, the chosen ones and a few more are shown; the others are only
+            # counted (a facet of partners has thousands of values: labelling them all took most
+            # of the page's time).
+            rows = counts.get(name, [])
+            shown = [value(row) for row in rows[: self.facet_limit]]
+            more: list[FacetValue] = []
+            hidden = 0
+            for row in rows[self.facet_limit :]:
+                if str(row["value"]) in picked:
+                    shown.append(value(row))
+                elif len(more) < self.facet_more_limit:
+                    more.append(value(row))
+                else:
+                    hidden += 1
+            # A chosen value that matches nothing under the other filters still needs its box (every
+            # chosen value that has a row is in `shown` by now).
+            present = {v.value for v in shown}
+            for chosen_value in dict.fromkeys(chosen):
+                if chosen_value not in present:
+                    shown.append(FacetValue(value=chosen_value, label=chosen_value, count=0, checked=True))
+            if not shown and not more:
                 continue
-            shown = values[: self.facet_limit] + [v for v in values[self.facet_limit :] if v.checked]
-            more = [v for v in values[self.facet_limit :] if not v.checked]
-            groups.append(
-                FacetGroup(
-                    name=name,
-                    title=str(title),
-                    values=shown,
-                    more=more[: self.facet_more_limit],
-                    hidden=max(len(more) - self.facet_more_limit, 0),
-                )
-            )
+            groups.append(FacetGroup(name=name, title=str(title), values=shown, more=more, hidden=hidden))
         return groups
 
     def chips(self, facets: list[FacetGroup]) -> list[Chip]:

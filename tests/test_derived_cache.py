@@ -91,6 +91,13 @@ def test_a_long_facet_lists_its_largest_values_and_says_how_many_more(client, mo
     assert "and 2 others with fewer records" in page.content.decode()
     french = client.get("/fr/publications/").content.decode()
     assert "et 2 autres avec moins de fiches" in french
+    # A value chosen past the first eight is shown, checked, among the first values.
+    tail = group.more[-1].value
+    chosen = client.get("/publications/", {"partner": tail})
+    assert chosen.status_code == 200
+    group = next(g for g in chosen.context["facets"] if g.name == "partner")
+    assert [v.value for v in group.values if v.checked] == [tail]
+    assert tail not in [v.value for v in group.more]
 
 
 def test_a_worker_without_the_figure_takes_it_from_the_shared_cache(recorded):
