@@ -379,8 +379,8 @@ class LeanReadMixin:
         return self.lean_reader(request, format=self.format_kwarg)
 
     def _lean_queryset(self) -> models.QuerySet:
-        # The reader's values() name their columns: the serializer's joins and prefetches, added
-        # and then removed, cost a twentieth of a list's time.
+        # The reader's values() name their columns: the serializer's joins and prefetches would
+        # only be added to the queryset to be taken off again.
         if hasattr(self, "published_records"):
             return self.published_records()
         return self.get_queryset().select_related(None).prefetch_related(None)
