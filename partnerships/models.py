@@ -6,6 +6,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
@@ -119,7 +120,10 @@ def localised_country_name(name: str, name_fr: str = "", name_es: str = "") -> s
 class SustainableDevelopmentGoal(models.Model):
     """One of the 17 UN Sustainable Development Goals."""
 
-    code = models.PositiveSmallIntegerField(primary_key=True)
+    # The validators say what the constraint says, so forms and the API schema give 1 to 17 too.
+    code = models.PositiveSmallIntegerField(
+        primary_key=True, validators=[MinValueValidator(1), MaxValueValidator(17)]
+    )
     title = models.CharField(max_length=300, help_text="The official title of the goal.")
     short_title = models.CharField(max_length=60)
     colour = models.CharField(max_length=7, help_text="The goal's official colour, as #RRGGBB.")

@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.db import models
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import permissions
 
@@ -16,6 +17,14 @@ ERROR_SCHEMA = {
     "additionalProperties": {},
 }
 ERROR_BODY = {"application/json": {"schema": ERROR_SCHEMA}}
+
+
+def _key_schema(field: django_filters.ModelMultipleChoiceFilter) -> dict[str, Any]:
+    """The type of the values a model choice filter takes: its `to_field_name` column, or the
+    primary key (a vocabulary's code)."""
+    model = field.extra["queryset"].model
+    column = model._meta.get_field(field.extra.get("to_field_name") or model._meta.pk.name)
+    return {"type": "integer" if isinstance(column, models.IntegerField) else "string"}
 
 
 class RegistryAutoSchema(AutoSchema):
@@ -46,6 +55,14 @@ class RegistryAutoSchema(AutoSchema):
             # An empty value filters nothing (`?country=`, a form's "any"), as the FilterSets read it.
             parameter["allowEmptyValue"] = True
             field = filters.get(parameter["name"])
+            schema = parameter["schema"]
+            if schema.get("type") == "array":
+                items = schema["items"]
+                if not items and isinstance(field, django_filters.ModelMultipleChoiceFilter):
+                    # A filter with a method: drf-spectacular cannot see which column it reads.
+                    schema["items"] = _key_schema(field)
+                elif "type" not in items and all(isinstance(v, str) for v in items.get("enum", [None])):
+                    items["type"] = "string"
             if isinstance(field, django_filters.OrderingFilter):
                 # An empty item is skipped (`ordering=title,`), as django-filter's own filter does.
                 parameter["schema"]["items"]["enum"].append("")

@@ -52,6 +52,21 @@ def test_schema_documents_every_filter_with_allowed_values():
     assert "/api/v1/partnerships/facets/" in schema.raw_schema["paths"]
 
 
+def test_every_repeatable_filter_says_the_type_of_its_values():
+    untyped = [
+        (path, parameter["name"])
+        for path, operations in schema.raw_schema["paths"].items()
+        for parameter in operations.get("get", {}).get("parameters", [])
+        if parameter.get("schema", {}).get("type") == "array" and "type" not in parameter["schema"]["items"]
+    ]
+    assert untyped == []
+    operation = schema.raw_schema["paths"]["/api/v1/partnerships/"]["get"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert parameters["sdg"]["schema"]["items"] == {"type": "integer", "minimum": 1, "maximum": 17}
+    assert parameters["partner"]["schema"]["items"] == {"type": "string"}
+    assert parameters["region"]["schema"]["items"] == {"type": "string"}  # M49 codes such as 002
+
+
 @pytest.mark.django_db
 def test_docs_pages_use_local_assets(client):
     for url in ("/api/v1/docs/", "/api/v1/redoc/"):
