@@ -125,3 +125,20 @@ def test_the_404_page_is_in_the_sites_style(client):
 def test_the_500_page_renders_without_a_request():
     html = render_to_string("500.html")
     assert "Something went wrong on our side" in html and "css/site.css" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "text"),
+    [
+        ("en", 44974, "44,974 results"),
+        ("fr", 44974, "44\xa0974 résultats"),
+        ("es", 44974, "44\xa0974 resultados"),  # Django's Spanish formats group with a space too
+        ("en", 1, "1 result"),
+    ],
+)
+def test_result_counts_have_the_languages_thousands_separator(language, count, text):
+    from django.utils import translation  # noqa: PLC0415
+
+    with translation.override(language):
+        html = render_to_string("search/_results_header.html", {"count": count, "errors": {}})
+    assert text in html

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils import dateformat
-from django.utils.formats import get_format
+from django.utils.formats import get_format, number_format
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
@@ -96,3 +96,9 @@ def language_name(code: str, fallback: str = "") -> str:
         return str(get_language_info(code)["name_translated"])
     except KeyError:
         return fallback or code
+
+
+@register.filter
+def grouped(value: Any) -> str:
+    """A whole number with the language's thousands separator (44,974; 44 974; 44.974)."""
+    return number_format(value, force_grouping=True)
