@@ -194,11 +194,11 @@ SEARCH_FIELDS = ["search_vector", "search_text"]
 
 
 def search_indexes(model_name: str) -> list[GinIndex]:
-    """A GIN index for full-text search and a trigram GIN index for typo-tolerant matching."""
-    return [
-        GinIndex(fields=["search_vector"], name=f"{model_name}_search_vector"),
-        GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name=f"{model_name}_search_trgm"),
-    ]
+    """A GIN index for full-text search. Typo-tolerant search reads the vocabulary of words
+    (`SearchWord`, with its own trigram index), not the documents: the trigram index the
+    documents' text once had answered no query and was dropped (`*_drop_search_text_trigram_index`).
+    """
+    return [GinIndex(fields=["search_vector"], name=f"{model_name}_search_vector")]
 
 
 def public_order_index(model_name: str, ordering: list[str], suffix: str = "public_order") -> models.Index:

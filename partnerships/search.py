@@ -8,10 +8,11 @@ and nowhere else:
   names of what it is linked to (a partnership's partners, their acronyms and alternative names,
   platforms, themes, countries...). Queries use `websearch_to_tsquery`, so visitors can write
   `"quoted phrases"`, `OR` and `-excluded` words. A GIN index answers them.
-- `search_text`: the same text lower-cased and unaccented, with a trigram GIN index. When full text
-  finds nothing, strict trigram word similarity (the `%>>` operator, whole words only) finds records
-  despite typos (`Kigli` -> Kigali) and the outcome says so, with a suggested spelling. Its threshold
-  is `pg_trgm.strict_word_similarity_threshold`, which settings.py sets on every connection.
+- `search_text`: the same text lower-cased and unaccented. Its words fill the vocabulary of
+  spelling suggestions (`SearchWord`, a trigram index over short words). When full text finds
+  nothing, each word of the query is replaced by its most similar vocabulary words
+  (`pg_trgm` similarity at least `SEARCH_TRIGRAM_THRESHOLD`) until a respelling finds published
+  records (`Kigli` -> Kigali); that respelling runs as full text, and the outcome says so.
 
 Only published linked records enter a document, so searching for a draft partner's name finds
 nothing. `partnerships.signals` calls `search_index_update()` whenever a record or something in its

@@ -172,12 +172,10 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...)")
-# Typo-tolerant search (partnerships/search.py) matches words at least this similar; pg_trgm's default
-# of 0.5 misses one-letter slips in short words ("Kigli" for "Kigali" scores 0.44).
+# Typo-tolerant search (partnerships/search.py) respells a word with vocabulary words at least this
+# similar (pg_trgm's similarity); 0.5 would miss one-letter slips in short words ("Kigli" for
+# "Kigali" scores 0.44).
 SEARCH_TRIGRAM_THRESHOLD = env_float("SEARCH_TRIGRAM_THRESHOLD", 0.4)
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-    f"-c pg_trgm.strict_word_similarity_threshold={SEARCH_TRIGRAM_THRESHOLD}"
-)
 
 # Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator(), CSV exports)
 # cannot outlive its transaction on the pooled connection: turn them off there.

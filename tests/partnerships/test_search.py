@@ -177,7 +177,6 @@ def many_partnerships(db):
     with connection.cursor() as cursor:
         # Steady state, as autovacuum leaves it: GIN pending lists merged, statistics fresh.
         cursor.execute("SELECT gin_clean_pending_list('partnership_search_vector'::regclass)")
-        cursor.execute("SELECT gin_clean_pending_list('partnership_search_trgm'::regclass)")
         cursor.execute("ANALYZE partnerships_partnership")
 
 
