@@ -100,5 +100,5 @@ def language_name(code: str, fallback: str = "") -> str:
 
 @register.filter
 def grouped(value: Any) -> str:
-    """A whole number with the language's thousands separator (44,974; 44 974; 44.974)."""
+    """A whole number with the language's thousands separator (44,974 in English, 44 974 in French)."""
     return number_format(value, force_grouping=True)
