@@ -30,6 +30,7 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -177,6 +178,19 @@ def server_time(url: str, headers: dict[str, str], samples: int, budget: float) 
     return statistics.median(times)
 
 
+def combined(pairs: list[tuple[dict[str, float], dict[str, float]]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The app's and the baseline's figures over `--repeat` runs, each run of the app followed by
+    one of the baseline: the median of each figure, errors added up, and the ratio as the median
+    of each pair's ratio (a pair shares the machine's spell, which moves both by up to a third)."""
+    app = {key: statistics.median(a[key] for a, _ in pairs) for key in ("rps", "p50", "p99")}
+    base = {key: statistics.median(b[key] for _, b in pairs) for key in ("rps", "p50", "p99")}
+    app["errors"] = sum(a["errors"] for a, _ in pairs)
+    base["errors"] = sum(b["errors"] for _, b in pairs)
+    ratios = [a["rps"] / b["rps"] if b["rps"] else 0.0 for a, b in pairs]
+    app["ratio"], app["ratios"] = statistics.median(ratios), ratios
+    return app, base
+
+
 def status_of(url: str, headers: dict[str, str]) -> int:
     request = urllib.request.Request(url, headers=headers)
     try:
@@ -256,6 +270,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs of each endpoint, app and baseline in turn; the report gives medians and each "
+        "pair's ratio (figures on a shared 2-core machine move by a third between runs)",
+    )
     parser.add_argument("--suffix", default="", help="added to the report's file name, e.g. -after")
     parser.add_argument(
         "--only",
@@ -336,10 +357,14 @@ def main() -> int:
             for url in (app_url, base_url):
                 wrk(url, entry["headers"], 1, args.connections)
             wait_until_idle(servers, args.workers)
-            result = wrk(app_url, entry["headers"], seconds, args.connections)
-            wait_until_idle(servers, args.workers)
-            base = wrk(base_url, entry["headers"], seconds, args.connections)
-            wait_until_idle(servers, args.workers)
+            pairs = []
+            for _ in range(args.repeat):
+                app_run = wrk(app_url, entry["headers"], seconds, args.connections)
+                wait_until_idle(servers, args.workers)
+                base_run = wrk(base_url, entry["headers"], seconds, args.connections)
+                wait_until_idle(servers, args.workers)
+                pairs.append((app_run, base_run))
+            result, base = combined(pairs)
             result["server_p50"] = server_time(app_url, entry["headers"], 5 if args.quick else 30, 5.0)
             wait_until_idle(servers, args.workers)
             if entry["status"] in (200, 304) and result["errors"]:
@@ -350,7 +375,8 @@ def main() -> int:
             print(
                 f"{name:32} {result['rps']:8.1f} req/s  p50 {result['p50']:7.1f} ms  "
                 f"p99 {result['p99']:7.1f} ms  server p50 {result['server_p50'] or 0:6.1f} ms"
-                f"  baseline {base['rps']:8.1f} req/s  p99 {base['p99']:7.1f} ms",
+                f"  baseline {base['rps']:8.1f} req/s  p99 {base['p99']:7.1f} ms"
+                f"  ratio {result['ratio']:.2f}",
                 flush=True,
             )
         rss = worker_rss_mb(app)
@@ -371,6 +397,12 @@ def main() -> int:
         f"- Data: {dataset_counts(env)}",
         f"- Load: wrk, 2 threads, {args.connections} connections, {seconds} s per endpoint, on loopback; "
         f"gunicorn with {args.workers} workers for the app and for the baseline",
+        (
+            f"- Runs: {args.repeat} of each endpoint, app and baseline in turn; figures are medians, "
+            "the ratio is the median of each pair's ratio, with every pair's ratio in brackets"
+            if args.repeat > 1
+            else "- Runs: one of each endpoint (`--repeat N` gives medians of N)"
+        ),
         "- App cache: "
         + (
             "Redis (REDIS_URL): anonymous API answers and pages kept until the next write, so a "
@@ -391,13 +423,15 @@ def main() -> int:
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, entry, result, base in rows:
-        ratio = result["rps"] / base["rps"] if base["rps"] else 0
+        ratio = f"{result['ratio']:.2f}"
+        if len(result["ratios"]) > 1:
+            ratio += " (" + ", ".join(f"{r:.2f}" for r in result["ratios"]) + ")"
         server = "n/a" if result["server_p50"] is None else f"{result['server_p50']:.1f}"
         report.append(
             f"| {name} | {entry['status']} | {result['rps']:.1f} | {result['p50']:.1f} | "
             f"{result['p99']:.1f} | {server} | "
             f"{result['errors']} | {entry['queries']} | {entry['db_ms']} | {base['rps']:.1f} | "
-            f"{base['p50']:.1f} | {base['p99']:.1f} | {ratio:.2f} |"
+            f"{base['p50']:.1f} | {base['p99']:.1f} | {ratio} |"
         )
     report += ["", "## Search plans", ""]
     for name, plans in capture["search_plans"].items():
