@@ -187,7 +187,7 @@ for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
     _replica = dj_database_url.parse(
         _url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
     )
-    _replica["OPTIONS"] = dict(DATABASES["default"]["OPTIONS"])
+    _replica["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
     _replica["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"]
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES[f"replica{_index}"] = _replica
