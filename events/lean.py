@@ -15,7 +15,14 @@ from django.db import models
 from django.db.models import Q
 
 from partnerships.base import Status
-from partnerships.lean import code_name, partner_compact, slug_name, source_entries, sources_query
+from partnerships.lean import (
+    code_name,
+    partner_compact,
+    partner_links,
+    slug_name,
+    source_entries,
+    sources_query,
+)
 from sscregistry.lean import (
     AnyOf,
     LeanExport,
@@ -242,14 +249,7 @@ class EventReader(LeanReader):
         return records
 
 
-def _organisers(ids: list[Any]) -> models.QuerySet:
-    return (
-        EventOrganiser.objects.filter(AnyOf("event_id", ids), partner__status=Status.PUBLISHED)
-        .order_by(*EventOrganiser._meta.ordering)
-        .values_list(
-            "event_id", "partner__slug", "partner__name", "partner__acronym", "partner__country", "role"
-        )
-    )
+_organisers = partner_links(EventOrganiser, "event")
 
 
 def _registration_links(ids: list[Any]) -> models.QuerySet:

@@ -111,6 +111,33 @@ def partner_compact(slug: Any, name: Any, acronym: Any, country: Any) -> dict[st
     return {"slug": slug, "name": name, "acronym": acronym, "country": country}
 
 
+def linked_partner(row: Row, prefix: str) -> dict[str, Any] | None:
+    """`PartnerCompactSerializer` of the partner a row's foreign key `prefix` names (its
+    `status`, `slug`, `name`, `acronym` and `country` columns), or None unless it is published."""
+    if row[f"{prefix}__status"] != PUBLISHED:
+        return None
+    return partner_compact(
+        row[f"{prefix}__slug"], row[f"{prefix}__name"], row[f"{prefix}__acronym"], row[f"{prefix}__country"]
+    )
+
+
+_PARTNER_LINK_COLUMNS = ("partner__slug", "partner__name", "partner__acronym", "partner__country", "role")
+
+
+def partner_links(model: type[models.Model], parent: str) -> Build:
+    """The build, for `rows_for_ids()`, of a link model's published partners and their role by
+    parent id (an event's organisers, a publication's organisations), in the model's order."""
+
+    def build(ids: list[Any]) -> models.QuerySet:
+        return (
+            model.objects.filter(AnyOf(f"{parent}_id", ids), partner__status=PUBLISHED)
+            .order_by(*model._meta.ordering)
+            .values_list(f"{parent}_id", *_PARTNER_LINK_COLUMNS)
+        )
+
+    return build
+
+
 class PartnershipReader(LeanReader):
     api_view_name = "partnership-detail"
     web_view_name = "partnerships:partnership-detail"
@@ -260,16 +287,7 @@ class PartnerReader(LeanReader):
                 "identifier": row["identifier"],
                 "website": row["website"],
                 "description": row["description"],
-                "parent": (
-                    partner_compact(
-                        row["parent__slug"],
-                        row["parent__name"],
-                        row["parent__acronym"],
-                        row["parent__country"],
-                    )
-                    if row["parent__status"] == PUBLISHED
-                    else None
-                ),
+                "parent": linked_partner(row, "parent"),
                 "sources": sources.get(pk, []),
                 "published_at": datetime(row["published_at"]),
                 "updated_at": datetime(row["updated_at"]),
@@ -305,16 +323,7 @@ class PersonReader(LeanReader):
                 "web_url": None,
                 "name": row["name"],
                 "position": row["position"],
-                "affiliation": (
-                    partner_compact(
-                        row["affiliation__slug"],
-                        row["affiliation__name"],
-                        row["affiliation__acronym"],
-                        row["affiliation__country"],
-                    )
-                    if row["affiliation__status"] == PUBLISHED
-                    else None
-                ),
+                "affiliation": linked_partner(row, "affiliation"),
                 "published_at": datetime(row["published_at"]),
                 "updated_at": datetime(row["updated_at"]),
             }

@@ -14,7 +14,14 @@ from typing import Any
 from django.db import models
 
 from partnerships.base import Status
-from partnerships.lean import code_name, partner_compact, slug_name, source_entries, sources_query
+from partnerships.lean import (
+    code_name,
+    partner_compact,
+    partner_links,
+    slug_name,
+    source_entries,
+    sources_query,
+)
 from sscregistry.lean import (
     AnyOf,
     LeanExport,
@@ -253,14 +260,7 @@ def _authors(ids: list[Any]) -> models.QuerySet:
     )
 
 
-def _organisations(ids: list[Any]) -> models.QuerySet:
-    return (
-        PublicationOrganisation.objects.filter(AnyOf("publication_id", ids), partner__status=Status.PUBLISHED)
-        .order_by(*PublicationOrganisation._meta.ordering)
-        .values_list(
-            "publication_id", "partner__slug", "partner__name", "partner__acronym", "partner__country", "role"
-        )
-    )
+_organisations = partner_links(PublicationOrganisation, "publication")
 
 
 def _versions(ids: list[Any]) -> models.QuerySet:
