@@ -102,14 +102,6 @@ def compute_once(key: str, compute: Callable[[], T]) -> T:
     return compute()
 
 
-def queryset_key(queryset: Any) -> str | None:
-    """The SQL of `queryset`, which names the records; None for a queryset that matches nothing."""
-    try:
-        return str(queryset.query)
-    except EmptyResultSet:
-        return None
-
-
 def records_key(queryset: Any) -> tuple[Any, ...] | None:
     """What names the records of `queryset`, without compiling all of it: its model, the tables it
     joins and its WHERE clause with parameters. Its columns and order do not change which records
@@ -127,7 +119,7 @@ def records_key(queryset: Any) -> tuple[Any, ...] | None:
 
 def cached_facet_counts(filterset: RegistryFilterSet, *, changed: Any = UNREAD) -> dict[str, FacetValues]:
     """`facet_counts(filterset)`, kept for the same records, filters and registry state."""
-    records = queryset_key(filterset.queryset)
+    records = records_key(filterset.queryset)
     if records is None:
         return facet_counts(filterset)
     data = filterset.data

@@ -35,7 +35,7 @@ from reports.models import Publication
 from reports.views import with_title_languages
 
 from .dataset import DUMP_NAME, latest_dump
-from .derived import UNREAD, last_change, queryset_key, registry_cached
+from .derived import UNREAD, last_change, records_key, registry_cached
 
 
 @never_cache
@@ -118,7 +118,7 @@ def partnership_charts(
     the `within` filters added, e.g. a partner) agree.
     """
     within = within or {}
-    records = queryset_key(partnerships)
+    records = records_key(partnerships)
     if records is None:
         return _partnership_charts(partnerships, within)
     parts = ("charts", records, tuple(sorted(within.items())))
