@@ -24,6 +24,8 @@ def _start_of_day(day: datetime.date) -> datetime.datetime:
 
 
 class EventFilter(RegistryFilterSet):
+    volatile_filters = frozenset({"when"})
+
     when = django_filters.ChoiceFilter(
         choices=[("upcoming", "Upcoming (not ended yet)"), ("past", "Past (already ended)")],
         method="filter_when",

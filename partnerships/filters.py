@@ -129,6 +129,9 @@ class RegistryFilterSet(django_filters.FilterSet):
 
     # Facets offered by /facets/: parameter name -> how to count its values.
     facets: ClassVar[dict[str, Facet]] = {}
+    # Filters whose records change with the clock, not only with writes: a list filtered by one
+    # is never answered from a kept page plan (sscregistry/pagination.py).
+    volatile_filters: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(
         self,

@@ -35,6 +35,8 @@ class RegistryPaginator(Paginator):
         super().__init__(*args, **kwargs)
         self.changed = changed
         self.records = records
+        # The page's query, when it was read by a single query over the list (not a deep page).
+        self.page_query: models.QuerySet | None = None
 
     @cached_property
     def count(self) -> int:
@@ -64,9 +66,12 @@ class RegistryPaginator(Paginator):
     def rows(self, bottom: int, top: int) -> Any:
         """The records from `bottom` to `top`, in order."""
         records = self.object_list
-        if bottom < DEEP_OFFSET or not isinstance(records, models.QuerySet):
+        if not isinstance(records, models.QuerySet):
             return records[bottom:top]
         source = self.records if self.records is not None else records
+        if bottom < DEEP_OFFSET:
+            self.page_query = records[bottom:top]
+            return self.page_query
         ids = list(source.values_list("pk", flat=True)[bottom:top])
         # The same ordering (ending with the id, so total) over the page's rows alone gives them in
         # the same order.

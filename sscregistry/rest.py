@@ -56,6 +56,7 @@ from .lean import LeanExport, LeanReader
 from .openapi import ERROR_SCHEMA
 from .pagination import RegistryPaginator
 from .permissions import ReadOrModelPermissions
+from .plans import LookupPlan, PagePlan, compiled_values, lookup_plans, page_plans
 
 
 class CappedPaginator(RegistryPaginator):
@@ -164,6 +165,40 @@ class RegistryPagination(PageNumberPagination):
         if outcome is not None:
             body["search"] = outcome.as_dict()
         return Response(body)
+
+    def page_plan(self) -> PagePlan | None:
+        """The plan of the page `paginate_queryset` has just read (None for a deep page, or one
+        whose rows need more than their SQL)."""
+        paginator = self.page.paginator
+        compiled = compiled_values(getattr(paginator, "page_query", None))
+        if compiled is None:
+            return None
+        sql, params, names = compiled
+        return PagePlan(
+            sql=sql,
+            params=params,
+            names=names,
+            using=paginator.page_query.db,
+            number=self.page.number,
+            per_page=paginator.per_page,
+            count=paginator.count,
+            capped=getattr(paginator, "capped", False),
+            outcome=getattr(self.request, "search_outcome", None),
+        )
+
+    def paginate_from_plan(self, plan: PagePlan, request: Request) -> list:
+        """What `paginate_queryset` gives, from a kept plan: the page's rows, read by its SQL."""
+        self.request = request
+        paginator = CappedPaginator([], plan.per_page)
+        paginator.__dict__["count"] = plan.count  # a cached_property: what the plan counted
+        paginator.capped = plan.capped
+        rows = plan.rows()
+        if plan.capped:  # a capped page reads one row more, to know whether another follows
+            self.page = CappedPage(rows[: plan.per_page], plan.number, paginator)
+            self.page.more = len(rows) > plan.per_page
+        else:
+            self.page = Page(rows, plan.number, paginator)
+        return list(self.page)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict]:
         parameters = super().get_schema_operation_parameters(view)
@@ -389,20 +424,57 @@ class LeanReadMixin:
         reader = self._lean(request)
         if reader is None:
             return super().list(request, *args, **kwargs)
+        key = self._plan_key(request)
+        plan = page_plans.get(key) if key is not None else None
+        if plan is not None:
+            if plan.outcome is not None:
+                request.search_outcome = plan.outcome
+            page = self.paginator.paginate_from_plan(plan, request)
+            return self.get_paginated_response(reader.records(page))
         self.page_records = self.filter_queryset(self._lean_queryset())
         rows = reader.rows(self.page_records)
         page = self.paginate_queryset(rows)
         if page is None:
             return Response(reader.records(list(rows)))
+        if key is not None and (plan := self.paginator.page_plan()) is not None:
+            page_plans.put(key, plan)
         return self.get_paginated_response(reader.records(page))
+
+    def _plan_key(self, request: Request, *, page: bool = True) -> tuple[Any, ...] | None:
+        """What names a list page's plan or a record's (sscregistry/plans.py): None when the query
+        must be built afresh (plans off, a filter that reads the clock, or, for a page, no write
+        recorded yet: its count and search decision are kept until the next write)."""
+        if not settings.API_QUERY_PLANS:
+            return None
+        changed = self._changed if getattr(self, "_changed_read", False) else None
+        if page and changed is None:
+            return None
+        query = request.query_params
+        filterset_class = getattr(self, "filterset_class", None)
+        if any(name in query for name in getattr(filterset_class, "volatile_filters", ())):
+            return None
+        if not page and any(name in query for name in getattr(filterset_class, "base_filters", ())):
+            return None  # a record found through a search: planned with the page's rules only
+        lists = tuple(sorted((name, tuple(values)) for name, values in query.lists()))
+        # A record's query does not change with the records: only a page's count and search do.
+        return (type(self), self.action, changed if page else None, get_language(), lists)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         reader = self._lean(request)
         if reader is None:
             return super().retrieve(request, *args, **kwargs)
-        lookup = self.lookup_url_kwarg or self.lookup_field
+        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        key = self._plan_key(request, page=False)
+        plan = lookup_plans.get(key) if key is not None else None
+        if plan is not None:
+            found = plan.rows(value)
+            if len(found) == 1:
+                return Response(reader.records(found)[0])
+            # None (or, against the unique slug, two): the usual way, with its usual answer.
         rows = reader.rows(self.filter_queryset(self._lean_queryset()))
-        row = get_object_or_404(rows, **{self.lookup_field: self.kwargs[lookup]})
+        row = get_object_or_404(rows, **{self.lookup_field: value})
+        if key is not None and plan is None and (plan := LookupPlan.of(rows, self.lookup_field)) is not None:
+            lookup_plans.put(key, plan)
         return Response(reader.records([row])[0])
 
 

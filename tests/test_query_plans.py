@@ -1,0 +1,151 @@
+"""Kept query plans (sscregistry/plans.py) and kept rankings (sscregistry/pagination.py): the same
+answers as building every query afresh, and never an answer from before the registry's last write."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from sscregistry.plans import LookupPlan, PagePlan, Plans, lookup_plans, page_plans
+from tests.factories import EventFactory, PartnershipFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/partnerships/"
+
+
+@pytest.fixture
+def recorded(django_capture_on_commit_callbacks):
+    """Run the block as a committed write, so the registry records its time (as in production)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_plans_from_other_tests():
+    page_plans.clear()
+    lookup_plans.clear()
+
+
+def _fresh(api, settings, path: str, params: dict | None = None):
+    """The answer with every query built afresh (no plans)."""
+    settings.API_QUERY_PLANS = False
+    try:
+        return api.get(path, params or {})
+    finally:
+        settings.API_QUERY_PLANS = True
+
+
+def _titles(response) -> list[str]:
+    return [row["title"] for row in response.json()["results"]]
+
+
+def test_a_repeated_list_is_answered_from_its_plan_with_the_same_body(api, recorded, settings, monkeypatch):
+    original = PagePlan.rows
+    with recorded():
+        for number in range(5):
+            PartnershipFactory(title=f"Exchange {number}", start_date=datetime.date(2020, 1, number + 1))
+    params = {"page_size": 2, "page": 2, "ordering": "title"}
+    first = api.get(LIST, params)
+    assert len(page_plans._plans) == 1
+    read = []
+    monkeypatch.setattr(PagePlan, "rows", lambda plan: read.append(plan) or [*original(plan)])
+    again = api.get(LIST, params)
+    assert read == list(page_plans._plans.values())  # the kept SQL, not a query built again
+    assert again.content == first.content == _fresh(api, settings, LIST, params).content
+    assert _titles(again) == ["Exchange 2", "Exchange 3"]
+    assert again.json()["count"] == 5
+
+
+def test_a_plan_keeps_the_search_outcome(api, recorded):
+    with recorded():
+        PartnershipFactory(title="Geothermal heating exchange")
+    first = api.get(LIST, {"q": "geotermal"})
+    again = api.get(LIST, {"q": "geotermal"})
+    assert first.json()["search"] == {"query": "geotermal", "mode": "fuzzy", "suggestion": "geothermal"}
+    assert again.content == first.content
+
+
+def test_a_write_makes_the_plans_stale(api, recorded):
+    with recorded():
+        PartnershipFactory(title="Solar exchange")
+        draft = PartnershipFactory(title="Solar training", draft=True)
+    assert _titles(api.get(LIST, {"q": "solar"})) == ["Solar exchange"]
+    with recorded():
+        draft.status, draft.published_at = "published", timezone.now()
+        draft.save()
+    answer = api.get(LIST, {"q": "solar"}).json()
+    assert answer["count"] == 2
+    assert sorted(row["title"] for row in answer["results"]) == ["Solar exchange", "Solar training"]
+
+
+def test_nothing_is_planned_before_a_write_is_recorded(api):
+    PartnershipFactory(title="Unrecorded exchange")  # no committed write: nothing names the state
+    assert _titles(api.get(LIST)) == ["Unrecorded exchange"]
+    assert not page_plans._plans
+
+
+def test_a_filter_that_reads_the_clock_is_never_planned(api, recorded):
+    with recorded():
+        EventFactory(title="Next week's forum")
+    assert [row["title"] for row in api.get("/api/v1/events/", {"when": "upcoming"}).json()["results"]] == [
+        "Next week's forum"
+    ]
+    assert not page_plans._plans
+    api.get("/api/v1/events/")
+    assert len(page_plans._plans) == 1
+
+
+def test_bad_input_is_refused_before_any_plan(api, recorded):
+    with recorded():
+        PartnershipFactory()
+    for params in ({"sdg": "18"}, {"page_size": "1000"}, {"page": "9"}):
+        first, again = api.get(LIST, params), api.get(LIST, params)
+        assert first.status_code == again.status_code in (400, 404)
+        assert first.content == again.content
+    assert not page_plans._plans
+
+
+def test_plans_are_turned_off_by_the_setting(api, recorded, settings):
+    settings.API_QUERY_PLANS = False
+    with recorded():
+        PartnershipFactory()
+    api.get(LIST)
+    api.get(f"{LIST}{PartnershipFactory().slug}/")
+    assert not page_plans._plans and not lookup_plans._plans
+
+
+def test_a_detail_is_read_by_its_plan_for_any_slug(api, settings):
+    first, second = PartnershipFactory(title="First"), PartnershipFactory(title="Second")
+    draft = PartnershipFactory(title="Draft", draft=True)
+    answer = api.get(f"{LIST}{first.slug}/")
+    assert len(lookup_plans._plans) == 1
+    assert api.get(f"{LIST}{first.slug}/").content == answer.content
+    assert api.get(f"{LIST}{second.slug}/").json()["title"] == "Second"
+    assert api.get(f"{LIST}{second.slug}/").content == _fresh(api, settings, f"{LIST}{second.slug}/").content
+    missing = api.get(f"{LIST}{draft.slug}/")
+    assert missing.status_code == 404
+    assert missing.content == _fresh(api, settings, f"{LIST}{draft.slug}/").content
+    first.status = "draft"
+    first.save()
+    assert api.get(f"{LIST}{first.slug}/").status_code == 404
+
+
+def test_a_lookup_plan_puts_the_value_in_place_of_its_marker():
+    from partnerships.models import Partnership
+
+    one = PartnershipFactory(title="Marked")
+    plan = LookupPlan.of(Partnership.objects.published().values("id", "title"), "slug")
+    assert plan is not None
+    assert plan.rows(one.slug) == [{"id": one.id, "title": "Marked"}]
+    assert plan.rows("'; DROP TABLE x; --") == []  # a parameter, never SQL
+
+
+def test_the_plans_keep_the_most_recently_used():
+    plans: Plans[int] = Plans(size=2)
+    plans.put("a", 1)
+    plans.put("b", 2)
+    assert plans.get("a") == 1
+    plans.put("c", 3)
+    assert plans.get("b") is None and plans.get("a") == 1 and plans.get("c") == 3
