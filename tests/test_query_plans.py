@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from sscregistry import pagination
 from sscregistry.plans import LookupPlan, PagePlan, Plans, lookup_plans, page_plans
 from tests.factories import EventFactory, PartnershipFactory
 
@@ -29,12 +32,14 @@ def _no_plans_from_other_tests():
 
 
 def _fresh(api, settings, path: str, params: dict | None = None):
-    """The answer with every query built afresh (no plans)."""
+    """The answer with every query built afresh (no plans, no kept ranking)."""
     settings.API_QUERY_PLANS = False
+    kept_from, pagination.RANKING_KEPT_FROM = pagination.RANKING_KEPT_FROM, 10**9
     try:
         return api.get(path, params or {})
     finally:
         settings.API_QUERY_PLANS = True
+        pagination.RANKING_KEPT_FROM = kept_from
 
 
 def _titles(response) -> list[str]:
@@ -149,3 +154,63 @@ def test_the_plans_keep_the_most_recently_used():
     assert plans.get("a") == 1
     plans.put("c", 3)
     assert plans.get("b") is None and plans.get("a") == 1 and plans.get("c") == 3
+
+
+class TestKeptRanking:
+    """A search with many matches keeps its first ranked ids until the next write."""
+
+    @pytest.fixture(autouse=True)
+    def _small_window(self, monkeypatch):
+        monkeypatch.setattr(pagination, "RANKING_KEPT_FROM", 4)
+        monkeypatch.setattr(pagination, "RANKING_WINDOW", 6)
+
+    @pytest.fixture
+    def matches(self, recorded):
+        with recorded():
+            for number in range(8):
+                # Titles rank above descriptions, so the order is not the date order.
+                words = {"title": f"Resilience {number}"}
+                if number % 3:
+                    words = {"title": f"Exchange {number}", "description": f"Resilience {number}"}
+                PartnershipFactory(**words, start_date=datetime.date(2020, 1, number + 1))
+
+    def test_every_page_is_the_one_ranked_afresh(self, api, settings, matches):
+        for page in (1, 2, 3, 4):
+            params = {"q": "resilience", "page_size": 2, "page": page}
+            expected = _fresh(api, settings, LIST, params)
+            assert api.get(LIST, params).content == expected.content
+            assert api.get(LIST, params).content == expected.content
+        fresh_titles = [
+            title
+            for page in (1, 2, 3, 4)
+            for title in _titles(
+                _fresh(api, settings, LIST, {"q": "resilience", "page_size": 2, "page": page})
+            )
+        ]
+        assert len(set(fresh_titles)) == 8
+
+    def test_the_ranking_is_read_once_until_the_next_write(self, api, recorded, matches):
+        def ranking_queries(params: dict) -> list[str]:
+            with CaptureQueriesContext(connection) as queries:
+                api.get(LIST, params)
+            return [query["sql"] for query in queries if "LIMIT 6" in query["sql"]]
+
+        assert len(ranking_queries({"q": "resilience", "page_size": 2})) == 1
+        assert ranking_queries({"q": "resilience", "page_size": 2, "page": 2}) == []
+        with recorded():
+            PartnershipFactory(title="Resilience first of all", start_date=datetime.date(2030, 1, 1))
+        assert len(ranking_queries({"q": "resilience", "page_size": 2, "page": 2})) == 1
+        first = api.get(LIST, {"q": "resilience", "page_size": 2}).json()
+        assert first["count"] == 9
+        assert "Resilience first of all" in _titles(api.get(LIST, {"q": "resilience", "page_size": 9}))
+
+    def test_an_explicit_order_or_few_matches_rank_afresh(self, api, matches, monkeypatch):
+        def ranked(params: dict) -> bool:
+            with CaptureQueriesContext(connection) as queries:
+                api.get(LIST, params)
+            return any("LIMIT 6" in query["sql"] for query in queries)
+
+        assert not ranked({"q": "resilience", "ordering": "title"})
+        assert not ranked({"q": "resilience", "page": 4, "page_size": 2})  # past the window
+        monkeypatch.setattr(pagination, "RANKING_KEPT_FROM", 100)
+        assert not ranked({"q": "resilience", "page_size": 3})
