@@ -24,3 +24,9 @@ def test_warm_up_fills_the_url_lookups_and_templates_without_the_database(settin
     wsgi.warm_up()
     assert {"en", "fr", "es"} <= set(resolver._reverse_dict)
     assert {"base.html", "home.html", "search/_facets.html"} <= set(_template_cache())
+
+
+def test_the_master_hands_its_objects_to_the_workers_frozen():
+    import gc
+
+    assert gc.get_freeze_count() > 0  # importing sscregistry.wsgi froze what the master had built
