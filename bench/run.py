@@ -408,8 +408,10 @@ def main() -> int:
             "Redis (REDIS_URL): anonymous API answers and pages kept until the next write, so a "
             "repeated request is a cache hit; the baseline still runs its SQL every time"
             if args.cache == "redis"
-            else "no Redis: every answer computed, except facet counts and list counts, kept until "
-            "the next write in each worker and in the database's shared cache table"
+            else "no Redis: every answer computed, except facet counts, list counts, search decisions "
+            "and the first thousand ranked ids of a search with 2,000 matches or more, kept until the "
+            "next write in each worker and in the database's shared cache table; compiled queries "
+            "are kept per worker (API_QUERY_PLANS), their SQL runs on every request"
         ),
         f"- Largest app worker after the run: {rss:.0f} MB resident",
         "- Queries per list request at page_size 1 / 20 / 100: "
