@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.backends.postgresql.base import ServerBindingCursor
-from django.db.backends.utils import CursorWrapper
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models.query import ValuesIterable
 
 P = TypeVar("P")
@@ -106,17 +106,10 @@ def fetch_prepared(using: str, sql: str, params: tuple[Any, ...]) -> list[tuple]
 
     Django binds parameters on the client by default, and a batch of statements needs that; a plan
     is a single statement. Behind PgBouncer in transaction mode (DISABLE_SERVER_SIDE_CURSORS) a
-    prepared statement would not follow the connection, so there the plan runs as any query does,
-    as it does while queries are logged.
+    prepared statement would not follow the connection, so there the plan runs as any query does.
     """
     connection = connections[using]
-    if (
-        connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
-        or not settings.API_PREPARED_PLANS
-        # Queries being logged (DEBUG, a test's or the benchmark's capture): Django would log this
-        # one with $1 placeholders and no values, so it runs the usual way, as logged.
-        or connection.queries_logged
-    ):
+    if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS") or not settings.API_PREPARED_PLANS:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
@@ -128,7 +121,8 @@ def fetch_prepared(using: str, sql: str, params: tuple[Any, ...]) -> list[tuple]
             # never prepare whatever this says, so only the plans' cursors are concerned.
             connection.connection.prepare_threshold = PREPARE_AFTER
         raw = ServerBindingCursor(connection.connection)
-    with CursorWrapper(raw, connection) as cursor:
+    wrapper = CursorDebugWrapper if connection.queries_logged else CursorWrapper
+    with wrapper(raw, connection) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
