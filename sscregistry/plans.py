@@ -14,11 +14,8 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-from django.db.backends.postgresql.base import ServerBindingCursor
-from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models.query import ValuesIterable
 
 P = TypeVar("P")
@@ -42,8 +39,10 @@ class PagePlan:
 
     def rows(self) -> list[dict[str, Any]]:
         """The page's rows as values() gives them: one dict per record."""
-        rows = fetch_prepared(self.using, self.sql, self.params)
-        return [dict(zip(self.names, row, strict=False)) for row in rows]
+        names = self.names
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
 
 
 def compiled_values(queryset: Any) -> tuple[str, tuple[Any, ...], tuple[str, ...]] | None:
@@ -95,38 +94,6 @@ class Plans(Generic[P]):
             self._plans.clear()
 
 
-# psycopg's own default: a statement is prepared on its sixth run on a connection.
-PREPARE_AFTER = 5
-
-
-def fetch_prepared(using: str, sql: str, params: tuple[Any, ...]) -> list[tuple]:
-    """The rows of a plan's SQL, sent with server-side binding, so that psycopg prepares it once it
-    has run five times on the connection (as the benchmark's baseline does) and PostgreSQL stops
-    planning it on every request.
-
-    Django binds parameters on the client by default, and a batch of statements needs that; a plan
-    is a single statement. Behind PgBouncer in transaction mode (DISABLE_SERVER_SIDE_CURSORS) a
-    prepared statement would not follow the connection, so there the plan runs as any query does.
-    """
-    connection = connections[using]
-    if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS") or not settings.API_PREPARED_PLANS:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-    with connection.cursor():  # the connection, its health check and its error handling, as usual
-        pass
-    with connection.wrap_database_errors:
-        if connection.connection.prepare_threshold is None:
-            # Django turns preparing off for the connection (for poolers); its client-side cursors
-            # never prepare whatever this says, so only the plans' cursors are concerned.
-            connection.connection.prepare_threshold = PREPARE_AFTER
-        raw = ServerBindingCursor(connection.connection)
-    wrapper = CursorDebugWrapper if connection.queries_logged else CursorWrapper
-    with wrapper(raw, connection) as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 @dataclass(frozen=True)
 class LookupPlan:
     """A record's query by its lookup value (a detail's slug), compiled with a marker in its place."""
@@ -152,8 +119,9 @@ class LookupPlan:
 
     def rows(self, value: str) -> list[dict[str, Any]]:
         params = (*self.params[: self.position], value, *self.params[self.position + 1 :])
-        rows = fetch_prepared(self.using, self.sql, params)
-        return [dict(zip(self.names, row, strict=False)) for row in rows]
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return [dict(zip(self.names, row, strict=False)) for row in cursor.fetchall()]
 
 
 LOOKUP_MARKER = "\x00lookup-marker"

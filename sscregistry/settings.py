@@ -318,8 +318,6 @@ SHARED_CACHE = "shared" if "shared" in CACHES else "default"
 # API reads keep their compiled queries in each process (sscregistry/plans.py): a list page's
 # query and count until the next write, a record's query by its slug. Rows are read fresh.
 API_QUERY_PLANS = env_bool("API_QUERY_PLANS", True)
-# ...and run them as prepared statements (server-side binding) unless DISABLE_SERVER_SIDE_CURSORS.
-API_PREPARED_PLANS = env_bool("API_PREPARED_PLANS", True)
 API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300 if REDIS_URL else 0)
 # The same for public pages seen by anonymous visitors (sscregistry/middleware.py).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)

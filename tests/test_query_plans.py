@@ -214,37 +214,3 @@ class TestKeptRanking:
         assert not ranked({"q": "resilience", "page": 4, "page_size": 2})  # past the window
         monkeypatch.setattr(pagination, "RANKING_KEPT_FROM", 100)
         assert not ranked({"q": "resilience", "page_size": 3})
-
-
-def _prepared_statements() -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        return [row[0] for row in cursor.fetchall()]
-
-
-def test_a_plan_runs_as_a_prepared_statement_after_five_runs(api, recorded):
-    with recorded():
-        PartnershipFactory(title="Prepared exchange")
-    slug = PartnershipFactory(title="Prepared detail").slug
-    for _ in range(8):  # the first builds the plans; psycopg prepares on a statement's sixth run
-        assert _titles(api.get(LIST, {"q": "prepared exchange"})) == ["Prepared exchange"]
-        assert api.get(f"{LIST}{slug}/").json()["title"] == "Prepared detail"
-    statements = _prepared_statements()
-    page = next(iter(page_plans._plans.values()))
-    assert any("partnerships_partnership" in sql and "websearch_to_tsquery" in sql for sql in statements)
-    assert len([sql for sql in statements if "LIMIT" in sql]) >= 2  # the page's and the detail's
-    assert page.sql.count("%s") == len(page.params)
-
-
-def test_behind_pgbouncer_plans_are_not_prepared(api, recorded, settings):
-    settings.DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
-    try:
-        with recorded():
-            PartnershipFactory(title="Pooled exchange")
-        before = _prepared_statements()
-        for _ in range(8):
-            assert _titles(api.get(LIST, {"q": "pooled exchange"})) == ["Pooled exchange"]
-        assert _prepared_statements() == before
-    finally:
-        connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
