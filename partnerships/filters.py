@@ -130,7 +130,7 @@ class RegistryFilterSet(django_filters.FilterSet):
     # Facets offered by /facets/: parameter name -> how to count its values.
     facets: ClassVar[dict[str, Facet]] = {}
     # Filters whose records change with the clock, not only with writes: a list filtered by one
-    # is never answered from a kept page plan (sscregistry/pagination.py).
+    # is never answered from a kept page plan (sscregistry/plans.py).
     volatile_filters: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(

@@ -39,10 +39,14 @@ class PagePlan:
 
     def rows(self) -> list[dict[str, Any]]:
         """The page's rows as values() gives them: one dict per record."""
-        names = self.names
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(self.sql, self.params)
-            return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
+        return value_rows(self.using, self.sql, self.params, self.names)
+
+
+def value_rows(using: str, sql: str, params: tuple[Any, ...], names: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The rows of `sql` on database `using`, as values() gives them: a dict of `names` per row."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
 
 
 def compiled_values(queryset: Any) -> tuple[str, tuple[Any, ...], tuple[str, ...]] | None:
@@ -119,9 +123,7 @@ class LookupPlan:
 
     def rows(self, value: str) -> list[dict[str, Any]]:
         params = (*self.params[: self.position], value, *self.params[self.position + 1 :])
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(self.sql, params)
-            return [dict(zip(self.names, row, strict=False)) for row in cursor.fetchall()]
+        return value_rows(self.using, self.sql, params, self.names)
 
 
 LOOKUP_MARKER = "\x00lookup-marker"

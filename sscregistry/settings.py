@@ -311,13 +311,14 @@ else:
 # The cache every server sees: where derived figures are kept and computed under a lock.
 SHARED_CACHE = "shared" if "shared" in CACHES else "default"
 
+# API reads keep their compiled queries in each process (sscregistry/plans.py): a list page's
+# query and count until the next write, a record's query by its slug. Rows are read fresh.
+API_QUERY_PLANS = env_bool("API_QUERY_PLANS", True)
+
 # Anonymous API reads (lists and details) are kept in the cache for this many seconds; 0 turns it
 # off. The key holds the time of the registry's last write, so a publish (any write) is seen at
 # once. On by default with Redis; off with the per-process memory cache, which would hold a copy
 # per worker.
-# API reads keep their compiled queries in each process (sscregistry/plans.py): a list page's
-# query and count until the next write, a record's query by its slug. Rows are read fresh.
-API_QUERY_PLANS = env_bool("API_QUERY_PLANS", True)
 API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300 if REDIS_URL else 0)
 # The same for public pages seen by anonymous visitors (sscregistry/middleware.py).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
