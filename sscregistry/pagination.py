@@ -91,11 +91,7 @@ class RegistryPaginator(Paginator):
 
     def keeps_ranking(self, records: models.QuerySet) -> bool:
         """Whether `records` are a search's many matches in relevance order (see kept_ranking)."""
-        return (
-            records.query.order_by[:1] == ("-search_rank",)
-            and not records.query.is_sliced
-            and self.count >= RANKING_KEPT_FROM
-        )
+        return records.query.order_by[:1] == ("-search_rank",) and self.count >= RANKING_KEPT_FROM
 
     def kept_ranking(self, records: models.QuerySet) -> list[Any]:
         """The ids of the first `RANKING_WINDOW` records in order, kept until the next write.

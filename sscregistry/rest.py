@@ -169,8 +169,8 @@ class RegistryPagination(PageNumberPagination):
     def page_plan(self) -> PagePlan | None:
         """The plan of the page `paginate_queryset` has just read (None for a deep page, or one
         whose rows need more than their SQL)."""
-        paginator = self.page.paginator
-        compiled = compiled_values(getattr(paginator, "page_query", None))
+        paginator = self.page.paginator  # a CappedPaginator (django_paginator_class)
+        compiled = compiled_values(paginator.page_query)
         if compiled is None:
             return None
         sql, params, names = compiled
@@ -182,7 +182,7 @@ class RegistryPagination(PageNumberPagination):
             number=self.page.number,
             per_page=paginator.per_page,
             count=paginator.count,
-            capped=getattr(paginator, "capped", False),
+            capped=paginator.capped,
             outcome=getattr(self.request, "search_outcome", None),
         )
 
