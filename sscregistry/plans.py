@@ -12,10 +12,14 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
+from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models.query import ValuesIterable
 
 P = TypeVar("P")
@@ -39,13 +43,53 @@ class PagePlan:
 
     def rows(self) -> list[dict[str, Any]]:
         """The page's rows as values() gives them: one dict per record."""
-        return value_rows(self.using, self.sql, self.params, self.names)
+        return value_rows(self.using, self.literal, self.names)
+
+    @cached_property
+    def literal(self) -> str:
+        """The SQL with its values written in, as the client-side binding sends it."""
+        return literal_sql(self.using, self.sql, self.params)
 
 
-def value_rows(using: str, sql: str, params: tuple[Any, ...], names: tuple[str, ...]) -> list[dict[str, Any]]:
-    """The rows of `sql` on database `using`, as values() gives them: a dict of `names` per row."""
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
+def literal_sql(using: str, sql: str, params: tuple[Any, ...]) -> str:
+    """`sql` with `params` written in as literals: the very text psycopg's client-side binding
+    (Django's default) sends to the server for them."""
+    return connections[using].ops.compose_sql(sql, params)
+
+
+# psycopg's own default: a statement is prepared on its sixth run on a connection (and at most
+# 100 are kept per connection, the least recently used deallocated first).
+PREPARE_AFTER = 5
+
+
+def value_rows(using: str, literal: str, names: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The rows of `literal` (SQL with its values written in, see literal_sql) on database `using`,
+    as values() gives them: a dict of `names` per row.
+
+    The statement is sent with server-side binding and no parameters, so psycopg prepares it once
+    it has run five times on the connection and PostgreSQL stops parsing and planning it on every
+    request (a third of a page query's time on the server), as the benchmark's baseline does. Its
+    values are part of its text, so the plan is made for them, as for any query Django sends;
+    preparing the SQL with parameters instead gets PostgreSQL's generic plan after five runs, which
+    was slower for searches. Behind PgBouncer in transaction mode (DISABLE_SERVER_SIDE_CURSORS) a
+    prepared statement would not follow the connection, so there, or with API_PREPARED_PLANS=false,
+    the statement runs as any query does.
+    """
+    connection = connections[using]
+    if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS") or not settings.API_PREPARED_PLANS:
+        with connection.cursor() as cursor:
+            cursor.execute(literal)
+            return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw = ServerBindingCursor(connection.connection)
+        if connection.connection.prepare_threshold is None:
+            # Django turns preparing off for its connections; its client-side cursors never prepare
+            # whatever this says, so only these statements are concerned.
+            connection.connection.prepare_threshold = PREPARE_AFTER
+    wrapper = CursorDebugWrapper if connection.queries_logged else CursorWrapper
+    with wrapper(raw, connection) as cursor:
+        cursor.execute(literal)
         return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
 
 
@@ -123,7 +167,7 @@ class LookupPlan:
 
     def rows(self, value: str) -> list[dict[str, Any]]:
         params = (*self.params[: self.position], value, *self.params[self.position + 1 :])
-        return value_rows(self.using, self.sql, params, self.names)
+        return value_rows(self.using, literal_sql(self.using, self.sql, params), self.names)
 
 
 LOOKUP_MARKER = "\x00lookup-marker"

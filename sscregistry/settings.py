@@ -314,6 +314,9 @@ SHARED_CACHE = "shared" if "shared" in CACHES else "default"
 # API reads keep their compiled queries in each process (sscregistry/plans.py): a list page's
 # query and count until the next write, a record's query by its slug. Rows are read fresh.
 API_QUERY_PLANS = env_bool("API_QUERY_PLANS", True)
+# ...and run them as prepared statements with their values written in, except behind PgBouncer in
+# transaction mode (DISABLE_SERVER_SIDE_CURSORS).
+API_PREPARED_PLANS = env_bool("API_PREPARED_PLANS", True)
 
 # Anonymous API reads (lists and details) are kept in the cache for this many seconds; 0 turns it
 # off. The key holds the time of the registry's last write, so a publish (any write) is seen at

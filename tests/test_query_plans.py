@@ -214,3 +214,53 @@ class TestKeptRanking:
         assert not ranked({"q": "resilience", "page": 4, "page_size": 2})  # past the window
         monkeypatch.setattr(pagination, "RANKING_KEPT_FROM", 100)
         assert not ranked({"q": "resilience", "page_size": 3})
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+class TestPreparedPlans:
+    """Kept plans run as prepared statements with their values written in (sscregistry/plans.py)."""
+
+    def test_a_plan_is_prepared_after_five_runs_with_its_values_written_in(self, api, recorded, settings):
+        with recorded():
+            PartnershipFactory(title="Prepared exchange")
+        slug = PartnershipFactory(title="Prepared detail").slug
+        fresh = _fresh(api, settings, LIST, {"q": "prepared exchange"}).json()
+        for _ in range(8):  # the first builds the plans; psycopg prepares on a statement's sixth run
+            assert api.get(LIST, {"q": "prepared exchange"}).json() == fresh
+            assert api.get(f"{LIST}{slug}/").json()["title"] == "Prepared detail"
+        statements = _prepared_statements()
+        assert any("websearch_to_tsquery" in sql and "'prepared exchange'" in sql for sql in statements)
+        assert any(f"'{slug}'" in sql for sql in statements)  # the detail's, for its slug
+        assert not any("$1" in sql for sql in statements)  # values written in: a plan made for them
+
+    def test_quotes_and_percent_signs_are_written_in_as_values(self, api, recorded, settings):
+        with recorded():
+            PartnershipFactory(title="O'Brien fund 100% green")
+            PartnershipFactory(title="Other fund")
+        for query in ("o'brien 100%", "100%", "'; DROP TABLE partnerships_partnership; --"):
+            fresh = _fresh(api, settings, LIST, {"q": query}).json()
+            for _ in range(7):
+                assert api.get(LIST, {"q": query}).json() == fresh
+        assert _titles(api.get(LIST, {"q": "o'brien 100%"})) == ["O'Brien fund 100% green"]
+
+    def test_behind_pgbouncer_or_when_turned_off_nothing_is_prepared(self, api, recorded, settings):
+        with recorded():
+            PartnershipFactory(title="Pooled exchange")
+        before = _prepared_statements()
+        settings.API_PREPARED_PLANS = False
+        for _ in range(8):
+            assert _titles(api.get(LIST, {"q": "pooled exchange"})) == ["Pooled exchange"]
+        assert _prepared_statements() == before
+        settings.API_PREPARED_PLANS = True
+        connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
+        try:
+            for _ in range(8):
+                assert _titles(api.get(LIST, {"q": "pooled exchange"})) == ["Pooled exchange"]
+            assert _prepared_statements() == before
+        finally:
+            connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
