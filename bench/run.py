@@ -411,7 +411,8 @@ def main() -> int:
             else "no Redis: every answer computed, except facet counts, list counts, search decisions "
             "and the first thousand ranked ids of a search with 2,000 matches or more, kept until the "
             "next write in each worker and in the database's shared cache table; compiled queries "
-            "are kept per worker (API_QUERY_PLANS), their SQL runs on every request"
+            "are kept per worker (API_QUERY_PLANS), their SQL runs on every request, as a prepared "
+            "statement from its sixth run on a connection (API_PREPARED_PLANS)"
         ),
         f"- Largest app worker after the run: {rss:.0f} MB resident",
         "- Queries per list request at page_size 1 / 20 / 100: "
