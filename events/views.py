@@ -94,7 +94,26 @@ class EventListView(EventFacets, FacetedSearchView):
             self.request.GET,
             drop=("page", "ordering", "q"),
         )
+        # The Upcoming and Past tabs keep the search and filters (each tab has its own orders).
+        context["upcoming_url"] = _with_query(
+            reverse("events:event-list"), self.request.GET, drop=("page", "ordering")
+        )
+        context["past_url"] = _with_query(
+            reverse("events:event-past"), self.request.GET, drop=("page", "ordering")
+        )
+        if not context["records"] and not context["errors"] and context["chips"]:
+            context["other_count"] = self.other_tab_count()
         return context
+
+    def other_tab_count(self) -> int:
+        """How many published events the other tab (past for upcoming, upcoming for past) holds
+        for the same search and filters: an empty search of upcoming events (the default tab)
+        points to the past ones it found, such as a 2023 event looked for by its city."""
+        data = self.request.GET.copy()
+        data.setlist("when", ["past" if self.when == "upcoming" else "upcoming"])
+        data.pop("ordering", None)
+        other = self.filterset_class(data, queryset=self.get_queryset(), request=self.request)
+        return other.qs.count() if other.is_valid() else 0
 
 
 class PastEventListView(EventListView):

@@ -57,6 +57,40 @@ def test_upcoming_page_says_so_when_nothing_is_coming(client, seed):
     assert "No upcoming event is recorded yet." in text and 'href="/events/past/"' in text
 
 
+def test_an_empty_upcoming_search_points_to_the_past_events_it_finds(client, seed):
+    EventFactory(
+        title="Kigali draft meeting",
+        draft=True,
+        start=timezone.now() - datetime.timedelta(days=30),
+        end=timezone.now() - datetime.timedelta(days=29),
+    )
+    response = client.get("/events/", {"q": "kigali", "ordering": "start", "page": "1"})
+    assert _slugs(response) == []
+    text = response.text
+    assert '<a href="/events/past/?q=kigali">1 past event matches it</a>' in text  # not the draft
+    assert 'href="/events/?q=kigali" aria-current="page">Upcoming' in text
+    assert _slugs(client.get("/events/past/", {"q": "kigali"})) == [KIGALI]
+    french = client.get("/fr/events/", {"q": "kigali"}).text
+    assert '<a href="/fr/events/past/?q=kigali">1 événement passé y correspond</a>' in french
+
+
+def test_an_empty_past_search_points_to_the_upcoming_events_it_finds(client):
+    EventFactory(title="Ocean finance forum", start=timezone.now() + datetime.timedelta(days=3))
+    EventFactory(title="Ocean finance forum II", start=timezone.now() + datetime.timedelta(days=9))
+    text = client.get("/events/past/", {"q": "ocean", "type": "meeting"}).text
+    assert "No event matches this search." in text
+    assert '<a href="/events/?q=ocean&amp;type=meeting">2 upcoming events match it</a>' in text
+    assert "matches it" not in client.get("/events/past/", {"q": "nothing like this"}).text
+
+
+def test_the_upcoming_and_past_tabs_keep_the_search_and_filters_but_not_the_page(client, seed):
+    text = client.get(
+        "/events/past/", {"q": "cooperation", "country": "RW", "page": "1", "ordering": "-start"}
+    ).text
+    assert 'href="/events/?q=cooperation&amp;country=RW">Upcoming' in text
+    assert 'href="/events/past/?q=cooperation&amp;country=RW" aria-current="page">Past' in text
+
+
 def test_month_calendar_places_events_on_their_local_days(client, seed):
     response = client.get(reverse("events:event-calendar-month", args=[2023, 9]))
     assert response.status_code == 200
