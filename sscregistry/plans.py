@@ -75,11 +75,15 @@ def value_rows(using: str, literal: str, names: tuple[str, ...]) -> list[dict[st
     prepared statement would not follow the connection, so there, or with API_PREPARED_PLANS=false,
     the statement runs as any query does.
     """
-    connection = connections[using]
+    with _plan_cursor(connections[using]) as cursor:
+        cursor.execute(literal)
+        return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
+
+
+def _plan_cursor(connection: Any) -> CursorWrapper:
+    """A cursor that prepares what it runs often (see value_rows), or Django's usual one."""
     if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS") or not settings.API_PREPARED_PLANS:
-        with connection.cursor() as cursor:
-            cursor.execute(literal)
-            return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
+        return connection.cursor()
     connection.ensure_connection()
     with connection.wrap_database_errors:
         raw = ServerBindingCursor(connection.connection)
@@ -88,9 +92,7 @@ def value_rows(using: str, literal: str, names: tuple[str, ...]) -> list[dict[st
             # whatever this says, so only these statements are concerned.
             connection.connection.prepare_threshold = PREPARE_AFTER
     wrapper = CursorDebugWrapper if connection.queries_logged else CursorWrapper
-    with wrapper(raw, connection) as cursor:
-        cursor.execute(literal)
-        return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
+    return wrapper(raw, connection)
 
 
 def compiled_values(queryset: Any) -> tuple[str, tuple[Any, ...], tuple[str, ...]] | None:
