@@ -16,6 +16,16 @@ from django.utils.formats import get_format
 from django.utils.translation import get_language
 
 
+# Every date and time the registry stores lies in this window, on every entry path (model validators
+# and database constraints). Dates run from 1900-01-01 to 2199-12-31; times from 1900-01-01 00:00 UTC
+# to the end of 2199 UTC, so that a stored time shown in any IANA zone (at most 14 hours either side
+# of UTC) is still a date Python and PostgreSQL can write. Filters outside it answer 400.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2199, 12, 31)
+EARLIEST_TIME = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+LATEST_TIME = datetime.datetime(2199, 12, 31, 23, 59, 59, tzinfo=datetime.UTC)
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     IN_REVIEW = "in_review", "In review"
