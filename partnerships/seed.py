@@ -8,7 +8,9 @@ The documents (kept outside the repository, in shared/seeds/):
   E. UNECE "Technical Cooperation Strategy" (English and Russian versions).
 
 Facts the documents imply but do not state (BAPA+40's dates and city, DAC channel codes, ...) are
-added with a source link. `load_seed_data` applies this idempotently: a second run changes nothing.
+added with a source link, and each record links to the seed documents that mention it. `load_seed_data`
+creates the records that are missing and never changes one that exists (a curator may have edited it),
+so it can run on every start.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import datetime
 import zoneinfo
 from typing import Any
 
+import pghistory
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
@@ -741,42 +744,140 @@ PARTNERSHIPS: list[dict[str, Any]] = [
 ]
 
 
+# The five seed documents: the source of every seed record that they mention.
+DOCUMENTS: dict[str, tuple[str, str, datetime.date | None]] = {
+    "norec-en": (
+        "https://www.norec.no/en/about-fk/news/un-report-about-norec/",
+        "Norec: UN report about Norec (news, English)",
+        datetime.date(2019, 3, 19),
+    ),
+    "norec-nn": (
+        "https://www.norec.no/aktuelt/nyheiter/fn-lanserer-spesialrapport-om-norec/",
+        "Norec: FN lanserer spesialrapport om Norec (news, Nynorsk)",
+        datetime.date(2019, 3, 19),
+    ),
+    "wgeo": (
+        "https://worldgreeneconomy.org/demo/latest_news/partnership-with-unossc",
+        "World Green Economy Organization: Partnership with UNOSSC",
+        datetime.date(2018, 2, 19),
+    ),
+    "rba-un-day": (
+        "https://southsouth-galaxy.org/events/rome-based-agencies-celebration-of-un-day-for-south-south-cooperation/",
+        "South-South Galaxy: Rome-Based Agencies Celebration of UN Day for South-South Cooperation, "
+        "12 September 2023",
+        datetime.date(2023, 9, 8),
+    ),
+    "unece-tcs": (
+        "http://www.unece.org/ar/operact/opera/tcoop.html",
+        "UNECE: Technical Cooperation Strategy",
+        None,
+    ),
+}
+
+# Which seed documents mention each seed record, by slug.
+NOREC = ["norec-en", "norec-nn"]
+MENTIONED_IN: dict[str, list[str]] = {
+    # partners
+    "united-nations": ["norec-en", "rba-un-day"],
+    "undp": ["norec-en", "wgeo"],
+    "unossc": [*NOREC, "wgeo"],
+    "norec": NOREC,
+    "norwegian-ministry-of-foreign-affairs": NOREC,
+    "government-of-argentina": NOREC,
+    "wgeo": ["wgeo"],
+    "fao": ["rba-un-day"],
+    "ifad": ["rba-un-day"],
+    "wfp": ["rba-un-day"],
+    "rwanda-cooperation": ["rba-un-day"],
+    "unece": ["unece-tcs"],
+    # people
+    "jens-frolich-holte": NOREC,
+    "helge-espe": NOREC,
+    "astrid-scnitzer-skjonsberg": NOREC,
+    "jan-olav-baaroy": NOREC,
+    "amina-mohammed": ["norec-en"],
+    # events
+    "tcdc-1978": [*NOREC, "rba-un-day"],
+    "bapa40": NOREC,
+    "south-south-cooperation-in-the-digital-era": NOREC,
+    "un-day-for-south-south-cooperation-2023-kigali": ["rba-un-day"],
+    "sdg-summit-2023": ["rba-un-day"],
+    "unece-62nd-session": ["unece-tcs"],
+    # publications
+    "south-south-and-triangular-cooperation-in-action-norec": NOREC,
+    "lanserer-spesialrapport-om-norec-pa-bapa40": ["norec-nn"],
+    "norec-report-launched-at-bapa40": ["norec-en"],
+    "buenos-aires-plan-of-action-1978": [*NOREC, "rba-un-day"],
+    "unece-technical-cooperation-strategy-2004": ["unece-tcs"],
+    "work-plan-on-unece-reform-2005": ["unece-tcs"],
+    "unece-technical-cooperation-strategy-2007": ["unece-tcs"],
+    # partnerships
+    "unossc-wgeo-green-economy": ["wgeo"],
+    "norec-south-south-and-triangular-exchanges": NOREC,
+    "rwanda-cooperation-rome-based-agencies": ["rba-un-day"],
+}
+
+
 class SeedLoader:
-    """Applies the seed data, writing a row only when it is missing or differs."""
+    """Creates the seed records that are missing, and never changes one that exists.
+
+    A record counts as existing by its slug. An existing record is left exactly as it is, with its
+    parts (names, participants, links, sources, tags): a curator may have edited or removed them.
+    A record that is missing is created whole, parts included, and published. So a second run, or
+    a run after a curator's edits, writes nothing.
+    """
 
     def __init__(self) -> None:
-        self.created = 0
-        self.updated = 0
+        self.created = 0  # rows written: records and their parts
+        self.records_created = 0
+        self.records_kept = 0
+        self._new: set[tuple[type[models.Model], int]] = set()
 
-    def upsert(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> Any:
-        obj = model._default_manager.filter(**lookup).first()
-        if obj is None:
-            obj = model(**lookup, **values)
-            if isinstance(obj, (Partner, Person, Partnership, Event, Publication)):
-                obj.status = Status.PUBLISHED
-                obj.published_at = timezone.now()
-            obj.full_clean()
-            obj.save()
-            self.created += 1
+    def is_new(self, record: models.Model) -> bool:
+        return (type(record), record.pk) in self._new
+
+    def record(self, model: type[models.Model], slug: str, values: dict[str, Any]) -> Any:
+        """The record with this slug: the existing one untouched, or a new published one."""
+        obj = model._default_manager.filter(slug=slug).first()
+        if obj is not None:
+            self.records_kept += 1
             return obj
-        changed = False
-        for name, value in values.items():
-            if getattr(obj, name) != value:
-                setattr(obj, name, value)
-                changed = True
-        if changed:
-            obj.full_clean()
-            obj.save()
-            self.updated += 1
+        obj = model(slug=slug, **values)
+        if isinstance(obj, (Partner, Person, Partnership, Event, Publication)):
+            obj.status = Status.PUBLISHED
+            obj.published_at = timezone.now()
+        obj.full_clean()
+        obj.save()
+        self._new.add((model, obj.pk))
+        self.created += 1
+        self.records_created += 1
         return obj
 
-    def sources(self, record: models.Model, sources: list[tuple[str, str, str]]) -> None:
+    def part(self, model: type[models.Model], values: dict[str, Any]) -> Any:
+        """A part of a record created in this run (a name, a participant, a link)."""
+        obj = model(**values)
+        obj.full_clean()
+        obj.save()
+        self.created += 1
+        return obj
+
+    def sources(self, record: models.Model, slug: str, sources: list[tuple[str, str, str]]) -> None:
         content_type = ContentType.objects.get_for_model(record)
-        for url, title, note in sources:
-            self.upsert(
+        links = [(url, title, note, None) for url, title, note in sources]
+        for key in MENTIONED_IN.get(slug, []):
+            url, title, published_on = DOCUMENTS[key]
+            links.append((url, title, "Seed document: the record's facts come from it.", published_on))
+        for url, title, note, published_on in links:
+            self.part(
                 SourceLink,
-                {"content_type": content_type, "object_id": record.pk, "url": url},
-                {"title": title, "note": note},
+                {
+                    "content_type": content_type,
+                    "object_id": record.pk,
+                    "url": url,
+                    "title": title,
+                    "note": note,
+                    "published_on": published_on,
+                },
             )
 
     def m2m(self, record: models.Model, field: str, values: list[Any], lookup: str = "pk") -> None:
@@ -784,35 +885,47 @@ class SeedLoader:
         targets = list(manager.model._default_manager.filter(**{f"{lookup}__in": values}))
         if len(targets) != len(set(values)):
             raise ValueError(f"{record}: unknown {field} among {values}")
-        if set(manager.values_list("pk", flat=True)) != {t.pk for t in targets}:
+        if targets:
             manager.set(targets)
 
     def run(self) -> None:
-        themes = {slug: self.upsert(Theme, {"slug": slug}, {"name": name}) for slug, name in THEMES.items()}
+        themes = {slug: self.record(Theme, slug, {"name": name}) for slug, name in THEMES.items()}
         partners: dict[str, Partner] = {}
-        for data in PARTNERS:
-            values = {k: data.get(k, "") for k in ("name", "acronym", "identifier", "website", "description")}
-            values |= {"organisation_type_id": data["organisation_type_id"], "country_id": data["country_id"]}
-            partner = self.upsert(Partner, {"slug": data["slug"]}, values)
-            partners[data["slug"]] = partner
-            for name, language, kind in data.get("alternative_names", []):
-                self.upsert(
-                    PartnerName, {"partner": partner, "name": name}, {"language_id": language, "kind": kind}
-                )
-            self.sources(partner, data.get("sources", []))
-        for data in PARTNERS:
-            if data.get("parent"):
-                self.upsert(Partner, {"slug": data["slug"]}, {"parent": partners[data["parent"]]})
+        # Parents first, so that a new partner is created with its parent in one write.
+        pending = list(PARTNERS)
+        while pending:
+            ready = [d for d in pending if not d.get("parent") or d["parent"] in partners]
+            if not ready:
+                raise ValueError("The seed partners' parents form a cycle.")
+            for data in ready:
+                pending.remove(data)
+                values = {k: data.get(k, "") for k in ("name", "acronym", "identifier", "website", "description")}
+                values |= {
+                    "organisation_type_id": data["organisation_type_id"],
+                    "country_id": data["country_id"],
+                    "parent": partners.get(data.get("parent") or ""),
+                }
+                partner = self.record(Partner, data["slug"], values)
+                partners[data["slug"]] = partner
+                if not self.is_new(partner):
+                    continue
+                for name, language, kind in data.get("alternative_names", []):
+                    self.part(
+                        PartnerName, {"partner": partner, "name": name, "language_id": language, "kind": kind}
+                    )
+                self.sources(partner, data["slug"], data.get("sources", []))
 
         people: dict[str, Person] = {}
         for data in PEOPLE:
             affiliation = partners.get(data.get("affiliation", ""))
-            people[data["slug"]] = self.upsert(
+            person = self.record(
                 Person,
-                {"slug": data["slug"]},
+                data["slug"],
                 {"name": data["name"], "position": data["position"], "affiliation": affiliation},
             )
-            self.sources(people[data["slug"]], data.get("sources", []))
+            people[data["slug"]] = person
+            if self.is_new(person):
+                self.sources(person, data["slug"], data.get("sources", []))
 
         events: dict[str, Event] = {}
         event_fields = (
@@ -845,17 +958,18 @@ class SeedLoader:
         for data in EVENTS:
             values = {k: data.get(k, defaults.get(k, "")) for k in event_fields}
             values["parent"] = events.get(data.get("parent", ""))
-            event = self.upsert(Event, {"slug": data["slug"]}, values)
+            event = self.record(Event, data["slug"], values)
             events[data["slug"]] = event
+            if not self.is_new(event):
+                continue
             for slug, role, note in data.get("organisers", []):
-                self.upsert(
-                    EventOrganiser, {"event": event, "partner": partners[slug], "role": role}, {"note": note}
-                )
+                self.part(EventOrganiser, {"event": event, "partner": partners[slug], "role": role, "note": note})
             for order, (person, description, role, representing) in enumerate(data.get("participants", [])):
-                self.upsert(
+                self.part(
                     EventParticipant,
-                    {"event": event, "order": order},
                     {
+                        "event": event,
+                        "order": order,
                         "person": people.get(person or ""),
                         "description": description,
                         "role": role,
@@ -863,9 +977,9 @@ class SeedLoader:
                     },
                 )
             for kind, note in data.get("registration", []):
-                self.upsert(RegistrationLink, {"event": event, "kind": kind}, {"note": note, "url": ""})
+                self.part(RegistrationLink, {"event": event, "kind": kind, "note": note, "url": ""})
             self.m2m(event, "themes", [themes[t].pk for t in data.get("themes", [])])
-            self.sources(event, data.get("sources", []))
+            self.sources(event, data["slug"], data.get("sources", []))
 
         partnerships: dict[str, Partnership] = {}
         for data in PARTNERSHIPS:
@@ -875,13 +989,20 @@ class SeedLoader:
                 "start_date": data.get("start_date"),
                 "start_date_precision": data.get("start_date_precision", "day"),
             }
-            partnership = self.upsert(Partnership, {"slug": data["slug"]}, values)
+            partnership = self.record(Partnership, data["slug"], values)
             partnerships[data["slug"]] = partnership
+            if not self.is_new(partnership):
+                continue
             for slug, role, triangular_role, description in data["participants"]:
-                self.upsert(
+                self.part(
                     Participation,
-                    {"partnership": partnership, "partner": partners[slug], "role_id": role},
-                    {"triangular_role": triangular_role, "description": description},
+                    {
+                        "partnership": partnership,
+                        "partner": partners[slug],
+                        "role_id": role,
+                        "triangular_role": triangular_role,
+                        "description": description,
+                    },
                 )
             self.m2m(partnership, "modalities", data.get("modalities", []))
             self.m2m(partnership, "platforms", data.get("platforms", []), lookup="slug")
@@ -891,13 +1012,13 @@ class SeedLoader:
             self.m2m(partnership, "regions", data.get("regions", []))
             self.m2m(partnership, "themes", data.get("themes", []), lookup="slug")
             for slug in data.get("events", []):
-                if not events[slug].partnerships.filter(pk=partnership.pk).exists():
-                    events[slug].partnerships.add(partnership)
+                events[slug].partnerships.add(partnership)
+            self.sources(partnership, data["slug"], data.get("sources", []))
 
         series = {
-            data["slug"]: self.upsert(
+            data["slug"]: self.record(
                 Series,
-                {"slug": data["slug"]},
+                data["slug"],
                 {
                     "name": data["name"],
                     "publisher": partners[data["publisher"]],
@@ -920,52 +1041,50 @@ class SeedLoader:
                 "launched_at": events.get(data.get("launched_at", "")),
                 "launch_type": data.get("launch_type", Publication.LaunchType.LAUNCHED),
             }
-            publication = self.upsert(Publication, {"slug": data["slug"]}, values)
+            publication = self.record(Publication, data["slug"], values)
             publications[data["slug"]] = publication
+            if not self.is_new(publication):
+                continue
             for order, slug in enumerate(data["authors"]):
-                self.upsert(
+                self.part(
                     Authorship,
-                    {"publication": publication, "person": people[slug], "role": Authorship.Role.AUTHOR},
-                    {"order": order},
+                    {
+                        "publication": publication,
+                        "person": people[slug],
+                        "role": Authorship.Role.AUTHOR,
+                        "order": order,
+                    },
                 )
             for slug, role in data["organisations"]:
-                self.upsert(
-                    PublicationOrganisation,
-                    {"publication": publication, "partner": partners[slug], "role": role},
-                    {},
-                )
+                self.part(PublicationOrganisation, {"publication": publication, "partner": partners[slug], "role": role})
             for language, title, original in data["versions"]:
-                self.upsert(
+                self.part(
                     LanguageVersion,
-                    {"publication": publication, "language_id": language},
-                    {"title": title, "is_original": original},
+                    {"publication": publication, "language_id": language, "title": title, "is_original": original},
                 )
             self.m2m(publication, "sdgs", data.get("sdgs", []))
             self.m2m(publication, "regions", data.get("regions", []))
             self.m2m(publication, "themes", data.get("themes", []), lookup="slug")
             self.m2m(publication, "partnerships", data.get("partnerships", []), lookup="slug")
+            self.sources(publication, data["slug"], data.get("sources", []))
         for data in PUBLICATIONS:
+            source = publications[data["slug"]]
+            if not self.is_new(source):
+                continue
             for target, relation_type in data.get("relations", []):
-                self.upsert(
+                self.part(
                     PublicationRelation,
-                    {
-                        "source": publications[data["slug"]],
-                        "target": publications[target],
-                        "relation_type": relation_type,
-                    },
-                    {},
+                    {"source": source, "target": publications[target], "relation_type": relation_type},
                 )
-        launch = events["south-south-cooperation-in-the-digital-era"]
-        self.m2m(
-            launch,
-            "publications",
-            [publications["south-south-and-triangular-cooperation-in-action-norec"].pk],
-        )
+        report = publications["south-south-and-triangular-cooperation-in-action-norec"]
+        if self.is_new(report):
+            events["south-south-cooperation-in-the-digital-era"].publications.add(report)
 
 
 @transaction.atomic
 def load_seed_data() -> SeedLoader:
-    """Create or update every seed record in one transaction; returns the counts."""
+    """Create the missing seed records in one transaction; returns the counts."""
     loader = SeedLoader()
-    loader.run()
+    with pghistory.context(via="seed (manage.py load_seed_data)"):
+        loader.run()
     return loader

@@ -186,9 +186,10 @@ def test_running_the_seed_command_twice_changes_nothing(seeded):
     before = snapshot()
     output = io.StringIO()
     call_command("load_seed_data", stdout=output)
-    assert "0 rows created, 0 updated" in output.getvalue()
+    assert "0 records created (0 rows with their parts)" in output.getvalue()
     second = load_seed_data()
-    assert (second.created, second.updated) == (0, 0)
+    assert (second.created, second.records_created) == (0, 0)
+    assert second.records_kept == seeded.records_created
     assert snapshot() == before
 
 
@@ -196,6 +197,82 @@ def test_a_second_run_bumps_no_version_and_writes_no_history(seeded):
     versions = {model: list(model.objects.values_list("pk", "version")) for model in (Partner, Partnership)}
     history_rows = Partner.history.field.model.objects.count()
     second = load_seed_data()
-    assert (second.created, second.updated) == (0, 0)
+    assert second.created == 0
     assert {model: list(model.objects.values_list("pk", "version")) for model in versions} == versions
     assert Partner.history.field.model.objects.count() == history_rows
+
+
+def test_the_report_of_a_first_run_is_true(db):
+    output = io.StringIO()
+    call_command("load_seed_data", stdout=output)
+    records = sum(m.objects.count() for m in (Partner, Person, Partnership, Event, Publication))
+    text = output.getvalue()
+    assert "updated" not in text
+    assert "0 already there" in text
+    # Themes and series are records of the seed too.
+    from partnerships.models import Theme
+    from reports.models import Series
+
+    records += Theme.objects.count() + Series.objects.count()
+    assert f"Seed data: {records} records created" in text
+
+
+def test_a_curators_edits_survive_the_next_run(seeded):
+    """make run loads the seed on every start: an edited seed record must come back as edited."""
+    from partnerships.models import Participation, PartnerName
+
+    wgeo = Partnership.objects.get(slug="unossc-wgeo-green-economy")
+    wgeo.summary = "Edited by a curator."
+    wgeo.save()
+    wgeo.platforms.clear()
+    Participation.objects.filter(partnership=wgeo, partner__slug="undp").delete()
+    unossc = Partner.objects.get(slug="unossc")
+    PartnerName.objects.filter(partner=unossc).first().delete()
+    names = PartnerName.objects.filter(partner=unossc).count()
+    SourceLink.objects.filter(object_id=unossc.pk, url__contains="norec.no/en").delete()
+    version = Partnership.objects.get(pk=wgeo.pk).version
+
+    second = load_seed_data()
+
+    wgeo.refresh_from_db()
+    assert wgeo.summary == "Edited by a curator."
+    assert wgeo.version == version
+    assert not wgeo.platforms.exists()
+    assert not Participation.objects.filter(partnership=wgeo, partner__slug="undp").exists()
+    assert PartnerName.objects.filter(partner=unossc).count() == names
+    assert not SourceLink.objects.filter(object_id=unossc.pk, url__contains="norec.no/en").exists()
+    assert second.created == 0
+
+
+def test_a_deleted_seed_record_is_created_again_whole(seeded):
+    Partnership.objects.filter(slug="unossc-wgeo-green-economy").delete()
+    second = load_seed_data()
+    wgeo = Partnership.objects.get(slug="unossc-wgeo-green-economy")
+    assert wgeo.platforms.count() == 7
+    assert second.records_created == 1 and second.created > 1
+
+
+def test_history_names_the_seed_as_the_author(seeded):
+    from curation.history import record_history
+
+    wgeo = Partnership.objects.get(slug="unossc-wgeo-green-economy")
+    groups = record_history(wgeo)
+    assert groups and all("seed" in group.via for group in groups)
+
+
+def test_every_seed_record_links_to_the_seed_documents_it_comes_from(seeded):
+    from django.contrib.contenttypes.models import ContentType
+
+    from partnerships.seed import DOCUMENTS
+
+    urls = {url for url, _, _ in DOCUMENTS.values()}
+    for model in (Partner, Person, Partnership, Event, Publication):
+        content_type = ContentType.objects.get_for_model(model)
+        for record in model.objects.all():
+            linked = set(
+                SourceLink.objects.filter(content_type=content_type, object_id=record.pk).values_list("url", flat=True)
+            )
+            assert linked & urls, f"{model.__name__} {record.slug} has no seed document among its sources"
+    wgeo = Partnership.objects.get(slug="unossc-wgeo-green-economy")
+    sources = SourceLink.objects.filter(content_type=ContentType.objects.get_for_model(Partnership), object_id=wgeo.pk)
+    assert [s.published_on for s in sources] == [datetime.date(2018, 2, 19)]

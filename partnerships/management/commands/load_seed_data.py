@@ -8,10 +8,16 @@ from partnerships.seed import load_seed_data
 
 
 class Command(BaseCommand):
-    help = "Create or update the records of the seed documents (idempotent: a second run changes nothing)."
+    help = (
+        "Create the records of the seed documents that are missing. A record that exists (by slug) is "
+        "never changed, so a curator's edits survive every run."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         loader = load_seed_data()
         self.stdout.write(
-            self.style.SUCCESS(f"Seed data loaded: {loader.created} rows created, {loader.updated} updated.")
+            self.style.SUCCESS(
+                f"Seed data: {loader.records_created} records created ({loader.created} rows with their parts); "
+                f"{loader.records_kept} already there, left as they are."
+            )
         )
