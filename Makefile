@@ -1,5 +1,8 @@
 # SSC Registry: the commands a developer needs. `make run` and `make test` are the two the README names.
 PYTHON ?= python3
+# `make run PORT=8001` serves on another port (HOST too, e.g. HOST=0.0.0.0 in a container).
+HOST ?= 127.0.0.1
+PORT ?= 8000
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt package-lock.json | cksum | cut -d' ' -f1)
@@ -18,12 +21,12 @@ $(STAMP): requirements.txt requirements-dev.txt package-lock.json
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## Start the registry on http://127.0.0.1:8000/ with the seed data and a demo curator login.
+## Start the registry on http://127.0.0.1:8000/ (PORT=...) with the seed data and a demo curator login.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seed_data
-	$(PY) manage.py ensure_demo_curator
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py ensure_demo_curator --url http://$(HOST):$(PORT)/
+	SSC_SITE_URL=$${SSC_SITE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Serve as in production: DJANGO_ENV=production, with DATABASE_URL, DJANGO_SECRET_KEY and
 ## DJANGO_ALLOWED_HOSTS set in the environment (see README).

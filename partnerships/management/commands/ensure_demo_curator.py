@@ -15,28 +15,45 @@ from partnerships.groups import CURATORS
 class Command(BaseCommand):
     help = (
         "Create the demo curator account (development only) and print its login. The password is "
-        "generated once and kept in var/demo-login.txt, which git ignores."
+        "generated once and kept in var/demo-login.txt, which git ignores. An existing account is "
+        "left as it is: its password and sessions survive every run."
     )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--username", default="curator")
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/", help="The address the site is served at, for the login line."
+        )
 
-    def handle(self, *args: Any, username: str, **options: Any) -> None:
+    def handle(self, *args: Any, username: str, url: str, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError("The demo curator is for development only; use createsuperuser in production.")
+        admin_url = url.rstrip("/") + "/admin/"
         login_file = Path(settings.BASE_DIR) / "var" / "demo-login.txt"
-        password = login_file.read_text().strip() if login_file.exists() else secrets.token_urlsafe(12)
+        saved = login_file.read_text().strip() if login_file.exists() else ""
         User = get_user_model()
-        user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
-        user.is_staff = True
-        user.set_password(password)
-        user.save()
-        user.groups.add(Group.objects.get(name=CURATORS))
-        login_file.parent.mkdir(parents=True, exist_ok=True)
-        login_file.write_text(password + "\n")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo curator {'created' if created else 'ready'}: log in at "
-                f"http://127.0.0.1:8000/admin/ as {username!r} with password {password!r}"
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            password = saved or secrets.token_urlsafe(12)
+            user = User.objects.create_user(username=username, password=password, is_staff=True)
+            user.groups.add(Group.objects.get(name=CURATORS))
+            login_file.parent.mkdir(parents=True, exist_ok=True)
+            login_file.write_text(password + "\n")
+            login_file.chmod(0o600)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo curator created: log in at {admin_url} as {username!r} with password {password!r}"
+                )
             )
-        )
+            return
+        if saved and user.check_password(saved):
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo curator ready: log in at {admin_url} as {username!r} with password {saved!r}")
+            )
+        else:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Demo curator {username!r} exists and its password is no longer the one in var/demo-login.txt: "
+                    f"log in at {admin_url} with the password you set (`manage.py changepassword {username}` sets a new one)."
+                )
+            )
