@@ -899,7 +899,9 @@ class SeedLoader:
                 raise ValueError("The seed partners' parents form a cycle.")
             for data in ready:
                 pending.remove(data)
-                values = {k: data.get(k, "") for k in ("name", "acronym", "identifier", "website", "description")}
+                values = {
+                    k: data.get(k, "") for k in ("name", "acronym", "identifier", "website", "description")
+                }
                 values |= {
                     "organisation_type_id": data["organisation_type_id"],
                     "country_id": data["country_id"],
@@ -963,7 +965,9 @@ class SeedLoader:
             if not self.is_new(event):
                 continue
             for slug, role, note in data.get("organisers", []):
-                self.part(EventOrganiser, {"event": event, "partner": partners[slug], "role": role, "note": note})
+                self.part(
+                    EventOrganiser, {"event": event, "partner": partners[slug], "role": role, "note": note}
+                )
             for order, (person, description, role, representing) in enumerate(data.get("participants", [])):
                 self.part(
                     EventParticipant,
@@ -1056,11 +1060,19 @@ class SeedLoader:
                     },
                 )
             for slug, role in data["organisations"]:
-                self.part(PublicationOrganisation, {"publication": publication, "partner": partners[slug], "role": role})
+                self.part(
+                    PublicationOrganisation,
+                    {"publication": publication, "partner": partners[slug], "role": role},
+                )
             for language, title, original in data["versions"]:
                 self.part(
                     LanguageVersion,
-                    {"publication": publication, "language_id": language, "title": title, "is_original": original},
+                    {
+                        "publication": publication,
+                        "language_id": language,
+                        "title": title,
+                        "is_original": original,
+                    },
                 )
             self.m2m(publication, "sdgs", data.get("sdgs", []))
             self.m2m(publication, "regions", data.get("regions", []))

@@ -270,9 +270,13 @@ def test_every_seed_record_links_to_the_seed_documents_it_comes_from(seeded):
         content_type = ContentType.objects.get_for_model(model)
         for record in model.objects.all():
             linked = set(
-                SourceLink.objects.filter(content_type=content_type, object_id=record.pk).values_list("url", flat=True)
+                SourceLink.objects.filter(content_type=content_type, object_id=record.pk).values_list(
+                    "url", flat=True
+                )
             )
             assert linked & urls, f"{model.__name__} {record.slug} has no seed document among its sources"
     wgeo = Partnership.objects.get(slug="unossc-wgeo-green-economy")
-    sources = SourceLink.objects.filter(content_type=ContentType.objects.get_for_model(Partnership), object_id=wgeo.pk)
+    sources = SourceLink.objects.filter(
+        content_type=ContentType.objects.get_for_model(Partnership), object_id=wgeo.pk
+    )
     assert [s.published_on for s in sources] == [datetime.date(2018, 2, 19)]

@@ -22,7 +22,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--username", default="curator")
         parser.add_argument(
-            "--url", default="http://127.0.0.1:8000/", help="The address the site is served at, for the login line."
+            "--url",
+            default="http://127.0.0.1:8000/",
+            help="The address the site is served at, for the login line.",
         )
 
     def handle(self, *args: Any, username: str, url: str, **options: Any) -> None:
@@ -48,12 +50,15 @@ class Command(BaseCommand):
             return
         if saved and user.check_password(saved):
             self.stdout.write(
-                self.style.SUCCESS(f"Demo curator ready: log in at {admin_url} as {username!r} with password {saved!r}")
+                self.style.SUCCESS(
+                    f"Demo curator ready: log in at {admin_url} as {username!r} with password {saved!r}"
+                )
             )
         else:
             self.stdout.write(
                 self.style.WARNING(
-                    f"Demo curator {username!r} exists and its password is no longer the one in var/demo-login.txt: "
-                    f"log in at {admin_url} with the password you set (`manage.py changepassword {username}` sets a new one)."
+                    f"Demo curator {username!r} exists and its password is no longer the one in "
+                    f"var/demo-login.txt: log in at {admin_url} with the password you set "
+                    f"(`manage.py changepassword {username}` sets a new one)."
                 )
             )

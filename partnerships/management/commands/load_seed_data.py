@@ -17,7 +17,8 @@ class Command(BaseCommand):
         loader = load_seed_data()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Seed data: {loader.records_created} records created ({loader.created} rows with their parts); "
+                f"Seed data: {loader.records_created} records created "
+                f"({loader.created} rows with their parts); "
                 f"{loader.records_kept} already there, left as they are."
             )
         )
