@@ -28,7 +28,14 @@ from partnerships.base import (
     version_trigger,
     workflow_permissions,
 )
-from partnerships.fields import WebAddressField
+from partnerships.fields import (
+    LineField,
+    WebAddressField,
+    WindowedDateField,
+    WindowedDateTimeField,
+    single_line_check,
+    window_check,
+)
 from partnerships.models import Country, Partner, Partnership, Person, SourceLink, Theme, unique_slug
 
 
@@ -105,16 +112,16 @@ class Event(SearchableModel, PublishableModel):
         RESCHEDULED = "rescheduled", "Rescheduled"
         MOVED_ONLINE = "moved_online", "Moved online"
 
-    title = models.CharField(max_length=300)
+    title = LineField(max_length=300)
     slug = models.SlugField(max_length=120, unique=True, blank=True)
-    short_title = models.CharField(
+    short_title = LineField(
         max_length=80, blank=True, help_text="The name the event is known by, e.g. BAPA+40."
     )
     description = models.TextField(blank=True)
-    theme = models.CharField(max_length=300, blank=True, help_text="The event's announced theme.")
+    theme = LineField(max_length=300, blank=True, help_text="The event's announced theme.")
     event_type = models.CharField("type", max_length=16, choices=Type.choices)
-    start = models.DateTimeField(help_text="Local time at the event, in the time zone below.")
-    end = models.DateTimeField(help_text="Local time at the event, in the time zone below.")
+    start = WindowedDateTimeField(help_text="Local time at the event, in the time zone below.")
+    end = WindowedDateTimeField(help_text="Local time at the event, in the time zone below.")
     timezone = models.CharField(
         max_length=64,
         default="UTC",
@@ -128,16 +135,16 @@ class Event(SearchableModel, PublishableModel):
         default=DatePrecision.DAY,
         help_text="For events known only by month or year, e.g. 'April 2007'.",
     )
-    schedule_note = models.CharField(
+    schedule_note = LineField(
         max_length=200,
         blank=True,
         help_text="Timing the source gives in words, e.g. 'afternoon', when exact times are unknown.",
     )
-    announced_on = models.DateField(
+    announced_on = WindowedDateField(
         null=True, blank=True, help_text="The date of the announcement the record is based on."
     )
-    venue = models.CharField(max_length=200, blank=True)
-    city = models.CharField(max_length=100, blank=True)
+    venue = LineField(max_length=200, blank=True)
+    city = LineField(max_length=100, blank=True)
     country = models.ForeignKey(
         Country, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
@@ -187,6 +194,9 @@ class Event(SearchableModel, PublishableModel):
         triggers = [version_trigger("event", ignore=SEARCH_FIELDS)]
         constraints = [
             published_constraint("event"),
+            single_line_check("event", "title", "short_title", "theme", "venue", "city"),
+            window_check("event", "start", "end", times=True),
+            window_check("event_announced", "announced_on"),
             models.CheckConstraint(
                 condition=models.Q(end__gte=models.F("start")),
                 name="event_end_after_start",
@@ -246,7 +256,7 @@ class EventOrganiser(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="organiser_roles")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="event_roles")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.ORGANISER)
-    note = models.CharField(max_length=300, blank=True)
+    note = LineField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["event", "id"]
@@ -287,7 +297,7 @@ class EventParticipant(models.Model):
         related_name="event_representatives",
         help_text="The organisation or delegation the person is there for.",
     )
-    description = models.CharField(
+    description = LineField(
         max_length=300, blank=True, help_text="Who they are, when the source does not name them."
     )
     order = models.PositiveSmallIntegerField(default=0)
@@ -321,7 +331,7 @@ class RegistrationLink(models.Model):
     url = WebAddressField(
         max_length=500, blank=True, help_text="Leave empty if the source mentions a link without its address."
     )
-    note = models.CharField(max_length=300, blank=True)
+    note = LineField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["event", "kind", "id"]

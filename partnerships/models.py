@@ -28,7 +28,13 @@ from .base import (
     version_trigger,
     workflow_permissions,
 )
-from .fields import WebAddressField
+from .fields import (
+    LineField,
+    WebAddressField,
+    WindowedDateField,
+    single_line_check,
+    window_check,
+)
 from .identifiers import validate_org_identifier
 
 # Reference vocabularies. Codes are primary keys so that API clients, imports and IATI exports
@@ -238,7 +244,7 @@ class Platform(models.Model):
     """A stakeholder platform a partnership works through (Cities, Financial Sector, ...)."""
 
     slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=120, unique=True)
+    name = LineField(max_length=120, unique=True)
     description = models.TextField(blank=True)
 
     class Meta:
@@ -252,7 +258,7 @@ class Theme(models.Model):
     """A theme or keyword records are tagged with, such as 'green economy'."""
 
     slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=120, unique=True)
+    name = LineField(max_length=120, unique=True)
 
     class Meta:
         ordering = ["name"]
@@ -274,11 +280,9 @@ class SourceLink(models.Model):
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
     url = WebAddressField(max_length=500)
-    title = models.CharField(max_length=300, blank=True)
-    published_on = models.DateField(null=True, blank=True, help_text="The date the source gives.")
-    note = models.CharField(
-        max_length=300, blank=True, help_text="Which facts this source supports, if not all."
-    )
+    title = LineField(max_length=300, blank=True)
+    published_on = WindowedDateField(null=True, blank=True, help_text="The date the source gives.")
+    note = LineField(max_length=300, blank=True, help_text="Which facts this source supports, if not all.")
 
     class Meta:
         ordering = ["id"]
@@ -286,7 +290,9 @@ class SourceLink(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["content_type", "object_id", "url"], name="sourcelink_unique_per_record"
-            )
+            ),
+            single_line_check("sourcelink", "title", "note", "url"),
+            window_check("sourcelink", "published_on"),
         ]
 
     def __str__(self) -> str:
@@ -345,8 +351,8 @@ def unique_slug(instance: models.Model, text: str, max_length: int = 120) -> str
 class Partner(SearchableModel, PublishableModel):
     """An organisation taking part in South-South and triangular cooperation."""
 
-    name = models.CharField(max_length=300, help_text="The organisation's name in English.")
-    acronym = models.CharField(max_length=40, blank=True)
+    name = LineField(max_length=300, help_text="The organisation's name in English.")
+    acronym = LineField(max_length=40, blank=True)
     slug = models.SlugField(max_length=120, unique=True, blank=True)
     organisation_type = models.ForeignKey(
         OrganisationType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -359,7 +365,7 @@ class Partner(SearchableModel, PublishableModel):
         related_name="+",
         verbose_name="headquarters country",
     )
-    identifier = models.CharField(
+    identifier = LineField(
         "organisation identifier",
         max_length=100,
         blank=True,
@@ -391,6 +397,7 @@ class Partner(SearchableModel, PublishableModel):
         triggers = [version_trigger("partner", ignore=SEARCH_FIELDS)]
         constraints = [
             published_constraint("partner"),
+            single_line_check("partner", "name", "acronym", "identifier"),
             models.UniqueConstraint(
                 Upper("identifier"),
                 condition=~models.Q(identifier=""),
@@ -426,14 +433,15 @@ class PartnerName(models.Model):
         VARIANT = "variant", "Variant or informal name"
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="alternative_names")
-    name = models.CharField(max_length=300)
+    name = LineField(max_length=300)
     language = models.ForeignKey(Language, null=True, blank=True, on_delete=models.PROTECT)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TRANSLATION)
 
     class Meta:
         ordering = ["partner", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["partner", "name"], name="partnername_unique_per_partner")
+            models.UniqueConstraint(fields=["partner", "name"], name="partnername_unique_per_partner"),
+            single_line_check("partnername", "name"),
         ]
 
     def __str__(self) -> str:
@@ -447,9 +455,9 @@ class Person(PublishableModel):
     Only public roles are recorded; no private contact data.
     """
 
-    name = models.CharField(max_length=200)
+    name = LineField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True, blank=True)
-    position = models.CharField(max_length=200, blank=True, help_text="Public title, e.g. 'Senior Adviser'.")
+    position = LineField(max_length=200, blank=True, help_text="Public title, e.g. 'Senior Adviser'.")
     affiliation = models.ForeignKey(
         Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )
@@ -463,7 +471,7 @@ class Person(PublishableModel):
         verbose_name_plural = "people"
         permissions = workflow_permissions("person", "person")
         triggers = [version_trigger("person")]
-        constraints = [published_constraint("person")]
+        constraints = [published_constraint("person"), single_line_check("person", "name", "position")]
 
     def __str__(self) -> str:
         return self.name
@@ -487,9 +495,9 @@ class PartnershipQuerySet(PublishableQuerySet):
 class Partnership(SearchableModel, PublishableModel):
     """A cooperation between partners, with its aims, places, goals and participants."""
 
-    title = models.CharField(max_length=300)
+    title = LineField(max_length=300)
     slug = models.SlugField(max_length=120, unique=True, blank=True)
-    summary = models.CharField(max_length=600, blank=True, help_text="One or two sentences.")
+    summary = LineField(max_length=600, blank=True, help_text="One or two sentences.")
     objective = models.TextField(blank=True, help_text="The partnership's stated objective.")
     description = models.TextField(blank=True)
     modalities = models.ManyToManyField(
@@ -504,14 +512,14 @@ class Partnership(SearchableModel, PublishableModel):
         verbose_name="activity status",
         help_text="Where the partnership stands (IATI ActivityStatus), not the record's workflow.",
     )
-    start_date = models.DateField(null=True, blank=True)
+    start_date = WindowedDateField(null=True, blank=True)
     start_date_precision = models.CharField(
         max_length=5,
         choices=DatePrecision.choices,
         default=DatePrecision.DAY,
         help_text="How precisely the source gives the start date (for '2007' choose Year).",
     )
-    end_date = models.DateField(null=True, blank=True)
+    end_date = WindowedDateField(null=True, blank=True)
     end_date_precision = models.CharField(
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
@@ -545,6 +553,8 @@ class Partnership(SearchableModel, PublishableModel):
         triggers = [version_trigger("partnership", ignore=SEARCH_FIELDS)]
         constraints = [
             published_constraint("partnership"),
+            single_line_check("partnership", "title", "summary"),
+            window_check("partnership", "start_date", "end_date"),
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True)
                 | models.Q(start_date__isnull=True)
@@ -613,7 +623,7 @@ class Participation(models.Model):
         blank=True,
         help_text="For triangular cooperation: beneficiary, pivotal or facilitating partner.",
     )
-    description = models.CharField(
+    description = LineField(
         max_length=300, blank=True, help_text="What the partner does, in the source's words."
     )
 
@@ -637,7 +647,7 @@ class PartnerRedirect(models.Model):
 
     old_slug = models.SlugField(max_length=120, unique=True, help_text="The merged duplicate's slug.")
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="redirects")
-    old_name = models.CharField(max_length=300, blank=True, help_text="The duplicate's name, for the record.")
+    old_name = LineField(max_length=300, blank=True, help_text="The duplicate's name, for the record.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

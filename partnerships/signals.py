@@ -170,8 +170,27 @@ def _connections() -> Iterator[tuple[ModelSignal, Any, Any, str]]:
     yield m2m_changed, _record_change, None, "registry-change-m2m"
 
 
+def _keep_implied_goals(instance: models.Model, action: str, reverse: bool, **kwargs: Any) -> None:
+    """A goal unlinked from a partnership comes back while one of its targets stays linked.
+
+    The other half of the rule (linking a target links its goal) is a database trigger, migration
+    `partnerships/0017`: together, a partnership's goals always include its targets' goals.
+    """
+    if action not in ("post_remove", "post_clear"):
+        return
+    partnerships = [instance.pk] if not reverse else list(kwargs.get("pk_set") or [])
+    for partnership in Partnership.objects.filter(pk__in=partnerships):
+        implied = set(partnership.sdg_targets.values_list("goal_id", flat=True))
+        missing = implied - set(partnership.sdgs.values_list("pk", flat=True))
+        if missing:
+            partnership.sdgs.add(*missing)
+
+
 def connect() -> None:
     """Connect every receiver above. Called once from PartnershipsConfig.ready()."""
+    m2m_changed.connect(
+        _keep_implied_goals, sender=Partnership.sdgs.through, dispatch_uid="sdg-implied-goals"
+    )
     if not _receivers:
         _receivers.extend(_m2m_receiver(record_model, field_name) for record_model, field_name in _M2M_FIELDS)
     for signal, receiver, sender, uid in _connections():

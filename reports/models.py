@@ -22,7 +22,13 @@ from partnerships.base import (
     version_trigger,
     workflow_permissions,
 )
-from partnerships.fields import WebAddressField
+from partnerships.fields import (
+    LineField,
+    WebAddressField,
+    WindowedDateField,
+    single_line_check,
+    window_check,
+)
 from partnerships.models import (
     DocumentCategory,
     Language,
@@ -43,7 +49,7 @@ from .uploads import publication_file_path, validate_publication_file
 class Series(models.Model):
     """A publication series, such as 'South-South and Triangular Cooperation in Action'."""
 
-    name = models.CharField(max_length=300, unique=True)
+    name = LineField(max_length=300, unique=True)
     slug = models.SlugField(max_length=120, unique=True, blank=True)
     publisher = models.ForeignKey(
         Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="series"
@@ -88,7 +94,7 @@ class Publication(SearchableModel, PublishableModel):
         ADOPTED = "adopted", "Adopted at"
         PRESENTED = "presented", "Presented at"
 
-    title = models.CharField(max_length=400, help_text="The title in the original language.")
+    title = LineField(max_length=400, help_text="The title in the original language.")
     slug = models.SlugField(max_length=120, unique=True, blank=True)
     publication_type = models.CharField("type", max_length=20, choices=Type.choices)
     document_category = models.ForeignKey(
@@ -100,7 +106,7 @@ class Publication(SearchableModel, PublishableModel):
         help_text="IATI DocumentCategory, used in IATI exports.",
     )
     summary = models.TextField(blank=True)
-    publication_date = models.DateField(null=True, blank=True)
+    publication_date = WindowedDateField(null=True, blank=True)
     publication_date_precision = models.CharField(
         max_length=5,
         choices=DatePrecision.choices,
@@ -110,9 +116,7 @@ class Publication(SearchableModel, PublishableModel):
     series = models.ForeignKey(
         Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="publications"
     )
-    document_symbol = models.CharField(
-        max_length=60, blank=True, help_text="The UN document symbol, if it has one."
-    )
+    document_symbol = LineField(max_length=60, blank=True, help_text="The UN document symbol, if it has one.")
     authors = models.ManyToManyField(Person, through="Authorship", related_name="publications")
     organisations = models.ManyToManyField(
         Partner, through="PublicationOrganisation", related_name="publications"
@@ -148,7 +152,11 @@ class Publication(SearchableModel, PublishableModel):
         ]
         permissions = workflow_permissions("publication", "publication")
         triggers = [version_trigger("publication", ignore=SEARCH_FIELDS)]
-        constraints = [published_constraint("publication")]
+        constraints = [
+            published_constraint("publication"),
+            single_line_check("publication", "title"),
+            window_check("publication", "publication_date"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -231,7 +239,7 @@ class LanguageVersion(models.Model):
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="language_versions")
     language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(max_length=400, help_text="The title in this language.")
+    title = LineField(max_length=400, help_text="The title in this language.")
     url = WebAddressField(max_length=500, blank=True)
     file = models.FileField(
         upload_to=publication_file_path,
@@ -250,7 +258,8 @@ class LanguageVersion(models.Model):
                 fields=["publication", "language"],
                 name="languageversion_unique_language",
                 violation_error_message="The publication already has a version in this language.",
-            )
+            ),
+            single_line_check("languageversion", "title"),
         ]
 
     def __str__(self) -> str:
@@ -271,7 +280,7 @@ class PublicationRelation(models.Model):
     source = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="relations")
     target = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="inverse_relations")
     relation_type = models.CharField("type", max_length=20, choices=Type.choices)
-    note = models.CharField(max_length=300, blank=True)
+    note = LineField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["source", "relation_type", "id"]

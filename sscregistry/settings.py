@@ -232,6 +232,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Dates are typed as YYYY-MM-DD in every language (sscregistry/formats/): never read by locale.
+FORMAT_MODULE_PATH = ["sscregistry.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
