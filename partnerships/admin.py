@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 
 from curation.admin import (
     URL_FIELD_OVERRIDES,
@@ -242,10 +244,37 @@ class SlugNameAdmin(admin.ModelAdmin):
 
 @admin.register(SourceLink)
 class SourceLinkAdmin(admin.ModelAdmin):
-    formfield_overrides = URL_FIELD_OVERRIDES
-    list_display = ["__str__", "content_type", "object_id", "published_on"]
+    """Every source of every record, to search them; each is edited on its record's own page.
+
+    A source is part of its record and follows the record's workflow: a contributor may change the
+    sources of a draft, never those of a published record. Edits here would bypass that (the record's
+    permissions are not this page's), so this page only lists and links.
+    """
+
+    list_display = ["__str__", "url", "record_link", "published_on"]
     list_filter = ["content_type"]
     search_fields = ["url", "title"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="record")
+    def record_link(self, obj: SourceLink) -> str:
+        record = obj.record
+        if record is None:
+            return "—"
+        try:
+            opts = record._meta
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+        except NoReverseMatch:
+            return str(record)
+        return format_html('<a href="{}">{}: {}</a>', url, record._meta.verbose_name.capitalize(), record)
 
 
 @admin.register(PartnerRedirect)
