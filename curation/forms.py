@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from events.models import Event
+from partnerships.fields import validate_single_line
 from partnerships.models import Country, Partner, Platform, SustainableDevelopmentGoal
 
 MAX_NEW_PARTNERS = 10
@@ -19,7 +20,11 @@ MAX_COUNTRIES = 60
 class ProposalForm(forms.Form):
     """Fields every proposal has: what, who with, where from, and who is asking."""
 
-    title = forms.CharField(max_length=300, help_text="The name the cooperation or event is known by.")
+    title = forms.CharField(
+        max_length=300,
+        validators=[validate_single_line],
+        help_text="The name the cooperation or event is known by.",
+    )
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8}),
         min_length=30,
@@ -45,7 +50,7 @@ class ProposalForm(forms.Form):
         assume_scheme="https",
         help_text="A public web page or document where curators can check the facts.",
     )
-    submitter_name = forms.CharField(label="Your name", max_length=200)
+    submitter_name = forms.CharField(label="Your name", max_length=200, validators=[validate_single_line])
     submitter_email = forms.EmailField(
         label="Your e-mail",
         max_length=254,

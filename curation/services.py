@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import zoneinfo
 from typing import Any
 
@@ -20,6 +21,8 @@ from partnerships.models import Participation, Partner, Partnership, SourceLink
 from partnerships.services import record_propose
 
 from .models import Submission
+
+logger = logging.getLogger(__name__)
 
 PROPOSED_NOTE = "Proposed on the public site; not yet checked by a curator."
 
@@ -79,7 +82,7 @@ def submission_create_partnership(*, data: dict, base_url: str = "") -> Submissi
         submitter_email=data["submitter_email"],
     )
     submission.new_partners.set(created)
-    transaction.on_commit(lambda: notify_curators(submission, base_url=base_url))
+    transaction.on_commit(lambda: notify_curators_safely(submission, base_url=base_url))
     return submission
 
 
@@ -115,7 +118,7 @@ def submission_create_event(*, data: dict, base_url: str = "") -> Submission:
         submitter_email=data["submitter_email"],
     )
     submission.new_partners.set(created)
-    transaction.on_commit(lambda: notify_curators(submission, base_url=base_url))
+    transaction.on_commit(lambda: notify_curators_safely(submission, base_url=base_url))
     return submission
 
 
@@ -124,6 +127,19 @@ def curator_emails() -> list[str]:
     users = get_user_model()._default_manager.filter(is_active=True, groups__name=CURATORS).exclude(email="")
     emails = list(users.values_list("email", flat=True).distinct())
     return sorted(set(emails) | set(settings.CURATION_NOTIFY_EMAILS))
+
+
+def notify_curators_safely(submission: Submission, *, base_url: str = "") -> int:
+    """Tell the curators, after the proposal is stored: a mail that fails never fails the request.
+
+    The proposal waits in the review queue whatever happens to the mail, so a failure is logged
+    (with the submission's id) and the visitor still gets their answer.
+    """
+    try:
+        return notify_curators(submission, base_url=base_url)
+    except Exception:
+        logger.exception("The curators could not be told of submission %s", submission.pk)
+        return 0
 
 
 def notify_curators(submission: Submission, *, base_url: str = "") -> int:
@@ -144,8 +160,10 @@ def notify_curators(submission: Submission, *, base_url: str = "") -> int:
         f"Review it: {admin_url}\n"
         f"Review queue: {base_url}{reverse('admin:review_queue')}\n"
     )
+    # One line, whatever the title holds: a header never carries a line break.
+    title = " ".join(str(record).split())
     return send_mail(
-        subject=f"[SSC Registry] New {submission.get_kind_display().lower()} proposal: {record}",
+        subject=f"[SSC Registry] New {submission.get_kind_display().lower()} proposal: {title}",
         message=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=recipients,
