@@ -9,16 +9,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
+from sscregistry.throttling import client_address
+
 from .forms import EventProposalForm, PartnershipProposalForm, ProposalForm
 from .services import submission_create_event, submission_create_partnership
 
 
 def client_ip(request: HttpRequest) -> str:
-    if settings.SUBMISSION_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
+    # X-Forwarded-For only as far as TRUSTED_PROXY_COUNT trusts it: the client writes its leftmost.
+    return client_address(request) or "unknown"
 
 
 def _rate_key(request: HttpRequest) -> str:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from partnerships.base import Status
 from partnerships.facets import ChoiceFacet, LinkFacet
-from partnerships.filters import CountryFilter, RegistryFilterSet, StableOrderingFilter
+from partnerships.filters import CountryFilter, RegistryFilterSet, StableOrderingFilter, WindowDateFilter
 from partnerships.models import Partner
 
 from .models import Event, EventOrganiser
@@ -31,10 +31,10 @@ class EventFilter(RegistryFilterSet):
         method="filter_when",
         help_text="`upcoming`: events that have not ended; `past`: events that have ended.",
     )
-    starts_after = django_filters.DateFilter(
+    starts_after = WindowDateFilter(
         method="filter_starts_after", help_text="Starting on or after this day (YYYY-MM-DD, UTC)."
     )
-    starts_before = django_filters.DateFilter(
+    starts_before = WindowDateFilter(
         method="filter_starts_before", help_text="Starting on or before this day (YYYY-MM-DD, UTC)."
     )
     country = CountryFilter(help_text="ISO 3166-1 alpha-2 code of the host country, e.g. `RW`.")

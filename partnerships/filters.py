@@ -18,12 +18,14 @@ from typing import Any, ClassVar
 
 import django_filters
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .base import Status
+from .base import EARLIEST_DATE, LATEST_DATE, Status
 from .facets import Facet, LinkFacet, PartnershipCountryFacet, PartnershipRegionFacet
 from .models import (
     ActivityStatus,
@@ -95,6 +97,24 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*ordering, "id") if ordering else qs
 
 
+class WindowDateField(forms.DateField):
+    """A date inside the registry's window (partnerships/base.py): nothing stored lies outside it,
+    and a day past it once reached `date + 1 day` arithmetic (OverflowError, a 500)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        message = f"Enter a date from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}."
+        self.validators.append(MinValueValidator(EARLIEST_DATE, message=message))
+        self.validators.append(MaxValueValidator(LATEST_DATE, message=message))
+
+
+class WindowDateFilter(django_filters.DateFilter):
+    """The registry's date filter: YYYY-MM-DD from EARLIEST_DATE to LATEST_DATE, else a 400 naming
+    the parameter and the range. Every RegistryFilterSet's date filters are of this class."""
+
+    field_class = WindowDateField
+
+
 class YearFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
@@ -132,6 +152,17 @@ class RegistryFilterSet(django_filters.FilterSet):
     # Filters whose records change with the clock, not only with writes: a list filtered by one
     # is never answered from a kept page plan (sscregistry/plans.py).
     volatile_filters: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def get_filters(cls) -> dict[str, django_filters.Filter]:
+        filters = super().get_filters()
+        # Checked when each FilterSet class is made: a plain DateFilter would take any year.
+        for name, filter_ in filters.items():
+            if isinstance(filter_, django_filters.DateFilter) and not isinstance(filter_, WindowDateFilter):
+                raise ImproperlyConfigured(
+                    f"{cls.__name__}.{name}: date filters of registry FilterSets are WindowDateFilter"
+                )
+        return filters
 
     def __init__(
         self,
@@ -268,13 +299,13 @@ class PartnershipFilter(RegistryFilterSet):
         "3 extending, 4 implementing) or a triangular role. Combined with `partner`, that partner "
         "must hold the role.",
     )
-    started_after = django_filters.DateFilter(
+    started_after = WindowDateFilter(
         field_name="start_date", lookup_expr="gte", help_text="Started on or after this date (YYYY-MM-DD)."
     )
-    started_before = django_filters.DateFilter(
+    started_before = WindowDateFilter(
         field_name="start_date", lookup_expr="lte", help_text="Started on or before this date (YYYY-MM-DD)."
     )
-    active_on = django_filters.DateFilter(
+    active_on = WindowDateFilter(
         method="filter_active_on", help_text="Running on this date (YYYY-MM-DD): started by then, not ended."
     )
     ordering = StableOrderingFilter(

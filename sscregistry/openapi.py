@@ -11,6 +11,8 @@ from django.db import models
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import permissions
 
+from partnerships.base import EARLIEST_DATE, LATEST_DATE
+
 ERROR_SCHEMA = {
     "type": "object",
     "description": "Messages keyed by the parameter or field at fault, or a `detail` message.",
@@ -66,6 +68,12 @@ class RegistryAutoSchema(AutoSchema):
             if isinstance(field, django_filters.OrderingFilter):
                 # An empty item is skipped (`ordering=title,`), as django-filter's own filter does.
                 parameter["schema"]["items"]["enum"].append("")
+            if field is not None and issubclass(field.field_class, forms.DateField):
+                # The window every stored date lies in (partnerships/base.py); outside it, a 400.
+                parameter["description"] = (
+                    f"{parameter.get('description', '')} From {EARLIEST_DATE.isoformat()} to "
+                    f"{LATEST_DATE.isoformat()}."
+                ).strip()
             if field is not None and issubclass(field.field_class, forms.IntegerField):
                 # A whole number (a year), which drf-spectacular would type as the model field it
                 # looks up (a date).

@@ -22,7 +22,7 @@ from django.db.models import ProtectedError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.functional import cached_property
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_etags
 from django.utils.translation import get_language
 from django_filters import FilterSet
 from django_filters.rest_framework import DjangoFilterBackend
@@ -31,10 +31,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -43,7 +42,13 @@ from rest_framework.routers import DefaultRouter
 from partnerships.base import StaleRecordError, Status
 from partnerships.models import RESERVED_SLUGS
 from partnerships.serializers import TextField
-from partnerships.services import TransitionNotAllowed, record_transition, user_can_edit
+from partnerships.services import (
+    TRANSITIONS,
+    TransitionNotAllowed,
+    record_transition,
+    user_can,
+    user_can_edit,
+)
 
 from .derived import (
     UNREAD,
@@ -55,6 +60,7 @@ from .derived import (
 from .lean import LeanExport, LeanReader
 from .openapi import ERROR_SCHEMA
 from .pagination import RegistryPaginator
+from .parsers import RegistryJSONParser
 from .permissions import ReadOrModelPermissions
 from .plans import LookupPlan, PagePlan, compiled_values, lookup_plans, page_plans
 
@@ -490,22 +496,40 @@ class PreconditionFailed(APIException):
     default_code = "precondition_failed"
 
 
-def check_if_match(request: Request, record: models.Model) -> None:
-    """Refuse the write (412) unless `If-Match` names the record's current version, when given.
+def check_if_match(request: Request, record: models.Model) -> int | None:
+    """Refuse the write (412) unless `If-Match`, when given, names the record's current ETag.
 
-    Call inside the write's transaction: check_version() locks the row until it commits.
+    RFC 9110's strong comparison: the record's own version ETag (`record.etag`, as writes answer
+    it) must be among the tags, exactly; a weak tag (`W/"..."`), a bare version number or another
+    record's ETag never matches. `*` matches the record, which exists. Answers the version matched
+    (None without a condition). Call inside the write's transaction: check_version() locks the
+    row until it commits, so a write between reading the record and the lock is still refused.
     """
-    expected = request.headers.get("If-Match", "")
-    if not expected or expected.strip() == "*":
-        return
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        return None
+    tags = parse_etags(header)
+    if tags == ["*"]:
+        return None
+    if record.etag not in tags:
+        stale = _stale_version(record, tags)
+        if stale is not None:
+            raise PreconditionFailed(str(StaleRecordError(record, stale, record.version)))
+        raise PreconditionFailed(f"If-Match must be this record's current ETag, {record.etag}.")
     try:
-        record.check_version(expected)
-    except ValueError:
-        raise PreconditionFailed(
-            f"If-Match must be a version ETag of this record, such as {record.etag}."
-        ) from None
+        record.check_version(record.version)
     except StaleRecordError as error:
         raise PreconditionFailed(str(error)) from None
+    return record.version
+
+
+def _stale_version(record: models.Model, tags: list[str]) -> int | None:
+    """The version of this record that a strong tag among `tags` names, if one does."""
+    own = re.compile(rf'"{re.escape(record._meta.label_lower)}-{record.pk}-v(\d+)"')
+    for tag in tags:
+        if matched := own.fullmatch(tag):
+            return int(matched.group(1))
+    return None
 
 
 class CSVRenderer(BaseRenderer):
@@ -588,7 +612,22 @@ class CanEditRecord(ReadOrModelPermissions):
         return user_can_edit(request.user, obj)
 
 
-class PublicRecordViewSet(ConditionalGetMixin, LeanReadMixin, viewsets.ModelViewSet):
+class StorableLookupMixin:
+    """A detail address whose lookup value PostgreSQL cannot hold (NUL) names no record: 404.
+
+    Any segment reaches the view (lookup_value_regex); a NUL in a query parameter is an error
+    before it meets the database, but the lookup value went to it as it came and answered 500.
+    Checked after authentication and permissions, so a write still answers 401 or 403 first.
+    """
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if isinstance(value, str) and "\x00" in value:
+            raise NotFound()
+
+
+class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, LeanReadMixin, viewsets.ModelViewSet):
     """Published records for everyone; drafts and writes for curators with model permissions."""
 
     lookup_field = "slug"
@@ -598,7 +637,7 @@ class PublicRecordViewSet(ConditionalGetMixin, LeanReadMixin, viewsets.ModelView
     lookup_value_regex = "(?!(?:{})(?:/|$))[^/]+".format("|".join(sorted(RESERVED_SLUGS)))
     # Writes take JSON only: a form body cannot say null (to clear a link) nor carry a list of
     # objects (a partnership's participants), and the schema then documents the one format.
-    parser_classes = [JSONParser]
+    parser_classes = [RegistryJSONParser]
     filter_backends = [RegistryFilterBackend]
     pagination_class = RegistryPagination
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
@@ -656,6 +695,11 @@ class PublicRecordViewSet(ConditionalGetMixin, LeanReadMixin, viewsets.ModelView
             response["ETag"] = record.etag
         return response
 
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # One transaction: check_if_match() locks the row until the delete commits.
+        with transaction.atomic():
+            return super().destroy(request, *args, **kwargs)
+
     def perform_destroy(self, instance: models.Model) -> None:
         check_if_match(self.request, instance)
         try:
@@ -668,22 +712,23 @@ class PublicRecordViewSet(ConditionalGetMixin, LeanReadMixin, viewsets.ModelView
         record = self.get_object()
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            record_transition(
-                record=record,
-                transition=name,
-                user=request.user,
-                reason=body.validated_data.get("reason", ""),
-                expected_version=request.headers.get("If-Match") or None,
-            )
-        except TransitionNotAllowed as error:
-            raise Conflict(str(error)) from None
-        except StaleRecordError as error:
-            raise PreconditionFailed(str(error)) from None
-        except ValueError:
-            raise PreconditionFailed(
-                f"If-Match must be a version ETag of this record, such as {record.etag}."
-            ) from None
+        with transaction.atomic():
+            # Permission before precondition (RFC 9110 13.2.1): without the transition's permission,
+            # record_transition() answers 403 whatever If-Match says.
+            allowed = user_can(request.user, record, TRANSITIONS[name].permission)
+            expected = check_if_match(request, record) if allowed else None
+            try:
+                record_transition(
+                    record=record,
+                    transition=name,
+                    user=request.user,
+                    reason=body.validated_data.get("reason", ""),
+                    expected_version=expected,
+                )
+            except TransitionNotAllowed as error:
+                raise Conflict(str(error)) from None
+            except StaleRecordError as error:
+                raise PreconditionFailed(str(error)) from None
         response = Response(self.write_serializer_class(record, context=self.get_serializer_context()).data)
         response["ETag"] = record.etag
         return response
@@ -799,7 +844,7 @@ def _document(viewset: type[PublicRecordViewSet], name: str) -> type[PublicRecor
     )(viewset)
 
 
-class ReferenceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+class ReferenceViewSet(StorableLookupMixin, ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     """A reference vocabulary: read-only, paginated like everything else."""
 
     pagination_class = RegistryPagination

@@ -208,7 +208,9 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# The same client address as the API's throttle (TRUSTED_PROXY_COUNT, below), never one taken from
+# a header the client wrote.
+AXES_CLIENT_IP_CALLABLE = "sscregistry.throttling.client_address"
 # Two-factor authentication is optional for curators unless OTP_REQUIRED is on.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", False)
 OTP_TOTP_ISSUER = "SSC Registry"
@@ -337,6 +339,18 @@ DERIVED_CACHE_SECONDS = env_int("DERIVED_CACHE_SECONDS", 600)
 # feed over years of events took seconds per request.
 CALENDAR_MAX_EVENTS = 500
 
+# How many reverse proxies in front of the app append to X-Forwarded-For. The client's address is
+# the entry that many from the right (sscregistry.throttling.client_address); with 0 the header is
+# ignored and REMOTE_ADDR counts, because anyone can send any X-Forwarded-For. Used by the API's
+# throttle (and DRF's NUM_PROXIES), the login lockout and the proposal forms' rate limit.
+# (SUBMISSION_TRUST_X_FORWARDED_FOR, its predecessor for the proposal forms only, means one proxy.)
+TRUSTED_PROXY_COUNT = env_int(
+    "TRUSTED_PROXY_COUNT", 1 if env_bool("SUBMISSION_TRUST_X_FORWARDED_FOR", False) else 0
+)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, got {TRUSTED_PROXY_COUNT}")
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 # The public API (sscregistry/api.py). Anonymous clients are limited per IP address; the counts
 # live in the default cache, so several server processes need a shared cache to share them.
 API_ANON_THROTTLE_RATE = env_throttle_rate("API_ANON_THROTTLE_RATE", "120/minute")
@@ -356,8 +370,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["sscregistry.permissions.ReadOrModelPermissions"],
+    # JSON only, nested at most 32 levels (sscregistry/parsers.py): no body answers a 500.
+    "DEFAULT_PARSER_CLASSES": ["sscregistry.parsers.RegistryJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["sscregistry.throttling.AnonymousThrottle"],
+    # DRF's own reading of the client address (its throttles' get_ident), as client_address().
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "sscregistry.openapi.RegistryAutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "sscregistry.renderers.ORJSONRenderer",
@@ -471,8 +489,7 @@ CURATION_NOTIFY_EMAILS = env_list("CURATION_NOTIFY_EMAILS", [])
 # Public submission forms: at most this many submissions per client IP in the window (seconds).
 SUBMISSION_RATE_LIMIT = env_int("SUBMISSION_RATE_LIMIT", 5)
 SUBMISSION_RATE_WINDOW = env_int("SUBMISSION_RATE_WINDOW", 3600)
-# Behind a reverse proxy that sets X-Forwarded-For, count the client's address, not the proxy's.
-SUBMISSION_TRUST_X_FORWARDED_FOR = env_bool("SUBMISSION_TRUST_X_FORWARDED_FOR", False)
+# Behind a reverse proxy, the client's address is read as TRUSTED_PROXY_COUNT says (above).
 
 # History triggers on many-to-many link tables (SDGs, countries, ...) have no migration of their
 # own, because Django creates those tables implicitly: install every trigger after each migrate.

@@ -57,3 +57,9 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Under /api/ the errors Django answers itself (no route, an unhandled exception) are JSON too.
+handler400 = "sscregistry.errors.bad_request"
+handler403 = "sscregistry.errors.permission_denied"
+handler404 = "sscregistry.errors.page_not_found"
+handler500 = "sscregistry.errors.server_error"
