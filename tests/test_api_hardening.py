@@ -390,6 +390,7 @@ def test_drf_reads_the_client_address_as_the_throttle_does(settings):
     from rest_framework.request import Request
     from rest_framework.throttling import SimpleRateThrottle
 
+    assert settings.REST_FRAMEWORK["NUM_PROXIES"] == settings.TRUSTED_PROXY_COUNT  # both from the env
     for proxies in (0, 1, 2):
         settings.TRUSTED_PROXY_COUNT = proxies
         settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": proxies}
