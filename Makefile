@@ -26,6 +26,8 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seed_data
 	$(PY) manage.py ensure_demo_curator --url http://$(HOST):$(PORT)/
+	@# The task worker (background imports, curation/tasks.py) runs beside the server and stops with it.
+	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	SSC_SITE_URL=$${SSC_SITE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Serve as in production: DJANGO_ENV=production, with DATABASE_URL, DJANGO_SECRET_KEY and

@@ -22,7 +22,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ExportActionMixin, ImportExportMixin
-from import_export.formats.base_formats import CSV, JSON, XLSX
+from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 
 from partnerships import services
@@ -31,7 +31,9 @@ from partnerships.duplicates import similar_partners
 from partnerships.models import Partner
 
 from .history import record_history
-from .models import Submission
+from .models import ImportJob, Submission
+from .resources import RESOURCES, CSVImport, JSONImport, TooManyRows, XLSXImport, read_dataset
+from .tasks import import_job_confirm, import_job_start
 
 REVIEW_INTERVAL = datetime.timedelta(days=730)
 # Typed addresses without a scheme are https (Django 6's default; set now to avoid its warning).
@@ -440,15 +442,80 @@ class LimitedImportForm(ImportForm):
 class RecordImportExportMixin(ImportExportMixin, ExportActionMixin):
     """Import (CSV, XLSX, JSON, with a dry-run preview) and export (CSV, XLSX) of the changelist.
 
-    The resources in curation/resources.py decide what a row may do; see docs/curation.md.
+    The resources in curation/resources.py decide what a row may do; see docs/curation.md. A file
+    of more than IMPORT_BACKGROUND_ROWS rows is checked and imported by the task worker instead of
+    in the request (an `ImportJob`, shown under Curation › Import jobs).
     """
 
-    import_formats = [CSV, XLSX, JSON]
+    # Readers that stop at IMPORT_MAX_ROWS + 1 rows instead of parsing the whole file first.
+    import_formats = [CSVImport, XLSXImport, JSONImport]
     import_form_class = LimitedImportForm
+    import_template_name = "admin/curation/import.html"
     export_formats = [CSV, XLSX]
     # The workflow change form, built on import-export's (which adds an Export button).
     change_form_template = "admin/curation/change_form.html"
     workflow_base_template = "admin/import_export/change_form.html"
+
+    def get_import_context_data(self, **kwargs: Any) -> dict:
+        return {
+            **super().get_import_context_data(**kwargs),
+            "import_max_rows": settings.IMPORT_MAX_ROWS,
+            "import_background_rows": settings.IMPORT_BACKGROUND_ROWS,
+        }
+
+    def add_data_read_fail_error_to_form(self, form: forms.Form, e: Exception) -> None:
+        if isinstance(e, TooManyRows):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST" and request.FILES and self.has_import_permission(request):
+            job = self.start_background_import(request)
+            if job is not None:
+                self.message_user(
+                    request,
+                    f"{job.file_name} has {job.rows_total} rows: it is being checked in the background. "
+                    "This page follows the check; nothing is imported until you confirm it.",
+                    messages.INFO,
+                )
+                return HttpResponseRedirect(reverse("admin:curation_importjob_change", args=[job.pk]))
+        return super().import_action(request, **kwargs)
+
+    def start_background_import(self, request: HttpRequest) -> ImportJob | None:
+        """An import job for an uploaded file of more than IMPORT_BACKGROUND_ROWS rows, else None.
+
+        Smaller files, and files that cannot be read or are over IMPORT_MAX_ROWS, go on to the
+        usual preview, which shows them or says what is wrong.
+        """
+        form = self.create_import_form(request)
+        if not form.is_valid():
+            return None
+        format_class = self.get_import_formats()[int(form.cleaned_data["format"])]
+        upload = form.cleaned_data["import_file"]
+        content = b"".join(upload.chunks())
+        try:
+            read_dataset(content, format_class.format_name, max_rows=settings.IMPORT_BACKGROUND_ROWS)
+        except TooManyRows:
+            pass
+        except Exception:  # noqa: BLE001 (the preview reports it)
+            return None
+        else:
+            return None
+        try:
+            rows = len(read_dataset(content, format_class.format_name))
+        except Exception:  # noqa: BLE001 (over IMPORT_MAX_ROWS, or unreadable: the preview says so)
+            return None
+        resource_class = self.choose_import_resource_class(form, request)
+        kind = next(name for name, cls in RESOURCES.items() if cls is resource_class)
+        return import_job_start(
+            kind=kind,
+            file_name=upload.name,
+            file_format=format_class.format_name,
+            content=content,
+            rows=rows,
+            user=request.user,
+        )
 
 
 def _duplicate_links(partners: list[Partner]) -> str:
@@ -621,3 +688,147 @@ class SubmissionAdmin(admin.ModelAdmin):
             )
             or "—"
         )
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Background imports with their progress; an importer sees their own, curators everyone's.
+
+    The list and a running job's page refresh themselves (a meta refresh: no script) until the
+    worker is done. A checked job's page has the button that confirms its import.
+    """
+
+    list_display = ["__str__", "created_by", "created_at", "phase", "state", "progress"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["created_by"]
+    change_list_template = "admin/curation/importjob/change_list.html"
+    change_form_template = "admin/curation/importjob/change_form.html"
+    fields = [
+        "kind",
+        "file_name",
+        "created_by",
+        "created_at",
+        "phase",
+        "state",
+        "progress",
+        "started_at",
+        "finished_at",
+        "summary",
+        "error_list",
+        "note_list",
+    ]
+    readonly_fields = fields
+    # Seconds between refreshes while a job waits or runs.
+    refresh_seconds = 2
+
+    def sees_everyone(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("curation.view_importjob")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        return obj is None or obj.created_by_id == user.pk or self.sees_everyone(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # jobs start from a record type's Import button
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        queryset = super().get_queryset(request).defer("content")
+        return queryset if self.sees_everyone(request) else queryset.filter(created_by=request.user)
+
+    @admin.display(description="Step")
+    def phase(self, job: ImportJob) -> str:
+        return "Check (dry run)" if job.dry_run else "Import"
+
+    @admin.display(description="Progress")
+    def progress(self, job: ImportJob) -> str:
+        return format_html(
+            '<progress value="{}" max="{}"></progress> {} of {} rows ({}%)',
+            job.rows_done,
+            job.rows_total or 1,
+            job.rows_done,
+            job.rows_total,
+            job.percent_done,
+        )
+
+    @admin.display(description="Result")
+    def summary(self, job: ImportJob) -> str:
+        if not job.totals:
+            return "—"
+        verb = "would be" if job.dry_run else "were"
+        t = job.totals
+        counts = f"{t.get('new', 0)} new, {t.get('update', 0)} updated, {t.get('skip', 0)} unchanged"
+        return f"{counts} rows {verb} written."
+
+    @admin.display(description="Errors")
+    def error_list(self, job: ImportJob) -> str:
+        return _bullets(job.errors) or "None"
+
+    @admin.display(description="Notes")
+    def note_list(self, job: ImportJob) -> str:
+        return _bullets(job.notes) or "None"
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "<int:job_id>/confirm/",
+                self.admin_site.admin_view(self.confirm_view),
+                name="curation_importjob_confirm",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        active = self.get_queryset(request).filter(
+            state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]
+        )
+        extra_context = {
+            **(extra_context or {}),
+            "refresh_seconds": self.refresh_seconds if active.exists() else 0,
+        }
+        return super().changelist_view(request, extra_context)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        job = self.get_object(request, unquote(object_id))
+        extra_context = dict(extra_context or {})
+        if job is not None:
+            extra_context["refresh_seconds"] = self.refresh_seconds if job.is_active else 0
+            extra_context["can_confirm"] = (
+                job.state == ImportJob.State.CHECKED and job.created_by_id == request.user.pk
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def confirm_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        job = self.get_object(request, str(job_id))
+        if job is None:
+            raise Http404
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:curation_importjob_change", args=[job.pk]))
+        try:
+            import_job_confirm(job=job, user=request.user)
+        except PermissionDenied as error:
+            self.message_user(request, str(error), messages.ERROR)
+        except ValueError as error:
+            self.message_user(request, str(error), messages.WARNING)
+        else:
+            self.message_user(
+                request,
+                "Import confirmed: the worker writes it in one go (all rows or none).",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:curation_importjob_change", args=[job.pk]))
+
+
+def _bullets(lines: list[str]) -> str:
+    if not lines:
+        return ""
+    return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((line,) for line in lines)))

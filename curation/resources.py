@@ -1,35 +1,50 @@
 """Spreadsheet import and export of partners, partnerships, events and publications.
 
-One resource per record type, used by the admin's Import/Export buttons and by
-`manage.py import_records`. Rules, whoever imports:
+One resource per record type, used by the admin's Import/Export buttons, its background import
+jobs (`curation/tasks.py`) and `manage.py import_records`. Rules, whoever imports:
 
 - An import is one transaction: if any row fails, nothing is written.
+- A file is read row by row and refused as soon as it has more than IMPORT_MAX_ROWS rows, so a huge
+  sheet costs no more than the rows the limit allows (`read_dataset`).
 - A row updates the record with its slug (partners: or its organisation identifier; otherwise
   the record with exactly its name or title), so importing the same file twice changes nothing.
-- New records arrive as drafts. A `status` of `published` is honoured only for an importer who may
-  publish, and then through the publish transition. Records others may not edit (a contributor and
-  a published record) are refused row by row.
-- Codes are written as the vocabularies' codes (ISO country codes, SDG numbers, IATI codes,
-  slugs); exports add a label column next to each code column.
+- An import never publishes. New records arrive as drafts; existing ones keep their status. A
+  `status` column is ignored, with a note on each row whose status it would have changed; the
+  review workflow (`partnerships/services.py`) is the only way to publish.
+- Vocabularies may be written as codes or as labels: `CO` or `Colombia`, `10` or `Government`,
+  `17` or `SDG 17`, case and accents aside. An unknown or ambiguous one is a row error naming the
+  column and the value, never a silent blank.
+- The dry run (the admin's preview) flags partners that look like ones the registry already has,
+  with the check the admin's partner form uses (`partnerships.duplicates.similar_partners`).
+- Exports add a label column next to each code column.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from typing import IO, Any
 
+import tablib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from import_export import fields, resources, widgets
+from import_export.formats import base_formats
 
 from events.models import Event, EventOrganiser
 from partnerships import services
 from partnerships.base import Status
+from partnerships.duplicates import similar_partners
 from partnerships.models import (
     ActivityStatus,
     Country,
     DocumentCategory,
+    Language,
     Modality,
     OrganisationRole,
     OrganisationType,
@@ -46,11 +61,306 @@ from partnerships.models import (
 from reports.models import Publication, PublicationOrganisation, Series
 
 
-class CodeWidget(widgets.ForeignKeyWidget):
-    """A foreign key written as the target's code or slug; an unknown one is a row error naming it."""
+class TooManyRows(ValueError):
+    """The file has more rows than one import may take; raised as soon as the reader finds one too many."""
+
+    def __init__(self, limit: int, rows_read: int) -> None:
+        self.limit = limit
+        self.rows_read = rows_read
+        super().__init__(
+            f"The file has more than {limit} rows; at most {limit} can be imported at once. "
+            "Split it into smaller files."
+        )
+
+
+def read_dataset(
+    content: bytes | str | IO[bytes], format_name: str, max_rows: int | None = None
+) -> tablib.Dataset:
+    """The rows of a CSV, XLSX or JSON file, reading at most `max_rows` + 1 of them.
+
+    `max_rows` defaults to IMPORT_MAX_ROWS. CSV is read line by line and XLSX row by row
+    (openpyxl's read-only mode), so a file over the limit is refused after the row that passes it,
+    not after parsing the whole file. JSON cannot be read in parts; its size limit
+    (IMPORT_MAX_FILE_SIZE) bounds it, and its row count is checked before any row is used.
+    """
+    limit = settings.IMPORT_MAX_ROWS if max_rows is None else max_rows
+    if format_name == "csv":
+        return _read_csv(_text_stream(content), limit)
+    if format_name == "xlsx":
+        return _read_xlsx(content, limit)
+    if format_name == "json":
+        return _read_json(_text_stream(content).read(), limit)
+    raise ValueError(f"Unknown import format: {format_name}")
+
+
+def _text_stream(content: bytes | str | IO[bytes]) -> IO[str]:
+    if isinstance(content, str):
+        return io.StringIO(content.removeprefix("\ufeff"), newline="")
+    stream = io.BytesIO(content) if isinstance(content, bytes) else content
+    return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+
+
+def _read_csv(stream: IO[str], limit: int) -> tablib.Dataset:
+    rows = csv.reader(stream)
+    dataset = tablib.Dataset()
+    headers = next(rows, None)
+    if headers is None:
+        return dataset
+    dataset.headers = headers
+    for number, row in enumerate(rows, start=1):
+        if number > limit:
+            raise TooManyRows(limit, number)
+        if row:  # blank lines are skipped, as tablib does
+            dataset.append(_fit(row, len(headers), ""))
+    return dataset
+
+
+def _read_xlsx(content: bytes | str | IO[bytes], limit: int) -> tablib.Dataset:
+    import openpyxl
+
+    if isinstance(content, str):
+        raise ValueError("An XLSX file must be read as bytes.")
+    stream = io.BytesIO(content) if isinstance(content, bytes) else content
+    # Read-only mode streams the sheet's XML instead of building every cell first.
+    book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    try:
+        rows = book.active.iter_rows(values_only=True)
+        dataset = tablib.Dataset()
+        headers = list(next(rows, None) or ())
+        while headers and headers[-1] in (None, ""):
+            headers.pop()
+        if not headers:
+            return dataset
+        dataset.headers = [str(h) if h is not None else "" for h in headers]
+        for number, row in enumerate(rows, start=1):
+            if number > limit:
+                raise TooManyRows(limit, number)
+            if any(value not in (None, "") for value in row):
+                dataset.append(_fit(list(row), len(headers), None))
+        return dataset
+    finally:
+        book.close()
+
+
+def _read_json(text: str, limit: int) -> tablib.Dataset:
+    data = json.loads(text)
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise ValueError("A JSON import is a list of objects, one per record.")
+    if len(data) > limit:
+        raise TooManyRows(limit, len(data))
+    dataset = tablib.Dataset()
+    if data:
+        dataset.dict = data
+    return dataset
+
+
+def _fit(row: list, width: int, filler: Any) -> list:
+    return row[:width] + [filler] * (width - len(row))
+
+
+class _CappedFormat:
+    """An import format whose reader stops at IMPORT_MAX_ROWS + 1 rows (see `read_dataset`)."""
+
+    format_name = ""
+
+    def create_dataset(self, in_stream: Any, **kwargs: Any) -> tablib.Dataset:
+        return read_dataset(in_stream, self.format_name)
+
+
+class CSVImport(_CappedFormat, base_formats.CSV):
+    format_name = "csv"
+
+
+class XLSXImport(_CappedFormat, base_formats.XLSX):
+    format_name = "xlsx"
+
+
+class JSONImport(_CappedFormat, base_formats.JSON):
+    format_name = "json"
+
+
+IMPORT_FORMATS: dict[str, type[base_formats.Format]] = {
+    "csv": CSVImport,
+    "xlsx": XLSXImport,
+    "json": JSONImport,
+}
+
+
+def normalised(text: str) -> str:
+    """`text` as labels are compared: case, accents and repeated spaces aside."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text; a spreadsheet's 17.0 is "17"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+class Vocabulary:
+    """Finds an entry of a vocabulary by one of its codes or labels, case and accents aside.
+
+    Answers are kept for the length of one import (`reset` is called at the start of each), so a
+    column naming the same country on every row costs one query.
+    """
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        codes: Iterable[str] = ("code",),
+        labels: Iterable[str] = ("name",),
+        prefixes: Iterable[str] = (),
+    ) -> None:
+        self.model = model
+        self.codes = tuple(codes)
+        self.labels = tuple(labels)
+        # Words a code may be written after: "SDG 17", "Target 17.6".
+        self.prefix = re.compile(rf"^(?:{'|'.join(prefixes)})\s*[:#]?\s*", re.I) if prefixes else None
+        self._cache: dict[str, list[models.Model]] = {}
+
+    @property
+    def name(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    def reset(self) -> None:
+        self._cache = {}
+
+    def find(self, text: str) -> list[models.Model]:
+        """Every entry `text` names: by code first, then by label."""
+        if text not in self._cache:
+            self._cache[text] = self._lookup(text)
+        return self._cache[text]
+
+    def _lookup(self, text: str) -> list[models.Model]:
+        manager = self.model._default_manager
+        code = self.prefix.sub("", text) if self.prefix else text
+        by_code = models.Q()
+        for name in self.codes:
+            if isinstance(self.model._meta.get_field(name), models.IntegerField):
+                if code.isdigit():
+                    by_code |= models.Q(**{name: int(code)})
+            else:
+                by_code |= models.Q(**{f"{name}__iexact": code})
+        if by_code:
+            found = list(manager.filter(by_code)[:2])
+            if found:
+                return found
+        by_label = models.Q()
+        for name in self.labels:
+            by_label |= models.Q(**{f"{name}__unaccent__iexact": text})
+        return list(manager.filter(by_label).distinct()[:5]) if by_label else []
+
+    def get(self, text: str) -> models.Model:
+        """The one entry `text` names; a ValueError saying what is wrong otherwise."""
+        found = self.find(text)
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise ValueError(f"no {self.name} with code or name “{text}”")
+        codes = ", ".join(str(getattr(f, self.codes[0])) for f in found)
+        raise ValueError(
+            f"“{text}” names several {self.model._meta.verbose_name_plural} ({codes}): write the code"
+        )
+
+    def get_many(self, text: str) -> tuple[list[models.Model], list[str]]:
+        """The entries a list cell names, and the items it names none of.
+
+        Items are separated by semicolons, or by commas when there is no semicolon; a cell whose
+        comma-separated items are not all known is tried whole, for labels with a comma in them
+        ("Bonaire, Sint Eustatius and Saba").
+        """
+        separator = ";" if ";" in text else ","
+        items = [item.strip() for item in text.split(separator) if item.strip()]
+        found, unknown = [], []
+        for item in items:
+            matches = self.find(item)
+            if len(matches) == 1:
+                found.append(matches[0])
+            else:
+                unknown.append(item)
+        if unknown and separator == "," and len(self.find(text)) == 1:
+            return self.find(text), []
+        return found, unknown
+
+
+VOCABULARIES: dict[type[models.Model], Vocabulary] = {
+    vocabulary.model: vocabulary
+    for vocabulary in [
+        Vocabulary(Country, codes=("code", "alpha3", "numeric"), labels=("name", "name_fr", "name_es")),
+        Vocabulary(Region),
+        Vocabulary(SustainableDevelopmentGoal, labels=("short_title", "title"), prefixes=("sdg", "goal")),
+        Vocabulary(SDGTarget, labels=(), prefixes=("sdg target", "target")),
+        Vocabulary(OrganisationType),
+        Vocabulary(OrganisationRole),
+        Vocabulary(ActivityStatus),
+        Vocabulary(DocumentCategory),
+        Vocabulary(Language),
+        Vocabulary(Modality),
+        Vocabulary(Platform, codes=("slug",)),
+        Vocabulary(Theme, codes=("slug",)),
+    ]
+}
+
+
+class VocabularyWidget(widgets.ForeignKeyWidget):
+    """A vocabulary entry written as its code or its label; an unknown one is a row error naming it."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.vocabulary = VOCABULARIES[model]
+        super().__init__(model, self.vocabulary.codes[0])
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
-        value = str(value).strip() if value is not None else ""
+        text = cell_text(value)
+        return self.vocabulary.get(text) if text else None
+
+
+class VocabularyListWidget(widgets.ManyToManyWidget):
+    """Several entries of a vocabulary, as codes or labels; unknown ones are errors, not dropped."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.vocabulary = VOCABULARIES[model]
+        super().__init__(model, field=self.vocabulary.codes[0])
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        text = cell_text(value)
+        if not text:
+            return self.model.objects.none()
+        found, unknown = self.vocabulary.get_many(text)
+        if unknown:
+            names = ", ".join(f"“{item}”" for item in unknown)
+            raise ValueError(f"no {self.vocabulary.name} with code or name {names}")
+        return self.model.objects.filter(pk__in=[entry.pk for entry in found])
+
+
+class ChoiceWidget(widgets.CharWidget):
+    """A choice written as its stored value or its label: `conference` or `Conference`."""
+
+    def __init__(self, choices: Iterable[tuple[str, str]]) -> None:
+        super().__init__()
+        self.choices = list(choices)
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        text = cell_text(value)
+        if not text:
+            return ""
+        key = normalised(text)
+        for stored, label in self.choices:
+            if key in (normalised(str(stored)), normalised(str(label))):
+                return stored
+        allowed = ", ".join(str(label) for _, label in self.choices)
+        raise ValueError(f"“{text}” is not one of: {allowed}")
+
+
+class CodeWidget(widgets.ForeignKeyWidget):
+    """A record written as its slug; an unknown one is a row error naming it."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        value = cell_text(value)
         if not value:
             return None
         try:
@@ -60,20 +370,38 @@ class CodeWidget(widgets.ForeignKeyWidget):
 
 
 class CodesWidget(widgets.ManyToManyWidget):
-    """Several codes separated by commas; unknown codes are errors, not silently dropped."""
+    """Several records' slugs separated by commas; unknown ones are errors, not silently dropped."""
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
-        if value is None or str(value).strip() == "":
+        text = cell_text(value)
+        if not text:
             return self.model.objects.none()
-        codes = [c.strip() for c in str(value).replace(";", ",").split(",") if c.strip()]
-        if isinstance(value, float) and value.is_integer():
-            codes = [str(int(value))]
+        codes = [c.strip() for c in text.replace(";", ",").split(",") if c.strip()]
         found = self.model.objects.filter(**{f"{self.field}__in": codes})
         known = {str(v) for v in found.values_list(self.field, flat=True)}
         unknown = [c for c in codes if c not in known]
         if unknown:
             raise ValueError(f"unknown {self.model._meta.verbose_name} code(s): {', '.join(unknown)}")
         return found
+
+
+def describe_errors(result: Any) -> list[str]:
+    """One line per problem, naming the data row (1 = the first row after the header) and field."""
+    lines = []
+    for invalid in result.invalid_rows:
+        for field, messages in invalid.error_dict.items():
+            where = "record" if field == "__all__" else f"field “{field}”"
+            lines.extend(f"Row {invalid.number}, {where}: {message}" for message in messages)
+    for number, errors in result.row_errors():
+        lines.extend(f"Row {number}: {error.error}" for error in errors)
+    for error in result.base_errors:
+        lines.append(f"File: {error.error}")
+    return lines
+
+
+def describe_notes(result: Any) -> list[str]:
+    """The import's notes (ignored status cells, likely duplicates), one line each."""
+    return [f"Row {number}: {note}" for number, notes in getattr(result, "notes", []) for note in notes]
 
 
 def _labels(values: models.QuerySet) -> str:
@@ -110,23 +438,30 @@ class RecordResource(resources.ModelResource):
         # One failing row (an exception or a validation error) rolls back the whole file.
         kwargs["rollback_on_validation_errors"] = True
         if len(dataset) > settings.IMPORT_MAX_ROWS:
-            # Refused before any row is read, so a huge file cannot tie up a worker.
+            # A dataset built elsewhere (files are refused while they are read, see read_dataset).
             result = self.get_result_class()()
             result.append_base_error(
-                self.get_error_result_class()(
-                    ValueError(
-                        f"The file has {len(dataset)} rows; at most {settings.IMPORT_MAX_ROWS} "
-                        "can be imported at once. Split it into smaller files."
-                    )
-                )
+                self.get_error_result_class()(TooManyRows(settings.IMPORT_MAX_ROWS, len(dataset)))
             )
             return result
         self._total_rows = len(dataset)
         self._user = kwargs.get("user")
-        if "slug" not in (dataset.headers or []):
+        self._dry_run = bool(kwargs.get("dry_run"))
+        self._notes: dict[int, list[str]] = {}
+        for vocabulary in VOCABULARIES.values():
+            vocabulary.reset()
+        headers = dataset.headers or []
+        if "slug" not in headers:
             # Files without slugs are matched by name or title (see get_instance).
             dataset.append_col([""] * len(dataset), header="slug")
-        return super().import_data(dataset, *args, **kwargs)
+        result = super().import_data(dataset, *args, **kwargs)
+        result.status_column_ignored = "status" in headers
+        result.notes = sorted(self._notes.items())
+        return result
+
+    def note(self, row_number: int | None, message: str) -> None:
+        """Tell the importer something about a row that is not an error (shown in the preview)."""
+        self._notes.setdefault(row_number or 0, []).append(message)
 
     def import_field(self, field: Any, instance: Any, row: dict, is_m2m: bool = False, **kwargs: Any) -> None:
         try:
@@ -141,23 +476,35 @@ class RecordResource(resources.ModelResource):
         super().import_instance(instance, row, **kwargs)
         if not str(row.get("slug") or "").strip():
             instance.slug = slug  # an empty cell keeps the slug (a new record gets one on save)
+        self.note_ignored_status(instance, row, kwargs.get("row_number"))
+
+    def note_ignored_status(self, instance: Any, row: dict, row_number: int | None) -> None:
+        """An import never changes a status: say so where the file asks for another one."""
+        wanted = cell_text(row.get("status"))
+        if not wanted or normalised(wanted) in (
+            normalised(instance.status),
+            normalised(instance.get_status_display()),
+        ):
+            return
+        now = (
+            "arrives as a draft" if instance.pk is None else f"stays {instance.get_status_display().lower()}"
+        )
+        self.note(
+            row_number,
+            f"status “{wanted}” ignored: an import never changes a status, so this record {now}. "
+            "Submit and publish it through the review workflow.",
+        )
 
     def skip_row(self, instance: Any, original: Any, row: dict, import_validation_errors: Any = None) -> bool:
         if not super().skip_row(instance, original, row, import_validation_errors):
             return False
         if original is None or original.pk is None:
             return False
-        for column in self.part_columns:
-            if column in row and _normalise_parts(row.get(column)) != _normalise_parts(
-                getattr(self, f"dehydrate_{column}")(original)
-            ):
-                return False
-        wanted = str(row.get("status") or "").strip().lower()
-        user = getattr(self, "_user", None)
-        return not (
-            wanted == Status.PUBLISHED
-            and original.status != Status.PUBLISHED
-            and services.user_can(user, original, "publish")
+        return all(
+            column not in row
+            or _normalise_parts(row.get(column))
+            == _normalise_parts(getattr(self, f"dehydrate_{column}")(original))
+            for column in self.part_columns
         )
 
     def dehydrate_status_label(self, record: Any) -> str:
@@ -180,7 +527,7 @@ class RecordResource(resources.ModelResource):
     def before_save_instance(self, instance: Any, row: dict, **kwargs: Any) -> None:
         user = kwargs.get("user")
         if instance.pk is None:
-            instance.status = Status.DRAFT
+            instance.status = Status.DRAFT  # as the admin's add form: every new record starts as a draft
             instance.created_by = _user_or_none(user)
         elif not _may_update(user, instance):
             raise ValidationError(
@@ -191,14 +538,6 @@ class RecordResource(resources.ModelResource):
 
     def after_save_instance(self, instance: Any, row: dict, **kwargs: Any) -> None:
         self.save_parts(instance, row)
-        wanted = str(row.get("status") or "").strip().lower()
-        user = kwargs.get("user")
-        if (
-            wanted == Status.PUBLISHED
-            and instance.status != Status.PUBLISHED
-            and services.user_can(user, instance, "publish")
-        ):
-            services.record_publish(record=instance, user=user)
 
     def save_parts(self, instance: Any, row: dict) -> None:
         """Write the rows that belong to the record (participants, organisers); see subclasses."""
@@ -246,10 +585,10 @@ class PartnerResource(RecordResource):
     organisation_type = fields.Field(
         attribute="organisation_type",
         column_name="organisation_type",
-        widget=CodeWidget(OrganisationType, "code"),
+        widget=VocabularyWidget(OrganisationType),
     )
     organisation_type_label = fields.Field(column_name="organisation_type_label", readonly=True)
-    country = fields.Field(attribute="country", column_name="country", widget=CodeWidget(Country, "code"))
+    country = fields.Field(attribute="country", column_name="country", widget=VocabularyWidget(Country))
     country_label = fields.Field(column_name="country_label", readonly=True)
     parent = fields.Field(attribute="parent", column_name="parent", widget=CodeWidget(Partner, "slug"))
     alternative_names = fields.Field(column_name="alternative_names", readonly=True)
@@ -285,6 +624,26 @@ class PartnerResource(RecordResource):
             return Partner.objects.filter(identifier__iexact=identifier).first()
         return super().find_without_slug(row)
 
+    def import_instance(self, instance: Any, row: dict, **kwargs: Any) -> None:
+        names_before = (instance.name, instance.acronym)
+        super().import_instance(instance, row, **kwargs)
+        if self._dry_run and (instance.pk is None or names_before != (instance.name, instance.acronym)):
+            self.note_likely_duplicates(instance, kwargs.get("row_number"))
+
+    def note_likely_duplicates(self, partner: Partner, row_number: int | None) -> None:
+        """The admin's partner form's duplicate check (`similar_partners`), as a note on the row."""
+        duplicates = similar_partners(names=[partner.name, partner.acronym], exclude_pk=partner.pk)
+        if duplicates:
+            listed = "; ".join(
+                f"“{p}” ({p.slug}, {p.get_status_display().lower()}, {p.similarity:.0%} similar)"
+                for p in duplicates
+            )
+            self.note(
+                row_number,
+                f"“{partner.name}” may be a partner the registry already has: {listed}. Check before "
+                "confirming (or merge the duplicates afterwards).",
+            )
+
     def dehydrate_organisation_type_label(self, partner: Partner) -> str:
         return partner.organisation_type.name if partner.organisation_type else ""
 
@@ -306,30 +665,28 @@ class PartnerResource(RecordResource):
 
 class PartnershipResource(RecordResource):
     activity_status = fields.Field(
-        attribute="activity_status", column_name="activity_status", widget=CodeWidget(ActivityStatus, "code")
+        attribute="activity_status", column_name="activity_status", widget=VocabularyWidget(ActivityStatus)
     )
     activity_status_label = fields.Field(column_name="activity_status_label", readonly=True)
     modalities = fields.Field(
-        attribute="modalities", column_name="modalities", widget=CodesWidget(Modality, field="code")
+        attribute="modalities", column_name="modalities", widget=VocabularyListWidget(Modality)
     )
     platforms = fields.Field(
-        attribute="platforms", column_name="platforms", widget=CodesWidget(Platform, field="slug")
+        attribute="platforms", column_name="platforms", widget=VocabularyListWidget(Platform)
     )
     sdgs = fields.Field(
-        attribute="sdgs", column_name="sdgs", widget=CodesWidget(SustainableDevelopmentGoal, field="code")
+        attribute="sdgs", column_name="sdgs", widget=VocabularyListWidget(SustainableDevelopmentGoal)
     )
     sdg_labels = fields.Field(column_name="sdg_labels", readonly=True)
     sdg_targets = fields.Field(
-        attribute="sdg_targets", column_name="sdg_targets", widget=CodesWidget(SDGTarget, field="code")
+        attribute="sdg_targets", column_name="sdg_targets", widget=VocabularyListWidget(SDGTarget)
     )
     countries = fields.Field(
-        attribute="countries", column_name="countries", widget=CodesWidget(Country, field="code")
+        attribute="countries", column_name="countries", widget=VocabularyListWidget(Country)
     )
     country_labels = fields.Field(column_name="country_labels", readonly=True)
-    regions = fields.Field(
-        attribute="regions", column_name="regions", widget=CodesWidget(Region, field="code")
-    )
-    themes = fields.Field(attribute="themes", column_name="themes", widget=CodesWidget(Theme, field="slug"))
+    regions = fields.Field(attribute="regions", column_name="regions", widget=VocabularyListWidget(Region))
+    themes = fields.Field(attribute="themes", column_name="themes", widget=VocabularyListWidget(Theme))
     partners = fields.Field(column_name="partners", readonly=True)
     partner_labels = fields.Field(column_name="partner_labels", readonly=True)
     part_columns = ("partners",)
@@ -393,11 +750,11 @@ class PartnershipResource(RecordResource):
             return
         pairs = _role_pairs(row.get("partners"), "partners")
         partners = _partners_by_slug([s for s, _ in pairs], "partners")
-        roles = {r.code: r for r in OrganisationRole.objects.filter(code__in=[r for _, r in pairs if r])}
-        unknown = [r for _, r in pairs if r and r not in roles]
+        vocabulary = VOCABULARIES[OrganisationRole]
+        unknown = [r for _, r in pairs if r and len(vocabulary.find(r)) != 1]
         if unknown:
-            raise ValueError(f"partners: unknown IATI organisation role code(s): {', '.join(unknown)}")
-        wanted = {(partners[s].pk, r or None) for s, r in pairs}
+            raise ValueError(f"partners: no IATI organisation role with code or name {', '.join(unknown)}")
+        wanted = {(partners[s].pk, vocabulary.get(r).pk if r else None) for s, r in pairs}
         for row_ in instance.participations.all():
             if (row_.partner_id, row_.role_id) not in wanted:
                 row_.delete()
@@ -407,8 +764,19 @@ class PartnershipResource(RecordResource):
 
 
 class EventResource(RecordResource):
+    event_type = fields.Field(
+        attribute="event_type", column_name="event_type", widget=ChoiceWidget(Event.Type.choices)
+    )
+    attendance_mode = fields.Field(
+        attribute="attendance_mode",
+        column_name="attendance_mode",
+        widget=ChoiceWidget(Event.AttendanceMode.choices),
+    )
+    event_status = fields.Field(
+        attribute="event_status", column_name="event_status", widget=ChoiceWidget(Event.EventStatus.choices)
+    )
     event_type_label = fields.Field(column_name="event_type_label", readonly=True)
-    country = fields.Field(attribute="country", column_name="country", widget=CodeWidget(Country, "code"))
+    country = fields.Field(attribute="country", column_name="country", widget=VocabularyWidget(Country))
     country_label = fields.Field(column_name="country_label", readonly=True)
     parent = fields.Field(attribute="parent", column_name="parent", widget=CodeWidget(Event, "slug"))
     document_symbols = fields.Field(
@@ -417,7 +785,7 @@ class EventResource(RecordResource):
     partnerships = fields.Field(
         attribute="partnerships", column_name="partnerships", widget=CodesWidget(Partnership, field="slug")
     )
-    themes = fields.Field(attribute="themes", column_name="themes", widget=CodesWidget(Theme, field="slug"))
+    themes = fields.Field(attribute="themes", column_name="themes", widget=VocabularyListWidget(Theme))
     organisers = fields.Field(column_name="organisers", readonly=True)
     organiser_labels = fields.Field(column_name="organiser_labels", readonly=True)
     part_columns = ("organisers",)
@@ -494,21 +862,24 @@ class EventResource(RecordResource):
 
 
 class PublicationResource(RecordResource):
+    publication_type = fields.Field(
+        attribute="publication_type",
+        column_name="publication_type",
+        widget=ChoiceWidget(Publication.Type.choices),
+    )
     publication_type_label = fields.Field(column_name="publication_type_label", readonly=True)
     document_category = fields.Field(
         attribute="document_category",
         column_name="document_category",
-        widget=CodeWidget(DocumentCategory, "code"),
+        widget=VocabularyWidget(DocumentCategory),
     )
     series = fields.Field(attribute="series", column_name="series", widget=CodeWidget(Series, "slug"))
     sdgs = fields.Field(
-        attribute="sdgs", column_name="sdgs", widget=CodesWidget(SustainableDevelopmentGoal, field="code")
+        attribute="sdgs", column_name="sdgs", widget=VocabularyListWidget(SustainableDevelopmentGoal)
     )
     sdg_labels = fields.Field(column_name="sdg_labels", readonly=True)
-    regions = fields.Field(
-        attribute="regions", column_name="regions", widget=CodesWidget(Region, field="code")
-    )
-    themes = fields.Field(attribute="themes", column_name="themes", widget=CodesWidget(Theme, field="slug"))
+    regions = fields.Field(attribute="regions", column_name="regions", widget=VocabularyListWidget(Region))
+    themes = fields.Field(attribute="themes", column_name="themes", widget=VocabularyListWidget(Theme))
     partnerships = fields.Field(
         attribute="partnerships", column_name="partnerships", widget=CodesWidget(Partnership, field="slug")
     )

@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "import_export",
+    "django_tasks",
+    "django_tasks_db",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "partnerships",
@@ -505,6 +507,12 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # longer ones before any row is processed.
 IMPORT_MAX_FILE_SIZE = env_int("IMPORT_MAX_FILE_SIZE", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 10_000)
+# Admin imports of more rows than this are checked and run by the task worker (`manage.py
+# db_worker`, started by `make run`), with progress on the admin's import jobs page: a request
+# would time out (gunicorn gives it 30 s) long before a few thousand rows are done.
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 200)
+# Background jobs (django-tasks): kept in the database, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

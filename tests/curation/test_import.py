@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from curation.resources import EventResource, PartnerResource, PartnershipResource, PublicationResource
+from partnerships import services
 from partnerships.base import Status
 from partnerships.models import Participation, Partner, Partnership
 from partnerships.seed import load_seed_data
@@ -35,11 +36,36 @@ def test_import_creates_drafts_for_importers_who_may_not_publish(contributor):
     assert Partner.objects.get(slug="isdb").created_by == contributor
 
 
-def test_curators_import_published_records_through_the_publish_transition(curator):
+def test_an_import_never_publishes_even_for_a_curator_and_says_why(curator):
+    result = PartnerResource().import_data(_dataset(PARTNERS_CSV), user=curator)
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert set(Partner.objects.values_list("status", flat=True)) == {Status.DRAFT}
+    assert not Partner.objects.filter(published_at__isnull=False).exists()
+    assert result.status_column_ignored
+    assert [number for number, _ in result.notes] == [1, 2]
+    assert "status “published” ignored" in result.notes[0][1][0]
+    assert "arrives as a draft" in result.notes[0][1][0]
+
+
+def test_reimporting_with_status_published_leaves_a_draft_a_draft(curator):
     PartnerResource().import_data(_dataset(PARTNERS_CSV), user=curator)
-    wgeo = Partner.objects.get(slug="wgeo")
-    assert wgeo.status == Status.PUBLISHED
-    assert wgeo.published_at is not None and wgeo.last_reviewed_by == curator
+    changed = PARTNERS_CSV.replace("https://www.wgeo.org", "https://wgeo.org")
+
+    result = PartnerResource().import_data(_dataset(changed), user=curator)
+
+    assert result.totals["update"] == 1
+    assert Partner.objects.get(slug="wgeo").status == Status.DRAFT
+    assert "stays draft" in result.notes[0][1][0]
+
+
+def test_a_status_matching_the_record_is_not_noted(curator, make_partner):
+    wgeo = make_partner(name="World Green Economy Organization", slug="wgeo")
+    services.record_publish(record=wgeo, user=curator)
+    csv = "slug,name,status\nwgeo,World Green Economy Organization,Published\n"
+    result = PartnerResource().import_data(_dataset(csv), user=curator)
+    assert result.totals["skip"] == 1
+    assert result.notes == []
 
 
 def test_dry_run_writes_nothing(curator):
@@ -83,8 +109,9 @@ def test_rows_without_slug_match_by_identifier_or_name(curator):
     assert Partner.objects.get(slug="isdb").name == "IsDB renamed"
 
 
-def test_contributors_cannot_change_published_records_by_import(curator, contributor):
+def test_contributors_cannot_change_published_records_by_import(curator, contributor, superuser):
     PartnerResource().import_data(_dataset(PARTNERS_CSV), user=curator)
+    services.record_publish(record=Partner.objects.get(slug="wgeo"), user=superuser)
     result = PartnerResource().import_data(
         _dataset(PARTNERS_CSV.replace("World Green Economy Organization", "Vandalised")), user=contributor
     )
@@ -121,7 +148,7 @@ def test_unknown_codes_in_a_list_are_errors_not_dropped(curator):
     csv = "slug,title,sdgs\nx,Title,5;18\n"
     result = PartnershipResource().import_data(_dataset(csv), user=curator)
     assert result.has_errors()
-    assert "sdgs: unknown SDG code(s): 18" in str(result.row_errors()[0][1][0].error)
+    assert "sdgs: no SDG with code or name “18”" in str(result.row_errors()[0][1][0].error)
     assert not Partnership.objects.exists()
 
 
@@ -177,7 +204,7 @@ def test_admin_import_shows_row_errors_and_offers_no_confirmation(client_as, cur
         reverse("admin:partnerships_partner_import"), {"resource": "0", "format": "0", "import_file": upload}
     )
     assert "confirm_form" not in response.context
-    assert "no country with code “ZZ”" in response.content.decode()
+    assert "no country with code or name “ZZ”" in response.content.decode()
     assert not Partner.objects.exists()
 
 
@@ -221,7 +248,8 @@ def test_command_imports_and_reports(tmp_path, curator):
         stderr=err,
     )
     assert "partners: row 2 of 2" in err.getvalue()
-    assert Partner.objects.filter(status=Status.PUBLISHED).count() == 2
+    assert "Note: Row 1: status “published” ignored" in err.getvalue()
+    assert Partner.objects.filter(status=Status.DRAFT).count() == 2
     history_user = Partner.objects.get(slug="wgeo").history.first().pgh_context.metadata["user"]
     assert history_user == curator.pk
 
@@ -231,7 +259,7 @@ def test_command_fails_with_row_and_field_and_writes_nothing(tmp_path):
     path.write_text(PARTNERS_CSV + "bad,Bad,,,,ZZ,,\n")
     with pytest.raises(CommandError) as failure:
         call_command("import_records", "partners", str(path), stdout=io.StringIO(), stderr=io.StringIO())
-    assert "Row 3, field “country”: no country with code “ZZ”" in str(failure.value)
+    assert "Row 3, field “country”: no country with code or name “ZZ”" in str(failure.value)
     assert not Partner.objects.exists()
 
 
@@ -308,3 +336,228 @@ def test_import_command_refuses_a_file_over_the_size_limit(settings, tmp_path, d
     path.write_text(PARTNERS_CSV)
     with pytest.raises(CommandError, match="IMPORT_MAX_FILE_SIZE"):
         call_command("import_records", "partners", str(path))
+
+
+# Readable labels: codes or names, case and accents aside; anything else is a row error.
+
+
+def test_labels_and_codes_resolve_case_and_accents_aside(curator):
+    csv = (
+        "slug,name,organisation_type,country\n"
+        "a,Partner A,Government,Colombia\n"
+        "b,Partner B,10,co\n"
+        "c,Partner C,government,cote d'ivoire\n"
+        "d,Partner D,Foundation,COL\n"
+    )
+    result = PartnerResource().import_data(_dataset(csv), user=curator)
+
+    assert not result.has_errors() and not result.has_validation_errors(), result.invalid_rows
+    got = dict(Partner.objects.values_list("slug", "country_id"))
+    assert got == {"a": "CO", "b": "CO", "c": "CI", "d": "CO"}
+    assert set(Partner.objects.filter(slug__in="abc").values_list("organisation_type_id", flat=True)) == {
+        "10"
+    }
+    assert Partner.objects.get(slug="d").organisation_type_id == "60"
+
+
+def test_list_columns_take_labels_separated_by_semicolons(curator):
+    csv = (
+        "slug,title,sdgs,countries,modalities,regions\n"
+        'x,Title,17; SDG 5; Gender equality,"Bonaire, Sint Eustatius and Saba; Perú",South-South cooperation,'
+        "Latin America and the Caribbean\n"
+    )
+    result = PartnershipResource().import_data(_dataset(csv), user=curator)
+
+    assert not result.has_errors() and not result.has_validation_errors(), result.row_errors()
+    record = Partnership.objects.get(slug="x")
+    assert set(record.sdgs.values_list("code", flat=True)) == {5, 17}
+    assert set(record.countries.values_list("code", flat=True)) == {"BQ", "PE"}
+    assert list(record.modalities.values_list("code", flat=True)) == ["south_south"]
+    assert list(record.regions.values_list("code", flat=True)) == ["419"]
+
+
+def test_a_comma_separated_label_with_a_comma_is_read_whole(curator):
+    csv = 'slug,title,countries\nx,Title,"Bonaire, Sint Eustatius and Saba"\n'
+    result = PartnershipResource().import_data(_dataset(csv), user=curator)
+    assert not result.has_errors(), result.row_errors()
+    assert list(Partnership.objects.get(slug="x").countries.values_list("code", flat=True)) == ["BQ"]
+
+
+def test_an_unknown_label_is_a_row_error_naming_the_column_and_the_value(curator):
+    csv = "slug,name,organisation_type,country\na,Partner A,Government,Narnia\n"
+    result = PartnerResource().import_data(_dataset(csv), user=curator)
+    assert result.has_validation_errors()
+    assert result.invalid_rows[0].error_dict["country"] == ["no country with code or name “Narnia”"]
+
+    csv = "slug,title,countries,themes\nx,Title,Colombia; Atlantis,Nothing like it\n"
+    result = PartnershipResource().import_data(_dataset(csv), user=curator)
+    assert "countries: no country with code or name “Atlantis”" in str(result.row_errors()[0][1][0].error)
+    assert not Partner.objects.exists() and not Partnership.objects.exists()
+
+
+def test_languages_and_roles_are_found_by_name_too():
+    from curation.resources import VocabularyWidget
+    from partnerships.models import Language
+
+    widget = VocabularyWidget(Language)
+    assert widget.clean("French").code == "fr"
+    assert widget.clean("FR").code == "fr"
+    with pytest.raises(ValueError, match="no language with code or name “Klingon”"):
+        widget.clean("Klingon")
+
+
+def test_partnership_partners_take_role_names(curator):
+    load_seed_data()
+    csv = "slug,title,partners\nnew-one,A new partnership,unossc|Implementing; wgeo|1\n"
+    result = PartnershipResource().import_data(_dataset(csv), user=curator)
+    assert not result.has_errors(), result.row_errors()
+    assert set(
+        Partnership.objects.get(slug="new-one").participations.values_list("partner__slug", "role_id")
+    ) == {
+        ("unossc", "4"),
+        ("wgeo", "1"),
+    }
+
+
+def test_event_types_are_read_as_labels_too(curator):
+    csv = "slug,title,event_type,start,end\nconf,A conference,Conference,2030-05-01 09:00,2030-05-01 17:00\n"
+    result = EventResource().import_data(_dataset(csv), user=curator)
+    assert not result.has_errors() and not result.has_validation_errors(), result.invalid_rows
+    from events.models import Event
+
+    assert Event.objects.get(slug="conf").event_type == Event.Type.CONFERENCE
+
+
+# Likely duplicates: the preview runs the admin partner form's check on every new or renamed partner.
+
+
+def test_the_dry_run_flags_likely_duplicate_partners(curator, make_partner):
+    make_partner(name="World Green Economy Organization", acronym="WGEO", slug="wgeo")
+    csv = "slug,name\nwgeo-2,World Green Economy Organisation\nelse,Something Else Entirely\n"
+
+    result = PartnerResource().import_data(_dataset(csv), user=curator, dry_run=True)
+
+    assert [number for number, _ in result.notes] == [1]
+    assert "may be a partner the registry already has" in result.notes[0][1][0]
+    assert "(wgeo, draft," in result.notes[0][1][0]
+
+
+def test_the_admin_preview_shows_duplicates_and_the_ignored_status(client_as, curator, make_partner):
+    make_partner(name="World Green Economy Organization", acronym="WGEO", slug="wgeo-old")
+    upload = SimpleUploadedFile("partners.csv", PARTNERS_CSV.encode(), content_type="text/csv")
+    response = client_as(curator).post(
+        reverse("admin:partnerships_partner_import"), {"resource": "0", "format": "0", "import_file": upload}
+    )
+    page = response.content.decode()
+    assert "confirm_form" in response.context
+    assert "The file's status column is ignored." in page
+    assert "Row 1: status “published” ignored" in page
+    assert "Row 1: “World Green Economy Organization” may be a partner the registry already has" in page
+
+
+# The row cap holds while the file is read.
+
+
+class CountingStream(io.BytesIO):
+    """A file that counts the bytes read from it."""
+
+    bytes_read = 0
+
+    def read(self, size=-1):
+        data = super().read(size)
+        self.bytes_read += len(data)
+        return data
+
+    def read1(self, size=-1):
+        data = super().read1(size)
+        self.bytes_read += len(data)
+        return data
+
+    def readinto(self, buffer):
+        count = super().readinto(buffer)
+        self.bytes_read += count
+        return count
+
+
+def _huge_csv(rows: int = 200_000) -> bytes:
+    return ("slug,name,country\n" + "".join(f"p{n},Partner number {n},CO\n" for n in range(rows))).encode()
+
+
+@pytest.fixture
+def rows_read(monkeypatch):
+    """The number of data rows each CSV reader gave out (each list entry is one reader)."""
+    import csv
+
+    from curation import resources
+
+    counts = []
+    real_reader = csv.reader
+
+    def counting_reader(*args, **kwargs):
+        counts.append(-1)  # the header
+        index = len(counts) - 1
+        for row in real_reader(*args, **kwargs):
+            counts[index] += 1
+            yield row
+
+    monkeypatch.setattr(resources.csv, "reader", counting_reader)
+    return counts
+
+
+def test_a_huge_csv_is_refused_after_one_row_past_the_limit(settings):
+    from curation.resources import TooManyRows, read_dataset
+
+    content = _huge_csv()
+    stream = CountingStream(content)
+    with pytest.raises(TooManyRows) as refused:
+        read_dataset(stream, "csv")
+    assert refused.value.rows_read == settings.IMPORT_MAX_ROWS + 1
+    assert stream.bytes_read < len(content) // 10
+    assert "more than 10000 rows; at most 10000 can be imported" in str(refused.value)
+
+
+def test_the_admin_refuses_a_huge_csv_reading_only_up_to_the_limit(client_as, curator, rows_read):
+    upload = SimpleUploadedFile("partners.csv", _huge_csv(), content_type="text/csv")
+    response = client_as(curator).post(
+        reverse("admin:partnerships_partner_import"), {"resource": "0", "format": "0", "import_file": upload}
+    )
+    assert "The file has more than 10000 rows" in response.content.decode()
+    assert "confirm_form" not in response.context
+    assert rows_read and max(rows_read) == 10_001
+    assert not Partner.objects.exists()
+
+
+def test_the_command_refuses_a_huge_csv_reading_only_up_to_the_limit(tmp_path, rows_read, db):
+    path = tmp_path / "partners.csv"
+    path.write_bytes(_huge_csv())
+    with pytest.raises(CommandError, match="more than 10000 rows"):
+        call_command("import_records", "partners", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert rows_read == [10_001]
+
+
+def test_an_xlsx_over_the_limit_is_read_row_by_row_and_refused(settings, monkeypatch):
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    from curation.resources import TooManyRows, read_dataset
+
+    settings.IMPORT_MAX_ROWS = 5
+    book = tablib.Dataset(headers=["slug", "name"])
+    for n in range(50):
+        book.append([f"p{n}", f"Partner {n}"])
+    content = book.export("xlsx")
+    rows_given = []
+    real_cells_by_row = ReadOnlyWorksheet._cells_by_row
+
+    def counting(self, *args, **kwargs):
+        for row in real_cells_by_row(self, *args, **kwargs):
+            rows_given.append(1)
+            yield row
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "_cells_by_row", counting)
+    with pytest.raises(TooManyRows) as refused:
+        read_dataset(content, "xlsx")
+    assert refused.value.rows_read == 6
+    assert len(rows_given) == 7  # the header and six rows, of 51
+
+    settings.IMPORT_MAX_ROWS = 50
+    assert len(read_dataset(content, "xlsx")) == 50

@@ -9,53 +9,30 @@ import pghistory
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from import_export.formats import base_formats
 
-from curation.resources import RESOURCES
+from curation.resources import RESOURCES, TooManyRows, describe_errors, describe_notes, read_dataset
 
-FORMATS = {"csv": base_formats.CSV, "xlsx": base_formats.XLSX, "json": base_formats.JSON}
+FORMATS = ("csv", "xlsx", "json")
 MAX_ERRORS_SHOWN = 20
-
-
-def read_dataset(path: Path, format_name: str) -> Any:
-    fmt = FORMATS[format_name]()
-    if fmt.is_binary():
-        content = path.read_bytes()
-    else:
-        content = path.read_text(encoding="utf-8-sig")
-    return fmt.create_dataset(content)
-
-
-def describe_errors(result: Any) -> list[str]:
-    """One line per problem, naming the data row (1 = the first row after the header) and field."""
-    lines = []
-    for invalid in result.invalid_rows:
-        for field, messages in invalid.error_dict.items():
-            where = "record" if field == "__all__" else f"field “{field}”"
-            lines.extend(f"Row {invalid.number}, {where}: {message}" for message in messages)
-    for number, errors in result.row_errors():
-        lines.extend(f"Row {number}: {error.error}" for error in errors)
-    for error in result.base_errors:
-        lines.append(f"File: {error.error}")
-    return lines
 
 
 class Command(BaseCommand):
     help = (
         "Import records from a CSV, XLSX or JSON file, as the admin's Import does: one transaction "
         "(nothing is written if any row fails), rows matched by slug so a re-import updates, new "
-        "records as drafts unless --user may publish. Exits with status 1 naming the bad rows."
+        "records as drafts and existing ones keep their status (an import never publishes). "
+        "Exits with status 1 naming the bad rows."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(RESOURCES), help="What the file holds.")
         parser.add_argument("path", type=Path, help="The file to import.")
-        parser.add_argument("--format", choices=sorted(FORMATS), help="Default: from the file's extension.")
+        parser.add_argument("--format", choices=FORMATS, help="Default: from the file's extension.")
         parser.add_argument("--dry-run", action="store_true", help="Check every row, write nothing.")
         parser.add_argument(
             "--user",
-            help="Import as this user (recorded in the history; a curator's import may publish). "
-            "Without it, rows create drafts and update drafts only.",
+            help="Import as this user (recorded in the history; a curator's import may update "
+            "records in any state). Without it, rows create drafts and update drafts only.",
         )
         parser.add_argument("--progress-every", type=int, default=100, help="Report progress every N rows.")
 
@@ -76,8 +53,12 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"No active user named {options['user']!r}.")
         try:
-            dataset = read_dataset(path, format_name)
-        except Exception as error:  # tablib raises many kinds on a malformed file
+            # Read from the open file: a file over IMPORT_MAX_ROWS is refused at the row that passes it.
+            with path.open("rb") as stream:
+                dataset = read_dataset(stream, format_name)
+        except TooManyRows as error:
+            raise CommandError(f"{path.name}: {error}") from error
+        except Exception as error:  # tablib, csv, openpyxl and json raise many kinds on a malformed file
             raise CommandError(f"Could not read {path.name} as {format_name.upper()}: {error}") from error
 
         every = max(1, options["progress_every"])
@@ -102,6 +83,8 @@ class Command(BaseCommand):
                 f"{path.name}: nothing was imported, because of {len(errors)} problem(s):\n{shown}"
                 + (f"\n... and {more} more." if more > 0 else "")
             )
+        for note in describe_notes(result):
+            self.stderr.write(f"Note: {note}")
         totals = result.totals
         summary = (
             f"{totals['new']} new, {totals['update']} updated, {totals['skip']} unchanged "
