@@ -8,6 +8,7 @@ through the buttons and actions here, which call the transition services.
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
 from django import forms
@@ -18,9 +19,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, resolve, reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html, format_html_join
+from django.views.generic import DetailView
 from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
@@ -36,6 +39,8 @@ from .resources import RESOURCES, CSVImport, JSONImport, TooManyRows, XLSXImport
 from .tasks import import_job_confirm, import_job_start
 
 REVIEW_INTERVAL = datetime.timedelta(days=730)
+# The changelist posts the version of each row it showed, so a bulk action refuses stale rows.
+VERSION_FIELD_PREFIX = "_version_"
 # Typed addresses without a scheme are https (Django 6's default; set now to avoid its warning).
 URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 
@@ -61,6 +66,11 @@ class WorkflowAdminForm(forms.ModelForm):
         return cleaned
 
 
+def _seen_version(request: HttpRequest, record: PublishableModel) -> str | None:
+    """The version of `record` the changelist showed (`action_checkbox` posts it), if it did."""
+    return request.POST.get(f"{VERSION_FIELD_PREFIX}{record.pk}") or None
+
+
 def _run_transition(
     modeladmin: admin.ModelAdmin,
     request: HttpRequest,
@@ -68,17 +78,29 @@ def _run_transition(
     transition: str,
     reason: str = "",
 ) -> None:
-    done, refused = 0, []
+    """Apply `transition` to each record as a single transition would, versions checked."""
+    done, refused, warnings = 0, [], []
     for record in queryset:
         try:
-            services.record_transition(record=record, transition=transition, user=request.user, reason=reason)
+            services.record_transition(
+                record=record,
+                transition=transition,
+                user=request.user,
+                reason=reason,
+                expected_version=_seen_version(request, record),
+            )
             done += 1
-        except (services.TransitionNotAllowed, PermissionDenied) as error:
+        except (services.TransitionNotAllowed, PermissionDenied, StaleRecordError) as error:
             refused.append(str(error))
+        else:
+            if transition == "publish":
+                warnings += services.publish_warnings(record)
     t = services.TRANSITIONS[transition]
     if done:
         modeladmin.message_user(request, f"{done} record(s) {t.done}.", messages.SUCCESS)
-    for message in refused[:10]:
+    if refused:
+        modeladmin.message_user(request, f"{len(refused)} record(s) not {t.done}:", messages.WARNING)
+    for message in (refused + warnings)[:10]:
         modeladmin.message_user(request, message, messages.WARNING)
 
 
@@ -258,6 +280,50 @@ class PublishableAdmin(admin.ModelAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
+    def action_checkbox(self, obj: PublishableModel) -> str:
+        # Beside each row's checkbox, the version the curator sees: a bulk action then refuses a
+        # row someone changed since, as a single transition does (`_run_transition`).
+        return format_html(
+            '{}<input type="hidden" name="{}{}" value="{}">',
+            super().action_checkbox(obj),
+            VERSION_FIELD_PREFIX,
+            obj.pk,
+            obj.version,
+        )
+
+    # Previews: a draft's public page, for whoever may see the draft in the admin.
+
+    def get_view_on_site_url(self, obj: Any = None) -> str | None:
+        if obj is not None and obj.pk is not None and self.view_on_site and not obj.is_published:
+            if not hasattr(obj, "get_absolute_url"):
+                return None  # people have no public page
+            return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_preview", args=[obj.pk])
+        return super().get_view_on_site_url(obj)
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The record's public page as it will look once published, whatever its state.
+
+        Under /admin/, so the admin's login, two-factor gate and never-cache headers apply, and the
+        anonymous page cache never sees it; marked noindex for any robot that follows a leaked link.
+        """
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not hasattr(obj, "get_absolute_url"):
+            raise Http404
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        match = resolve(obj.get_absolute_url())
+        view = preview_of(match.func.view_class).as_view(
+            preview={
+                "kind": obj._meta.verbose_name,
+                "status": obj.get_status_display().lower(),
+                "admin_url": self._change_url(obj),
+            }
+        )
+        response = view(request, *match.args, **match.kwargs)
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
     # Change page: workflow buttons and the status banner.
 
     def available_transitions(self, request: HttpRequest, obj: PublishableModel) -> list[services.Transition]:
@@ -296,6 +362,11 @@ class PublishableAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.revert_view),
                 name="{}_{}_revert".format(*info),
             ),
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="{}_{}_preview".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -327,6 +398,9 @@ class PublishableAdmin(admin.ModelAdmin):
                 return HttpResponseRedirect(self._change_url(obj))
             else:
                 self.message_user(request, f"“{obj}” {t.done}.", messages.SUCCESS)
+                if transition == "publish":
+                    for warning in services.publish_warnings(obj):
+                        self.message_user(request, warning, messages.WARNING)
                 return HttpResponseRedirect(self._change_url(obj))
         elif not services.user_can_transition(request.user, obj, transition):
             self.message_user(request, f"You cannot {t.label.lower()} “{obj}” now.", messages.ERROR)
@@ -411,6 +485,35 @@ class PublishableAdmin(admin.ModelAdmin):
                 "rows": rows,
             },
         )
+
+
+def every_status(public: models.QuerySet) -> models.QuerySet:
+    """A public detail view's queryset over records in every state, for previews.
+
+    Only the record's own status filter goes: its joins and its prefetches stay, and those are
+    what keep draft partners, events and publications off a published record's page, so the
+    preview shows what the public will see once the record alone is published.
+    """
+    records = public.model._default_manager.all()
+    records.query.select_related = public.query.select_related
+    return records.prefetch_related(*public._prefetch_related_lookups)
+
+
+@functools.cache
+def preview_of(view_class: type[DetailView]) -> type[DetailView]:
+    """`view_class` (a public detail page) showing a record whatever its state, marked as a preview."""
+
+    class Preview(view_class):
+        preview: dict[str, str] = {}
+
+        def get_queryset(self) -> models.QuerySet:
+            return every_status(super().get_queryset())
+
+        def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+            return {**super().get_context_data(**kwargs), "preview": self.preview}
+
+    Preview.__name__ = Preview.__qualname__ = f"{view_class.__name__}Preview"
+    return Preview
 
 
 def _value_text(instance: Any, f: models.Field) -> str:

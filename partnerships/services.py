@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -23,6 +24,14 @@ User = AbstractBaseUser | AnonymousUser | None
 
 class TransitionNotAllowed(Exception):
     """The record is not in a state the transition starts from, or a required reason is missing."""
+
+
+class SecondReviewerRequired(PermissionDenied):
+    """The publisher is the record's author: someone else must publish it (REQUIRE_SECOND_REVIEWER).
+
+    A PermissionDenied, so every caller that refuses a transition the user may not apply (the
+    admin's buttons and bulk actions, the API's 403) refuses this one with its message.
+    """
 
 
 @dataclass(frozen=True)
@@ -139,13 +148,69 @@ def _acting_user(user: User) -> AbstractBaseUser | None:
     return user if user is not None and user.is_authenticated else None
 
 
+def second_reviewer_required() -> bool:
+    """True unless the registry is run by one person (REQUIRE_SECOND_REVIEWER=false)."""
+    return getattr(settings, "REQUIRE_SECOND_REVIEWER", True)
+
+
+def authored_by(record: PublishableModel, user: User) -> bool:
+    """True if `user` submitted `record` for review or created it: its author, for the publish rule.
+
+    Records proposed on the public site, made by the seed loader or by a migration have neither,
+    so any curator may publish them.
+    """
+    actor = _acting_user(user)
+    return actor is not None and actor.pk in {record.submitted_by_id, record.created_by_id}
+
+
+def _check_second_reviewer(record: PublishableModel, current: PublishableModel, user: User) -> None:
+    if second_reviewer_required() and authored_by(current, user):
+        raise SecondReviewerRequired(
+            f"You submitted or created “{record}”, so another curator must publish it: every record "
+            "is checked by a second pair of eyes (REQUIRE_SECOND_REVIEWER)."
+        )
+
+
+def publish_warnings(record: PublishableModel) -> list[str]:
+    """What a curator should know after publishing `record`: participants the public cannot see.
+
+    A published partnership's page, API answer and exports leave out partners that are not
+    published themselves; the curator is told which, so they can review those next.
+    """
+    from .models import Partner, Partnership
+
+    if not isinstance(record, Partnership):
+        return []
+    hidden = (
+        Partner.objects.filter(participations__partnership=record)
+        .exclude(status=Status.PUBLISHED)
+        .order_by("name")
+        .distinct()
+    )
+    names = [f"“{partner}” ({partner.get_status_display().lower()})" for partner in hidden]
+    if not names:
+        return []
+    return [
+        f"“{record}” names partners that are not published: {', '.join(names)}. They are left out "
+        "of its public page, the API and the exports until they are published."
+    ]
+
+
 def _apply(record: PublishableModel, t: Transition, user: User, reason: str) -> PublishableModel:
     """Move `record` along `t`, writing only the workflow fields (concurrent edits are kept)."""
-    current = type(record)._default_manager.select_for_update().only("status", "version").get(pk=record.pk)
+    current = (
+        type(record)
+        ._default_manager.select_for_update()
+        .only("status", "version", "submitted_by_id", "created_by_id")
+        .get(pk=record.pk)
+    )
     if current.status not in t.sources:
         raise TransitionNotAllowed(
             f"“{record}” is {Status(current.status).label.lower()}; it cannot be {t.done} from that state."
         )
+    if t.name == "publish":
+        # Read from the locked row: a submit by the same person a moment ago counts.
+        _check_second_reviewer(record, current, user)
     reason = reason.strip()
     if t.needs_reason and not reason:
         raise TransitionNotAllowed(f"Say why “{record}” is being {t.done}: the contributor will see it.")
@@ -182,8 +247,9 @@ def record_transition(
 ) -> PublishableModel:
     """Apply the named transition, checking the user's permission and the record's state.
 
-    Raises PermissionDenied, TransitionNotAllowed, or StaleRecordError when `expected_version`
-    (a version number or ETag, as the API's If-Match gives it) is no longer current.
+    Raises PermissionDenied (SecondReviewerRequired when the publisher is the record's author),
+    TransitionNotAllowed, or StaleRecordError when `expected_version` (a version number or ETag,
+    as the API's If-Match gives it) is no longer current.
     """
     t = TRANSITIONS[transition]
     if not user_can(user, record, t.permission):
@@ -198,7 +264,10 @@ def record_submit(*, record: PublishableModel, user: User) -> PublishableModel:
 
 
 def record_publish(*, record: PublishableModel, user: User) -> PublishableModel:
-    """Publish `record`, keeping the time it was first published; counts as a review."""
+    """Publish `record`, keeping the time it was first published; counts as a review.
+
+    Unless REQUIRE_SECOND_REVIEWER is off, whoever submitted or created the record may not publish it.
+    """
     return record_transition(record=record, transition="publish", user=user)
 
 

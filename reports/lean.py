@@ -38,6 +38,7 @@ from sscregistry.lean import (
 
 from .exports import PUBLICATION_COLUMNS
 from .models import Authorship, LanguageVersion, Publication, PublicationOrganisation, PublicationRelation
+from .uploads import publication_file_url
 
 
 class PublicationExport(LeanExport):
@@ -238,18 +239,17 @@ class PublicationReader(LeanReader):
             )
         return records
 
-    def _version(self, language: Any, title: Any, url: Any, file: Any, is_original: Any) -> Row:
+    def _version(
+        self, language: Any, title: Any, url: Any, file: Any, is_original: Any, publication_slug: Any
+    ) -> Row:
         """`LanguageVersionSerializer`: the version's address, else its file's, else None."""
         if url:
             address = url
         elif file:
-            address = self.request.build_absolute_uri(_FILES.url(file))
+            address = self.request.build_absolute_uri(publication_file_url(publication_slug, file))
         else:
             address = None
         return {"language": language, "title": title, "url": address, "is_original": is_original}
-
-
-_FILES = LanguageVersion._meta.get_field("file").storage
 
 
 def _authors(ids: list[Any]) -> models.QuerySet:
@@ -267,7 +267,9 @@ def _versions(ids: list[Any]) -> models.QuerySet:
     return (
         LanguageVersion.objects.filter(AnyOf("publication_id", ids))
         .order_by(*LanguageVersion._meta.ordering)
-        .values_list("publication_id", "language_id", "title", "url", "file", "is_original")
+        .values_list(
+            "publication_id", "language_id", "title", "url", "file", "is_original", "publication__slug"
+        )
     )
 
 

@@ -33,6 +33,7 @@ from .models import (
     PublicationRelation,
     Series,
 )
+from .uploads import publication_file_url
 
 PUBLISHED = Status.PUBLISHED
 
@@ -89,7 +90,8 @@ class LanguageVersionSerializer(serializers.ModelSerializer):
             return version.url
         if version.file:
             request = self.context.get("request")
-            return request.build_absolute_uri(version.file.url) if request else version.file.url
+            address = publication_file_url(version.publication.slug, version.file.name)
+            return request.build_absolute_uri(address) if request else address
         return None
 
 

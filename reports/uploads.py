@@ -1,4 +1,9 @@
-"""Checks on uploaded publication files: type, size and a safe stored name."""
+"""Uploaded publication files: checks on type, size and a safe stored name, and their public address.
+
+Files are never served from MEDIA_URL: `publication_file_url` names the address of
+`reports.views.publication_file`, which answers only for published publications (and curators'
+previews), whatever storage holds the files (the server's disk, or a bucket: docs/scaling.md).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.text import slugify
 
 # Extension -> the bytes such a file starts with (None: plain text, no signature to check).
@@ -21,10 +27,34 @@ ALLOWED_SIGNATURES: dict[str, tuple[bytes, ...] | None] = {
     "txt": None,
 }
 
+# Extension -> the Content-Type a file is served with, and whether a browser may show it in place
+# (PDF and plain text) or must download it (office documents, which only other programs open).
+CONTENT_TYPES: dict[str, tuple[str, bool]] = {
+    "pdf": ("application/pdf", True),
+    "txt": ("text/plain; charset=utf-8", True),
+    "doc": ("application/msword", False),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", False),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", False),
+    "odt": ("application/vnd.oasis.opendocument.text", False),
+    "epub": ("application/epub+zip", False),
+}
+
+
+def file_extension(name: str) -> str:
+    return os.path.splitext(name)[1].lower().lstrip(".")
+
+
+def publication_file_url(publication_slug: str, stored_name: str) -> str:
+    """The address a stored publication file is served at: /files/publications/<slug>/<file name>."""
+    return reverse(
+        "publication-file", kwargs={"slug": publication_slug, "filename": os.path.basename(stored_name)}
+    )
+
 
 def validate_publication_file(upload: Any) -> None:
     """Refuse files of other types, files whose content does not match their extension, and big files."""
-    extension = os.path.splitext(upload.name)[1].lower().lstrip(".")
+    extension = file_extension(upload.name)
     if extension not in ALLOWED_SIGNATURES:
         raise ValidationError(
             "Upload a file of one of these types: %(types)s.",

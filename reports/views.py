@@ -1,12 +1,18 @@
-"""Public pages for publications. Every queryset starts from `published()`."""
+"""Public pages and files of publications. Every queryset starts from `published()`."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
+from django.conf import settings
+from django.contrib import admin
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.http import FileResponse, Http404, HttpRequest
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from events.models import Event
@@ -17,6 +23,7 @@ from sscregistry.search_pages import FacetedSearchView
 
 from .filters import PublicationFilter
 from .models import Authorship, LanguageVersion, Publication, PublicationOrganisation, PublicationRelation
+from .uploads import CONTENT_TYPES, file_extension, publication_file_url
 
 
 def with_title_languages(publications: list[Publication]) -> list[Publication]:
@@ -144,5 +151,42 @@ class PublicationDetailView(DetailView):
         original = next((v for v in versions if v.is_original), versions[0] if versions else None)
         # The record's title is in its original language; mark it so screen readers switch voice.
         context["title_language"] = original.language_id if original else ""
+        for version in versions:
+            version.download_url = (
+                publication_file_url(self.object.slug, version.file.name) if version.file else ""
+            )
         context["versions"] = versions
         return context
+
+
+@require_safe
+def publication_file(request: HttpRequest, slug: str, filename: str) -> FileResponse:
+    """An uploaded file of a published publication; of a draft only for curators (a preview).
+
+    Anyone else gets the same 404 as for a file that does not exist, so a draft's address tells
+    nothing. Streamed from whichever storage holds the files (disk, or a bucket).
+    """
+    versions = (
+        LanguageVersion.objects.filter(publication__slug=slug).exclude(file="").select_related("publication")
+    )
+    version = next((v for v in versions if os.path.basename(v.file.name) == filename), None)
+    if version is None:
+        raise Http404("No such file.")
+    published = version.publication.is_published
+    if not published and not admin.site.may_preview(request, Publication):
+        raise Http404("No such file.")
+    content_type, inline = CONTENT_TYPES.get(file_extension(filename), ("application/octet-stream", False))
+    storage = version.file.storage
+    try:
+        handle = storage.open(version.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404("No such file.") from None
+    response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
+    # The declared type only: a file that looks like HTML is never run as a page of this site.
+    response["X-Content-Type-Options"] = "nosniff"
+    if published:
+        patch_cache_control(response, public=True, max_age=settings.PUBLICATION_FILE_CACHE_SECONDS)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

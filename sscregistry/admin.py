@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.db.models import Model
 from django.http import HttpRequest
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -59,3 +60,14 @@ class SecureAdminSite(admin.AdminSite):
         if user_has_device(user):
             return user.is_verified()
         return not settings.OTP_REQUIRED
+
+    def may_preview(self, request: HttpRequest, model: type[Model]) -> bool:
+        """True if the request's user may see drafts of `model` outside the admin (previews, files).
+
+        The same gate as the admin itself (staff, signed in with two factors where set up) and the
+        model's view permission: whoever can open the draft in the admin.
+        """
+        opts = model._meta
+        return self.has_permission(request) and request.user.has_perm(
+            f"{opts.app_label}.view_{opts.model_name}"
+        )

@@ -216,6 +216,9 @@ AXES_CLIENT_IP_CALLABLE = "sscregistry.throttling.client_address"
 # Two-factor authentication is optional for curators unless OTP_REQUIRED is on.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", False)
 OTP_TOTP_ISSUER = "SSC Registry"
+# A second pair of eyes: whoever submitted or created a record may not publish it themselves
+# (partnerships/services.py). Turn off only for a registry run by one person.
+REQUIRE_SECOND_REVIEWER = env_bool("REQUIRE_SECOND_REVIEWER", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -252,8 +255,34 @@ STORAGES = {
         )
     },
 }
+# Uploaded publication files are never served from MEDIA_URL: reports.views.publication_file
+# answers /files/publications/<slug>/<name> for published publications only (and curators' previews).
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Several app servers share uploads in an S3-compatible bucket (django-storages, an optional
+# dependency: docs/scaling.md). Keep the bucket private: files still go through the view above.
+# Credentials come from boto3's usual sources (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, a role).
+S3_BUCKET = env_str("SSC_S3_BUCKET", "")
+if S3_BUCKET:
+    import importlib.util
+
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured("SSC_S3_BUCKET needs django-storages[s3] installed (docs/scaling.md)")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("SSC_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("SSC_S3_REGION", "") or None,
+            "location": env_str("SSC_S3_PREFIX", ""),
+            "default_acl": "private",
+            # As on disk: a second upload under the same name gets a new name, never overwrites.
+            "file_overwrite": False,
+        },
+    }
+# How long browsers and shared caches may keep a published file (an unpublished one is gone from
+# the registry at once, from caches after this long).
+PUBLICATION_FILE_CACHE_SECONDS = env_int("PUBLICATION_FILE_CACHE_SECONDS", 600)
 PUBLICATION_FILE_MAX_MB = env_int("PUBLICATION_FILE_MAX_MB", 50)
 # Request bodies larger than this, files aside, are refused; uploaded files stream to disk.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -5,7 +5,6 @@ Spanish under /es/. Machine-readable addresses (admin, health, robots, sitemaps,
 data dumps, the API) have no language prefix.
 """
 
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import index as sitemap_index
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from events.views import events_ics, partner_events_ics
 from partnerships.views import iati_activities, iati_organisations
+from reports.views import publication_file
 
 from .sitemaps import SITEMAPS
 from .views import AboutApiView, HomeView, data_file, healthz, latest_data_file, open_data, robots_txt
@@ -36,6 +36,9 @@ urlpatterns = [
     path("data/", open_data, name="open-data"),
     path("data/latest.zip", latest_data_file, name="data-latest"),
     path("data/<str:filename>", data_file, name="data-file"),
+    # Uploaded files: only a published publication's, never from MEDIA_URL (reports/uploads.py), in
+    # development as in production.
+    path("files/publications/<slug:slug>/<str:filename>", publication_file, name="publication-file"),
     # IATI files. They must stay before the API router's `api/v1/` include, which would otherwise
     # answer these addresses with its own 404.
     path("api/v1/partnerships/iati.xml", iati_activities, name="iati-activities"),
@@ -52,11 +55,6 @@ urlpatterns += i18n_patterns(
     path("propose/", include("curation.urls")),
     prefix_default_language=False,
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Under /api/ the errors Django answers itself (no route, an unhandled exception) are JSON too.
 handler400 = "sscregistry.errors.bad_request"

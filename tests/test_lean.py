@@ -528,7 +528,7 @@ def test_filled_publication_list_and_details(api, settings, spy, filled_events_a
     ) == 2
     assert [v["url"] for v in body["language_versions"]] == [
         "https://example.org/en",
-        "http://testserver/media/versions/norec-nn.pdf",
+        "http://testserver/files/publications/report/norec-nn.pdf",
     ]
     assert [r["publication"]["slug"] for r in body["relations"]] == ["earlier"]
     assert [p["slug"] for p in body["partnerships"]] == ["funded"] and body["launched_at"]["slug"] == "side"

@@ -64,7 +64,8 @@ def test_event_list_query_count_is_constant(api, django_assert_max_num_queries):
             assert api.get("/api/v1/events/", {"page_size": size}).status_code == 200
 
 
-def test_curator_creates_an_event_as_a_draft_and_model_validation_names_fields(api):
+def test_curator_creates_an_event_as_a_draft_and_model_validation_names_fields(api, settings):
+    settings.REQUIRE_SECOND_REVIEWER = False  # one curator creates and publishes (test_publish_rules.py)
     from django.contrib.auth.models import Group, User
     from rest_framework.authtoken.models import Token
 

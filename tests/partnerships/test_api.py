@@ -344,7 +344,8 @@ def test_deleting_a_partner_still_in_use_is_a_409(api, curator):
     assert Partner.objects.filter(slug="busy").exists()
 
 
-def test_partner_created_through_the_api_is_found_by_search_once_published(api, curator):
+def test_partner_created_through_the_api_is_found_by_search_once_published(api, curator, settings):
+    settings.REQUIRE_SECOND_REVIEWER = False  # one curator creates and publishes (test_publish_rules.py)
     api.credentials(HTTP_AUTHORIZATION=f"Token {curator.token}")
     response = api.post(
         "/api/v1/partners/", {"name": "Zanzibar Seaweed Collective", "country": "TZ"}, format="json"

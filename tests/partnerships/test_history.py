@@ -53,7 +53,8 @@ def test_inline_rows_are_recorded_in_the_records_history(curator, make_partnersh
     )
 
 
-def test_bulk_actions_and_transitions_are_recorded(client_as, curator, make_partnership):
+def test_bulk_actions_and_transitions_are_recorded(client_as, curator, make_partnership, settings):
+    settings.REQUIRE_SECOND_REVIEWER = False  # one curator submits and publishes (test_publish_rules.py)
     record = make_partnership()
     services.record_submit(record=record, user=curator)
     client_as(curator).post(
