@@ -59,6 +59,7 @@ from partnerships.models import (
     Theme,
 )
 from reports.models import Publication, PublicationOrganisation, Series
+from sscregistry.spreadsheets import safe_row
 
 
 class TooManyRows(ValueError):
@@ -509,6 +510,10 @@ class RecordResource(resources.ModelResource):
 
     def dehydrate_status_label(self, record: Any) -> str:
         return record.get_status_display()
+
+    def export_resource(self, instance: Any, selected_fields: Any = None, **kwargs: Any) -> list[Any]:
+        # Text a spreadsheet would run as a formula is written as text, in CSV and XLSX alike.
+        return safe_row(super().export_resource(instance, selected_fields, **kwargs))
 
     def get_instance(self, instance_loader: Any, row: dict) -> Any:
         model = self._meta.model

@@ -28,10 +28,17 @@ from partnerships.base import Status
 from partnerships.models import Participation, Partner, PartnerName, Partnership, Person
 from reports.models import Authorship, LanguageVersion, Publication, PublicationOrganisation
 
+from .spreadsheets import safe_cell
+
 CHUNK_SIZE = 500
 DUMP_PREFIX = "ssc-registry-data-"
 DUMP_NAME = re.compile(r"^ssc-registry-data-\d{8}T\d{6}Z\.zip$")
 LIST_SEPARATOR = "; "
+CSV_FORMULA_NOTE = (
+    "Text starting with =, +, -, @, a tab or a carriage return (or a full-width =, +, - or @) is "
+    "written with a leading apostrophe, so that spreadsheets show it rather than run it as a "
+    "formula; the JSON Lines file holds the text as it is."
+)
 
 
 @dataclass(frozen=True)
@@ -409,12 +416,13 @@ def resources(site_url: str) -> list[Resource]:
 
 def _csv_value(column: Column, value: Any) -> Any:
     if column.many:
-        return LIST_SEPARATOR.join(str(item) for item in value)
+        return safe_cell(LIST_SEPARATOR.join(str(item) for item in value))
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    # Text a spreadsheet would run as a formula is written as text; the JSON Lines keep it as is.
+    return safe_cell(value)
 
 
 def _schema(resource: Resource, *, for_csv: bool) -> dict[str, Any]:
@@ -461,6 +469,7 @@ def datapackage(resource_list: list[Resource], *, created: datetime.datetime, co
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
+                "description": CSV_FORMULA_NOTE,
                 "count": counts[resource.name],
                 "schema": _schema(resource, for_csv=True),
             }

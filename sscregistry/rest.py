@@ -45,7 +45,6 @@ from partnerships.serializers import TextField
 from partnerships.services import (
     TRANSITIONS,
     TransitionNotAllowed,
-    publish_warnings,
     record_transition,
     user_can,
     user_can_edit,
@@ -64,6 +63,7 @@ from .pagination import RegistryPaginator
 from .parsers import RegistryJSONParser
 from .permissions import ReadOrModelPermissions
 from .plans import LookupPlan, PagePlan, compiled_values, lookup_plans, page_plans
+from .spreadsheets import safe_cell
 
 
 class CappedPaginator(RegistryPaginator):
@@ -568,12 +568,9 @@ def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[
         yield writer.writerow([_cell(value) for value in row])
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    # A cell starting with = + - @ is a formula to spreadsheets: quote it (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+def _cell(value: Any) -> Any:
+    # Text a spreadsheet would run as a formula is written as text (CSV injection).
+    return "" if value is None else safe_cell(value)
 
 
 def joined(items: Iterable[Any], render: Callable[[Any], str]) -> str:
@@ -730,10 +727,7 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, LeanReadMixi
                 raise Conflict(str(error)) from None
             except StaleRecordError as error:
                 raise PreconditionFailed(str(error)) from None
-        data = self.write_serializer_class(record, context=self.get_serializer_context()).data
-        if name == "publish" and (warnings := publish_warnings(record)):
-            data["warnings"] = warnings  # the partners its public page leaves out, by name
-        response = Response(data)
+        response = Response(self.write_serializer_class(record, context=self.get_serializer_context()).data)
         response["ETag"] = record.etag
         return response
 
