@@ -45,6 +45,7 @@ from partnerships.serializers import TextField
 from partnerships.services import (
     TRANSITIONS,
     TransitionNotAllowed,
+    publish_warnings,
     record_transition,
     user_can,
     user_can_edit,
@@ -727,7 +728,10 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, LeanReadMixi
                 raise Conflict(str(error)) from None
             except StaleRecordError as error:
                 raise PreconditionFailed(str(error)) from None
-        response = Response(self.write_serializer_class(record, context=self.get_serializer_context()).data)
+        data = self.write_serializer_class(record, context=self.get_serializer_context()).data
+        if name == "publish" and (warnings := publish_warnings(record)):
+            data["warnings"] = warnings  # the partners its public page leaves out, by name
+        response = Response(data)
         response["ETag"] = record.etag
         return response
 
