@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import re
 import time
 import uuid
 from collections.abc import Callable
+from typing import Any
 
+from axes.helpers import get_cool_off
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
+from django_filters import FilterSet
 
 from .derived import keep_response, kept_response, last_change
 from .logs import request_id_var
@@ -75,6 +81,25 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
+class LockoutRetryAfterMiddleware:
+    """`Retry-After` on django-axes' lockout answers (429), in seconds: the cool-off time.
+
+    A try during the lockout starts the cool-off again, so the whole of it is when to retry.
+    Sits just outside `axes.middleware.AxesMiddleware`, which turns a lockout into its answer.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, "axes_locked_out", False) and "Retry-After" not in response:
+            cool_off = get_cool_off(request)
+            if cool_off is not None:
+                response["Retry-After"] = str(int(cool_off.total_seconds()))
+        return response
+
+
 class AnonymousPageCacheMiddleware:
     """Public pages for anonymous visitors, kept in the cache until the registry's next write.
 
@@ -83,6 +108,13 @@ class AnonymousPageCacheMiddleware:
     same for every visitor are kept: a 200 with no cookie set, no CSRF token and no CSP nonce used,
     for a visitor with no session and no credentials. The API has its own cache (rest.py) and
     `/healthz` always asks the database.
+
+    A page is kept under the query parameters it reads (`read_parameters`: its FilterSet's, and
+    `page` for a paginated list), and only when the request has no others: `?utm_x=1`, `?junk=2`...
+    would each have made a new entry of a whole page (about 98 KB for a search page) and so let
+    anyone fill the cache. Such a request is answered by the view and not kept; it is not kept
+    under the address without the junk either, because pages write their query string into their
+    own links, and one visitor's junk would then be served to everyone.
     """
 
     SKIPPED_PREFIXES = ("/api/", "/admin/", "/curation/", "/healthz")
@@ -92,23 +124,32 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        key = self._key(request)
-        kept = kept_response(key)
-        if kept is not None:
-            return kept
         response = self.get_response(request)
+        key = getattr(request, "_page_cache_key", None)
         if key and self._same_for_everyone(request, response):
             headers = {k: v for k, v in response.items() if k.lower() not in self.STORED_HEADERS_SKIPPED}
             keep_response(key, response, headers, settings.PAGE_CACHE_SECONDS)
         return response
 
-    def _key(self, request: HttpRequest) -> str | None:
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        # Here rather than before the URL is resolved: the key depends on what the view reads.
+        key = self._key(request, view)
+        kept = kept_response(key)
+        if kept is not None:
+            return kept
+        request._page_cache_key = key
+        return None
+
+    def _key(self, request: HttpRequest, view: Callable[..., Any]) -> str | None:
         if (
             not settings.PAGE_CACHE_SECONDS
             or request.method != "GET"
             or request.path.startswith(self.SKIPPED_PREFIXES)
             or settings.SESSION_COOKIE_NAME in request.COOKIES
             or "HTTP_AUTHORIZATION" in request.META
+            or not read_parameters(view).issuperset(request.GET)
         ):
             return None
         try:
@@ -117,7 +158,9 @@ class AnonymousPageCacheMiddleware:
             return None  # the view will meet the outage too, and answer 503
         if changed is None:
             return None
-        parts = [repr(changed), request.scheme, request.get_host(), request.get_full_path(), get_language()]
+        # The query as the view reads it: `?q=a`, `?q=%61` and `?q=a&&` are one page.
+        query = request.GET.urlencode()
+        parts = [repr(changed), request.scheme, request.get_host(), request.path, query, get_language()]
         return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
     @staticmethod
@@ -131,3 +174,41 @@ class AnonymousPageCacheMiddleware:
             and "private" not in response.get("Cache-Control", "")
             and "no-store" not in response.get("Cache-Control", "")
         )
+
+
+# Django's own views cannot say what they read: a sitemap's later pages are `?p=2`, `?p=3`...
+_FOREIGN_VIEW_PARAMETERS = {inspect.unwrap(sitemap_views.sitemap): frozenset({"p"})}
+
+
+@functools.cache
+def read_parameters(view: Callable[..., Any]) -> frozenset[str]:
+    """The query parameters a view reads: its FilterSet's, and `page` if it paginates.
+
+    `view` is what the URL resolves to: a function, an `as_view()` function (whose class is
+    `view_class`) or a callable instance such as a feed, decorators looked through. A view that reads
+    other names lists them in a `query_parameters` attribute.
+    """
+    # Through decorators, but not past an as_view() function (which may carry a `__wrapped__`
+    # copied from a decorated dispatch()).
+    view = inspect.unwrap(view, stop=lambda layer: hasattr(layer, "view_class"))
+    if view in _FOREIGN_VIEW_PARAMETERS:
+        return _FOREIGN_VIEW_PARAMETERS[view]
+    owner = getattr(view, "view_class", view)
+    names = set(getattr(owner, "query_parameters", ()))
+    filterset_class = getattr(owner, "filterset_class", None)
+    if filterset_class is not None:
+        names |= filterset_parameters(filterset_class)
+    if getattr(owner, "paginate_by", None):
+        names.add(getattr(owner, "page_kwarg", "page"))
+    return frozenset(names)
+
+
+def filterset_parameters(filterset_class: type[FilterSet]) -> frozenset[str]:
+    """The query parameters a FilterSet reads: each filter's name, or its suffixed names for a
+    range (`year_min`, `year_max`; `date_after`, `date_before`)."""
+    names = set()
+    for name, filter_ in filterset_class.base_filters.items():
+        widget = filter_.extra.get("widget") or getattr(filter_.field_class, "widget", None)
+        suffixes = getattr(widget, "suffixes", None)
+        names |= {f"{name}_{suffix}" if suffix else name for suffix in suffixes} if suffixes else {name}
+    return frozenset(names)

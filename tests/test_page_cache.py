@@ -69,3 +69,59 @@ def test_a_database_outage_is_left_to_the_view_and_zero_turns_it_off(
     settings.PAGE_CACHE_SECONDS = 0
     client.get("/partnerships/")
     assert _kept() == 0
+
+
+def test_junk_query_parameters_make_no_new_entries(client, pages_kept):
+    # Each would have been a whole page in the cache (about 98 KB for a search page).
+    for n in range(50):
+        assert client.get(f"/partnerships/?junk{n}=1").status_code == 200
+        tracked = client.get("/partnerships/", {"utm_source": f"campaign-{n}", "q": "exchange"})
+        assert tracked.status_code == 200
+        assert client.get(f"/partnerships/kept-exchange/?v={n}").status_code in (200, 404)
+    assert _kept() == 0
+    for n in range(50):
+        client.get("/partnerships/?" + "&" * n)  # no parameter at all: the page without a query
+    assert _kept() == 1
+
+
+def test_pages_are_kept_under_the_parameters_they_read(client, pages_kept):
+    first = client.get("/partnerships/", {"q": "exchange", "sdg": "17", "page": "1"})
+    assert first.status_code == 200 and _kept() == 1
+    # The same query written differently is the same page.
+    assert client.get("/partnerships/?q=%65xchange&sdg=17&page=1&").content == first.content
+    assert _kept() == 1
+    client.get("/partnerships/", {"q": "exchange", "sdg": "17", "page": "1", "ordering": "title"})
+    client.get("/events/", {"type": "meeting", "starts_after": "2024-01-01"})
+    client.get("/partners/", {"global_south": "true"})
+    assert _kept() == 4
+
+
+def test_a_views_parameters_come_from_its_filterset():
+    import django_filters
+    from django.urls import resolve
+
+    from partnerships.filters import PartnershipFilter
+    from partnerships.models import Partnership
+    from sscregistry.middleware import filterset_parameters, read_parameters
+
+    partnership_list = resolve("/partnerships/").func
+    assert read_parameters(partnership_list) == set(PartnershipFilter.base_filters) | {"page"}
+    assert {"q", "sdg", "ordering", "page"} <= read_parameters(partnership_list)
+    assert read_parameters(resolve("/partnerships/kept-exchange/").func) == set()
+    assert read_parameters(resolve("/sitemap-partnerships.xml").func) == {"p"}
+
+    class RangeFilter(django_filters.FilterSet):
+        started = django_filters.DateFromToRangeFilter(field_name="start_date")
+        size = django_filters.NumericRangeFilter(field_name="id")
+
+        class Meta:
+            model = Partnership
+            fields = ["title"]
+
+    assert filterset_parameters(RangeFilter) == {
+        "title",
+        "started_after",
+        "started_before",
+        "size_min",
+        "size_max",
+    }
