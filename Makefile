@@ -48,7 +48,7 @@ lint: install
 ## Security scans: bandit over our code; pip-audit over the pinned requirements (needs the
 ## vulnerability database to be reachable; it says so when it is not).
 audit: install
-	$(VENV)/bin/bandit -q -r sscregistry partnerships events reports -x '*/migrations/*'
+	$(VENV)/bin/bandit -q -r sscregistry partnerships events reports curation -x '*/migrations/*'
 	$(PY) .ci/pip_audit.py
 
 format: install

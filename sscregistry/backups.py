@@ -53,18 +53,24 @@ def _connection_args(settings_dict: dict[str, Any]) -> tuple[list[str], dict[str
     return args, env
 
 
-def _run(command: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(command, env=env, capture_output=True, text=True)  # nosec B603
+def _run(command: list[str], env: dict[str, str], *, umask: int = -1) -> None:
+    result = subprocess.run(command, env=env, capture_output=True, text=True, umask=umask)  # nosec B603
     if result.returncode != 0:
         raise BackupError(f"{Path(command[0]).name} failed: {result.stderr.strip()}")
 
 
 def backup(path: Path, *, alias: str = "default") -> Path:
-    """Dump the whole database to `path` (custom format, compressed), atomically."""
+    """Dump the whole database to `path` (custom format, compressed), atomically.
+
+    The file is readable by its owner only (mode 0600): it holds every draft, curator account and
+    password hash. A folder the command creates is its owner's only too (0700).
+    """
     settings_dict = connections[alias].settings_dict
     args, env = _connection_args(settings_dict)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = path.with_suffix(path.suffix + ".partial")
+    # pg_dump would keep the mode of a partial file left by an interrupted run.
+    partial.unlink(missing_ok=True)
     _run(
         [
             pg_binary("pg_dump"),
@@ -76,7 +82,9 @@ def backup(path: Path, *, alias: str = "default") -> Path:
             settings_dict["NAME"],
         ],
         env,
+        umask=0o077,  # pg_dump creates the file 0600, never readable by others even for a moment
     )
+    partial.chmod(0o600)
     partial.replace(path)  # a backup file either is complete or does not exist
     return path
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
+from django.urls import reverse, translate_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 
 # The first path segment (after any language prefix) of each navigation section.
@@ -20,6 +21,10 @@ def site(request: HttpRequest) -> dict[str, Any]:
     links = []
     for code, name in settings.LANGUAGES:
         url = translate_url(path, code)
+        if not url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+            # An address that does not resolve comes back as it was asked for, and `//evil.example/`
+            # (or `/%2F%2Fevil.example`) would then link to another site: offer the home page.
+            url = translate_url(reverse("home"), code)
         links.append(
             {
                 "code": code,

@@ -133,6 +133,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sscregistry.middleware.DatabaseUnavailableMiddleware",
+    # Adds Retry-After to django-axes' lockout answers, which the next one makes.
+    "sscregistry.middleware.LockoutRetryAfterMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -205,10 +207,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lock a username from one address after 5 failures, for an hour.
+# Lock a username from one address after 5 failures, and an address trying any usernames after 20,
+# for an hour (sscregistry/lockout.py). The lockout answer says when to retry (Retry-After).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = "sscregistry.lockout.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 # The same client address as the API's throttle (TRUSTED_PROXY_COUNT, below), never one taken from
 # a header the client wrote.
@@ -484,9 +488,15 @@ SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_AGE", 60 * 60 * 8)  # a working day
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the health check over plain HTTP: answer it there, not with a redirect.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+    # Preloading puts the domain, and every subdomain, in browsers' built-in HTTPS-only lists, which
+    # takes months to undo: the operator's decision (hstspreload.org), not a default.
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "SECURE_HSTS_PRELOAD is not True": on purpose
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
