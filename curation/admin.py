@@ -58,6 +58,14 @@ class WorkflowAdminForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         if self.instance.pk:
+            if cleaned.get("edit_version") is None:
+                # Without it the check below could not tell a stale save from a fresh one.
+                raise forms.ValidationError(
+                    "The form did not say which version of the record you started from, so it could "
+                    "not check that nobody else saved it meanwhile. Nothing was saved: reload the page "
+                    "and make your changes again.",
+                    code="stale",
+                )
             try:
                 # Locks the row until the admin's transaction ends, so two saves cannot interleave.
                 self.instance.check_version(cleaned.get("edit_version"))

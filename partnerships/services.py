@@ -172,15 +172,26 @@ def _check_second_reviewer(record: PublishableModel, current: PublishableModel, 
 
 
 def publish_warnings(record: PublishableModel) -> list[str]:
-    """What a curator should know after publishing `record`: participants the public cannot see.
+    """What a curator should know after publishing `record`: a record with no source, and
+    participants the public cannot see.
 
-    A published partnership's page, API answer and exports leave out partners that are not
+    The site promises that every record links to its sources, so a record published without one is
+    named. A published partnership's page, API answer and exports leave out partners that are not
     published themselves; the curator is told which, so they can review those next.
     """
-    from .models import Partner, Partnership
+    from django.contrib.contenttypes.models import ContentType
 
+    from .models import Partner, Partnership, SourceLink
+
+    warnings = []
+    content_type = ContentType.objects.get_for_model(record)
+    if not SourceLink.objects.filter(content_type=content_type, object_id=record.pk).exists():
+        warnings.append(
+            f"“{record}” has no source: the public page promises that every record links to where "
+            "its facts come from. Add one on its page."
+        )
     if not isinstance(record, Partnership):
-        return []
+        return warnings
     hidden = (
         Partner.objects.filter(participations__partnership=record)
         .exclude(status=Status.PUBLISHED)
@@ -188,12 +199,12 @@ def publish_warnings(record: PublishableModel) -> list[str]:
         .distinct()
     )
     names = [f"“{partner}” ({partner.get_status_display().lower()})" for partner in hidden]
-    if not names:
-        return []
-    return [
-        f"“{record}” names partners that are not published: {', '.join(names)}. They are left out "
-        "of its public page, the API and the exports until they are published."
-    ]
+    if names:
+        warnings.append(
+            f"“{record}” names partners that are not published: {', '.join(names)}. They are left out "
+            "of its public page, the API and the exports until they are published."
+        )
+    return warnings
 
 
 def _apply(record: PublishableModel, t: Transition, user: User, reason: str) -> PublishableModel:

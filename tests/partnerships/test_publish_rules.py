@@ -155,10 +155,53 @@ def test_publishing_a_partnership_names_its_partners_the_public_cannot_see_in_th
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "published"
-    assert len(body["warnings"]) == 1
-    assert "“Ministry of Agriculture” (draft), “Seed Cooperative” (draft)" in body["warnings"][0]
-    plain = PartnershipFactory(draft=True)
+    hidden = [w for w in body["warnings"] if "not published" in w]
+    assert len(hidden) == 1
+    assert "“Ministry of Agriculture” (draft), “Seed Cooperative” (draft)" in hidden[0]
+    plain = _with_source(PartnershipFactory(draft=True))
     assert "warnings" not in api.post(f"/api/v1/partnerships/{plain.slug}/publish/", {}, format="json").json()
+
+
+def _with_source(record):
+    from django.contrib.contenttypes.models import ContentType
+
+    from partnerships.models import SourceLink
+
+    SourceLink.objects.create(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        url="https://example.org/",
+    )
+    return record
+
+
+def test_publishing_a_record_without_a_source_warns_in_the_admin(client_as, curator):
+    record = PartnershipFactory(title="Unsourced", draft=True)
+    response = client_as(curator).post(_transition_url(record), {"version": record.version}, follow=True)
+    record.refresh_from_db()
+    assert record.status == Status.PUBLISHED
+    assert any("“Unsourced” has no source" in m for m in _messages(response))
+    sourced = _with_source(PartnershipFactory(title="Sourced", draft=True))
+    response = client_as(curator).post(_transition_url(sourced), {"version": sourced.version}, follow=True)
+    assert not any("has no source" in m for m in _messages(response))
+
+
+@pytest.mark.parametrize("resource", ["partnerships", "partners", "events", "publications", "people"])
+def test_publishing_a_record_without_a_source_warns_in_the_api(api, curator, resource):
+    from tests import factories
+
+    factory = {
+        "partnerships": factories.PartnershipFactory,
+        "partners": factories.PartnerFactory,
+        "events": factories.EventFactory,
+        "publications": factories.PublicationFactory,
+        "people": factories.PersonFactory,
+    }[resource]
+    record = factory(draft=True)
+    api.force_authenticate(curator)
+    body = api.post(f"/api/v1/{resource}/{record.slug}/publish/", {}, format="json").json()
+    assert body["status"] == "published"
+    assert any("has no source" in w for w in body["warnings"])
 
 
 def test_the_bulk_publish_refuses_a_record_changed_since_the_list_was_shown(client_as, curator):
