@@ -6,6 +6,20 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# Rows an earlier version let in are repaired before the constraints are added: control characters
+# in one-line fields become spaces; dates outside the window move to its nearest edge, and a
+# published record so changed returns to draft with a note, for a curator to check.
+REPAIR = [
+    "UPDATE events_event SET title = regexp_replace(title, '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]', ' ', 'g') WHERE title ~ '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]';",
+    "UPDATE events_event SET short_title = regexp_replace(short_title, '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]', ' ', 'g') WHERE short_title ~ '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]';",
+    "UPDATE events_event SET theme = regexp_replace(theme, '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]', ' ', 'g') WHERE theme ~ '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]';",
+    "UPDATE events_event SET venue = regexp_replace(venue, '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]', ' ', 'g') WHERE venue ~ '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]';",
+    "UPDATE events_event SET city = regexp_replace(city, '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]', ' ', 'g') WHERE city ~ '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]';",
+    "UPDATE events_event SET announced_on = LEAST(GREATEST(announced_on, '1900-01-01'), '2199-12-31'), status = CASE WHEN status = 'published' THEN 'draft' ELSE status END, review_note = 'A date outside 1900 to 2199 was moved to the nearest edge of that window: check it, then publish again.' WHERE announced_on < '1900-01-01' OR announced_on > '2199-12-31';",
+    "UPDATE events_event SET start = LEAST(GREATEST(start, '1900-01-01 00:00:00+00'), '2199-12-31 23:59:59+00'), \"end\" = LEAST(GREATEST(\"end\", '1900-01-01 00:00:00+00'), '2199-12-31 23:59:59+00'), status = CASE WHEN status = 'published' THEN 'draft' ELSE status END, review_note = 'A date outside 1900 to 2199 was moved to the nearest edge of that window: check it, then publish again.' WHERE start < '1900-01-01 00:00:00+00' OR start > '2199-12-31 23:59:59+00' OR \"end\" < '1900-01-01 00:00:00+00' OR \"end\" > '2199-12-31 23:59:59+00';",
+]
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -16,6 +30,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunSQL(REPAIR, migrations.RunSQL.noop),
         migrations.AlterField(
             model_name='event',
             name='announced_on',

@@ -7,6 +7,26 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# Rows an earlier version let in are repaired before the constraints are added: control characters
+# in one-line fields become spaces; dates outside the window move to its nearest edge, and a
+# published record so changed returns to draft with a note, for a curator to check.
+REPAIR = [
+    "UPDATE partnerships_partner SET name = regexp_replace(name, '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]', ' ', 'g') WHERE name ~ '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]';",
+    "UPDATE partnerships_partner SET acronym = regexp_replace(acronym, '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]', ' ', 'g') WHERE acronym ~ '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]';",
+    "UPDATE partnerships_partner SET identifier = regexp_replace(identifier, '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]', ' ', 'g') WHERE identifier ~ '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]';",
+    "UPDATE partnerships_partnername SET name = regexp_replace(name, '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]', ' ', 'g') WHERE name ~ '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]';",
+    "UPDATE partnerships_person SET name = regexp_replace(name, '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]', ' ', 'g') WHERE name ~ '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]';",
+    "UPDATE partnerships_person SET position = regexp_replace(position, '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]', ' ', 'g') WHERE position ~ '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]';",
+    "UPDATE partnerships_partnership SET title = regexp_replace(title, '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]', ' ', 'g') WHERE title ~ '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]';",
+    "UPDATE partnerships_partnership SET summary = regexp_replace(summary, '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]', ' ', 'g') WHERE summary ~ '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]';",
+    "UPDATE partnerships_sourcelink SET title = regexp_replace(title, '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]', ' ', 'g') WHERE title ~ '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]';",
+    "UPDATE partnerships_sourcelink SET note = regexp_replace(note, '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]', ' ', 'g') WHERE note ~ '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]';",
+    "UPDATE partnerships_sourcelink SET url = regexp_replace(url, '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]', ' ', 'g') WHERE url ~ '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]';",
+    "UPDATE partnerships_partnership SET start_date = LEAST(GREATEST(start_date, '1900-01-01'), '2199-12-31'), end_date = LEAST(GREATEST(end_date, '1900-01-01'), '2199-12-31'), status = CASE WHEN status = 'published' THEN 'draft' ELSE status END, review_note = 'A date outside 1900 to 2199 was moved to the nearest edge of that window: check it, then publish again.' WHERE start_date < '1900-01-01' OR start_date > '2199-12-31' OR end_date < '1900-01-01' OR end_date > '2199-12-31';",
+    "UPDATE partnerships_sourcelink SET published_on = LEAST(GREATEST(published_on, '1900-01-01'), '2199-12-31') WHERE published_on < '1900-01-01' OR published_on > '2199-12-31';",
+]
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -16,6 +36,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunSQL(REPAIR, migrations.RunSQL.noop),
         migrations.AlterField(
             model_name='participation',
             name='description',

@@ -6,6 +6,16 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# Rows an earlier version let in are repaired before the constraints are added: control characters
+# in one-line fields become spaces; dates outside the window move to its nearest edge, and a
+# published record so changed returns to draft with a note, for a curator to check.
+REPAIR = [
+    "UPDATE reports_publication SET title = regexp_replace(title, '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]', ' ', 'g') WHERE title ~ '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]';",
+    "UPDATE reports_languageversion SET title = regexp_replace(title, '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]', ' ', 'g') WHERE title ~ '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]';",
+    "UPDATE reports_publication SET publication_date = LEAST(GREATEST(publication_date, '1900-01-01'), '2199-12-31'), status = CASE WHEN status = 'published' THEN 'draft' ELSE status END, review_note = 'A date outside 1900 to 2199 was moved to the nearest edge of that window: check it, then publish again.' WHERE publication_date < '1900-01-01' OR publication_date > '2199-12-31';",
+]
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -16,6 +26,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunSQL(REPAIR, migrations.RunSQL.noop),
         migrations.AlterField(
             model_name='languageversion',
             name='title',
