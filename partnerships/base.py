@@ -15,7 +15,6 @@ from django.utils import dateformat, timezone
 from django.utils.formats import get_format
 from django.utils.translation import get_language
 
-
 # Every date and time the registry stores lies in this window, on every entry path (model validators
 # and database constraints). Dates run from 1900-01-01 to 2199-12-31; times from 1900-01-01 00:00 UTC
 # to the end of 2199 UTC, so that a stored time shown in any IANA zone (at most 14 hours either side
