@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -22,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from partnerships.base import EARLIEST_DATE, EARLIEST_TIME, LATEST_DATE, LATEST_TIME
 from sscregistry.wsgi import application
 
 # Loaded at import time: schemathesis' pytest fixture loader does not work with pytest 9. Building
@@ -200,6 +202,29 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
+def _outside_the_window(value: Any) -> bool:
+    """Whether `value` is an ISO date or date-time outside the registry's window (partnerships/base.py),
+    which JSON Schema's `format: date` cannot bound: the API refuses it with a 400 naming the input."""
+    if not isinstance(value, str):
+        return False
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        pass
+    else:
+        return not EARLIEST_DATE <= day <= LATEST_DATE
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    try:
+        return not EARLIEST_TIME <= moment <= LATEST_TIME
+    except OverflowError:  # an offset that takes it past year 1 or 9999
+        return True
+
+
 def _json(response: Any) -> Any:
     try:
         return response.json()
@@ -214,11 +239,14 @@ def valid_data_accepted_unless_refused_by_design(ctx: Any, response: Any, case: 
     design (Filters), as are the model's own rules (Writes): the schema can give such an input's
     shape, not which rows exist nor how fields relate, so a well-shaped value may be refused.
     And PostgreSQL cannot store NUL, which strings in a schema may hold: a value with one is
-    refused (the write serializers name no field for it). Any other 400 to schema-valid data fails."""
+    refused (the write serializers name no field for it). So is a date outside the registry's
+    window, 1900 to 2199, which a `format: date` cannot bound. Any other 400 to schema-valid data
+    fails."""
     if response.status_code == 400:
         refusable = _refusable(case)
         inputs = {**(case.query or {}), **(case.body if isinstance(case.body, dict) else {})}
         refusable |= {name: None for name, value in inputs.items() if _has_nul(value)}
+        refusable |= {name: None for name, value in inputs.items() if _outside_the_window(value)}
         if _has_nul(case.body):
             refusable["non_field_errors"] = None
         if _blames_only(_json(response), refusable):
