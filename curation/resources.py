@@ -31,7 +31,7 @@ from typing import IO, Any
 
 import tablib
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
@@ -59,7 +59,7 @@ from partnerships.models import (
     Theme,
 )
 from reports.models import Publication, PublicationOrganisation, Series
-from sscregistry.spreadsheets import safe_row
+from sscregistry.spreadsheets import FORMULA_STARTS, safe_row
 
 
 class TooManyRows(ValueError):
@@ -459,6 +459,33 @@ class RecordResource(resources.ModelResource):
         result.status_column_ignored = "status" in headers
         result.notes = sorted(self._notes.items())
         return result
+
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        """Undo the exports' formula escape, so that an exported file imports back unchanged.
+
+        Exports write text that starts like a formula with a leading apostrophe
+        (`sscregistry.spreadsheets`); the stored text never had one, so a cell that reads
+        apostrophe-then-formula-start is taken without it. Outputs escape it again. Empty XLSX
+        cells of text columns are read as empty text, as CSV reads them.
+        """
+        text_columns = self._text_columns()
+        for key, value in list(row.items()):
+            if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+                row[key] = value[1:]
+            elif value is None and key in text_columns:
+                row[key] = ""  # an empty XLSX cell reads as None; text fields store ""
+
+    def _text_columns(self) -> set[str]:
+        """Columns of text fields that are never null (an empty cell means empty text)."""
+        columns = set()
+        for field in self.fields.values():
+            try:
+                model_field = self._meta.model._meta.get_field(field.attribute or "")
+            except FieldDoesNotExist:  # a computed column, such as a label
+                continue
+            if isinstance(model_field, models.CharField | models.TextField) and not model_field.null:
+                columns.add(field.column_name)
+        return columns
 
     def note(self, row_number: int | None, message: str) -> None:
         """Tell the importer something about a row that is not an error (shown in the preview)."""

@@ -561,3 +561,25 @@ def test_an_xlsx_over_the_limit_is_read_row_by_row_and_refused(settings, monkeyp
 
     settings.IMPORT_MAX_ROWS = 50
     assert len(read_dataset(content, "xlsx")) == 50
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_title_an_export_escaped_imports_back_unchanged(curator, fmt):
+    """Exports write '-5 percent and '=SUM(...) with an apostrophe; importing the file back must
+    not store the apostrophe (nor change anything)."""
+    from tests.factories import PartnershipFactory
+
+    first = PartnershipFactory(title="-5 percent emissions by 2030", draft=True)
+    second = PartnershipFactory(title='=HYPERLINK("http://evil.example","x")', draft=True)
+    exported = PartnershipResource().export(queryset=Partnership.objects.filter(pk__in=[first.pk, second.pk]))
+    assert "'-5 percent" in exported.csv
+    data = exported.export(fmt)
+    dataset = tablib.Dataset().load(data, format=fmt)
+    result = PartnershipResource().import_data(dataset, user=curator)
+    errors = [str(e.error) for row in result.rows for e in row.errors] + [str(e.error) for e in result.base_errors]
+    assert not errors and not result.has_validation_errors(), (errors, result.invalid_rows)
+    assert result.totals["update"] == 0
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.title == "-5 percent emissions by 2030"
+    assert second.title == '=HYPERLINK("http://evil.example","x")'
