@@ -202,6 +202,30 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
+def _breaks_a_line(value: Any) -> bool:
+    """Whether `value` holds a line break or control character, which one-line fields (titles,
+    names: partnerships/fields.py) refuse and a schema's `type: string` cannot exclude."""
+    if isinstance(value, str):
+        return validate_single_line_refuses(value)
+    if isinstance(value, dict):
+        return any(_breaks_a_line(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_breaks_a_line(item) for item in value)
+    return False
+
+
+def validate_single_line_refuses(text: str) -> bool:
+    from django.core.exceptions import ValidationError
+
+    from partnerships.fields import validate_single_line
+
+    try:
+        validate_single_line(text)
+    except ValidationError:
+        return True
+    return False
+
+
 def _outside_the_window(value: Any) -> bool:
     """Whether `value` is an ISO date or date-time outside the registry's window (partnerships/base.py),
     which JSON Schema's `format: date` cannot bound: the API refuses it with a 400 naming the input."""
@@ -240,13 +264,14 @@ def valid_data_accepted_unless_refused_by_design(ctx: Any, response: Any, case: 
     shape, not which rows exist nor how fields relate, so a well-shaped value may be refused.
     And PostgreSQL cannot store NUL, which strings in a schema may hold: a value with one is
     refused (the write serializers name no field for it). So is a date outside the registry's
-    window, 1900 to 2199, which a `format: date` cannot bound. Any other 400 to schema-valid data
-    fails."""
+    window, 1900 to 2199, which a `format: date` cannot bound, and a line break or control
+    character in a one-line field (a title, a name). Any other 400 to schema-valid data fails."""
     if response.status_code == 400:
         refusable = _refusable(case)
         inputs = {**(case.query or {}), **(case.body if isinstance(case.body, dict) else {})}
         refusable |= {name: None for name, value in inputs.items() if _has_nul(value)}
         refusable |= {name: None for name, value in inputs.items() if _outside_the_window(value)}
+        refusable |= {name: None for name, value in inputs.items() if _breaks_a_line(value)}
         if _has_nul(case.body):
             refusable["non_field_errors"] = None
         if _blames_only(_json(response), refusable):
