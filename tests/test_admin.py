@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.test import RequestFactory
 from django.urls import reverse
 
-from curation.models import Submission
+from curation.models import ImportJob, Submission
 from events.models import Event
 from partnerships.base import Status
 from partnerships.groups import CURATORS, REGISTRY_APPS
@@ -44,6 +44,14 @@ def seeded():
         submitter_email="visitor@example.org",
     )
     PartnerRedirect.objects.create(old_slug="norec-old", partner=Partner.objects.get(slug="norec"))
+    # A background import, as the admin's import starts one for a large file (its importer sees it).
+    ImportJob.objects.create(
+        kind="partners",
+        file_name="partners.csv",
+        file_format="csv",
+        content=b"slug,name\n",
+        created_by=User.objects.filter(username="curator").first(),
+    )
 
 
 def test_every_registry_model_is_in_the_admin():
