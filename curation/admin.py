@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -42,7 +43,24 @@ REVIEW_INTERVAL = datetime.timedelta(days=730)
 # The changelist posts the version of each row it showed, so a bulk action refuses stale rows.
 VERSION_FIELD_PREFIX = "_version_"
 # Typed addresses without a scheme are https (Django 6's default; set now to avoid its warning).
-URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+# Dates are typed as YYYY-MM-DD in every language (sscregistry/formats/): the boxes say so, and so
+# does the error, so that 12/09/2023 is refused with the way to write it rather than misread.
+DATE_FORMAT_HINT = "Enter the date as YYYY-MM-DD, e.g. 2023-09-12."
+URL_FIELD_OVERRIDES = {
+    models.URLField: {"assume_scheme": "https"},
+    models.DateField: {
+        "widget": admin_widgets.AdminDateWidget(attrs={"placeholder": "YYYY-MM-DD"}),
+        "error_messages": {"invalid": DATE_FORMAT_HINT},
+    },
+    models.DateTimeField: {
+        "form_class": forms.SplitDateTimeField,
+        "widget": admin_widgets.AdminSplitDateTime,
+        "error_messages": {
+            "invalid_date": DATE_FORMAT_HINT,
+            "invalid_time": "Enter the time as HH:MM, e.g. 09:00.",
+        },
+    },
+}
 
 
 class WorkflowAdminForm(forms.ModelForm):

@@ -103,9 +103,14 @@ def add_model_errors(form: ProposalForm, error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
+    shown: set[str] = set()
     for field, errors in error.error_dict.items():
         name = FORM_FIELD_FOR.get(field, field)
-        form.add_error(name if name in form.fields else None, errors)
+        # The start and the end may break one rule with one message: say it once, where it began.
+        fresh = [e for e in errors if " ".join(e.messages) not in shown]
+        shown |= {" ".join(e.messages) for e in fresh}
+        if fresh:
+            form.add_error(name if name in form.fields else None, fresh)
 
 
 class ProposePartnershipView(ProposeView):

@@ -107,6 +107,7 @@ def test_a_proposal_outside_the_window_is_a_form_error_and_stores_nothing(client
     response = client.post(EVENT_URL, event_proposal(start_date=day, timezone=zone))
     assert response.status_code == 400
     assert "Dates must lie between 1900-01-01 and 2199-12-31" in response.text
+    assert response.text.count("Dates must lie between") == 1, "said once, at the start date"
     assert counts() == before
     # The curators' pages still answer.
     assert client.get("/events/past/").status_code == 200
@@ -297,6 +298,8 @@ def test_an_ambiguous_date_is_refused_not_misread(client_as, curator, language):
         HTTP_ACCEPT_LANGUAGE=language,
     )
     assert response.status_code == 200
+    assert "Enter the date as YYYY-MM-DD" in response.text
+    assert 'placeholder="YYYY-MM-DD"' in client.get("/admin/partnerships/partnership/add/").text
     assert not Event.objects.exists()
     response = client.post("/admin/events/event/add/", admin_event(start_0="2023-09-12", end_0="2023-09-12"))
     assert response.status_code == 302
