@@ -823,6 +823,23 @@ def _document(viewset: type[PublicRecordViewSet], name: str) -> type[PublicRecor
     not_json = OpenApiResponse(response=ERROR_SCHEMA, description="The body is not JSON.")
     refused = {401: denied, 403: denied}
     written = {400: _BAD_REQUEST, **refused, 415: not_json}
+    # The record after a transition; a publish may add what the curator should know (no source,
+    # partners the public cannot see: partnerships.services.publish_warnings).
+    transitioned = type(
+        f"{name}AfterTransition",
+        (write,),
+        {
+            "warnings": serializers.ListField(
+                child=serializers.CharField(),
+                read_only=True,
+                required=False,
+                help_text="Present after a publish that the curator should know about.",
+            ),
+            "Meta": type("Meta", (write.Meta,), {"fields": [*write.Meta.fields, "warnings"]})
+            if isinstance(getattr(write.Meta, "fields", None), list | tuple)
+            else write.Meta,
+        },
+    )
     return extend_schema_view(
         list=extend_schema(responses={200: read(many=True), 400: _BAD_REQUEST, 404: no_page, 429: too_many}),
         retrieve=extend_schema(responses={200: read, 404: not_found, 429: too_many}),
@@ -835,7 +852,7 @@ def _document(viewset: type[PublicRecordViewSet], name: str) -> type[PublicRecor
         **{
             name: extend_schema(
                 request=TransitionSerializer,
-                responses={200: write, **written, 404: not_found, 409: not_now, 412: stale},
+                responses={200: transitioned, **written, 404: not_found, 409: not_now, 412: stale},
             )
             for name in TRANSITION_ACTIONS
         },
