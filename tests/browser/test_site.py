@@ -27,7 +27,7 @@ def test_search_tick_a_platform_and_open_the_partnership(page):
     page.get_by_role("link", name=re.compile("UNOSSC and World Green Economy Organization")).click()
     page.wait_for_url(re.compile(r"/partnerships/unossc-wgeo-green-economy/$"))
     assert page.get_by_role("heading", level=1).inner_text().startswith("UNOSSC and World Green Economy")
-    assert page.get_by_role("link", name="World Green Economy Organization").is_visible()
+    assert page.get_by_role("link", name="World Green Economy Organization", exact=True).is_visible()
 
 
 def test_filters_work_without_javascript(browser, live_server):
