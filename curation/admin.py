@@ -157,6 +157,13 @@ def return_selected_to_draft(
             "opts": modeladmin.model._meta,
             "queryset": queryset,
             "action": "return_selected_to_draft",
+            # The versions the changelist showed, carried through this page so that applying the
+            # action still refuses a record someone changed since (`_run_transition`).
+            "seen_versions": [
+                (f"{VERSION_FIELD_PREFIX}{record.pk}", version)
+                for record in queryset
+                if (version := _seen_version(request, record)) is not None
+            ],
             "error": "Say why: the contributor will see it." if "apply" in request.POST else "",
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         },

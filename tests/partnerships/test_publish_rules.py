@@ -223,3 +223,25 @@ def test_the_bulk_publish_refuses_a_record_changed_since_the_list_was_shown(clie
     statuses = dict(Partnership.objects.values_list("title", "status"))
     assert statuses == {"Changed meanwhile": Status.DRAFT, "Unchanged": Status.PUBLISHED}
     assert any("was changed by someone else" in m for m in _messages(response))
+
+
+def test_return_to_draft_carries_the_versions_through_its_reason_page(client_as, curator):
+    changed = PartnershipFactory(title="Changed meanwhile", status=Status.IN_REVIEW, published_at=None)
+    unchanged = PartnershipFactory(title="Unchanged", status=Status.IN_REVIEW, published_at=None)
+    client = client_as(curator)
+    page = client.get(reverse(CHANGELIST)).content.decode()
+    shown = dict(re.findall(r'<input type="hidden" name="(_version_\d+)" value="(\d+)">', page))
+    selected = {"action": "return_selected_to_draft", "_selected_action": [changed.pk, unchanged.pk]}
+
+    reason_page = client.post(reverse(CHANGELIST), {**selected, **shown}).content.decode()
+    carried = dict(re.findall(r'<input type="hidden" name="(_version_\d+)" value="(\d+)">', reason_page))
+    assert carried == shown
+
+    changed.summary = "Someone else's edit, saved while the reason was being typed."
+    changed.save()
+    response = client.post(
+        reverse(CHANGELIST), {**selected, **carried, "apply": "1", "reason": "Needs sources."}, follow=True
+    )
+    statuses = dict(Partnership.objects.values_list("title", "status"))
+    assert statuses == {"Changed meanwhile": Status.IN_REVIEW, "Unchanged": Status.DRAFT}
+    assert any("was changed by someone else" in m for m in _messages(response))
