@@ -199,3 +199,24 @@ def english_between_tests():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def empty_cache() -> Iterator[None]:
+    """An empty cache before and after the test: rate-limit counts and kept pages start afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def curator_api(curator):
+    """An API client signed in with a curator's token."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=curator).key}")
+    return api

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -120,3 +121,28 @@ class PublicationRelationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = PublicationRelation
+
+
+# Forms as a browser posts them.
+def event_admin_form(**overrides: Any) -> dict[str, Any]:
+    """The admin's "Add event" form as a browser posts it, with no inline rows."""
+    data = {
+        "title": "Meeting",
+        "event_type": "meeting",
+        "timezone": "UTC",
+        "start_0": "2030-09-12",
+        "start_1": "09:00:00",
+        "end_0": "2030-09-12",
+        "end_1": "13:00:00",
+        "date_precision": "day",
+        "attendance_mode": "in_person",
+        "event_status": "scheduled",
+    }
+    for prefix in (
+        "organiser_roles",
+        "participants",
+        "registration_links",
+        "partnerships-sourcelink-content_type-object_id",
+    ):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return data | overrides

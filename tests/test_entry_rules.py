@@ -11,7 +11,6 @@ import socket
 import zoneinfo
 
 import pytest
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -21,18 +20,12 @@ from partnerships.base import Status
 from partnerships.fields import validate_single_line, validate_time_in_window
 from partnerships.models import Partner, Partnership, SDGTarget
 from tests.factories import EventFactory, PartnerFactory, PartnershipFactory
+from tests.factories import event_admin_form as admin_event
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 EVENT_URL = "/propose/event/"
 PARTNERSHIP_URL = "/propose/partnership/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def counts() -> tuple[int, ...]:
@@ -60,39 +53,6 @@ def event_proposal(**overrides) -> dict:
         "new_partners": "Kenya Seed Network",
         "homepage": "",
     } | overrides
-
-
-def admin_event(**overrides) -> dict:
-    return {
-        "title": "Meeting",
-        "event_type": "meeting",
-        "timezone": "UTC",
-        "start_0": "2030-09-12",
-        "start_1": "09:00:00",
-        "end_0": "2030-09-12",
-        "end_1": "13:00:00",
-        "date_precision": "day",
-        "attendance_mode": "in_person",
-        "event_status": "scheduled",
-        "organiser_roles-TOTAL_FORMS": "0",
-        "organiser_roles-INITIAL_FORMS": "0",
-        "participants-TOTAL_FORMS": "0",
-        "participants-INITIAL_FORMS": "0",
-        "registration_links-TOTAL_FORMS": "0",
-        "registration_links-INITIAL_FORMS": "0",
-        "partnerships-sourcelink-content_type-object_id-TOTAL_FORMS": "0",
-        "partnerships-sourcelink-content_type-object_id-INITIAL_FORMS": "0",
-    } | overrides
-
-
-@pytest.fixture
-def curator_api(curator):
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
-
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=curator).key}")
-    return api
 
 
 # --- event times stay inside the window ---------------------------------------------------------

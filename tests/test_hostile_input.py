@@ -13,12 +13,11 @@ import io
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
-pytestmark = pytest.mark.django_db
+from tests.factories import event_admin_form
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 REGISTRY_APPS = ("partnerships", "events", "reports", "curation")
 
@@ -38,20 +37,6 @@ def registry_rows() -> dict[str, int]:
         for name in REGISTRY_APPS
         for model in apps.get_app_config(name).get_models()
     }
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def curator_api(curator) -> APIClient:
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=curator).key}")
-    return api
 
 
 @pytest.mark.parametrize("case", HOSTILE_EVENTS)
@@ -100,25 +85,7 @@ def test_the_admin_refuses_and_stores_nothing(client_as, curator, case):
     title, day, zone = HOSTILE_EVENTS[case]
     client = client_as(curator)
     before = registry_rows()
-    data = {
-        "title": title,
-        "event_type": "meeting",
-        "timezone": zone,
-        "start_0": day,
-        "start_1": "09:00:00",
-        "end_0": day,
-        "end_1": "10:00:00",
-        "date_precision": "day",
-        "attendance_mode": "in_person",
-        "event_status": "scheduled",
-    }
-    for prefix in (
-        "organiser_roles",
-        "participants",
-        "registration_links",
-        "partnerships-sourcelink-content_type-object_id",
-    ):
-        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    data = event_admin_form(title=title, timezone=zone, start_0=day, end_0=day, end_1="10:00:00")
     response = client.post("/admin/events/event/add/", data)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors

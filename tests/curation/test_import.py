@@ -576,7 +576,9 @@ def test_a_title_an_export_escaped_imports_back_unchanged(curator, fmt):
     data = exported.export(fmt)
     dataset = tablib.Dataset().load(data, format=fmt)
     result = PartnershipResource().import_data(dataset, user=curator)
-    errors = [str(e.error) for row in result.rows for e in row.errors] + [str(e.error) for e in result.base_errors]
+    errors = [str(e.error) for row in result.rows for e in row.errors] + [
+        str(e.error) for e in result.base_errors
+    ]
     assert not errors and not result.has_validation_errors(), (errors, result.invalid_rows)
     assert result.totals["update"] == 0
     first.refresh_from_db()
