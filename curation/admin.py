@@ -631,16 +631,10 @@ class RecordImportExportMixin(ImportExportMixin, ExportActionMixin):
         upload = form.cleaned_data["import_file"]
         content = b"".join(upload.chunks())
         try:
-            read_dataset(content, format_class.format_name, max_rows=settings.IMPORT_BACKGROUND_ROWS)
-        except TooManyRows:
-            pass
-        except Exception:  # noqa: BLE001 (the preview reports it)
-            return None
-        else:
-            return None
-        try:
             rows = len(read_dataset(content, format_class.format_name))
         except Exception:  # noqa: BLE001 (over IMPORT_MAX_ROWS, or unreadable: the preview says so)
+            return None
+        if rows <= settings.IMPORT_BACKGROUND_ROWS:
             return None
         resource_class = self.choose_import_resource_class(form, request)
         kind = next(name for name, cls in RESOURCES.items() if cls is resource_class)

@@ -179,8 +179,6 @@ def publish_warnings(record: PublishableModel) -> list[str]:
     named. A published partnership's page, API answer and exports leave out partners that are not
     published themselves; the curator is told which, so they can review those next.
     """
-    from django.contrib.contenttypes.models import ContentType
-
     from .models import Partner, Partnership, SourceLink
 
     warnings = []

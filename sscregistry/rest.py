@@ -730,7 +730,7 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, LeanReadMixi
                 raise PreconditionFailed(str(error)) from None
         data = self.write_serializer_class(record, context=self.get_serializer_context()).data
         if name == "publish" and (warnings := publish_warnings(record)):
-            data["warnings"] = warnings  # the partners its public page leaves out, by name
+            data["warnings"] = warnings  # no source; partners its public page leaves out
         response = Response(data)
         response["ETag"] = record.etag
         return response

@@ -384,7 +384,6 @@ TRUSTED_PROXY_COUNT = env_int(
 )
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, got {TRUSTED_PROXY_COUNT}")
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # The public API (sscregistry/api.py). Anonymous clients are limited per IP address; the counts
 # live in the default cache, so several server processes need a shared cache to share them.
