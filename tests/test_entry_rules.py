@@ -11,6 +11,7 @@ import socket
 import zoneinfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -113,9 +114,8 @@ def test_the_window_validator_never_overflows():
         datetime.datetime(1, 1, 1, tzinfo=tokyo),
         datetime.datetime(9999, 12, 31, 23, tzinfo=tokyo),
     ):
-        with pytest.raises(Exception) as caught:
+        with pytest.raises(ValidationError):
             validate_time_in_window(value)
-        assert type(caught.value).__name__ == "ValidationError"
     validate_time_in_window(datetime.datetime(1900, 1, 2, 9, tzinfo=tokyo))
     validate_time_in_window(timezone.now())
 
