@@ -26,7 +26,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seed_data
 	$(PY) manage.py ensure_demo_curator --url http://$(HOST):$(PORT)/
-	@# The task worker (background imports, curation/tasks.py) runs beside the server and stops with it.
+	@# The task worker (background imports, registry/tasks.py) runs beside the server and stops with it.
 	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	SSC_SITE_URL=$${SSC_SITE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -44,11 +44,13 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@# The layers of docs/architecture.md: no package imports one above it (pyproject.toml).
+	$(VENV)/bin/lint-imports
 
 ## Security scans: bandit over our code; pip-audit over the pinned requirements (needs the
 ## vulnerability database to be reachable; it says so when it is not).
 audit: install
-	$(VENV)/bin/bandit -q -r sscregistry partnerships events reports curation -x '*/migrations/*'
+	$(VENV)/bin/bandit -q -r sscregistry registry vocabularies partnerships events reports curation -x '*/migrations/*'
 	$(PY) .ci/pip_audit.py
 
 format: install

@@ -5,6 +5,7 @@ from django.contrib.admin import apps as admin_apps
 class CurationConfig(AppConfig):
     name = "curation"
     verbose_name = "Curation"
+    registry_app = True  # its models' permissions go to the curation roles (registry/groups.py)
     default = True
 
 

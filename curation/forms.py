@@ -9,8 +9,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from events.models import Event
-from partnerships.fields import validate_single_line
-from partnerships.models import Country, Partner, Platform, SustainableDevelopmentGoal
+from partnerships.models import Partner
+from registry.fields import validate_single_line
+from vocabularies.models import Country, Platform, SustainableDevelopmentGoal
 
 MAX_NEW_PARTNERS = 10
 MAX_PARTNERS = 30

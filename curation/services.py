@@ -15,10 +15,11 @@ from django.db import transaction
 from django.urls import reverse
 
 from events.models import Event, EventOrganiser
-from partnerships.base import Status
-from partnerships.groups import CURATORS
-from partnerships.models import Participation, Partner, Partnership, SourceLink
-from partnerships.services import record_propose
+from partnerships.models import Participation, Partner, Partnership
+from registry.groups import CURATORS
+from registry.models import SourceLink
+from registry.services import record_propose
+from registry.workflow import Status
 
 from .models import Submission
 

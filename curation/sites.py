@@ -10,17 +10,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from partnerships.base import PublishableModel
-from sscregistry.admin import SecureAdminSite
-
-# The order records appear in when they were submitted at the same moment.
-QUEUE_MODELS = [
-    "partnerships.Partnership",
-    "partnerships.Partner",
-    "partnerships.Person",
-    "events.Event",
-    "reports.Publication",
-]
+from registry.admin_site import SecureAdminSite
+from registry.groups import publishable_models
+from registry.workflow import PublishableModel
 
 
 @dataclass
@@ -48,7 +40,9 @@ class RegistryAdminSite(SecureAdminSite):
     def queue_models(self, request: HttpRequest) -> list[type[PublishableModel]]:
         from django.apps import apps
 
-        models = [apps.get_model(label) for label in QUEUE_MODELS]
+        # Every record type with a workflow, in the order of INSTALLED_APPS and of each app's models
+        # (also the order of records submitted at the same moment).
+        models = [apps.get_model(app, name) for app, name in publishable_models()]
         return [
             m
             for m in models
@@ -60,7 +54,9 @@ class RegistryAdminSite(SecureAdminSite):
         now = timezone.now()
         sees_submitters = request.user.has_perm("curation.view_submission")
         entries = []
-        for model in self.queue_models(request):
+        models = self.queue_models(request)
+        order = {model: position for position, model in enumerate(models)}
+        for model in models:
             queryset = model._default_manager.in_review().select_related("submitted_by")
             if hasattr(model, "submissions"):
                 queryset = queryset.prefetch_related("submissions")
@@ -85,7 +81,7 @@ class RegistryAdminSite(SecureAdminSite):
                         waiting_days=(now - submitted_at).days,
                     )
                 )
-        entries.sort(key=lambda e: (e.submitted_at, QUEUE_MODELS.index(e.record._meta.label), e.record.pk))
+        entries.sort(key=lambda e: (e.submitted_at, order[type(e.record)], e.record.pk))
         return entries
 
     def review_queue_view(self, request: HttpRequest) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
-from sscregistry.throttling import client_address
+from registry.throttling import client_address
 
 from .forms import EventProposalForm, PartnershipProposalForm, ProposalForm
 from .services import submission_create_event, submission_create_partnership

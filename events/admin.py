@@ -7,9 +7,14 @@ import zoneinfo
 from django.contrib import admin
 from django.utils import timezone
 
-from curation.admin import URL_FIELD_OVERRIDES, PublishableAdmin, RecordImportExportMixin, WorkflowAdminForm
-from curation.resources import EventResource
-from partnerships.admin import SourceLinkInline
+from events.resources import EventResource
+from registry.admin import (
+    URL_FIELD_OVERRIDES,
+    PublishableAdmin,
+    RecordImportExportMixin,
+    SourceLinkInline,
+    WorkflowAdminForm,
+)
 
 from .models import Event, EventOrganiser, EventParticipant, RegistrationLink
 
@@ -65,6 +70,17 @@ class RegistrationLinkInline(admin.TabularInline):
     formfield_overrides = URL_FIELD_OVERRIDES
 
 
+class EventPublicationInline(admin.TabularInline):
+    """The publications that belong with the event. The link is declared by the publications app,
+    which builds on this one, so its table is reached through the relation, not imported."""
+
+    model = Event._meta.get_field("publications").through
+    extra = 0
+    autocomplete_fields = ["publication"]
+    verbose_name = "related publication"
+    verbose_name_plural = "related publications"
+
+
 @admin.register(Event)
 class EventAdmin(RecordImportExportMixin, PublishableAdmin):
     form = EventAdminForm
@@ -90,9 +106,15 @@ class EventAdmin(RecordImportExportMixin, PublishableAdmin):
     list_select_related = ["country"]
     search_fields = ["title", "short_title", "city", "venue", "theme"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["country", "parent", "partnerships", "publications", "themes"]
+    autocomplete_fields = ["country", "parent", "partnerships", "themes"]
     date_hierarchy = "start"
-    inlines = [EventOrganiserInline, EventParticipantInline, RegistrationLinkInline, SourceLinkInline]
+    inlines = [
+        EventOrganiserInline,
+        EventParticipantInline,
+        RegistrationLinkInline,
+        EventPublicationInline,
+        SourceLinkInline,
+    ]
     fieldsets = [
         (None, {"fields": ["title", "short_title", "slug", "event_type", "theme", "description", "parent"]}),
         (
@@ -110,6 +132,6 @@ class EventAdmin(RecordImportExportMixin, PublishableAdmin):
             },
         ),
         ("Where", {"fields": ["attendance_mode", "venue", "city", "country"]}),
-        ("Related", {"fields": ["partnerships", "publications", "themes", "document_symbols"]}),
+        ("Related", {"fields": ["partnerships", "themes", "document_symbols"]}),
         PublishableAdmin.workflow_fieldset,
     ]

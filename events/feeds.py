@@ -6,10 +6,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 
-from partnerships.templatetags.registry import event_when
-from sscregistry.feeds import RecordFeed, as_html, atom
-from sscregistry.filtering import filter_events
+from registry.feeds import RecordFeed, as_html, atom
+from registry.templatetags.registry import event_when
 
+from .filters import EventFilter
 from .ical import event_location
 from .models import Event
 
@@ -19,7 +19,7 @@ class EventFeed(RecordFeed):
     description = "Events newly published in the registry of South-South and triangular cooperation."
 
     def records(self, request: HttpRequest) -> QuerySet:
-        return filter_events(request, Event.objects.published().select_related("country"))
+        return EventFilter.filtered(request, Event.objects.published().select_related("country"))
 
     def title(self, request: HttpRequest) -> str:
         return "New events · SSC Registry"

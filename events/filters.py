@@ -11,10 +11,11 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from partnerships.base import Status
-from partnerships.facets import ChoiceFacet, LinkFacet
-from partnerships.filters import CountryFilter, RegistryFilterSet, StableOrderingFilter, WindowDateFilter
 from partnerships.models import Partner
+from registry.facets import ChoiceFacet, LinkFacet
+from registry.filters import RegistryFilterSet, StableOrderingFilter, WindowDateFilter
+from registry.workflow import Status
+from vocabularies.filters import CountryFilter
 
 from .models import Event, EventOrganiser
 
@@ -82,7 +83,7 @@ class EventFilter(RegistryFilterSet):
 
     def filter_when(self, queryset: models.QuerySet, name: str, value: str) -> models.QuerySet:
         # To the minute: the list's count and search decision are kept under their SQL until the
-        # next write (sscregistry/derived.py); with the microsecond in it, every request computed
+        # next write (registry/cache.py); with the microsecond in it, every request computed
         # its count again and stored it.
         now = timezone.now().replace(second=0, microsecond=0)
         if value == "upcoming":

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 import icalendar
 from django.http import HttpResponse
 
-from partnerships.base import DatePrecision
+from registry.workflow import DatePrecision
 
 from .models import Event
 

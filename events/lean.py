@@ -1,4 +1,4 @@
-"""Lean readers of events (sscregistry/lean.py): `EventSerializer`'s JSON and the cells of
+"""Lean readers of events (registry/lean.py): `EventSerializer`'s JSON and the cells of
 `EVENT_COLUMNS` (events/exports.py) from `values()` rows, without model instances or prefetches.
 
 As in the columns: organisers only of published partners, partnerships and the parent event only
@@ -14,7 +14,6 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from partnerships.base import Status
 from partnerships.lean import (
     code_name,
     partner_compact,
@@ -23,7 +22,7 @@ from partnerships.lean import (
     source_entries,
     sources_query,
 )
-from sscregistry.lean import (
+from registry.lean import (
     AnyOf,
     LeanExport,
     LeanReader,
@@ -36,6 +35,7 @@ from sscregistry.lean import (
     required_url,
     rows_for_ids_together,
 )
+from registry.workflow import Status
 
 from .exports import EVENT_COLUMNS
 from .models import Event, EventOrganiser, EventParticipant, RegistrationLink

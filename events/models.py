@@ -14,7 +14,17 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.base import (
+from partnerships.models import Partner, Partnership, Person
+from registry.fields import (
+    LineField,
+    WebAddressField,
+    WindowedDateField,
+    WindowedDateTimeField,
+    single_line_check,
+    window_check,
+)
+from registry.models import SourceLink, unique_slug
+from registry.workflow import (
     HISTORY_QUIET_FIELDS,
     SEARCH_FIELDS,
     DatePrecision,
@@ -28,15 +38,7 @@ from partnerships.base import (
     version_trigger,
     workflow_permissions,
 )
-from partnerships.fields import (
-    LineField,
-    WebAddressField,
-    WindowedDateField,
-    WindowedDateTimeField,
-    single_line_check,
-    window_check,
-)
-from partnerships.models import Country, Partner, Partnership, Person, SourceLink, Theme, unique_slug
+from vocabularies.models import Country, Theme
 
 
 def validate_timezone(value: str) -> None:
@@ -70,7 +72,7 @@ class EventQuerySet(PublishableQuerySet):
         looking for the few upcoming events among twenty years of them and read every event (35 ms
         for five events on the home page at scale 1; 1 ms this way).
         """
-        from sscregistry.lean import AnyOf  # noqa: PLC0415 (sscregistry imports the models)
+        from registry.lean import AnyOf  # noqa: PLC0415 (sscregistry imports the models)
 
         ending = Event._base_manager.filter(end__gte=now or timezone.now()).values("pk")
         return self.filter(AnyOf("pk", ArraySubquery(ending)))
@@ -169,7 +171,6 @@ class Event(SearchableModel, PublishableModel):
     )
     organisers = models.ManyToManyField(Partner, through="EventOrganiser", related_name="events")
     partnerships = models.ManyToManyField(Partnership, blank=True, related_name="events")
-    publications = models.ManyToManyField("reports.Publication", blank=True, related_name="related_events")
     themes = models.ManyToManyField(Theme, blank=True, related_name="events")
     document_symbols = ArrayField(
         models.CharField(max_length=60, validators=[validate_document_symbol]),
@@ -207,6 +208,15 @@ class Event(SearchableModel, PublishableModel):
     def __str__(self) -> str:
         return self.title
 
+    def summary_text(self) -> str:
+        """When and where, then the theme or description, for link previews."""
+        from registry.templatetags.registry import event_when
+
+        from .ical import event_location
+
+        text = " · ".join(part for part in (event_when(self), event_location(self)) if part)
+        return f"{text}. {self.theme or self.description}" if text else self.description
+
     def get_absolute_url(self) -> str:
         return reverse("events:event-detail", kwargs={"slug": self.slug})
 
@@ -236,7 +246,6 @@ class Event(SearchableModel, PublishableModel):
 
 for _field, _name in [
     ("partnerships", "EventPartnershipHistory"),
-    ("publications", "EventPublicationHistory"),
     ("themes", "EventThemeHistory"),
 ]:
     track_history(name=_name)(Event._meta.get_field(_field).remote_field.through)
@@ -245,6 +254,8 @@ for _field, _name in [
 @track_history()
 class EventOrganiser(models.Model):
     """A partner's part in organising an event."""
+
+    registry_role = "part"
 
     class Role(models.TextChoices):
         ORGANISER = "organiser", "Organiser"
@@ -275,6 +286,8 @@ class EventParticipant(models.Model):
     When the source names a role but not the person ("the Director of UNOSSC"), leave the person
     empty and describe them.
     """
+
+    registry_role = "part"
 
     class Role(models.TextChoices):
         SPEAKER = "speaker", "Speaker"
@@ -320,6 +333,8 @@ class EventParticipant(models.Model):
 @track_history()
 class RegistrationLink(models.Model):
     """Where to register for an event; in-person and online registration may differ."""
+
+    registry_role = "part"
 
     class Kind(models.TextChoices):
         IN_PERSON = "in_person", "In-person participation"

@@ -11,13 +11,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from partnerships.base import Status
-from partnerships.models import Country, Partnership, Theme
-from partnerships.serializers import (
+from partnerships.models import Partnership
+from partnerships.serializers import PartnerCompactSerializer, PersonCompactSerializer
+from registry.serializers import (
     CodeNameSerializer,
     KeyRelatedField,
-    PartnerCompactSerializer,
-    PersonCompactSerializer,
     RecordSerializer,
     SlugLinkField,
     SlugNameSerializer,
@@ -26,6 +24,8 @@ from partnerships.serializers import (
     WriteSerializer,
     published_or_none,
 )
+from registry.workflow import Status
+from vocabularies.models import Country, Theme
 
 from .models import DOCUMENT_SYMBOL_RE, Event, EventOrganiser, EventParticipant, RegistrationLink
 

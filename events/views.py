@@ -18,12 +18,10 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
-from partnerships.base import Status
 from partnerships.models import Partner, Partnership
 from partnerships.views import localised_country_names
-from reports.models import Publication
-from sscregistry.filtering import filter_events
-from sscregistry.search_pages import FacetedSearchView
+from registry.search_pages import FacetedSearchView
+from registry.workflow import Status
 
 from .calendar import month_bounds, month_grid, shift_month
 from .filters import EventFilter
@@ -195,6 +193,11 @@ def _with_query(path: str, query: QueryDict, drop: tuple[str, ...] = ()) -> str:
     return f"{path}?{encoded}" if encoded else path
 
 
+def _published_publications(relation: str) -> QuerySet:
+    publications = Event._meta.get_field(relation).related_model
+    return publications.objects.published().order_by("-publication_date", "id")
+
+
 class EventDetailView(DetailView):
     template_name = "events/event_detail.html"
 
@@ -219,14 +222,10 @@ class EventDetailView(DetailView):
                 "sources",
                 Prefetch("side_events", queryset=Event.objects.published().order_by("start", "id")),
                 Prefetch("partnerships", queryset=Partnership.objects.published().order_by("title", "id")),
-                Prefetch(
-                    "publications",
-                    queryset=Publication.objects.published().order_by("-publication_date", "id"),
-                ),
-                Prefetch(
-                    "launched_publications",
-                    queryset=Publication.objects.published().order_by("-publication_date", "id"),
-                ),
+                # Publications link to events (their app builds on this one): reached through the
+                # reverse relations rather than imported.
+                Prefetch("publications", queryset=_published_publications("publications")),
+                Prefetch("launched_publications", queryset=_published_publications("launched_publications")),
             )
         )
 
@@ -255,7 +254,7 @@ def events_ics(request: HttpRequest) -> HttpResponse:
     events = _calendar_events()
     if "when" not in request.GET:
         events = events.upcoming()
-    events = _nearest(filter_events(request, events), past=request.GET.get("when") == "past")
+    events = _nearest(EventFilter.filtered(request, events), past=request.GET.get("when") == "past")
     calendar = events_calendar(events, name="SSC Registry events", absolute_url=request.build_absolute_uri)
     return calendar_response(calendar, filename="ssc-registry-events.ics", attachment=False)
 

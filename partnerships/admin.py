@@ -1,49 +1,151 @@
-"""The curators' admin for partners, people, partnerships and the reference vocabularies."""
+"""The curators' admin for partners, people and partnerships, with duplicate checks and merging."""
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.contrib.contenttypes.admin import GenericTabularInline
-from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
+from typing import Any
 
-from curation.admin import (
-    URL_FIELD_OVERRIDES,
-    PartnerAdminMixin,
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from partnerships.models import Participation, Partner, PartnerName, PartnerRedirect, Partnership, Person
+from registry import services
+from registry.admin import (
     PublishableAdmin,
     RecordImportExportMixin,
     ReviewAgeFilter,
-)
-from curation.resources import PartnerResource, PartnershipResource
-
-from .models import (
-    ActivityStatus,
-    Country,
-    DocumentCategory,
-    Language,
-    Modality,
-    OrganisationRole,
-    OrganisationType,
-    Participation,
-    Partner,
-    PartnerName,
-    PartnerRedirect,
-    Partnership,
-    Person,
-    Platform,
-    Region,
-    SDGTarget,
-    SourceLink,
-    SustainableDevelopmentGoal,
-    Theme,
+    SourceLinkInline,
+    WorkflowAdminForm,
 )
 
+from .duplicates import similar_partners
+from .resources import PartnerResource, PartnershipResource
+from .services import partner_merge
 
-class SourceLinkInline(GenericTabularInline):
-    model = SourceLink
-    extra = 0
-    formfield_overrides = URL_FIELD_OVERRIDES
-    fields = ["url", "title", "published_on", "note"]
+
+def _duplicate_links(partners: list[Partner]) -> str:
+    return format_html_join(
+        "; ",
+        '<a href="{}" target="_blank">{}</a> ({}, {} similar)',
+        (
+            (
+                reverse("admin:partnerships_partner_change", args=[p.pk]),
+                str(p),
+                p.get_status_display().lower(),
+                f"{p.similarity:.0%}",
+            )
+            for p in partners
+        ),
+    )
+
+
+class PartnerAdminForm(WorkflowAdminForm):
+    """Warns about likely duplicates of a new (or renamed) partner before saving it."""
+
+    confirm_not_duplicate = forms.BooleanField(
+        required=False,
+        label="Not a duplicate",
+        help_text="Tick to save even though partners with similar names exist.",
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        renamed = self.instance.pk is None or {"name", "acronym"} & set(self.changed_data)
+        if renamed and not cleaned.get("confirm_not_duplicate"):
+            duplicates = similar_partners(
+                names=[cleaned.get("name") or "", cleaned.get("acronym") or ""], exclude_pk=self.instance.pk
+            )
+            if duplicates:
+                raise forms.ValidationError(
+                    format_html(
+                        "This may be a partner the registry already has: {}. Check them, then tick "
+                        "“Not a duplicate” to save anyway (or merge the duplicates afterwards).",
+                        _duplicate_links(duplicates),
+                    ),
+                    code="possible_duplicate",
+                )
+        return cleaned
+
+
+class PartnerAdminMixin:
+    """Partner-only admin features: duplicate warnings and the merge action."""
+
+    form = PartnerAdminForm
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [*super().get_readonly_fields(request, obj), "possible_duplicates"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
+        fieldsets = super().get_fieldsets(request, obj)
+        main = dict(fieldsets[0][1])
+        main["fields"] = [*main["fields"], "confirm_not_duplicate"]
+        return [(fieldsets[0][0], main), *fieldsets[1:]]
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        if services.user_can(request.user, Partner, "merge"):
+            actions["merge_partners"] = (
+                merge_partners,
+                "merge_partners",
+                merge_partners.short_description,
+            )
+        return actions
+
+    @admin.display(description="Similar partners")
+    def possible_duplicates(self, obj: Partner) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        names = [obj.name, obj.acronym, *obj.alternative_names.values_list("name", flat=True)]
+        duplicates = similar_partners(names=names, exclude_pk=obj.pk)
+        return _duplicate_links(duplicates) if duplicates else "None found"
+
+
+@admin.action(description="Merge the selected partners into one")
+def merge_partners(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet) -> Any:
+    partners = list(queryset.order_by("pk"))
+    if len(partners) < 2:
+        modeladmin.message_user(request, "Select at least two partners to merge.", messages.WARNING)
+        return None
+    survivor_id = request.POST.get("survivor")
+    if "apply" in request.POST and survivor_id:
+        survivor = next((p for p in partners if str(p.pk) == survivor_id), None)
+        if survivor is None:
+            modeladmin.message_user(request, "Choose the partner to keep.", messages.ERROR)
+            return None
+        try:
+            with transaction.atomic():
+                reports = [
+                    partner_merge(survivor=survivor, duplicate=p, user=request.user)
+                    for p in partners
+                    if p.pk != survivor.pk
+                ]
+        except (PermissionDenied, RuntimeError, ValueError) as error:
+            modeladmin.message_user(request, str(error), messages.ERROR)
+            return None
+        moved = "; ".join(r.summary() for r in reports)
+        modeladmin.message_user(
+            request,
+            f"Merged {len(reports)} partner(s) into “{survivor}” ({moved}). "
+            "Their old addresses now redirect there.",
+            messages.SUCCESS,
+        )
+        return None
+    return TemplateResponse(
+        request,
+        "admin/partnerships/merge_partners.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": "Merge partners",
+            "opts": modeladmin.model._meta,
+            "partners": partners,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
 
 
 class PartnerNameInline(admin.TabularInline):
@@ -168,113 +270,6 @@ class PartnershipAdmin(RecordImportExportMixin, PublishableAdmin):
 
 
 # Reference vocabularies: searchable so that autocomplete widgets can use them.
-
-
-@admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent"]
-    list_filter = ["level"]
-    search_fields = ["code", "name"]
-    list_select_related = ["parent"]
-
-
-@admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
-    list_display = [
-        "name",
-        "code",
-        "alpha3",
-        "region",
-        "subregion",
-        "is_ldc",
-        "is_lldc",
-        "is_sids",
-        "global_south",
-    ]
-    list_filter = ["region", "subregion", "is_ldc", "is_lldc", "is_sids", "global_south"]
-    search_fields = ["name", "code", "alpha3", "name_fr", "name_es"]
-    list_select_related = ["region", "subregion"]
-
-
-class SDGTargetInline(admin.TabularInline):
-    model = SDGTarget
-    extra = 0
-    fields = ["code", "title"]
-
-
-@admin.register(SustainableDevelopmentGoal)
-class SDGAdmin(admin.ModelAdmin):
-    list_display = ["code", "short_title", "colour"]
-    search_fields = ["code", "title", "short_title"]
-    inlines = [SDGTargetInline]
-
-
-@admin.register(SDGTarget)
-class SDGTargetAdmin(admin.ModelAdmin):
-    list_display = ["code", "goal", "title"]
-    list_filter = ["goal"]
-    search_fields = ["code", "title"]
-
-
-@admin.register(OrganisationType, OrganisationRole, ActivityStatus, Modality)
-class CodeNameAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
-    search_fields = ["code", "name"]
-
-
-@admin.register(DocumentCategory)
-class DocumentCategoryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "category"]
-    list_filter = ["category"]
-    search_fields = ["code", "name"]
-
-
-@admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
-    search_fields = ["code", "name"]
-
-
-@admin.register(Platform, Theme)
-class SlugNameAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(SourceLink)
-class SourceLinkAdmin(admin.ModelAdmin):
-    """Every source of every record, to search them; each is edited on its record's own page.
-
-    A source is part of its record and follows the record's workflow: a contributor may change the
-    sources of a draft, never those of a published record. Edits here would bypass that (the record's
-    permissions are not this page's), so this page only lists and links.
-    """
-
-    list_display = ["__str__", "url", "record_link", "published_on"]
-    list_filter = ["content_type"]
-    search_fields = ["url", "title"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.display(description="record")
-    def record_link(self, obj: SourceLink) -> str:
-        record = obj.record
-        if record is None:
-            return "—"
-        try:
-            opts = record._meta
-            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
-        except NoReverseMatch:
-            return str(record)
-        return format_html('<a href="{}">{}: {}</a>', url, record._meta.verbose_name.capitalize(), record)
 
 
 @admin.register(PartnerRedirect)

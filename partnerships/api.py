@@ -4,24 +4,22 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from sscregistry.rest import PublicRecordViewSet, ReferenceViewSet, documented
-
-from . import serializers
-from .exports import PARTNER_COLUMNS, PARTNERSHIP_COLUMNS
-from .filters import PartnerFilter, PartnershipFilter, PersonFilter
-from .lean import PartnerExport, PartnerReader, PartnershipExport, PartnershipReader, PersonReader
-from .models import (
+from partnerships.models import Partner, Partnership, Person
+from registry.rest import PublicRecordViewSet, ReferenceViewSet, documented
+from vocabularies.models import (
     Country,
     Language,
     OrganisationType,
-    Partner,
-    Partnership,
-    Person,
     Platform,
     Region,
     SDGTarget,
     SustainableDevelopmentGoal,
 )
+
+from . import serializers
+from .exports import PARTNER_COLUMNS, PARTNERSHIP_COLUMNS
+from .filters import PartnerFilter, PartnershipFilter, PersonFilter
+from .lean import PartnerExport, PartnerReader, PartnershipExport, PartnershipReader, PersonReader
 
 
 @documented("Partnership")

@@ -14,9 +14,20 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
+from django.db.models import Count, QuerySet
+from django.db.models.functions import ExtractYear
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from registry.cache import UNREAD, records_key, registry_cached
+from registry.facets import facet_counts
+from vocabularies.models import Country, Region, SustainableDevelopmentGoal, localised_country_name
+
+from .filters import PartnershipFilter
+from .models import Partnership
 
 WORLD_MAP_FILE = Path(__file__).resolve().parent / "data" / "world_map.json"
 
@@ -212,3 +223,89 @@ def _frame(points: list[tuple[float, float]], width: float, height: float) -> tu
     x = min(max(cx - span_x / 2, 0), max(width - span_x, 0))
     y = min(max(cy - span_y / 2, 0), max(height - span_y, 0))
     return (round(x, 1), round(y, 1), round(min(span_x, width), 1), round(min(span_y, height), 1))
+
+
+def partnership_list_url(**params: Any) -> str:
+    """The partnership search with these filters, e.g. `partnership_list_url(sdg=4)`."""
+    return f"{reverse('partnerships:partnership-list')}?{urlencode(params)}"
+
+
+def country_numbers() -> dict[str, tuple[str, str]]:
+    """ISO alpha-2 -> (numeric code, name in the interface language), for the maps (one query)."""
+    rows = Country.objects.values_list("code", "numeric", "name", "name_fr", "name_es")
+    return {code: (numeric, localised_country_name(name, fr, es)) for code, numeric, name, fr, es in rows}
+
+
+def partnership_charts(
+    partnerships: QuerySet[Partnership], *, within: dict[str, str] | None = None, changed: Any = UNREAD
+) -> dict[str, Any]:
+    """Bars by SDG, platform and region, columns by start year and the world map, for `partnerships`.
+
+    The counts come from the search page's facets, so a chart's bar and the search it links to (with
+    the `within` filters added, e.g. a partner) agree.
+    """
+    within = within or {}
+    records = records_key(partnerships)
+    if records is None:
+        return _partnership_charts(partnerships, within)
+    parts = ("charts", records, tuple(sorted(within.items())))
+    return registry_cached(parts, lambda: _partnership_charts(partnerships, within), changed=changed)
+
+
+def _partnership_charts(partnerships: QuerySet[Partnership], within: dict[str, str]) -> dict[str, Any]:
+    def link(**params: Any) -> str:
+        return partnership_list_url(**within, **params)
+
+    filterset = PartnershipFilter({}, queryset=partnerships)
+    facets = facet_counts(filterset)
+    colours = dict(SustainableDevelopmentGoal.objects.values_list("code", "colour"))
+    sdg_bars = bar_list(
+        (
+            {
+                "label": f"{row['value']}. {_(row['label'])}",
+                "count": row["count"],
+                "url": link(sdg=row["value"]),
+                "colour": colours.get(row["value"]),
+            }
+            for row in facets["sdg"]
+        ),
+        limit=17,
+    )
+    platform_bars = bar_list(
+        {"label": row["label"], "count": row["count"], "url": link(platform=row["value"])}
+        for row in facets["platform"]
+    )
+    # The top level of the M49 tree (Africa, Americas, Asia, Europe, Oceania) reads best on a small chart.
+    top_regions = set(
+        Region.objects.filter(level=Region.Level.REGION, parent__isnull=False).values_list("code", flat=True)
+    )
+    region_bars = bar_list(
+        {"label": _(row["label"]), "count": row["count"], "url": link(region=row["value"])}
+        for row in facets["region"]
+        if row["value"] in top_regions
+    )
+    years = dict(
+        partnerships.filter(start_date__isnull=False)
+        .annotate(year=ExtractYear("start_date"))
+        .order_by()
+        .values_list("year")
+        .annotate(count=Count("pk"))
+    )
+    numbers = country_numbers()
+    by_numeric = {
+        numbers[row["value"]][0]: row["count"] for row in facets["country"] if row["value"] in numbers
+    }
+    alpha2 = {numeric: code for code, (numeric, _name) in numbers.items()}
+    return {
+        "sdg_bars": sdg_bars,
+        "platform_bars": platform_bars,
+        "region_bars": region_bars,
+        "year_chart": year_columns(
+            years, url=lambda year: link(started_after=f"{year}-01-01", started_before=f"{year}-12-31")
+        ),
+        "world": world_map(
+            by_numeric,
+            names=dict(numbers.values()),
+            url=lambda numeric: link(country=alpha2[numeric]),
+        ),
+    }

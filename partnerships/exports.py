@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sscregistry.rest import Column, joined
+from registry.rest import Column, joined
 
 from .models import Participation
 

@@ -6,9 +6,9 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 
-from sscregistry.feeds import RecordFeed, as_html, atom
-from sscregistry.filtering import filter_partnerships
+from registry.feeds import RecordFeed, as_html, atom
 
+from .filters import PartnershipFilter
 from .models import Partnership
 
 
@@ -20,7 +20,7 @@ class PartnershipFeed(RecordFeed):
         queryset = Partnership.objects.published().prefetch_related(
             "modalities", Prefetch("sdgs", to_attr="goal_list")
         )
-        return filter_partnerships(request, queryset)
+        return PartnershipFilter.filtered(request, queryset)
 
     def title(self, request: HttpRequest) -> str:
         if request.GET:

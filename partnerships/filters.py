@@ -1,11 +1,11 @@
 """FilterSets for partnerships, partners and people, shared by the API and the public pages.
 
-Conventions for every registry FilterSet (events and publications follow them too):
+Conventions for every registry FilterSet (registry/filters.py; events and publications follow them too):
 - repeating a parameter means OR within it (`?platform=cities&platform=academia-and-youth`);
   different parameters combine with AND;
 - a value that names nothing (`sdg=18`, `country=XX`, a draft partner's slug) is a validation
   error naming the parameter, never silently ignored; an empty value (`country=`) is no filter;
-- `q` is the registry's search (partnerships/search.py), applied after every other filter so that
+- `q` is the registry's search (registry/search.py), applied after every other filter so that
   its typo fallback only runs when the filtered list has no full-text match; with `q` the order is
   relevance unless `ordering` is given;
 - every linked record that counts is published: a draft partner never makes a partnership match.
@@ -14,215 +14,39 @@ Conventions for every registry FilterSet (events and publications follow them to
 from __future__ import annotations
 
 import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 import django_filters
-from django import forms
-from django.core.exceptions import ImproperlyConfigured
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
-from .base import EARLIEST_DATE, LATEST_DATE, Status
-from .facets import Facet, LinkFacet, PartnershipCountryFacet, PartnershipRegionFacet
-from .models import (
+from partnerships.models import Participation, Partner, Partnership, Person, TriangularRole
+from registry.facets import LinkFacet
+from registry.filters import (
+    AnyOfFilter,
+    LinkedSlugFilter,
+    RegistryFilterSet,
+    StableOrderingFilter,
+    WindowDateFilter,
+)
+from registry.workflow import Status
+from vocabularies.filters import CountryFilter, countries_in, region_and_subregions
+from vocabularies.models import (
     ActivityStatus,
-    Country,
     Modality,
     OrganisationType,
-    Participation,
-    Partner,
-    Partnership,
-    Person,
     Platform,
     Region,
     SDGTarget,
     SustainableDevelopmentGoal,
-    TriangularRole,
 )
-from .search import MAX_QUERY_LENGTH, SearchOutcome, order_by_relevance, search
+
+from .facets import PartnershipCountryFacet, PartnershipRegionFacet
 
 PUBLISHED = Status.PUBLISHED
 
 
-class AnyOfFilter(django_filters.ModelMultipleChoiceFilter):
-    """Records linked to any of the chosen entries through a many-to-many field, each record once."""
-
-    def filter(self, qs: models.QuerySet, value: Any) -> models.QuerySet:
-        if not value:
-            return qs
-        # A semi-join keeps each record once without DISTINCT (which would fight relevance order).
-        linked = qs.model._default_manager.filter(**{f"{self.field_name}__in": value}).values("pk")
-        return qs.filter(pk__in=linked)
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class LinkedSlugFilter(django_filters.ModelMultipleChoiceFilter):
-    """Records whose foreign key `field_name` points at any of the entries named by slug."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("to_field_name", "slug")
-        super().__init__(**kwargs)
-
-    def filter(self, qs: models.QuerySet, value: Any) -> models.QuerySet:
-        return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
-
-
-class _CountryCodesField(forms.ModelMultipleChoiceField):
-    def clean(self, value: Any) -> Any:
-        # Codes are upper case (RW); accept rw from people typing URLs by hand.
-        if isinstance(value, (list, tuple)):
-            value = [v.upper() if isinstance(v, str) else v for v in value]
-        return super().clean(value)
-
-
-class CountryFilter(django_filters.ModelMultipleChoiceFilter):
-    """ISO 3166-1 alpha-2 codes, in either case; repeating the parameter means any of them."""
-
-    field_class = _CountryCodesField
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", Country.objects.all())
-        super().__init__(**kwargs)
-
-
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """`ordering=field` or `ordering=-field`; ties are always broken by id, so pages never overlap."""
-
-    def filter(self, qs: models.QuerySet, value: Any) -> models.QuerySet:
-        # Empty items are skipped (`ordering=,` once reached order_by("") and answered 500).
-        ordering = [self.get_ordering_value(param) for param in value or [] if param]
-        return qs.order_by(*ordering, "id") if ordering else qs
-
-
-class WindowDateField(forms.DateField):
-    """A date inside the registry's window (partnerships/base.py): nothing stored lies outside it,
-    and a day past it once reached `date + 1 day` arithmetic (OverflowError, a 500)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        message = f"Enter a date from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}."
-        self.validators.append(MinValueValidator(EARLIEST_DATE, message=message))
-        self.validators.append(MaxValueValidator(LATEST_DATE, message=message))
-
-
-class WindowDateFilter(django_filters.DateFilter):
-    """The registry's date filter: YYYY-MM-DD from EARLIEST_DATE to LATEST_DATE, else a 400 naming
-    the parameter and the range. Every RegistryFilterSet's date filters are of this class."""
-
-    field_class = WindowDateField
-
-
-class YearFilter(django_filters.Filter):
-    field_class = forms.IntegerField
-
-
-def _without_blanks(data: Any) -> Any:
-    """The query without empty values: `?country=` (a form's "any" choice) filters nothing, as an
-    empty `q` or date already does, rather than naming a country that does not exist."""
-    if not hasattr(data, "lists"):
-        return data
-    kept = data.copy()
-    for name, values in data.lists():
-        if any(value == "" for value in values):
-            kept.setlist(name, [value for value in values if value != ""])
-            if not kept.getlist(name):
-                del kept[name]
-    return kept
-
-
-class RegistryFilterSet(django_filters.FilterSet):
-    """Base of the registry's FilterSets: the search parameter, relevance order and facets."""
-
-    q = django_filters.CharFilter(
-        method="filter_search",
-        max_length=MAX_QUERY_LENGTH,
-        help_text=(
-            'Search words, web-search style: `"exact phrase"`, `OR` between alternatives, '
-            "`-word` to exclude. Case and accents are ignored and English words are stemmed. "
-            "When nothing matches, similar spellings are tried and the response's `search` object "
-            "says so. Results come by relevance unless `ordering` is given."
-        ),
-    )
-
-    # Facets offered by /facets/: parameter name -> how to count its values.
-    facets: ClassVar[dict[str, Facet]] = {}
-    # Filters whose records change with the clock, not only with writes: a list filtered by one
-    # is never answered from a kept page plan (sscregistry/plans.py).
-    volatile_filters: ClassVar[frozenset[str]] = frozenset()
-
-    @classmethod
-    def get_filters(cls) -> dict[str, django_filters.Filter]:
-        filters = super().get_filters()
-        # Checked when each FilterSet class is made: a plain DateFilter would take any year.
-        for name, filter_ in filters.items():
-            if isinstance(filter_, django_filters.DateFilter) and not isinstance(filter_, WindowDateFilter):
-                raise ImproperlyConfigured(
-                    f"{cls.__name__}.{name}: date filters of registry FilterSets are WindowDateFilter"
-                )
-        return filters
-
-    def __init__(
-        self,
-        data: Any = None,
-        queryset: models.QuerySet | None = None,
-        *,
-        request: Any = None,
-        prefix: str | None = None,
-        search_mode: str | None = None,
-    ) -> None:
-        super().__init__(_without_blanks(data), queryset, request=request, prefix=prefix)
-        self.search_mode = search_mode
-        self.search: SearchOutcome | None = None
-        # The time of the registry's last write, when the caller has read it (None: not read).
-        # Names the kept search decision (see search()).
-        self.changed: float | None = None
-
-    def filter_search(self, queryset: models.QuerySet, name: str, value: str) -> models.QuerySet:
-        # Applied by filter_queryset() after every other filter; see there.
-        return queryset
-
-    def filter_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
-        cleaned = self.form.cleaned_data
-        for name, value in cleaned.items():
-            if name not in ("q", "ordering"):
-                queryset = self.filters[name].filter(queryset, value)
-        if cleaned.get("q"):
-            queryset, self.search = search(
-                queryset, cleaned["q"], mode=self.search_mode, changed=self.changed
-            )
-            queryset = order_by_relevance(queryset)
-        if cleaned.get("ordering") and "ordering" in self.filters:
-            queryset = self.filters["ordering"].filter(queryset, cleaned["ordering"])
-        return queryset
-
-
-def region_and_subregions(regions: Any) -> models.QuerySet:
-    """The codes of `regions` and of every region inside them (the M49 tree is four levels deep)."""
-    # Subqueries rather than parent__parent joins: a join would drop regions near the top.
-    regions = [getattr(region, "pk", region) for region in regions]
-    children = Region.objects.filter(parent__in=regions).values("code")
-    grandchildren = Region.objects.filter(parent__in=children).values("code")
-    great_grandchildren = Region.objects.filter(parent__in=grandchildren).values("code")
-    return Region.objects.filter(
-        Q(code__in=regions)
-        | Q(code__in=children)
-        | Q(code__in=grandchildren)
-        | Q(code__in=great_grandchildren)
-    ).values("code")
-
-
-def countries_in(regions: Any) -> models.QuerySet:
-    """The countries inside any of `regions`, at any level."""
-    codes = region_and_subregions(regions)
-    return Country.objects.filter(
-        Q(region__in=codes) | Q(subregion__in=codes) | Q(intermediate_region__in=codes)
-    ).values("code")
-
-
-# The IATI OrganisationRole codelist is fixed (partnerships/data/iati/OrganisationRole.xml); naming
+# The IATI OrganisationRole codelist is fixed (vocabularies/data/iati/OrganisationRole.xml); naming
 # it here keeps the OpenAPI schema free of database reads.
 PARTICIPATION_ROLE_CHOICES = [
     ("1", "Funding"),

@@ -33,7 +33,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .base import DatePrecision, Status
+from registry.workflow import DatePrecision, Status
+
 from .models import Participation, Partner, PartnerName, Partnership
 
 IATI_VERSION = "2.03"

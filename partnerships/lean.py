@@ -1,4 +1,4 @@
-"""Lean readers (sscregistry/lean.py) for partnerships and partners: the JSON of
+"""Lean readers (registry/lean.py) for partnerships and partners: the JSON of
 `PartnershipSerializer` and `PartnerSerializer` from `values()` rows, and the CSV cells of
 `PARTNERSHIP_COLUMNS` and `PARTNER_COLUMNS` (partnerships/exports.py) likewise.
 
@@ -14,7 +14,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from sscregistry.lean import (
+from partnerships.models import Participation, Partner, PartnerName, Partnership, TriangularRole
+from registry.lean import (
     AnyOf,
     Build,
     LeanExport,
@@ -29,10 +30,10 @@ from sscregistry.lean import (
     rows_for_ids,
     rows_for_ids_together,
 )
+from registry.models import SourceLink
+from registry.workflow import Status
 
-from .base import Status
 from .exports import PARTNER_COLUMNS, PARTNERSHIP_COLUMNS
-from .models import Participation, Partner, PartnerName, Partnership, SourceLink, TriangularRole
 
 PUBLISHED = Status.PUBLISHED
 

@@ -1,25 +1,23 @@
-"""Partners, people, partnerships and the reference vocabularies they are described with."""
+"""Partners, people and partnerships."""
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
-from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
-from django.utils.text import slugify
-from django.utils.translation import get_language
 
-from .base import (
+from registry.fields import LineField, WebAddressField, WindowedDateField, single_line_check, window_check
+from registry.models import SourceLink, unique_slug
+from registry.workflow import (
     HISTORY_QUIET_FIELDS,
     SEARCH_FIELDS,
     DatePrecision,
     PublishableModel,
     PublishableQuerySet,
     SearchableModel,
+    Status,
     public_order_index,
     published_constraint,
     search_indexes,
@@ -28,321 +26,20 @@ from .base import (
     version_trigger,
     workflow_permissions,
 )
-from .fields import (
-    LineField,
-    WebAddressField,
-    WindowedDateField,
-    single_line_check,
-    window_check,
+from vocabularies.identifiers import validate_org_identifier
+from vocabularies.models import (
+    ActivityStatus,
+    Country,
+    Language,
+    Modality,
+    OrganisationRole,
+    OrganisationType,
+    Platform,
+    Region,
+    SDGTarget,
+    SustainableDevelopmentGoal,
+    Theme,
 )
-from .identifiers import validate_org_identifier
-
-# Reference vocabularies. Codes are primary keys so that API clients, imports and IATI exports
-# all speak the same codes as the source lists.
-
-
-class Region(models.Model):
-    """A UN M49 geographic region, sub-region or intermediate region."""
-
-    class Level(models.TextChoices):
-        REGION = "region", "Region"
-        SUBREGION = "subregion", "Sub-region"
-        INTERMEDIATE = "intermediate", "Intermediate region"
-
-    code = models.CharField("M49 code", max_length=3, primary_key=True)
-    name = models.CharField(max_length=100)
-    level = models.CharField(max_length=16, choices=Level.choices)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
-
-    class Meta:
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def descendant_codes(self) -> list[str]:
-        """This region's code and those of every region inside it."""
-        codes = [self.code]
-        frontier = [self.code]
-        while frontier:
-            frontier = list(Region.objects.filter(parent__in=frontier).values_list("code", flat=True))
-            codes.extend(frontier)
-        return codes
-
-
-class Country(models.Model):
-    """A country or territory (ISO 3166-1) with its UN M49 grouping."""
-
-    code = models.CharField("ISO alpha-2", max_length=2, primary_key=True)
-    alpha3 = models.CharField("ISO alpha-3", max_length=3, unique=True)
-    numeric = models.CharField("M49 / ISO numeric", max_length=3, unique=True)
-    name = models.CharField(max_length=100)
-    name_fr = models.CharField("name (French)", max_length=100, blank=True)
-    name_es = models.CharField("name (Spanish)", max_length=100, blank=True)
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    subregion = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    intermediate_region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    is_ldc = models.BooleanField("LDC", default=False, help_text="Least developed country (UN).")
-    is_lldc = models.BooleanField("LLDC", default=False, help_text="Landlocked developing country (UN).")
-    is_sids = models.BooleanField("SIDS", default=False, help_text="Small island developing state (UN).")
-    global_south = models.BooleanField(
-        "Global South",
-        default=False,
-        help_text="A curated classification: see the source and date beside it.",
-    )
-    global_south_source = models.CharField(
-        max_length=200, blank=True, help_text="Which list the Global South flag follows."
-    )
-    global_south_as_of = models.DateField(
-        null=True, blank=True, help_text="The date of the list the flag was taken from."
-    )
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name_plural = "countries"
-
-    def __str__(self) -> str:
-        return self.name
-
-    def region_codes(self) -> list[str]:
-        return [r for r in (self.region_id, self.subregion_id, self.intermediate_region_id) if r]
-
-    @property
-    def local_name(self) -> str:
-        """The name in the interface language (French or Spanish when known), else in English."""
-        return localised_country_name(self.name, self.name_fr, self.name_es)
-
-
-def localised_country_name(name: str, name_fr: str = "", name_es: str = "") -> str:
-    """Of a country's English, French and Spanish names, the one for the active language."""
-    language = (get_language() or "en")[:2]
-    return {"fr": name_fr, "es": name_es}.get(language) or name
-
-
-class SustainableDevelopmentGoal(models.Model):
-    """One of the 17 UN Sustainable Development Goals."""
-
-    # The validators say what the constraint says, so forms and the API schema give 1 to 17 too.
-    code = models.PositiveSmallIntegerField(
-        primary_key=True, validators=[MinValueValidator(1), MaxValueValidator(17)]
-    )
-    title = models.CharField(max_length=300, help_text="The official title of the goal.")
-    short_title = models.CharField(max_length=60)
-    colour = models.CharField(max_length=7, help_text="The goal's official colour, as #RRGGBB.")
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = "SDG"
-        verbose_name_plural = "SDGs"
-        constraints = [
-            models.CheckConstraint(condition=models.Q(code__gte=1, code__lte=17), name="sdg_code_1_to_17")
-        ]
-
-    def __str__(self) -> str:
-        return f"SDG {self.code}: {self.short_title}"
-
-
-class SDGTarget(models.Model):
-    """One of the 169 SDG targets, such as 17.6 or 1.a."""
-
-    code = models.CharField(max_length=6, primary_key=True)
-    goal = models.ForeignKey(SustainableDevelopmentGoal, on_delete=models.PROTECT, related_name="targets")
-    title = models.TextField()
-    sort_key = models.PositiveIntegerField(editable=False, default=0)
-
-    class Meta:
-        ordering = ["sort_key"]
-        verbose_name = "SDG target"
-
-    def __str__(self) -> str:
-        return f"Target {self.code}"
-
-    def save(self, *args, **kwargs) -> None:
-        self.sort_key = sdg_target_sort_key(self.code)
-        super().save(*args, **kwargs)
-
-
-def sdg_target_sort_key(code: str) -> int:
-    """Order 1.1 < 1.2 < 1.10 < 1.a, as the official list does."""
-    goal, target = code.split(".")
-    number = int(target) if target.isdigit() else 100 + ord(target) - ord("a")
-    return int(goal) * 1000 + number
-
-
-class CodelistEntry(models.Model):
-    """An entry of an IATI codelist."""
-
-    code = models.CharField(max_length=10, primary_key=True)
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class OrganisationType(CodelistEntry):
-    """IATI OrganisationType: Government, Multilateral, Foundation, ..."""
-
-
-class OrganisationRole(CodelistEntry):
-    """IATI OrganisationRole: Funding, Accountable, Extending, Implementing."""
-
-
-class ActivityStatus(CodelistEntry):
-    """IATI ActivityStatus: Pipeline, Implementation, Finalisation, Closed, ..."""
-
-    class Meta(CodelistEntry.Meta):
-        verbose_name_plural = "activity statuses"
-
-
-class DocumentCategory(CodelistEntry):
-    """IATI DocumentCategory: B01 Annual report, B02 Institutional Strategy paper, ..."""
-
-    category = models.CharField(max_length=1, help_text="A: activity level, B: organisation level.")
-
-    class Meta(CodelistEntry.Meta):
-        verbose_name_plural = "document categories"
-
-
-class Language(models.Model):
-    """A language by its ISO 639-1 code."""
-
-    code = models.CharField("ISO 639-1 code", max_length=3, primary_key=True)
-    name = models.CharField(max_length=100)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
-
-
-class Modality(models.Model):
-    """A form of cooperation: South-South, triangular, North-South, multi-stakeholder."""
-
-    code = models.SlugField(max_length=30, primary_key=True)
-    name = models.CharField(max_length=60)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name_plural = "modalities"
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Platform(models.Model):
-    """A stakeholder platform a partnership works through (Cities, Financial Sector, ...)."""
-
-    slug = models.SlugField(max_length=80, unique=True)
-    name = LineField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Theme(models.Model):
-    """A theme or keyword records are tagged with, such as 'green economy'."""
-
-    slug = models.SlugField(max_length=80, unique=True)
-    name = LineField(max_length=120, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = slugify(self.name)[:80]
-        super().save(*args, **kwargs)
-
-
-@track_history()
-class SourceLink(models.Model):
-    """A source a record's facts come from: a web page, a UN document, a codelist."""
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    record = GenericForeignKey("content_type", "object_id")
-    url = WebAddressField(max_length=500)
-    title = LineField(max_length=300, blank=True)
-    published_on = WindowedDateField(null=True, blank=True, help_text="The date the source gives.")
-    note = LineField(max_length=300, blank=True, help_text="Which facts this source supports, if not all.")
-
-    class Meta:
-        ordering = ["id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["content_type", "object_id", "url"], name="sourcelink_unique_per_record"
-            ),
-            single_line_check("sourcelink", "title", "note", "url"),
-            window_check("sourcelink", "published_on"),
-        ]
-
-    def __str__(self) -> str:
-        return self.title or self.url
-
-
-class RegistryChange(models.Model):
-    """When any record of the registry last changed: one row, the API's `Last-Modified`."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
-    changed_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="registrychange_single_row")]
-
-    def __str__(self) -> str:
-        return f"Last change {self.changed_at:%Y-%m-%d %H:%M:%S}"
-
-
-class SearchWord(models.Model):
-    """A word of the records' search documents: the vocabulary spelling suggestions come from.
-
-    Written by `partnerships.search.search_index_update` with the documents, never edited. Words of
-    unpublished records are here too; a suggestion is only offered when the corrected search finds
-    published records, so it reveals nothing they do not already show.
-    """
-
-    word = models.CharField(max_length=60, primary_key=True)
-
-    class Meta:
-        indexes = [GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="searchword_trgm")]
-
-    def __str__(self) -> str:
-        return self.word
-
-
-# The API's own addresses beside a collection's records (/api/v1/partners/facets/): a record with
-# such a slug could not be reached there, so none is given one.
-RESERVED_SLUGS = frozenset({"facets"})
-
-
-def unique_slug(instance: models.Model, text: str, max_length: int = 120) -> str:
-    """A slug from `text` that no other row of the instance's model uses, and no reserved one."""
-    base = slugify(text)[: max_length - 5] or "record"
-    slug, n = base, 2
-    model = type(instance)
-    while slug in RESERVED_SLUGS or model._default_manager.filter(slug=slug).exclude(pk=instance.pk).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
 
 # Public records
 
@@ -409,6 +106,10 @@ class Partner(SearchableModel, PublishableModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
+    def summary_text(self) -> str:
+        """One or two sentences about the partner, for link previews."""
+        return self.description or f"{self.name}, a partner in South-South and triangular cooperation."
+
     def get_absolute_url(self) -> str:
         return reverse("partnerships:partner-detail", kwargs={"slug": self.slug})
 
@@ -426,6 +127,8 @@ class Partner(SearchableModel, PublishableModel):
 @track_history()
 class PartnerName(models.Model):
     """Another name a partner is known by: a translation, a former name, a variant spelling."""
+
+    registry_role = "part"
 
     class Kind(models.TextChoices):
         TRANSLATION = "translation", "Name in another language"
@@ -567,6 +270,10 @@ class Partnership(SearchableModel, PublishableModel):
     def __str__(self) -> str:
         return self.title
 
+    def summary_text(self) -> str:
+        """One or two sentences about the partnership, for link previews."""
+        return self.summary or self.objective or self.description
+
     def get_absolute_url(self) -> str:
         return reverse("partnerships:partnership-detail", kwargs={"slug": self.slug})
 
@@ -575,6 +282,22 @@ class Partnership(SearchableModel, PublishableModel):
         self.end_date = truncate_date(self.end_date, self.end_date_precision)
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date cannot be before the start date."})
+
+    def publish_warnings(self) -> list[str]:
+        """Participants that are not published: left out of the public page, the API and exports."""
+        hidden = (
+            Partner.objects.filter(participations__partnership=self)
+            .exclude(status=Status.PUBLISHED)
+            .order_by("name")
+            .distinct()
+        )
+        names = [f"“{partner}” ({partner.get_status_display().lower()})" for partner in hidden]
+        if not names:
+            return []
+        return [
+            f"“{self}” names partners that are not published: {', '.join(names)}. They are left out "
+            "of its public page, the API and the exports until they are published."
+        ]
 
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
@@ -606,6 +329,8 @@ for _field, _name in [
 @track_history()
 class Participation(models.Model):
     """A partner's part in a partnership, with its IATI role and, for triangular work, its OECD role."""
+
+    registry_role = "part"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="participations")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="participations")

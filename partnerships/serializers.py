@@ -7,33 +7,35 @@ Write serializers take vocabulary entries by their codes and slugs and never tou
 
 from __future__ import annotations
 
-import copy
-import re
 from typing import Any
 
-from django.db import models
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.fields import empty
 
-from .base import Status
-from .models import (
+from partnerships.models import Participation, Partner, PartnerName, Partnership, Person
+from registry.serializers import (
+    CodeNameSerializer,
+    KeyRelatedField,
+    RecordSerializer,
+    SlugLinkField,
+    SlugNameSerializer,
+    SourceSerializer,
+    TextField,
+    WriteSerializer,
+    published_or_none,
+)
+from registry.workflow import Status
+from vocabularies.models import (
     ActivityStatus,
     Country,
     Language,
     Modality,
     OrganisationRole,
     OrganisationType,
-    Participation,
-    Partner,
-    PartnerName,
-    Partnership,
-    Person,
     Platform,
     Region,
     SDGTarget,
-    SourceLink,
     SustainableDevelopmentGoal,
     Theme,
 )
@@ -41,45 +43,7 @@ from .models import (
 PUBLISHED = Status.PUBLISHED
 
 
-@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
-class WebUrlField(serializers.Field):
-    """The record's public web page as an absolute URL (null for records without a page)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(source="*", read_only=True, **kwargs)
-
-    def to_representation(self, value: Any) -> str | None:
-        if not hasattr(value, "get_absolute_url"):
-            return None
-        request = self.context.get("request")
-        path = value.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
-
-
-class RecordSerializer(serializers.ModelSerializer):
-    """Common fields of a public record: slug, API url and web page."""
-
-    url = serializers.HyperlinkedIdentityField(view_name="placeholder", lookup_field="slug")
-    web_url = WebUrlField()
-
-    api_view_name = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["url"].view_name = self.api_view_name
-
-
 # Compact forms of vocabulary entries and linked records.
-
-
-class CodeNameSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
-class SlugNameSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
 
 
 class SDGCompactSerializer(serializers.Serializer):
@@ -102,17 +66,6 @@ class PartnerCompactSerializer(serializers.Serializer):
 class PersonCompactSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
-
-
-class SourceSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = SourceLink
-        fields = ["url", "title", "published_on", "note"]
-
-
-def published_or_none(record: Any) -> Any:
-    """A linked record, or None when it is not published (drafts never leak through links)."""
-    return record if record is not None and record.status == PUBLISHED else None
 
 
 # Reference vocabularies.
@@ -343,66 +296,6 @@ class PartnershipSerializer(RecordSerializer):
 # the publish action (partnerships.services.record_publish) for those allowed to publish.
 
 
-class _TextOnly:
-    """Text only, as the schema says: DRF would otherwise read 5 or 5.0 as "5"."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class TextField(_TextOnly, serializers.CharField):
-    pass
-
-
-class URLTextField(_TextOnly, serializers.URLField):
-    pass
-
-
-class SlugTextField(_TextOnly, serializers.SlugField):
-    pass
-
-
-class EmailTextField(_TextOnly, serializers.EmailField):
-    pass
-
-
-class TrueFalseField(serializers.BooleanField):
-    """true or false only: DRF would otherwise also read "yes", "on", 1, "0" and the like."""
-
-    def to_internal_value(self, data: Any) -> bool:
-        if not isinstance(data, bool):
-            self.fail("invalid", input=data)
-        return data
-
-
-class KeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """A linked vocabulary entry by its primary key, of the key's own type: a string code, or a
-    whole number for the SDGs. DRF would otherwise read 1.5 as SDG 1, pass 1e999 (infinity) to
-    int() (a 500), and take "" for null where the schema asks for a code."""
-
-    def run_validation(self, data: Any = empty) -> Any:
-        if data == "":
-            self.fail("does_not_exist", pk_value=data)
-        return super().run_validation(data)
-
-    def to_internal_value(self, data: Any) -> Any:
-        key_type = int if isinstance(self.queryset.model._meta.pk, models.IntegerField) else str
-        if isinstance(data, bool) or not isinstance(data, key_type):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        return super().to_internal_value(data)
-
-
-class SlugLinkField(serializers.SlugRelatedField):
-    """A linked record or vocabulary entry by its slug, which is text: DRF would read 5 as "5"."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
 class ParticipantWriteSerializer(serializers.Serializer):
     partner = SlugLinkField(slug_field="slug", queryset=Partner.objects.all())
     role = KeyRelatedField(queryset=OrganisationRole.objects.all(), allow_null=True, required=False)
@@ -410,68 +303,6 @@ class ParticipantWriteSerializer(serializers.Serializer):
         choices=Participation._meta.get_field("triangular_role").choices, allow_blank=True, required=False
     )
     description = TextField(max_length=300, allow_blank=True, required=False)
-
-
-def _unstorable(value: Any) -> bool:
-    """Whether `value` holds text PostgreSQL cannot store: NUL, or a lone UTF-16 surrogate (a JSON
-    body may escape one, \\ud800, and Python reads it, but it is no character in UTF-8)."""
-    if isinstance(value, str):
-        return "\x00" in value or _SURROGATE.search(value) is not None
-    if isinstance(value, dict):
-        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_unstorable(v) for v in value)
-    return False
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-class WriteSerializer(serializers.ModelSerializer):
-    """Validates with the model's own clean() and constraints, so the API and the admin agree.
-    Values must have the type the schema gives them (text is a string, a flag true or false)."""
-
-    serializer_field_mapping = {
-        **serializers.ModelSerializer.serializer_field_mapping,
-        models.CharField: TextField,
-        models.TextField: TextField,
-        models.URLField: URLTextField,
-        models.SlugField: SlugTextField,
-        models.EmailField: EmailTextField,
-        models.BooleanField: TrueFalseField,
-    }
-
-    status = serializers.CharField(read_only=True)
-    slug = serializers.SlugField(read_only=True)
-
-    def to_internal_value(self, data: Any) -> Any:
-        # PostgreSQL refuses NUL and lone surrogates in text: one in a related slug or code would
-        # reach the lookup query and fail there (a 500), so refuse it up front as a clear 400.
-        if _unstorable(data):
-            raise serializers.ValidationError(
-                {"non_field_errors": ["Values may not contain NUL (\\x00) or lone surrogates (\\ud800)."]}
-            )
-        return super().to_internal_value(data)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        from django.core.exceptions import ValidationError as DjangoValidationError
-
-        plain = {
-            name: value
-            for name, value in attrs.items()
-            if not isinstance(self.fields[name], (serializers.ManyRelatedField, serializers.ListSerializer))
-        }
-        instance = copy.copy(self.instance) if self.instance is not None else self.Meta.model()
-        for name, value in plain.items():
-            setattr(instance, name, value)
-        try:
-            instance.full_clean(exclude=["slug", "created_by", "updated_by", "search_vector", "search_text"])
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
-        for name in plain:
-            if name in attrs:
-                attrs[name] = getattr(instance, name)  # clean() may normalise (partial dates)
-        return attrs
 
 
 class PartnerWriteSerializer(WriteSerializer):
@@ -578,7 +409,7 @@ class PartnershipWriteSerializer(WriteSerializer):
             for item in participants
         )
         # bulk_create sends no signals: rewrite the search document that names the partners.
-        from .search import search_index_update
+        from registry.search import search_index_update
 
         search_index_update(Partnership, [partnership.pk])
 

@@ -19,23 +19,14 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
-from sscregistry.filtering import filter_partnerships
-from sscregistry.search_pages import FacetedSearchView, FacetGroup, FacetValue
+from partnerships.models import Participation, Partner, PartnerRedirect, Partnership
+from registry.search_pages import FacetedSearchView, FacetGroup, FacetValue
+from registry.workflow import Status
+from vocabularies.models import Region, SDGTarget, SustainableDevelopmentGoal, localised_country_name
 
-from .base import Status
-from .charts import world_map
+from .charts import partnership_charts, world_map
 from .filters import PartnerFilter, PartnershipFilter
 from .iati import activities_xml, organisations_xml, reportable_partners, reportable_partnerships
-from .models import (
-    Participation,
-    Partner,
-    PartnerRedirect,
-    Partnership,
-    Region,
-    SDGTarget,
-    SustainableDevelopmentGoal,
-    localised_country_name,
-)
 
 PUBLISHED_PARTICIPATIONS = Prefetch(
     "participations",
@@ -47,7 +38,7 @@ PUBLISHED_PARTICIPATIONS = Prefetch(
 
 def localised_country_names() -> dict[str, str]:
     """ISO alpha-2 -> the country's name in the interface language (one query)."""
-    from .models import Country
+    from vocabularies.models import Country
 
     rows = Country.objects.values_list("code", "name", "name_fr", "name_es")
     return {code: localised_country_name(name, fr, es) for code, name, fr, es in rows}
@@ -128,9 +119,10 @@ class PartnershipDetailView(DetailView):
     template_name = "partnerships/partnership_detail.html"
 
     def get_queryset(self) -> QuerySet[Partnership]:
-        from events.models import Event
-        from reports.models import Publication
-
+        # Events and publications link to partnerships (their apps build on this one), so their
+        # models are reached through the reverse relations rather than imported.
+        events = Partnership._meta.get_field("events").related_model
+        publications = Partnership._meta.get_field("publications").related_model
         return (
             Partnership.objects.published()
             .prefetch_related(
@@ -145,11 +137,11 @@ class PartnershipDetailView(DetailView):
                 "sources",
                 Prefetch(
                     "events",
-                    queryset=Event.objects.published().select_related("country").order_by("-start", "id"),
+                    queryset=events.objects.published().select_related("country").order_by("-start", "id"),
                 ),
                 Prefetch(
                     "publications",
-                    queryset=Publication.objects.published().order_by("-publication_date", "id"),
+                    queryset=publications.objects.published().order_by("-publication_date", "id"),
                 ),
             )
             .select_related("activity_status")
@@ -263,11 +255,9 @@ class PartnerDetailView(DetailView):
         return partner
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from events.models import Event
-        from reports.models import Publication
-        from reports.views import with_title_languages
-        from sscregistry.views import partnership_charts
-
+        # As above: the events and publications apps build on this one.
+        events = Partner._meta.get_field("events").related_model
+        publications = Partner._meta.get_field("publications").related_model
         context = super().get_context_data(**kwargs)
         partner = self.object
         partnerships = Partnership.objects.published().filter(
@@ -277,15 +267,14 @@ class PartnerDetailView(DetailView):
         context["partnerships"] = partnerships.order_by("-start_date", "title", "id")[:20]
         context["partnership_count"] = partnerships.count()
         context["events"] = (
-            Event.objects.published().by_partner(partner).select_related("country").order_by("-start", "id")
+            events.objects.published().by_partner(partner).select_related("country").order_by("-start", "id")
         )
-        context["publications"] = with_title_languages(
-            list(
-                Publication.objects.published()
-                .filter(organisation_roles__partner=partner)
-                .distinct()
-                .order_by("-publication_date", "id")
-            )
+        context["publications"] = (
+            publications.objects.published()
+            .filter(organisation_roles__partner=partner)
+            .distinct()
+            .order_by("-publication_date", "id")
+            .with_title_languages()
         )
         context["alternative_names"] = partner.alternative_names.select_related("language")
         context["children"] = partner.children.filter(status=Status.PUBLISHED).order_by("name")
@@ -314,7 +303,7 @@ def _iati_response(
 @require_safe
 def iati_activities(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
     """Published partnerships as an IATI 2.03 activity file, filtered like the partnership search."""
-    partnerships = filter_partnerships(request, Partnership.objects.published())
+    partnerships = PartnershipFilter.filtered(request, Partnership.objects.published())
     reportable, excluded = reportable_partnerships(partnerships)
     chunks = activities_xml(reportable, absolute_url=request.build_absolute_uri)
     return _iati_response(reportable, chunks, excluded=excluded, filename="ssc-registry-activities.xml")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from curation.admin import URL_FIELD_OVERRIDES, PublishableAdmin, RecordImportExportMixin
-from curation.resources import PublicationResource
-from partnerships.admin import SourceLinkInline
+from registry.admin import URL_FIELD_OVERRIDES, PublishableAdmin, RecordImportExportMixin, SourceLinkInline
+from reports.resources import PublicationResource
 
 from .models import (
     Authorship,
@@ -53,7 +52,15 @@ class PublicationAdmin(RecordImportExportMixin, PublishableAdmin):
     list_select_related = ["series"]
     search_fields = ["title", "summary", "document_symbol", "language_versions__title"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["series", "launched_at", "partnerships", "regions", "themes", "document_category"]
+    autocomplete_fields = [
+        "series",
+        "launched_at",
+        "partnerships",
+        "related_events",
+        "regions",
+        "themes",
+        "document_category",
+    ]
     filter_horizontal = ["sdgs"]
     date_hierarchy = "publication_date"
     inlines = [
@@ -76,7 +83,7 @@ class PublicationAdmin(RecordImportExportMixin, PublishableAdmin):
                 ]
             },
         ),
-        ("Related", {"fields": ["partnerships", "sdgs", "regions", "themes"]}),
+        ("Related", {"fields": ["partnerships", "related_events", "sdgs", "regions", "themes"]}),
         PublishableAdmin.workflow_fieldset,
     ]
 

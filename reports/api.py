@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sscregistry.rest import PublicRecordViewSet, documented
+from registry.rest import PublicRecordViewSet, documented
 
 from . import serializers
 from .exports import PUBLICATION_COLUMNS

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from partnerships.exports import vocabulary
-from sscregistry.rest import Column, joined
+from registry.rest import Column, joined
 
 from .models import PublicationOrganisation
 

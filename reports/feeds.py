@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 
-from sscregistry.feeds import RecordFeed, as_html, atom
+from registry.feeds import RecordFeed, as_html, atom
 
 from .models import Publication
 

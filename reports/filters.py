@@ -10,10 +10,11 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 
 from events.models import Event
-from partnerships.base import Status
-from partnerships.facets import ChoiceFacet, LinkFacet
-from partnerships.filters import LinkedSlugFilter, RegistryFilterSet, StableOrderingFilter, YearFilter
-from partnerships.models import Language, Partner
+from partnerships.models import Partner
+from registry.facets import ChoiceFacet, LinkFacet
+from registry.filters import LinkedSlugFilter, RegistryFilterSet, StableOrderingFilter, YearFilter
+from registry.workflow import Status
+from vocabularies.models import Language
 
 from .models import LanguageVersion, Publication, PublicationOrganisation, Series
 

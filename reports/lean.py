@@ -1,4 +1,4 @@
-"""Lean readers of publications (sscregistry/lean.py): `PublicationSerializer`'s JSON and the
+"""Lean readers of publications (registry/lean.py): `PublicationSerializer`'s JSON and the
 cells of `PUBLICATION_COLUMNS` (reports/exports.py) from `values()` rows, without model instances
 or prefetches.
 
@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db import models
 
-from partnerships.base import Status
 from partnerships.lean import (
     code_name,
     partner_compact,
@@ -22,7 +21,7 @@ from partnerships.lean import (
     source_entries,
     sources_query,
 )
-from sscregistry.lean import (
+from registry.lean import (
     AnyOf,
     LeanExport,
     LeanReader,
@@ -35,6 +34,7 @@ from sscregistry.lean import (
     required_url,
     rows_for_ids_together,
 )
+from registry.workflow import Status
 
 from .exports import PUBLICATION_COLUMNS
 from .models import Authorship, LanguageVersion, Publication, PublicationOrganisation, PublicationRelation

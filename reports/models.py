@@ -5,9 +5,13 @@ from __future__ import annotations
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 
-from partnerships.base import (
+from partnerships.models import Partner, Partnership, Person
+from registry.fields import LineField, WebAddressField, WindowedDateField, single_line_check, window_check
+from registry.models import SourceLink, unique_slug
+from registry.workflow import (
     HISTORY_QUIET_FIELDS,
     SEARCH_FIELDS,
     DatePrecision,
@@ -22,25 +26,7 @@ from partnerships.base import (
     version_trigger,
     workflow_permissions,
 )
-from partnerships.fields import (
-    LineField,
-    WebAddressField,
-    WindowedDateField,
-    single_line_check,
-    window_check,
-)
-from partnerships.models import (
-    DocumentCategory,
-    Language,
-    Partner,
-    Partnership,
-    Person,
-    Region,
-    SourceLink,
-    SustainableDevelopmentGoal,
-    Theme,
-    unique_slug,
-)
+from vocabularies.models import DocumentCategory, Language, Region, SustainableDevelopmentGoal, Theme
 
 from .uploads import publication_file_path, validate_publication_file
 
@@ -48,6 +34,8 @@ from .uploads import publication_file_path, validate_publication_file
 @track_history()
 class Series(models.Model):
     """A publication series, such as 'South-South and Triangular Cooperation in Action'."""
+
+    registry_role = "vocabulary"
 
     name = LineField(max_length=300, unique=True)
     slug = models.SlugField(max_length=120, unique=True, blank=True)
@@ -70,6 +58,10 @@ class Series(models.Model):
 
 
 class PublicationQuerySet(PublishableQuerySet):
+    def with_title_languages(self) -> list[Publication]:
+        """The publications, each with `versions` and `title_language` set (one more query)."""
+        return with_title_languages(list(self.prefetch_related("language_versions")))
+
     def in_language(self, code: str) -> PublicationQuerySet:
         """Publications with a version in the language `code` (ISO 639-1)."""
         return self.filter(language_versions__language=code).distinct()
@@ -140,6 +132,9 @@ class Publication(SearchableModel, PublishableModel):
         Region, blank=True, related_name="publications", help_text="Regions the publication covers."
     )
     themes = models.ManyToManyField(Theme, blank=True, related_name="publications")
+    # Events the publication belongs with (its app builds on events, so the link is declared here;
+    # an event's page and admin reach it as `event.publications`).
+    related_events = models.ManyToManyField("events.Event", blank=True, related_name="publications")
     sources = GenericRelation(SourceLink)
 
     objects = PublicationQuerySet.as_manager()
@@ -161,6 +156,10 @@ class Publication(SearchableModel, PublishableModel):
     def __str__(self) -> str:
         return self.title
 
+    def summary_text(self) -> str:
+        """The publication's summary, for link previews."""
+        return self.summary
+
     def get_absolute_url(self) -> str:
         return reverse("reports:publication-detail", kwargs={"slug": self.slug})
 
@@ -178,6 +177,7 @@ for _field, _name in [
     ("sdgs", "PublicationSDGHistory"),
     ("regions", "PublicationRegionHistory"),
     ("themes", "PublicationThemeHistory"),
+    ("related_events", "EventPublicationHistory"),
 ]:
     track_history(name=_name)(Publication._meta.get_field(_field).remote_field.through)
 
@@ -185,6 +185,8 @@ for _field, _name in [
 @track_history()
 class Authorship(models.Model):
     """A person's authorship of a publication, in author order."""
+
+    registry_role = "part"
 
     class Role(models.TextChoices):
         AUTHOR = "author", "Author"
@@ -209,6 +211,8 @@ class Authorship(models.Model):
 @track_history()
 class PublicationOrganisation(models.Model):
     """An organisation's part in a publication: publisher, author organisation or subject."""
+
+    registry_role = "part"
 
     class Role(models.TextChoices):
         PUBLISHER = "publisher", "Publisher"
@@ -236,6 +240,8 @@ class PublicationOrganisation(models.Model):
 @track_history()
 class LanguageVersion(models.Model):
     """The publication in one language: its title there, and where to read it."""
+
+    registry_role = "part"
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="language_versions")
     language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
@@ -270,6 +276,8 @@ class LanguageVersion(models.Model):
 class PublicationRelation(models.Model):
     """A typed link from one publication to another (DataCite relation types)."""
 
+    registry_role = "part"
+
     class Type(models.TextChoices):
         IS_TRANSLATION_OF = "is_translation_of", "Is translation of"
         IS_DERIVED_FROM = "is_derived_from", "Builds on"
@@ -301,3 +309,20 @@ class PublicationRelation(models.Model):
     def clean(self) -> None:
         if self.source_id and self.source_id == self.target_id:
             raise ValidationError({"target": "A publication cannot be related to itself."})
+
+
+def with_title_languages(publications: list[Publication]) -> list[Publication]:
+    """Set `versions` and `title_language` (the original version's language, for `lang`) on each.
+
+    Expects `language_versions` prefetched, or prefetches them (one query for the whole list).
+    """
+    prefetch_related_objects(
+        [p for p in publications if "language_versions" not in getattr(p, "_prefetched_objects_cache", {})],
+        "language_versions",
+    )
+    for publication in publications:
+        versions = list(publication.language_versions.all())
+        original = next((v for v in versions if v.is_original), versions[0] if versions else None)
+        publication.title_language = original.language_id if original else ""
+        publication.versions = versions
+    return publications

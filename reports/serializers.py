@@ -10,20 +10,20 @@ from rest_framework import serializers
 
 from events.models import Event
 from events.serializers import EventCompactSerializer, PartnershipCompactSerializer
-from partnerships.base import Status
-from partnerships.models import DocumentCategory, Partnership, Region, SustainableDevelopmentGoal, Theme
-from partnerships.serializers import (
+from partnerships.models import Partnership
+from partnerships.serializers import PartnerCompactSerializer, SDGCompactSerializer
+from registry.serializers import (
     CodeNameSerializer,
     KeyRelatedField,
-    PartnerCompactSerializer,
     RecordSerializer,
-    SDGCompactSerializer,
     SlugLinkField,
     SlugNameSerializer,
     SourceSerializer,
     WriteSerializer,
     published_or_none,
 )
+from registry.workflow import Status
+from vocabularies.models import DocumentCategory, Region, SustainableDevelopmentGoal, Theme
 
 from .models import (
     Authorship,

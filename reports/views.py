@@ -16,31 +16,21 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from events.models import Event
-from partnerships.base import Status
 from partnerships.models import Partnership
-from partnerships.templatetags.registry import language_name
-from sscregistry.search_pages import FacetedSearchView
+from registry.search_pages import FacetedSearchView
+from registry.templatetags.registry import language_name
+from registry.workflow import Status
 
 from .filters import PublicationFilter
-from .models import Authorship, LanguageVersion, Publication, PublicationOrganisation, PublicationRelation
+from .models import (
+    Authorship,
+    LanguageVersion,
+    Publication,
+    PublicationOrganisation,
+    PublicationRelation,
+    with_title_languages,
+)
 from .uploads import CONTENT_TYPES, file_extension, publication_file_url
-
-
-def with_title_languages(publications: list[Publication]) -> list[Publication]:
-    """Set `versions` and `title_language` (the original version's language, for `lang`) on each.
-
-    Expects `language_versions` prefetched, or prefetches them (one query for the whole list).
-    """
-    prefetch_related_objects(
-        [p for p in publications if "language_versions" not in getattr(p, "_prefetched_objects_cache", {})],
-        "language_versions",
-    )
-    for publication in publications:
-        versions = list(publication.language_versions.all())
-        original = next((v for v in versions if v.is_original), versions[0] if versions else None)
-        publication.title_language = original.language_id if original else ""
-        publication.versions = versions
-    return publications
 
 
 class PublicationListView(FacetedSearchView):

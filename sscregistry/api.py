@@ -19,9 +19,8 @@ from partnerships.api import (
     RegionViewSet,
     SDGViewSet,
 )
+from registry.rest import RegistryRouter
 from reports.api import PublicationViewSet
-
-from .rest import RegistryRouter
 
 router = RegistryRouter()
 router.register("partnerships", PartnershipViewSet, basename="partnership")

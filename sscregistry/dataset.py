@@ -24,11 +24,10 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from events.models import Event, EventOrganiser
-from partnerships.base import Status
 from partnerships.models import Participation, Partner, PartnerName, Partnership, Person
+from registry.spreadsheets import safe_cell
+from registry.workflow import Status
 from reports.models import Authorship, LanguageVersion, Publication, PublicationOrganisation
-
-from .spreadsheets import safe_cell
 
 CHUNK_SIZE = 500
 DUMP_PREFIX = "ssc-registry-data-"

@@ -20,7 +20,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django_filters import FilterSet
 
-from .derived import keep_response, kept_response, last_change
+from registry.cache import keep_response, kept_response, last_change
+
 from .logs import request_id_var
 
 # Accept a caller's request id (from a proxy or load balancer) only if it looks like one.

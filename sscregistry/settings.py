@@ -106,10 +106,13 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "registry",
+    "vocabularies",
     "partnerships",
     "events",
     "reports",
     "curation",
+    "sscregistry",
 ]
 
 MIDDLEWARE = [
@@ -176,7 +179,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...)")
-# Typo-tolerant search (partnerships/search.py) respells a word with vocabulary words at least this
+# Typo-tolerant search (registry/search.py) respells a word with vocabulary words at least this
 # similar (pg_trgm's similarity); 0.5 would miss one-letter slips in short words ("Kigli" for
 # "Kigali" scores 0.44).
 SEARCH_TRIGRAM_THRESHOLD = env_float("SEARCH_TRIGRAM_THRESHOLD", 0.4)
@@ -216,12 +219,12 @@ AXES_LOCKOUT_PARAMETERS = "sscregistry.lockout.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 # The same client address as the API's throttle (TRUSTED_PROXY_COUNT, below), never one taken from
 # a header the client wrote.
-AXES_CLIENT_IP_CALLABLE = "sscregistry.throttling.client_address"
+AXES_CLIENT_IP_CALLABLE = "registry.throttling.client_address"
 # Two-factor authentication is optional for curators unless OTP_REQUIRED is on.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", False)
 OTP_TOTP_ISSUER = "SSC Registry"
 # A second pair of eyes: whoever submitted or created a record may not publish it themselves
-# (partnerships/services.py). Turn off only for a registry run by one person.
+# (registry/services.py). Turn off only for a registry run by one person.
 REQUIRE_SECOND_REVIEWER = env_bool("REQUIRE_SECOND_REVIEWER", True)
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -324,7 +327,7 @@ def env_throttle_rate(name: str, default: str) -> str | None:
 
 # The cache: Redis when REDIS_URL is set (shared by every server: throttle counts, cached API
 # answers), otherwise each process's own memory. Without Redis, the figures that take seconds to
-# compute (facet counts, charts, list counts; sscregistry/derived.py) are also kept in a table of
+# compute (facet counts, charts, list counts; registry/cache.py) are also kept in a table of
 # the database, the "shared" cache: computed once per write for all servers and their workers,
 # and still there after a worker restarts.
 REDIS_URL = env_str("REDIS_URL", "")
@@ -350,7 +353,7 @@ else:
 # The cache every server sees: where derived figures are kept and computed under a lock.
 SHARED_CACHE = "shared" if "shared" in CACHES else "default"
 
-# API reads keep their compiled queries in each process (sscregistry/plans.py): a list page's
+# API reads keep their compiled queries in each process (registry/plans.py): a list page's
 # query and count until the next write, a record's query by its slug. Rows are read fresh.
 API_QUERY_PLANS = env_bool("API_QUERY_PLANS", True)
 # ...and run them as prepared statements with their values written in, except behind PgBouncer in
@@ -365,7 +368,7 @@ API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300 if REDIS_
 # The same for public pages seen by anonymous visitors (sscregistry/middleware.py).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
 
-# Facet counts and chart figures (sscregistry/derived.py) are kept in the cache for this many
+# Facet counts and chart figures (registry/cache.py) are kept in the cache for this many
 # seconds, or until the registry's next write, whichever comes first; 0 turns it off.
 DERIVED_CACHE_SECONDS = env_int("DERIVED_CACHE_SECONDS", 600)
 
@@ -389,7 +392,7 @@ if TRUSTED_PROXY_COUNT < 0:
 # live in the default cache, so several server processes need a shared cache to share them.
 API_ANON_THROTTLE_RATE = env_throttle_rate("API_ANON_THROTTLE_RATE", "120/minute")
 # Public lists and details are assembled from values() rows rather than through the read serializers
-# (sscregistry/lean.py: the same JSON, several times less Python per request). Off: serializers only.
+# (registry/lean.py: the same JSON, several times less Python per request). Off: serializers only.
 API_LEAN_READS = env_bool("API_LEAN_READS", True)
 # A Server-Timing header with the server's time for each request (sscregistry/middleware.py).
 SERVER_TIMING = env_bool("SERVER_TIMING", DEBUG)
@@ -403,16 +406,16 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["sscregistry.permissions.ReadOrModelPermissions"],
-    # JSON only, nested at most 32 levels (sscregistry/parsers.py): no body answers a 500.
-    "DEFAULT_PARSER_CLASSES": ["sscregistry.parsers.RegistryJSONParser"],
+    "DEFAULT_PERMISSION_CLASSES": ["registry.permissions.ReadOrModelPermissions"],
+    # JSON only, nested at most 32 levels (registry/parsers.py): no body answers a 500.
+    "DEFAULT_PARSER_CLASSES": ["registry.parsers.RegistryJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_CLASSES": ["sscregistry.throttling.AnonymousThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["registry.throttling.AnonymousThrottle"],
     # DRF's own reading of the client address (its throttles' get_ident), as client_address().
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
-    "DEFAULT_SCHEMA_CLASS": "sscregistry.openapi.RegistryAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "registry.openapi.RegistryAutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
-        "sscregistry.renderers.ORJSONRenderer",
+        "registry.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
 }
@@ -431,7 +434,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "DatePrecisionEnum": "partnerships.base.DatePrecision",
+        "DatePrecisionEnum": "registry.workflow.DatePrecision",
         "AttendanceModeEnum": "events.models.Event.AttendanceMode",
         "EventStatusEnum": "events.models.Event.EventStatus",
         "EventTypeEnum": "events.models.Event.Type",
@@ -536,7 +539,7 @@ SUBMISSION_RATE_WINDOW = env_int("SUBMISSION_RATE_WINDOW", 3600)
 PGTRIGGER_INSTALL_ON_MIGRATE = True
 
 # Import/export: importing needs the "add" permission, exporting the "view" permission, and an
-# import is one transaction: one bad row and nothing is written. Formats: curation/admin.py.
+# import is one transaction: one bad row and nothing is written. Formats: registry/admin.py.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True

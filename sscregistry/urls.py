@@ -14,10 +14,12 @@ from django.views.decorators.http import require_safe
 
 from events.views import events_ics, partner_events_ics
 from partnerships.views import iati_activities, iati_organisations
+from registry.sitemaps import sitemaps
 from reports.views import publication_file
 
-from .sitemaps import SITEMAPS
 from .views import AboutApiView, HomeView, data_file, healthz, latest_data_file, open_data, robots_txt
+
+SITEMAPS = sitemaps()
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -57,7 +59,7 @@ urlpatterns += i18n_patterns(
 )
 
 # Under /api/ the errors Django answers itself (no route, an unhandled exception) are JSON too.
-handler400 = "sscregistry.errors.bad_request"
-handler403 = "sscregistry.errors.permission_denied"
-handler404 = "sscregistry.errors.page_not_found"
-handler500 = "sscregistry.errors.server_error"
+handler400 = "registry.errors.bad_request"
+handler403 = "registry.errors.permission_denied"
+handler404 = "registry.errors.page_not_found"
+handler500 = "registry.errors.server_error"

@@ -144,8 +144,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     if nextitem is not None and _ends_with_a_flush(item):
         from pytest_django.plugin import blocking_manager_key
 
-        from partnerships.models import Country
-        from partnerships.reference import load_reference_data
+        from vocabularies.models import Country
+        from vocabularies.reference import load_reference_data
 
         with item.config.stash[blocking_manager_key].unblock():
             if not Country.objects.exists():
@@ -171,7 +171,7 @@ def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """
     from django.db import transaction
 
-    from partnerships.seed import load_seed_data
+    from sscregistry.seed import load_seed_data
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()

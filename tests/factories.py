@@ -9,8 +9,8 @@ import factory
 from django.utils import timezone
 
 from events.models import Event, EventOrganiser
-from partnerships.base import Status
 from partnerships.models import Participation, Partner, PartnerName, Partnership, Person
+from registry.workflow import Status
 from reports.models import LanguageVersion, Publication, PublicationOrganisation, PublicationRelation
 
 
@@ -142,7 +142,8 @@ def event_admin_form(**overrides: Any) -> dict[str, Any]:
         "organiser_roles",
         "participants",
         "registration_links",
-        "partnerships-sourcelink-content_type-object_id",
+        "Publication_related_events",
+        "registry-sourcelink-content_type-object_id",
     ):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
     return data | overrides

@@ -8,17 +8,19 @@ from django.contrib.auth.models import Group, User
 from django.test import RequestFactory
 from django.urls import reverse
 
-from curation.models import ImportJob, Submission
+from curation.models import Submission
 from events.models import Event
-from partnerships.base import Status
-from partnerships.groups import CURATORS, REGISTRY_APPS
-from partnerships.models import Partner, PartnerRedirect, Partnership, Platform
-from partnerships.seed import load_seed_data
+from partnerships.models import Partner, PartnerRedirect, Partnership
+from registry.groups import CURATORS, registry_app_labels
+from registry.models import ImportJob
+from registry.workflow import Status
+from sscregistry.seed import load_seed_data
 from tests.factories import PartnershipFactory
+from vocabularies.models import Platform
 
 pytestmark = pytest.mark.django_db
 
-REGISTRY_MODELS = [model for model in admin.site._registry if model._meta.app_label in REGISTRY_APPS]
+REGISTRY_MODELS = [model for model in admin.site._registry if model._meta.app_label in registry_app_labels()]
 
 
 def _url(model, view, *args):
@@ -60,7 +62,7 @@ def test_every_registry_model_is_in_the_admin():
 
     models = [
         m
-        for label in REGISTRY_APPS
+        for label in registry_app_labels()
         for m in apps.get_app_config(label).get_models()
         if not issubclass(m, HistoryEvent)  # history is shown on each record's History page
     ]
@@ -167,8 +169,10 @@ def test_event_times_are_entered_in_the_events_own_time_zone(client, curator):
             "participants-INITIAL_FORMS": "0",
             "registration_links-TOTAL_FORMS": "0",
             "registration_links-INITIAL_FORMS": "0",
-            "partnerships-sourcelink-content_type-object_id-TOTAL_FORMS": "0",
-            "partnerships-sourcelink-content_type-object_id-INITIAL_FORMS": "0",
+            "Publication_related_events-TOTAL_FORMS": "0",
+            "Publication_related_events-INITIAL_FORMS": "0",
+            "registry-sourcelink-content_type-object_id-TOTAL_FORMS": "0",
+            "registry-sourcelink-content_type-object_id-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -199,8 +203,10 @@ def test_event_admin_refuses_a_bad_time_zone_with_a_form_error(client, curator):
             "participants-INITIAL_FORMS": "0",
             "registration_links-TOTAL_FORMS": "0",
             "registration_links-INITIAL_FORMS": "0",
-            "partnerships-sourcelink-content_type-object_id-TOTAL_FORMS": "0",
-            "partnerships-sourcelink-content_type-object_id-INITIAL_FORMS": "0",
+            "Publication_related_events-TOTAL_FORMS": "0",
+            "Publication_related_events-INITIAL_FORMS": "0",
+            "registry-sourcelink-content_type-object_id-TOTAL_FORMS": "0",
+            "registry-sourcelink-content_type-object_id-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200

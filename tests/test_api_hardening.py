@@ -18,11 +18,11 @@ from django.test import RequestFactory
 from rest_framework.test import APIClient
 
 from events.models import Event
-from partnerships.filters import RegistryFilterSet
 from partnerships.models import Partner, Partnership, Person
+from registry.filters import RegistryFilterSet
+from registry.parsers import MAX_JSON_DEPTH
+from registry.throttling import client_address
 from reports.models import Publication
-from sscregistry.parsers import MAX_JSON_DEPTH
-from sscregistry.throttling import client_address
 from tests.factories import (
     EventFactory,
     PartnerFactory,

@@ -23,8 +23,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from events.models import Event
-from partnerships.base import Status
 from partnerships.models import Participation, Partner, Partnership, Person
+from registry.workflow import Status
 from reports.models import Publication
 from tests.factories import (
     EventFactory,
@@ -600,7 +600,7 @@ def test_reads_need_no_model_permission_and_do_not_build_the_queryset(rf):
     from django.contrib.auth.models import AnonymousUser
     from rest_framework.request import Request
 
-    from sscregistry.permissions import ReadOrModelPermissions
+    from registry.permissions import ReadOrModelPermissions
 
     class NoQuerysetView:
         def get_queryset(self):

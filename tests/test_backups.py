@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from partnerships.seed import load_seed_data
 from sscregistry.backups import table_checksums
+from sscregistry.seed import load_seed_data
 
 
 @pytest.fixture

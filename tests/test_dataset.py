@@ -16,9 +16,9 @@ from django.urls import reverse
 
 from events.models import Event, EventOrganiser
 from partnerships.models import Participation, Partner, Partnership, Person
-from partnerships.seed import load_seed_data
 from reports.models import Authorship, Publication
 from sscregistry.dataset import export_dataset, prune_dumps
+from sscregistry.seed import load_seed_data
 from tests.factories import (
     EventFactory,
     PartnerFactory,

@@ -104,7 +104,7 @@ def test_a_worker_without_the_figure_takes_it_from_the_shared_cache(recorded):
     """A restarted worker (or another server) finds what another one computed: no recount."""
     from django.core.cache import cache
 
-    from sscregistry.derived import registry_cached
+    from registry.cache import registry_cached
 
     with recorded():
         _partnership(["4"])
@@ -123,7 +123,7 @@ def test_a_worker_without_the_figure_takes_it_from_the_shared_cache(recorded):
 def test_a_figure_being_computed_elsewhere_is_waited_for(recorded, monkeypatch, settings):
     from django.core.cache import caches
 
-    from sscregistry import derived
+    from registry import cache as derived
 
     shared = caches[settings.SHARED_CACHE]
     with recorded():
@@ -144,7 +144,7 @@ def test_a_figure_being_computed_elsewhere_is_waited_for(recorded, monkeypatch, 
 def test_a_failed_computation_elsewhere_is_taken_over(recorded, monkeypatch, settings):
     from django.core.cache import caches
 
-    from sscregistry import derived
+    from registry import cache as derived
 
     shared = caches[settings.SHARED_CACHE]
     shared.add("derived:failed:computing", True, 30)
@@ -159,7 +159,7 @@ def test_a_failed_computation_elsewhere_is_taken_over(recorded, monkeypatch, set
 def test_a_computation_that_raises_releases_its_lock(settings):
     from django.core.cache import caches
 
-    from sscregistry import derived
+    from registry import cache as derived
 
     def broken() -> int:
         raise RuntimeError("database went away")
@@ -178,8 +178,8 @@ def test_concurrent_requests_after_a_write_compute_the_facets_once(recorded, mon
     from django.core.cache import cache
     from django.db import connections
 
-    from partnerships import facets
-    from sscregistry import derived
+    from registry import cache as derived
+    from registry import facets
 
     with recorded():
         _partnership(["4"])
@@ -191,7 +191,7 @@ def test_concurrent_requests_after_a_write_compute_the_facets_once(recorded, mon
         threading.Event().wait(0.5)  # long enough for the others to find the lock
         return original(filterset)
 
-    monkeypatch.setattr(derived, "facet_counts", slow_count)
+    monkeypatch.setattr(facets, "facet_counts", slow_count)
     from rest_framework.test import APIClient
 
     results: list = []
@@ -245,10 +245,10 @@ def test_a_repeated_search_sends_only_its_page_queries(api, recorded):
         PartnershipFactory(title="Hydroponics exchange")
     first, first_sql = _search_sql(api, "geotermal")
     assert first["search"] == {"query": "geotermal", "mode": "fuzzy", "suggestion": "geothermal"}
-    assert "partnerships_searchword" in first_sql  # the vocabulary was asked for a spelling
+    assert "registry_searchword" in first_sql  # the vocabulary was asked for a spelling
     again, again_sql = _search_sql(api, "geotermal")
     assert again == first
-    assert "partnerships_searchword" not in again_sql
+    assert "registry_searchword" not in again_sql
     assert 'SELECT 1 AS "a"' not in again_sql  # no existence check either
     _search_sql(api, "hydroponics")
     found, found_sql = _search_sql(api, "hydroponics")
@@ -282,7 +282,7 @@ def test_each_filter_has_its_own_search_decision(api, recorded):
 
 def test_records_key_names_the_records_not_the_columns_or_order():
     from partnerships.models import Partnership  # noqa: PLC0415
-    from sscregistry.derived import records_key  # noqa: PLC0415
+    from registry.cache import records_key  # noqa: PLC0415
 
     published = Partnership.objects.published()
     assert records_key(published) == records_key(published.order_by("title").values("slug"))

@@ -21,9 +21,9 @@ from django.db import models
 from django.test import Client
 
 from events.models import EventOrganiser, EventParticipant
-from partnerships.base import Status
 from partnerships.models import Participation, PartnerName
-from partnerships.services import WORKFLOW_FIELDS
+from registry.services import WORKFLOW_FIELDS
+from registry.workflow import Status
 from reports.models import Authorship, PublicationOrganisation
 from sscregistry.dataset import export_dataset
 from tests.factories import (

@@ -17,11 +17,12 @@ from django.utils import timezone
 
 from curation.models import Submission
 from events.models import Event
-from partnerships.base import Status
-from partnerships.fields import validate_single_line, validate_time_in_window
-from partnerships.models import Partner, Partnership, SDGTarget
+from partnerships.models import Partner, Partnership
+from registry.fields import validate_single_line, validate_time_in_window
+from registry.workflow import Status
 from tests.factories import EventFactory, PartnerFactory, PartnershipFactory
 from tests.factories import event_admin_form as admin_event
+from vocabularies.models import SDGTarget
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.models import Platform
-from partnerships.seed import load_seed_data
+from sscregistry.seed import load_seed_data
 from tests.factories import EventFactory, PartnershipFactory, PublicationFactory
+from vocabularies.models import Platform
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from events.models import Event, EventOrganiser, RegistrationLink
-from partnerships.seed import load_seed_data
 from reports.models import Authorship, PublicationOrganisation
+from sscregistry.seed import load_seed_data
 from tests.factories import (
     EventFactory,
     PartnerFactory,

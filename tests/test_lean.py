@@ -1,4 +1,4 @@
-"""The lean read path (sscregistry/lean.py) answers exactly what the read serializers answer.
+"""The lean read path (registry/lean.py) answers exactly what the read serializers answer.
 
 Every comparison fetches the same address twice, with `API_LEAN_READS` off (the serializer) and on
 (the reader), and requires the same bytes: same keys, same order, same values. A spy checks that the
@@ -26,18 +26,9 @@ from partnerships.lean import (
     PartnershipReader,
     PersonReader,
 )
-from partnerships.models import (
-    Partner,
-    PartnerName,
-    Partnership,
-    Person,
-    Platform,
-    Region,
-    SDGTarget,
-    SourceLink,
-    Theme,
-)
-from sscregistry.lean import slug_url_builder
+from partnerships.models import Partner, PartnerName, Partnership, Person
+from registry.lean import slug_url_builder
+from registry.models import SourceLink
 from tests.factories import (
     ParticipationFactory,
     PartnerFactory,
@@ -45,6 +36,7 @@ from tests.factories import (
     PartnershipFactory,
     PersonFactory,
 )
+from vocabularies.models import Platform, Region, SDGTarget, Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -502,9 +494,9 @@ def test_event_and_publication_export_query_count_is_constant(api, settings, res
 
 
 def test_filled_publication_list_and_details(api, settings, spy, filled_events_and_publications):
-    from partnerships.models import DocumentCategory
     from reports.models import LanguageVersion, Publication, PublicationRelation
     from tests.factories import PublicationFactory, PublicationRelationFactory
+    from vocabularies.models import DocumentCategory
 
     _, report = filled_events_and_publications
     report.document_category = DocumentCategory.objects.first()
@@ -542,7 +534,7 @@ def test_filled_publication_list_and_details(api, settings, spy, filled_events_a
 def test_a_page_sends_its_relation_queries_as_one_batch(api, settings, monkeypatch, filled):
     """Nine relation queries, one round trip; with server-side binding (no batches) each query
     runs on its own, with the same answer."""
-    from sscregistry import lean
+    from registry import lean
 
     settings.API_LEAN_READS = True
     api.get("/api/v1/partnerships/filled/")  # each relation query's first run records its model
@@ -554,7 +546,7 @@ def test_a_page_sends_its_relation_queries_as_one_batch(api, settings, monkeypat
     for table in (
         "partnerships_participation",
         "partnerships_partnership_modalities",
-        "partnerships_sourcelink",
+        "registry_sourcelink",
     ):
         assert batch.count(f'FROM "{table}"') == 1, table
 

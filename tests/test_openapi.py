@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from partnerships.base import EARLIEST_DATE, EARLIEST_TIME, LATEST_DATE, LATEST_TIME
+from registry.workflow import EARLIEST_DATE, EARLIEST_TIME, LATEST_DATE, LATEST_TIME
 from sscregistry.wsgi import application
 
 # Loaded at import time: schemathesis' pytest fixture loader does not work with pytest 9. Building
@@ -85,7 +85,7 @@ def seed_data(django_db_setup, django_db_blocker):
     """The seed records once for the module (every operation runs over them), rolled back after."""
     from django.db import transaction
 
-    from partnerships.seed import load_seed_data
+    from sscregistry.seed import load_seed_data
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()
@@ -204,7 +204,7 @@ def _has_nul(value: Any) -> bool:
 
 def _breaks_a_line(value: Any) -> bool:
     """Whether `value` holds a line break or control character, which one-line fields (titles,
-    names: partnerships/fields.py) refuse and a schema's `type: string` cannot exclude."""
+    names: registry/fields.py) refuse and a schema's `type: string` cannot exclude."""
     if isinstance(value, str):
         return validate_single_line_refuses(value)
     if isinstance(value, dict):
@@ -217,7 +217,7 @@ def _breaks_a_line(value: Any) -> bool:
 def validate_single_line_refuses(text: str) -> bool:
     from django.core.exceptions import ValidationError
 
-    from partnerships.fields import validate_single_line
+    from registry.fields import validate_single_line
 
     try:
         validate_single_line(text)
@@ -227,7 +227,7 @@ def validate_single_line_refuses(text: str) -> bool:
 
 
 def _outside_the_window(value: Any) -> bool:
-    """Whether `value` is an ISO date or date-time outside the registry's window (partnerships/base.py),
+    """Whether `value` is an ISO date or date-time outside the registry's window (registry/workflow.py),
     which JSON Schema's `format: date` cannot bound: the API refuses it with a 400 naming the input."""
     if not isinstance(value, str):
         return False

@@ -6,22 +6,25 @@ import pytest
 from django.core.exceptions import BadRequest
 from django.test import RequestFactory
 
+from events.filters import EventFilter
 from events.models import Event
+from partnerships.filters import PartnershipFilter
 from partnerships.models import Partnership
-from partnerships.seed import load_seed_data
-from sscregistry.filtering import filter_events, filter_partnerships
+from sscregistry.seed import load_seed_data
 
 pytestmark = pytest.mark.django_db
 
 
 def _partnerships(**query) -> set[str]:
     request = RequestFactory().get("/", query)
-    return set(filter_partnerships(request, Partnership.objects.published()).values_list("slug", flat=True))
+    return set(
+        PartnershipFilter.filtered(request, Partnership.objects.published()).values_list("slug", flat=True)
+    )
 
 
 def _events(**query) -> set[str]:
     request = RequestFactory().get("/", query)
-    return set(filter_events(request, Event.objects.published()).values_list("slug", flat=True))
+    return set(EventFilter.filtered(request, Event.objects.published()).values_list("slug", flat=True))
 
 
 def test_partnership_filters_combine():
@@ -45,18 +48,18 @@ def test_event_filters_by_country_type_and_time():
 @pytest.mark.parametrize(
     ("function", "query"),
     [
-        (filter_partnerships, {"sdg": "18"}),
-        (filter_partnerships, {"sdg": "-1"}),
-        (filter_partnerships, {"platform": "<script>"}),
-        (filter_partnerships, {"modality": "x" * 81}),
-        (filter_partnerships, {"q": "x" * 201}),
-        (filter_partnerships, {"country": "RWA"}),
-        (filter_events, {"type": "party"}),
-        (filter_events, {"when": "tomorrow"}),
-        (filter_events, {"country": "1"}),
+        (PartnershipFilter.filtered, {"sdg": "18"}),
+        (PartnershipFilter.filtered, {"sdg": "-1"}),
+        (PartnershipFilter.filtered, {"platform": "<script>"}),
+        (PartnershipFilter.filtered, {"modality": "x" * 81}),
+        (PartnershipFilter.filtered, {"q": "x" * 201}),
+        (PartnershipFilter.filtered, {"country": "RWA"}),
+        (EventFilter.filtered, {"type": "party"}),
+        (EventFilter.filtered, {"when": "tomorrow"}),
+        (EventFilter.filtered, {"country": "1"}),
     ],
 )
 def test_unreadable_values_are_bad_requests(function, query):
-    queryset = Partnership.objects.none() if function is filter_partnerships else Event.objects.none()
+    queryset = Partnership.objects.none() if function is PartnershipFilter.filtered else Event.objects.none()
     with pytest.raises(BadRequest):
         function(RequestFactory().get("/", query), queryset)

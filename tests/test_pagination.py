@@ -127,7 +127,7 @@ def test_deep_pages_read_their_ids_first_and_answer_the_same(api, settings, monk
         for extra in ({}, {"ordering": "title"}, {"ordering": "-updated_at"})
     ] + [{"q": "mangroves", "page_size": 1, "page": 2}, {"page_size": 100}]
     plain = [api.get(URL, params).json() for params in requests]
-    monkeypatch.setattr("sscregistry.pagination.DEEP_OFFSET", 0)
+    monkeypatch.setattr("registry.pagination.DEEP_OFFSET", 0)
     assert [api.get(URL, params).json() for params in requests] == plain
     assert [row["slug"] for row in plain[-1]["results"]][:12] != []
     assert api.get(URL, {"page_size": 3, "page": 6}).status_code == 404
@@ -171,7 +171,7 @@ def test_the_search_page_keeps_its_count_and_pages_deep_alike(
         ]
     # Neither the list's count nor the facet counts are read again for another page.
     assert not [query for query in queries.captured_queries if "COUNT(" in query["sql"]]
-    monkeypatch.setattr("sscregistry.pagination.DEEP_OFFSET", 0)
+    monkeypatch.setattr("registry.pagination.DEEP_OFFSET", 0)
     deep = [
         [record.slug for record in client.get("/partnerships/", {"page": page}).context["records"]]
         for page in (1, 2)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from partnerships.models import Participation
-from partnerships.seed import load_seed_data
+from sscregistry.seed import load_seed_data
 from tests.factories import EventFactory, PartnerFactory, PartnershipFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db

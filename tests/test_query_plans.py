@@ -1,4 +1,4 @@
-"""Kept query plans (sscregistry/plans.py) and kept rankings (sscregistry/pagination.py): the same
+"""Kept query plans (registry/plans.py) and kept rankings (registry/pagination.py): the same
 answers as building every query afresh, and never an answer from before the registry's last write."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from sscregistry import pagination
-from sscregistry.plans import LookupPlan, PagePlan, Plans, lookup_plans, page_plans
+from registry import pagination
+from registry.plans import LookupPlan, PagePlan, Plans, lookup_plans, page_plans
 from tests.factories import EventFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -223,7 +223,7 @@ def _prepared_statements() -> list[str]:
 
 
 class TestPreparedPlans:
-    """Kept plans run as prepared statements with their values written in (sscregistry/plans.py)."""
+    """Kept plans run as prepared statements with their values written in (registry/plans.py)."""
 
     def test_a_plan_is_prepared_after_five_runs_with_its_values_written_in(self, api, recorded, settings):
         with recorded():

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.test import override_settings
 
 from partnerships.models import Participation
-from partnerships.seed import load_seed_data
+from sscregistry.seed import load_seed_data
 from tests.factories import EventFactory, PartnerFactory, PartnershipFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,10 +16,10 @@ import pytest
 from django.urls import reverse
 
 from partnerships.models import Partnership
-from partnerships.seed import load_seed_data
+from registry.rest import csv_lines
+from registry.spreadsheets import safe_cell, safe_row
 from sscregistry.dataset import export_dataset
-from sscregistry.rest import csv_lines
-from sscregistry.spreadsheets import safe_cell, safe_row
+from sscregistry.seed import load_seed_data
 from tests.factories import PartnershipFactory
 
 # One-line fields (titles) cannot hold a tab or a carriage return (a constraint refuses them), so

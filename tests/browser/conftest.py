@@ -59,9 +59,9 @@ def seed_data(transactional_db):
     event loop runs, the test sees a fresh connection object without the serialized copy. So the
     vocabularies are loaded again, as `manage.py load_reference_data` does.
     """
-    from partnerships.models import Country
-    from partnerships.reference import load_reference_data
-    from partnerships.seed import load_seed_data
+    from sscregistry.seed import load_seed_data
+    from vocabularies.models import Country
+    from vocabularies.reference import load_reference_data
 
     if not Country.objects.exists():
         load_reference_data()

@@ -11,11 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from curation.resources import EventResource, PartnerResource, PartnershipResource, PublicationResource
-from partnerships import services
-from partnerships.base import Status
+from events.resources import EventResource
 from partnerships.models import Participation, Partner, Partnership
-from partnerships.seed import load_seed_data
+from partnerships.resources import PartnerResource, PartnershipResource
+from registry import services
+from registry.workflow import Status
+from reports.resources import PublicationResource
+from sscregistry.seed import load_seed_data
 
 pytestmark = pytest.mark.django_db
 
@@ -396,8 +398,8 @@ def test_an_unknown_label_is_a_row_error_naming_the_column_and_the_value(curator
 
 
 def test_languages_and_roles_are_found_by_name_too():
-    from curation.resources import VocabularyWidget
-    from partnerships.models import Language
+    from registry.resources import VocabularyWidget
+    from vocabularies.models import Language
 
     widget = VocabularyWidget(Language)
     assert widget.clean("French").code == "fr"
@@ -488,7 +490,7 @@ def rows_read(monkeypatch):
     """The number of data rows each CSV reader gave out (each list entry is one reader)."""
     import csv
 
-    from curation import resources
+    from registry import resources
 
     counts = []
     real_reader = csv.reader
@@ -505,7 +507,7 @@ def rows_read(monkeypatch):
 
 
 def test_a_huge_csv_is_refused_after_one_row_past_the_limit(settings):
-    from curation.resources import TooManyRows, read_dataset
+    from registry.resources import TooManyRows, read_dataset
 
     content = _huge_csv()
     stream = CountingStream(content)
@@ -538,7 +540,7 @@ def test_the_command_refuses_a_huge_csv_reading_only_up_to_the_limit(tmp_path, r
 def test_an_xlsx_over_the_limit_is_read_row_by_row_and_refused(settings, monkeypatch):
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-    from curation.resources import TooManyRows, read_dataset
+    from registry.resources import TooManyRows, read_dataset
 
     settings.IMPORT_MAX_ROWS = 5
     book = tablib.Dataset(headers=["slug", "name"])

@@ -18,11 +18,10 @@ from django.urls import reverse
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from curation import tasks
-from curation.models import ImportJob
-from partnerships import services
-from partnerships.base import Status
 from partnerships.models import Partner
+from registry import services, tasks
+from registry.models import ImportJob
+from registry.workflow import Status
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -89,11 +88,11 @@ def test_the_admin_hands_a_long_file_to_a_job_and_writes_nothing(settings, clien
 
     job = ImportJob.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("admin:curation_importjob_change", args=[job.pk])
+    assert response["Location"] == reverse("admin:registry_importjob_change", args=[job.pk])
     assert (job.state, job.dry_run, job.rows_total, job.created_by) == ("queued", True, 5, curator)
     assert bytes(job.content) == _partners_csv(5)
     task = DBTaskResult.objects.get(id=job.task_id)
-    assert task.task_path == "curation.tasks.run_import_job"
+    assert task.task_path == "registry.tasks.run_import_job"
     assert task.args_kwargs == {"args": [job.pk], "kwargs": {}}
     assert not Partner.objects.exists()
 
@@ -113,14 +112,14 @@ def test_the_job_pages_show_progress_and_refresh_while_the_job_waits(settings, c
     _upload(client, _partners_csv(5))
     job = ImportJob.objects.get()
 
-    listing = client.get(reverse("admin:curation_importjob_changelist")).content.decode()
-    page = client.get(reverse("admin:curation_importjob_change", args=[job.pk])).content.decode()
+    listing = client.get(reverse("admin:registry_importjob_changelist")).content.decode()
+    page = client.get(reverse("admin:registry_importjob_change", args=[job.pk])).content.decode()
 
     for html in (listing, page):
         assert '<meta http-equiv="refresh" content="2">' in html
         assert '<progress value="0" max="5"></progress> 0 of 5 rows (0%)' in html
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.DONE, rows_done=5)
-    listing = client.get(reverse("admin:curation_importjob_changelist")).content.decode()
+    listing = client.get(reverse("admin:registry_importjob_changelist")).content.decode()
     assert "http-equiv" not in listing and "5 of 5 rows (100%)" in listing
 
 
@@ -136,8 +135,8 @@ def test_importers_see_only_their_own_jobs_and_only_they_confirm(client_as, cura
     )
     other = make_user("other", "Contributors")
     client = client_as(other)
-    assert client.get(reverse("admin:curation_importjob_change", args=[job.pk])).status_code == 302
-    assert "p.csv" not in client.get(reverse("admin:curation_importjob_changelist")).content.decode()
+    assert client.get(reverse("admin:registry_importjob_change", args=[job.pk])).status_code == 302
+    assert "p.csv" not in client.get(reverse("admin:registry_importjob_changelist")).content.decode()
 
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.CHECKED)
     job.refresh_from_db()
@@ -145,7 +144,7 @@ def test_importers_see_only_their_own_jobs_and_only_they_confirm(client_as, cura
         tasks.import_job_confirm(job=job, user=curator)
     assert (
         "Partners from p.csv"
-        in client_as(curator).get(reverse("admin:curation_importjob_changelist")).content.decode()
+        in client_as(curator).get(reverse("admin:registry_importjob_changelist")).content.decode()
     )
 
 
@@ -165,10 +164,10 @@ def test_the_worker_process_checks_the_file_then_imports_it_once_confirmed(setti
     assert (job.rows_done, job.rows_total) == (6, 6)
     assert "Row 1: status “published” ignored" in job.notes[0]
     assert not Partner.objects.exists()  # a check writes nothing
-    page = client.get(reverse("admin:curation_importjob_change", args=[job.pk])).content.decode()
+    page = client.get(reverse("admin:registry_importjob_change", args=[job.pk])).content.decode()
     assert "Confirm import" in page and "6 new, 0 updated, 0 unchanged rows would be written." in page
 
-    response = client.post(reverse("admin:curation_importjob_confirm", args=[job.pk]))
+    response = client.post(reverse("admin:registry_importjob_confirm", args=[job.pk]))
     assert response.status_code == 302
     job.refresh_from_db()
     assert (job.state, job.dry_run) == (ImportJob.State.QUEUED, False)
@@ -250,7 +249,7 @@ def test_progress_is_seen_by_others_while_the_import_is_still_uncommitted(monkey
     def observed(self, number, total):
         real_call(self, number, total)
         with observer.cursor() as cursor:  # another session, as the admin's job page is
-            cursor.execute("SELECT rows_done FROM curation_importjob WHERE id = %s", [job.pk])
+            cursor.execute("SELECT rows_done FROM registry_importjob WHERE id = %s", [job.pk])
             done = cursor.fetchone()[0]
             cursor.execute("SELECT count(*) FROM partnerships_partner")
             seen.append((done, cursor.fetchone()[0]))

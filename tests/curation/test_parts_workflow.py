@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from partnerships.models import PartnerName, SourceLink
+from partnerships.models import PartnerName
+from registry.models import SourceLink
 from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,12 +33,12 @@ def published_partner_with_source():
 def test_the_standalone_source_page_changes_nothing(client_as, request, role, published_partner_with_source):
     partner, source = published_partner_with_source
     client = client_as(request.getfixturevalue(role))
-    listing = client.get("/admin/partnerships/sourcelink/")
+    listing = client.get("/admin/registry/sourcelink/")
     assert listing.status_code == 200
     assert f"/admin/partnerships/partner/{partner.pk}/change/" in listing.text
 
     change = client.post(
-        f"/admin/partnerships/sourcelink/{source.pk}/change/",
+        f"/admin/registry/sourcelink/{source.pk}/change/",
         {
             "url": "https://phishing.example/login",
             "title": "Norec",
@@ -45,9 +46,9 @@ def test_the_standalone_source_page_changes_nothing(client_as, request, role, pu
             "object_id": partner.pk,
         },
     )
-    delete = client.post(f"/admin/partnerships/sourcelink/{source.pk}/delete/", {"post": "yes"})
+    delete = client.post(f"/admin/registry/sourcelink/{source.pk}/delete/", {"post": "yes"})
     add = client.post(
-        "/admin/partnerships/sourcelink/add/",
+        "/admin/registry/sourcelink/add/",
         {"url": "https://phishing.example/", "content_type": source.content_type_id, "object_id": partner.pk},
     )
     assert change.status_code == 403 and delete.status_code == 403 and add.status_code == 403

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.base import Status
+from registry.workflow import Status
 from tests.factories import (
     EventFactory,
     ParticipationFactory,

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from curation.models import Submission
 from events.models import Event
-from partnerships.base import Status
 from partnerships.models import Partner, Partnership
+from registry.workflow import Status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 

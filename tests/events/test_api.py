@@ -70,7 +70,7 @@ def test_curator_creates_an_event_as_a_draft_and_model_validation_names_fields(a
     from rest_framework.authtoken.models import Token
 
     from events.models import Event
-    from partnerships.groups import CURATORS
+    from registry.groups import CURATORS
 
     user = User.objects.create_user("curator")
     user.groups.add(Group.objects.get(name=CURATORS))
@@ -83,7 +83,7 @@ def test_curator_creates_an_event_as_a_draft_and_model_validation_names_fields(a
         "timezone": "Africa/Nairobi",
         "themes": ["knowledge-sharing"],
     }
-    from partnerships.models import Theme
+    from vocabularies.models import Theme
 
     Theme.objects.create(slug="knowledge-sharing", name="Knowledge sharing")
     response = api.post("/api/v1/events/", event, format="json")

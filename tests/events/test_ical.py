@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from events.models import Event, EventOrganiser
-from partnerships.seed import load_seed_data
+from sscregistry.seed import load_seed_data
 from tests.factories import EventFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, EventOrganiser, EventParticipant, RegistrationLink
-from partnerships.seed import load_seed_data
+from sscregistry.seed import load_seed_data
 from tests.factories import EventFactory, PartnerFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,10 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from rest_framework.authtoken.models import Token
 
-from partnerships.base import Status
-from partnerships.groups import CURATORS
-from partnerships.models import Partner, Partnership, RegistryChange
+from partnerships.models import Partner, Partnership
+from registry.groups import CURATORS
+from registry.models import RegistryChange
+from registry.workflow import Status
 from tests.factories import ParticipationFactory, PartnerFactory, PartnershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -375,7 +376,7 @@ def test_stale_if_match_is_refused_with_412(api, curator):
 
 
 def test_workflow_transitions_through_the_api(api, curator):
-    from partnerships.groups import CONTRIBUTORS
+    from registry.groups import CONTRIBUTORS
 
     writer = _user("writer")
     writer.groups.add(Group.objects.get(name=CONTRIBUTORS))

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from partnerships.charts import MAP_SCALE, bar_list, world_map, world_shapes, year_columns
-from partnerships.models import Country
+from vocabularies.models import Country
 
 
 def test_bars_are_sorted_and_sized_relative_to_the_largest():

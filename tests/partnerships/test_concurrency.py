@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from partnerships import services
-from partnerships.base import StaleRecordError, parse_version
+from registry import services
+from registry.workflow import StaleRecordError, parse_version
 from tests.partnerships.test_workflow import _change_form_data
 
 pytestmark = pytest.mark.django_db

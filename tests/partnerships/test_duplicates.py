@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from curation.models import Submission
 from events.models import Event, EventOrganiser, EventParticipant
-from partnerships import services
-from partnerships.base import Status
+from partnerships import services as merging
 from partnerships.duplicates import similar_partners
-from partnerships.models import Participation, Partner, PartnerName, PartnerRedirect, Person, SourceLink
+from partnerships.models import Participation, Partner, PartnerName, PartnerRedirect, Person
+from registry.models import SourceLink
+from registry.workflow import Status
 from reports.models import Publication, PublicationOrganisation, Series
 from tests.partnerships.test_workflow import _change_form_data
 
@@ -123,7 +124,7 @@ def test_merge_moves_every_relation_to_the_survivor(curator, graph):
     survivor, duplicate = graph["survivor"], graph["duplicate"]
     duplicate_pk, duplicate_slug = duplicate.pk, duplicate.slug
 
-    report = services.partner_merge(survivor=survivor, duplicate=duplicate, user=curator)
+    report = merging.partner_merge(survivor=survivor, duplicate=duplicate, user=curator)
 
     assert not Partner.objects.filter(pk=duplicate_pk).exists()
     assert set(
@@ -165,7 +166,7 @@ def test_merged_partner_address_redirects_permanently(client, curator, graph):
     survivor, duplicate = graph["survivor"], graph["duplicate"]
     old_url = duplicate.get_absolute_url()
     Partner.objects.filter(pk=survivor.pk).update(status=Status.PUBLISHED, published_at=timezone.now())
-    services.partner_merge(survivor=survivor, duplicate=duplicate, user=curator)
+    merging.partner_merge(survivor=survivor, duplicate=duplicate, user=curator)
 
     response = client.get(old_url)
 
@@ -176,7 +177,7 @@ def test_merged_partner_address_redirects_permanently(client, curator, graph):
 
 def test_a_redirect_to_an_unpublished_survivor_stays_hidden(client, curator, graph):
     old_url = graph["duplicate"].get_absolute_url()
-    services.partner_merge(survivor=graph["survivor"], duplicate=graph["duplicate"], user=curator)
+    merging.partner_merge(survivor=graph["survivor"], duplicate=graph["duplicate"], user=curator)
     assert client.get(old_url).status_code == 404
 
 
@@ -186,9 +187,9 @@ def test_merge_is_all_or_nothing(curator, graph, monkeypatch):
     def fail(partner):
         raise RuntimeError("still referenced")
 
-    monkeypatch.setattr(services, "_ensure_nothing_points_at", fail)
+    monkeypatch.setattr(merging, "ensure_nothing_points_at", fail)
     with pytest.raises(RuntimeError):
-        services.partner_merge(survivor=survivor, duplicate=duplicate, user=curator)
+        merging.partner_merge(survivor=survivor, duplicate=duplicate, user=curator)
     assert Partner.objects.filter(pk=duplicate.pk).exists()
     assert Participation.objects.filter(partner=duplicate).count() == 2
     assert not PartnerRedirect.objects.exists()
@@ -196,7 +197,7 @@ def test_merge_is_all_or_nothing(curator, graph, monkeypatch):
 
 def test_only_curators_merge(contributor, graph):
     with pytest.raises(PermissionDenied):
-        services.partner_merge(survivor=graph["survivor"], duplicate=graph["duplicate"], user=contributor)
+        merging.partner_merge(survivor=graph["survivor"], duplicate=graph["duplicate"], user=contributor)
 
 
 def test_merge_action_in_the_admin(client_as, curator, contributor, graph):

@@ -7,7 +7,6 @@ import io
 
 import pytest
 
-from partnerships.models import Platform
 from tests.factories import (
     EventFactory,
     EventOrganiserFactory,
@@ -17,6 +16,7 @@ from tests.factories import (
     PublicationFactory,
     PublicationOrganisationFactory,
 )
+from vocabularies.models import Platform
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from partnerships.models import Platform
 from tests.factories import ParticipationFactory, PartnerFactory, PartnershipFactory, PublicationFactory
+from vocabularies.models import Platform
 
 pytestmark = pytest.mark.django_db
 

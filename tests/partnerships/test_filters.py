@@ -8,8 +8,9 @@ import pytest
 from django.http import QueryDict
 
 from partnerships.filters import PartnerFilter, PartnershipFilter
-from partnerships.models import Country, Partner, Partnership, Platform
+from partnerships.models import Partner, Partnership
 from tests.factories import ParticipationFactory, PartnerFactory, PartnershipFactory
+from vocabularies.models import Country, Platform
 
 pytestmark = pytest.mark.django_db
 
@@ -208,9 +209,9 @@ def test_people_filter_by_affiliation_slug(db):
 
 
 def test_the_api_builds_only_the_named_filters(db, api):
-    """The API's lists narrow the FilterSet to the filters named (sscregistry/rest.py `narrowed`):
+    """The API's lists narrow the FilterSet to the filters named (registry/rest.py `narrowed`):
     the same answers, errors and combined filters as the whole FilterSet."""
-    from sscregistry.rest import narrowed
+    from registry.rest import narrowed
 
     only_sdg = narrowed(PartnershipFilter, frozenset({"sdg", "q"}))
     assert set(only_sdg.base_filters) == {"sdg", "q"} and issubclass(only_sdg, PartnershipFilter)

@@ -5,8 +5,8 @@ from django.core.management import CommandError, call_command
 
 from events.models import Event
 from partnerships.models import Partner, Partnership
-from partnerships.synthetic import PLANTED_TERMS
 from reports.models import Publication
+from sscregistry.synthetic import PLANTED_TERMS
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_generated_rows_leave_no_history_and_replace_keeps_the_signals(make_part
     """Synthetic rows are not curators' work; --replace mutes the search signals only while it deletes."""
     from django.apps import apps
 
-    from partnerships.search import search
+    from registry.search import search
 
     partnership_history = apps.get_model("partnerships", "PartnershipHistory")
     partner_history = apps.get_model("partnerships", "PartnerHistory")

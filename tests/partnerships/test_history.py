@@ -6,10 +6,11 @@ import pghistory
 import pytest
 from django.urls import reverse
 
-from curation.history import record_history
-from partnerships import services
-from partnerships.base import Status
+from partnerships import services as merging
 from partnerships.models import Participation, Partner, Partnership
+from registry import services
+from registry.history import record_history
+from registry.workflow import Status
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +142,7 @@ def test_merges_are_recorded(curator, make_partner):
     survivor = make_partner("Food and Agriculture Organization", acronym="FAO")
     duplicate = make_partner("Food & Agriculture Organisation")
     with pghistory.context(user=curator.pk):
-        services.partner_merge(survivor=survivor, duplicate=duplicate, user=curator)
+        merging.partner_merge(survivor=survivor, duplicate=duplicate, user=curator)
     entries = [(e.subject, e.label, g.user) for g in record_history(survivor) for e in g.entries]
     assert ("partner name: Food & Agriculture Organisation", "added", curator) in entries
     deleted = Partner.history.field.model.objects.filter(pgh_obj_id=duplicate.pk, pgh_label="delete")

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from partnerships.iati import equal_percentages
 from partnerships.models import Participation, PartnerName
-from partnerships.seed import load_seed_data
+from sscregistry.seed import load_seed_data
 from tests.factories import PartnerFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from partnerships.base import DatePrecision, Status, format_partial_date
-from partnerships.models import Country, Partner, Partnership, Region, SDGTarget, SustainableDevelopmentGoal
+from partnerships.models import Partner, Partnership
+from registry.workflow import DatePrecision, Status, format_partial_date
 from tests.factories import PartnerFactory, PartnershipFactory
+from vocabularies.models import Country, Region, SDGTarget, SustainableDevelopmentGoal
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from partnerships import services
-from partnerships.base import Status
 from partnerships.models import Partnership
+from registry import services
+from registry.workflow import Status
 from tests.factories import ParticipationFactory, PartnerFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -165,7 +165,7 @@ def test_publishing_a_partnership_names_its_partners_the_public_cannot_see_in_th
 def _with_source(record):
     from django.contrib.contenttypes.models import ContentType
 
-    from partnerships.models import SourceLink
+    from registry.models import SourceLink
 
     SourceLink.objects.create(
         content_type=ContentType.objects.get_for_model(record),

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from events.models import Event
-from partnerships.models import Partner, PartnerName, Partnership, Person, Platform
-from partnerships.search import SearchOutcome, plain_terms, search, search_index_update
+from partnerships.models import Partner, PartnerName, Partnership, Person
+from registry.search import SearchOutcome, plain_terms, search, search_index_update
 from reports.models import Publication
 from tests.factories import (
     EventFactory,
@@ -17,6 +17,7 @@ from tests.factories import (
     PersonFactory,
     PublicationFactory,
 )
+from vocabularies.models import Platform
 
 pytestmark = pytest.mark.django_db
 
@@ -198,8 +199,8 @@ def test_full_text_search_uses_the_gin_index(many_partnerships):
 def test_typo_search_respells_from_the_vocabulary_through_indexes(many_partnerships):
     """A misspelt word is matched against the vocabulary of words (trigram index on short words),
     then the corrected query runs as full text: never a similarity scan over whole documents."""
-    from partnerships.models import SearchWord
-    from partnerships.search import _closest_words
+    from registry.models import SearchWord
+    from registry.search import _closest_words
 
     records, outcome = search(Partnership.objects.published(), "mangrov restorashun")
     assert outcome == SearchOutcome("mangrov restorashun", SearchOutcome.FUZZY, "mangrove restoration")

@@ -8,10 +8,11 @@ import pytest
 from django.core.management import call_command
 
 from events.models import Event
-from partnerships.base import Status
-from partnerships.models import Partner, Partnership, Person, SourceLink
-from partnerships.seed import load_seed_data
+from partnerships.models import Partner, Partnership, Person
+from registry.models import SourceLink
+from registry.workflow import Status
 from reports.models import Publication
+from sscregistry.seed import load_seed_data
 
 pytestmark = pytest.mark.django_db
 
@@ -210,8 +211,8 @@ def test_the_report_of_a_first_run_is_true(db):
     assert "updated" not in text
     assert "0 already there" in text
     # Themes and series are records of the seed too.
-    from partnerships.models import Theme
     from reports.models import Series
+    from vocabularies.models import Theme
 
     records += Theme.objects.count() + Series.objects.count()
     assert f"Seed data: {records} records created" in text
@@ -253,7 +254,7 @@ def test_a_deleted_seed_record_is_created_again_whole(seeded):
 
 
 def test_history_names_the_seed_as_the_author(seeded):
-    from curation.history import record_history
+    from registry.history import record_history
 
     wgeo = Partnership.objects.get(slug="unossc-wgeo-green-economy")
     groups = record_history(wgeo)
@@ -263,7 +264,7 @@ def test_history_names_the_seed_as_the_author(seeded):
 def test_every_seed_record_links_to_the_seed_documents_it_comes_from(seeded):
     from django.contrib.contenttypes.models import ContentType
 
-    from partnerships.seed import DOCUMENTS
+    from sscregistry.seed import DOCUMENTS
 
     urls = {url for url, _, _ in DOCUMENTS.values()}
     for model in (Partner, Person, Partnership, Event, Publication):

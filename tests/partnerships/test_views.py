@@ -7,9 +7,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from partnerships.models import Participation, Partner, PartnerRedirect, Platform
-from partnerships.seed import load_seed_data
+from partnerships.models import Participation, Partner, PartnerRedirect
+from sscregistry.seed import load_seed_data
 from tests.factories import PartnerFactory, PartnershipFactory
+from vocabularies.models import Platform
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event
-from partnerships import services
-from partnerships.base import Status
 from partnerships.models import Partner, Partnership, Person
+from registry import services
+from registry.workflow import Status
 from reports.models import Publication
 
 pytestmark = pytest.mark.django_db

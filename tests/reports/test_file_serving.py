@@ -93,7 +93,7 @@ def test_a_drafts_file_is_the_same_404_as_a_missing_one_for_anyone_but_curators(
 
 
 def test_an_unpublished_publications_file_is_gone_at_once(client, production):
-    from partnerships.base import Status
+    from registry.workflow import Status
 
     version = _upload(PublicationFactory(slug="withdrawn"))
     assert client.get(_address(version)).status_code == 200

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from partnerships.seed import load_seed_data
 from reports.models import LanguageVersion, Publication, PublicationOrganisation
+from sscregistry.seed import load_seed_data
 from tests.factories import PartnerFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,127 @@
+"""Spreadsheet import and export of events (see registry/resources.py)."""
+
+from __future__ import annotations
+
+from import_export import fields, widgets
+
+from partnerships.models import Partnership
+from partnerships.resources import _partners_by_slug
+from registry.resources import (
+    ChoiceWidget,
+    CodesWidget,
+    CodeWidget,
+    RecordResource,
+    VocabularyListWidget,
+    VocabularyWidget,
+    _role_pairs,
+)
+from vocabularies.models import (
+    Country,
+    Theme,
+)
+
+from .models import Event, EventOrganiser
+
+
+class EventResource(RecordResource):
+    event_type = fields.Field(
+        attribute="event_type", column_name="event_type", widget=ChoiceWidget(Event.Type.choices)
+    )
+    attendance_mode = fields.Field(
+        attribute="attendance_mode",
+        column_name="attendance_mode",
+        widget=ChoiceWidget(Event.AttendanceMode.choices),
+    )
+    event_status = fields.Field(
+        attribute="event_status", column_name="event_status", widget=ChoiceWidget(Event.EventStatus.choices)
+    )
+    event_type_label = fields.Field(column_name="event_type_label", readonly=True)
+    country = fields.Field(attribute="country", column_name="country", widget=VocabularyWidget(Country))
+    country_label = fields.Field(column_name="country_label", readonly=True)
+    parent = fields.Field(attribute="parent", column_name="parent", widget=CodeWidget(Event, "slug"))
+    document_symbols = fields.Field(
+        attribute="document_symbols", column_name="document_symbols", widget=widgets.SimpleArrayWidget(",")
+    )
+    partnerships = fields.Field(
+        attribute="partnerships", column_name="partnerships", widget=CodesWidget(Partnership, field="slug")
+    )
+    themes = fields.Field(attribute="themes", column_name="themes", widget=VocabularyListWidget(Theme))
+    organisers = fields.Field(column_name="organisers", readonly=True)
+    organiser_labels = fields.Field(column_name="organiser_labels", readonly=True)
+    part_columns = ("organisers",)
+
+    class Meta(RecordResource.Meta):
+        model = Event
+        fields = [
+            "slug",
+            "title",
+            "short_title",
+            "event_type",
+            "event_type_label",
+            "theme",
+            "description",
+            "start",
+            "end",
+            "timezone",
+            "all_day",
+            "date_precision",
+            "venue",
+            "city",
+            "country",
+            "country_label",
+            "attendance_mode",
+            "event_status",
+            "parent",
+            "organisers",
+            "organiser_labels",
+            "partnerships",
+            "themes",
+            "document_symbols",
+            "status",
+            "status_label",
+            "published_at",
+        ]
+        export_order = fields
+
+    def dehydrate_event_type_label(self, e: Event) -> str:
+        return e.get_event_type_display()
+
+    def dehydrate_country_label(self, e: Event) -> str:
+        return e.country.name if e.country else ""
+
+    def dehydrate_organisers(self, e: Event) -> str:
+        return "; ".join(f"{o.partner.slug}|{o.role}" for o in e.organiser_roles.select_related("partner"))
+
+    def dehydrate_organiser_labels(self, e: Event) -> str:
+        return "; ".join(
+            f"{o.partner} ({o.get_role_display()})" for o in e.organiser_roles.select_related("partner")
+        )
+
+    def save_parts(self, instance: Event, row: dict) -> None:
+        """The `organisers` column, when present, is the full list: `slug|role; ...`.
+
+        The role defaults to organiser.
+        """
+        if "organisers" not in row:
+            return
+        pairs = [
+            (s, r or EventOrganiser.Role.ORGANISER)
+            for s, r in _role_pairs(row.get("organisers"), "organisers")
+        ]
+        unknown = [r for _, r in pairs if r not in EventOrganiser.Role.values]
+        if unknown:
+            raise ValueError(f"organisers: unknown role(s): {', '.join(unknown)}")
+        partners = _partners_by_slug([s for s, _ in pairs], "organisers")
+        wanted = {(partners[s].pk, r) for s, r in pairs}
+        for organiser in instance.organiser_roles.all():
+            if (organiser.partner_id, organiser.role) not in wanted:
+                organiser.delete()
+        have = set(instance.organiser_roles.values_list("partner_id", "role"))
+        for partner_id, role in wanted - have:
+            EventOrganiser.objects.create(event=instance, partner_id=partner_id, role=role)
+
+
+def register() -> None:
+    from registry.resources import register_resource
+
+    register_resource("events", EventResource)

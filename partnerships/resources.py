@@ -1,0 +1,229 @@
+"""Spreadsheet import and export of partners and partnerships (see registry/resources.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from import_export import fields
+
+from registry.resources import (
+    VOCABULARIES,
+    CodeWidget,
+    RecordResource,
+    VocabularyListWidget,
+    VocabularyWidget,
+    _labels,
+    _role_pairs,
+)
+from vocabularies.models import (
+    ActivityStatus,
+    Country,
+    Modality,
+    OrganisationRole,
+    OrganisationType,
+    Platform,
+    Region,
+    SDGTarget,
+    SustainableDevelopmentGoal,
+    Theme,
+)
+
+from .duplicates import similar_partners
+from .models import Participation, Partner, PartnerName, Partnership
+
+
+def _partners_by_slug(slugs: list[str], column: str) -> dict[str, Partner]:
+    found = {p.slug: p for p in Partner.objects.filter(slug__in=slugs)}
+    unknown = [s for s in slugs if s not in found]
+    if unknown:
+        raise ValueError(f"{column}: unknown partner slug(s): {', '.join(unknown)}")
+    return found
+
+
+class PartnerResource(RecordResource):
+    organisation_type = fields.Field(
+        attribute="organisation_type",
+        column_name="organisation_type",
+        widget=VocabularyWidget(OrganisationType),
+    )
+    organisation_type_label = fields.Field(column_name="organisation_type_label", readonly=True)
+    country = fields.Field(attribute="country", column_name="country", widget=VocabularyWidget(Country))
+    country_label = fields.Field(column_name="country_label", readonly=True)
+    parent = fields.Field(attribute="parent", column_name="parent", widget=CodeWidget(Partner, "slug"))
+    alternative_names = fields.Field(column_name="alternative_names", readonly=True)
+
+    title_field = "name"
+    part_columns = ("alternative_names",)
+
+    class Meta(RecordResource.Meta):
+        model = Partner
+        fields = [
+            "slug",
+            "name",
+            "acronym",
+            "identifier",
+            "organisation_type",
+            "organisation_type_label",
+            "country",
+            "country_label",
+            "website",
+            "parent",
+            "description",
+            "alternative_names",
+            "status",
+            "status_label",
+            "published_at",
+            "last_reviewed_at",
+        ]
+        export_order = fields
+
+    def find_without_slug(self, row: dict) -> Any:
+        identifier = str(row.get("identifier") or "").strip()
+        if identifier:
+            return Partner.objects.filter(identifier__iexact=identifier).first()
+        return super().find_without_slug(row)
+
+    def import_instance(self, instance: Any, row: dict, **kwargs: Any) -> None:
+        names_before = (instance.name, instance.acronym)
+        super().import_instance(instance, row, **kwargs)
+        if self._dry_run and (instance.pk is None or names_before != (instance.name, instance.acronym)):
+            self.note_likely_duplicates(instance, kwargs.get("row_number"))
+
+    def note_likely_duplicates(self, partner: Partner, row_number: int | None) -> None:
+        """The admin's partner form's duplicate check (`similar_partners`), as a note on the row."""
+        duplicates = similar_partners(names=[partner.name, partner.acronym], exclude_pk=partner.pk)
+        if duplicates:
+            listed = "; ".join(
+                f"“{p}” ({p.slug}, {p.get_status_display().lower()}, {p.similarity:.0%} similar)"
+                for p in duplicates
+            )
+            self.note(
+                row_number,
+                f"“{partner.name}” may be a partner the registry already has: {listed}. Check before "
+                "confirming (or merge the duplicates afterwards).",
+            )
+
+    def dehydrate_organisation_type_label(self, partner: Partner) -> str:
+        return partner.organisation_type.name if partner.organisation_type else ""
+
+    def dehydrate_country_label(self, partner: Partner) -> str:
+        return partner.country.name if partner.country else ""
+
+    def dehydrate_alternative_names(self, partner: Partner) -> str:
+        return "; ".join(partner.alternative_names.values_list("name", flat=True))
+
+    def save_parts(self, instance: Partner, row: dict) -> None:
+        if "alternative_names" not in row:
+            return
+        names = [n.strip() for n in str(row.get("alternative_names") or "").split(";") if n.strip()]
+        existing = set(instance.alternative_names.values_list("name", flat=True))
+        for name in names:
+            if name not in existing:
+                PartnerName.objects.create(partner=instance, name=name, kind=PartnerName.Kind.VARIANT)
+
+
+class PartnershipResource(RecordResource):
+    activity_status = fields.Field(
+        attribute="activity_status", column_name="activity_status", widget=VocabularyWidget(ActivityStatus)
+    )
+    activity_status_label = fields.Field(column_name="activity_status_label", readonly=True)
+    modalities = fields.Field(
+        attribute="modalities", column_name="modalities", widget=VocabularyListWidget(Modality)
+    )
+    platforms = fields.Field(
+        attribute="platforms", column_name="platforms", widget=VocabularyListWidget(Platform)
+    )
+    sdgs = fields.Field(
+        attribute="sdgs", column_name="sdgs", widget=VocabularyListWidget(SustainableDevelopmentGoal)
+    )
+    sdg_labels = fields.Field(column_name="sdg_labels", readonly=True)
+    sdg_targets = fields.Field(
+        attribute="sdg_targets", column_name="sdg_targets", widget=VocabularyListWidget(SDGTarget)
+    )
+    countries = fields.Field(
+        attribute="countries", column_name="countries", widget=VocabularyListWidget(Country)
+    )
+    country_labels = fields.Field(column_name="country_labels", readonly=True)
+    regions = fields.Field(attribute="regions", column_name="regions", widget=VocabularyListWidget(Region))
+    themes = fields.Field(attribute="themes", column_name="themes", widget=VocabularyListWidget(Theme))
+    partners = fields.Field(column_name="partners", readonly=True)
+    partner_labels = fields.Field(column_name="partner_labels", readonly=True)
+    part_columns = ("partners",)
+
+    class Meta(RecordResource.Meta):
+        model = Partnership
+        fields = [
+            "slug",
+            "title",
+            "summary",
+            "objective",
+            "description",
+            "activity_status",
+            "activity_status_label",
+            "start_date",
+            "start_date_precision",
+            "end_date",
+            "end_date_precision",
+            "partners",
+            "partner_labels",
+            "modalities",
+            "platforms",
+            "sdgs",
+            "sdg_labels",
+            "sdg_targets",
+            "countries",
+            "country_labels",
+            "regions",
+            "themes",
+            "status",
+            "status_label",
+            "published_at",
+            "last_reviewed_at",
+        ]
+        export_order = fields
+
+    def dehydrate_activity_status_label(self, p: Partnership) -> str:
+        return p.activity_status.name if p.activity_status else ""
+
+    def dehydrate_sdg_labels(self, p: Partnership) -> str:
+        return _labels(p.sdgs.all())
+
+    def dehydrate_country_labels(self, p: Partnership) -> str:
+        return _labels(p.countries.all())
+
+    def dehydrate_partners(self, p: Partnership) -> str:
+        return "; ".join(
+            f"{x.partner.slug}|{x.role_id}" if x.role_id else x.partner.slug
+            for x in p.participations.select_related("partner")
+        )
+
+    def dehydrate_partner_labels(self, p: Partnership) -> str:
+        return "; ".join(
+            f"{x.partner} ({x.role.name})" if x.role_id else str(x.partner)
+            for x in p.participations.select_related("partner", "role")
+        )
+
+    def save_parts(self, instance: Partnership, row: dict) -> None:
+        """The `partners` column, when present, is the full list: `slug|IATI role code; ...`."""
+        if "partners" not in row:
+            return
+        pairs = _role_pairs(row.get("partners"), "partners")
+        partners = _partners_by_slug([s for s, _ in pairs], "partners")
+        vocabulary = VOCABULARIES[OrganisationRole]
+        unknown = [r for _, r in pairs if r and len(vocabulary.find(r)) != 1]
+        if unknown:
+            raise ValueError(f"partners: no IATI organisation role with code or name {', '.join(unknown)}")
+        wanted = {(partners[s].pk, vocabulary.get(r).pk if r else None) for s, r in pairs}
+        for row_ in instance.participations.all():
+            if (row_.partner_id, row_.role_id) not in wanted:
+                row_.delete()
+        have = set(instance.participations.values_list("partner_id", "role_id"))
+        for partner_id, role in wanted - have:
+            Participation.objects.create(partnership=instance, partner_id=partner_id, role_id=role)
+
+
+def register() -> None:
+    from registry.resources import register_resource
+
+    register_resource("partners", PartnerResource)
+    register_resource("partnerships", PartnershipResource)

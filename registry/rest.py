@@ -1,0 +1,875 @@
+"""What every API endpoint shares: pagination, filtering, conditional GET, throttling, facets,
+CSV exports, curators' writes and the publish action.
+
+Reads only ever see published records. Writes need a token (or an admin session) and Django model
+permissions; `status` is never writable, so a record created through the API is a draft until
+someone with the model's `publish_<model>` permission calls its publish action.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger
+from django.db import models, transaction
+from django.db.models import ProtectedError
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.functional import cached_property
+from django.utils.http import http_date, parse_etags
+from django.utils.translation import get_language
+from django_filters import FilterSet
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.generics import get_object_or_404
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from registry.cache import UNREAD, keep_response, kept_response, last_change
+from registry.facets import cached_facet_counts
+from registry.lean import LeanExport, LeanReader
+from registry.models import RESERVED_SLUGS
+from registry.openapi import ERROR_SCHEMA
+from registry.pagination import RegistryPaginator
+from registry.parsers import RegistryJSONParser
+from registry.permissions import ReadOrModelPermissions
+from registry.plans import LookupPlan, PagePlan, compiled_values, lookup_plans, page_plans
+from registry.serializers import TextField
+from registry.services import (
+    TRANSITIONS,
+    TransitionNotAllowed,
+    publish_warnings,
+    record_transition,
+    user_can,
+    user_can_edit,
+)
+from registry.spreadsheets import safe_cell
+from registry.workflow import StaleRecordError, Status
+
+
+class CappedPaginator(RegistryPaginator):
+    """A paginator that counts at most `API_COUNT_CAP` matches (setting; 0 counts them all).
+
+    Counting every match of a common search term costs as much as reading them. Beyond the cap,
+    `count` is the cap and `capped` is true. Pages beyond the cap still answer: they read one row
+    more than a page to know whether another page follows, and a page past the end is a 404.
+    """
+
+    capped = False
+
+    @cached_property
+    def cap(self) -> int:
+        return max(int(getattr(settings, "API_COUNT_CAP", 0) or 0), 0)
+
+    @cached_property
+    def count(self) -> int:
+        if not self.cap or not isinstance(self.object_list, models.QuerySet):
+            return super().count
+        found = self.kept_count(limit=self.cap + 1)
+        if found > self.cap:
+            self.capped = True
+            return self.cap
+        return found
+
+    def validate_number(self, number: Any) -> int:
+        if not (self.count and self.capped):  # the count sets `capped`
+            return super().validate_number(number)
+        # Django's checks, except the last page: past the cap, it is not known.
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        if not self.capped:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        rows = self.rows(bottom, bottom + self.per_page + 1)
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        page = CappedPage(rows[: self.per_page], number, self)
+        page.more = len(rows) > self.per_page
+        return page
+
+
+class CappedPage(Page):
+    """A page of a capped count: whether another page follows is known from the rows read."""
+
+    more = False
+
+    def has_next(self) -> bool:
+        return self.more
+
+
+class RegistryPagination(PageNumberPagination):
+    """`page` and `page_size` (default 20, at most 100: a larger value is an error, not clamped).
+
+    Counts stop at `API_COUNT_CAP` (CappedPaginator): `count_is_estimate` says when they did.
+    """
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    django_paginator_class = CappedPaginator
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list | None:
+        # The view has read the registry's last write for its ETag: the kept count reuses it.
+        changed = view._changed if getattr(view, "_changed_read", False) else UNREAD
+        self.django_paginator_class = functools.partial(
+            CappedPaginator, changed=changed, records=getattr(view, "page_records", None)
+        )
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if raw == "":
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            raise ValidationError(
+                {"page_size": [f"A whole number from 1 to {self.max_page_size}."]}
+            ) from None
+        if not 1 <= size <= self.max_page_size:
+            raise ValidationError({"page_size": [f"Must be from 1 to {self.max_page_size} (the maximum)."]})
+        return size
+
+    def get_paginated_response(self, data: Any) -> Response:
+        paginator = self.page.paginator
+        body = {
+            "count": paginator.count,
+            "count_is_estimate": paginator.capped,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "results": data,
+        }
+        outcome = getattr(self.request, "search_outcome", None)
+        if outcome is not None:
+            body["search"] = outcome.as_dict()
+        return Response(body)
+
+    def page_plan(self) -> PagePlan | None:
+        """The plan of the page `paginate_queryset` has just read (None for a deep page, or one
+        whose rows need more than their SQL)."""
+        paginator = self.page.paginator  # a CappedPaginator (django_paginator_class)
+        compiled = compiled_values(paginator.page_query)
+        if compiled is None:
+            return None
+        sql, params, names = compiled
+        return PagePlan(
+            sql=sql,
+            params=params,
+            names=names,
+            using=paginator.page_query.db,
+            number=self.page.number,
+            per_page=paginator.per_page,
+            count=paginator.count,
+            capped=paginator.capped,
+            outcome=getattr(self.request, "search_outcome", None),
+        )
+
+    def paginate_from_plan(self, plan: PagePlan, request: Request) -> list:
+        """What `paginate_queryset` gives, from a kept plan: the page's rows, read by its SQL."""
+        self.request = request
+        paginator = CappedPaginator([], plan.per_page)
+        paginator.__dict__["count"] = plan.count  # a cached_property: what the plan counted
+        paginator.capped = plan.capped
+        rows = plan.rows()
+        if plan.capped:  # a capped page reads one row more, to know whether another follows
+            self.page = CappedPage(rows[: plan.per_page], plan.number, paginator)
+            self.page.more = len(rows) > plan.per_page
+        else:
+            self.page = Page(rows, plan.number, paginator)
+        return list(self.page)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+                parameter["allowEmptyValue"] = True  # the default size
+                parameter["description"] = (
+                    f"Results per page, 1 to {self.max_page_size} (default {self.page_size})."
+                )
+            elif parameter["name"] == self.page_query_param:
+                # DRF reads an empty page as the first and `last` as the last.
+                parameter["schema"] = {"anyOf": [{"type": "integer", "minimum": 1}, {"enum": ["last"]}]}
+                parameter["allowEmptyValue"] = True
+                parameter["description"] = "A page number (default 1), or `last`."
+        return parameters
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        paginated = super().get_paginated_response_schema(schema)
+        properties = paginated["properties"]
+        paginated["properties"] = {
+            "count": {
+                **properties["count"],
+                "description": "How many records match, counted up to a cap (10,000 by default): "
+                "beyond it, the cap itself, and `count_is_estimate` is true.",
+            },
+            "count_is_estimate": {
+                "type": "boolean",
+                "example": False,
+                "description": "True when more records match than were counted: `count` is then a "
+                "lower bound. Pages beyond it still answer; follow `next` until it is null.",
+            },
+            **{name: value for name, value in properties.items() if name != "count"},
+            "search": SEARCH_SCHEMA,
+        }
+        paginated["required"] = [*paginated.get("required", ["count", "results"]), "count_is_estimate"]
+        return paginated
+
+
+SEARCH_SCHEMA = {
+    "type": "object",
+    "description": "Present when `q` was given: how the query was answered.",
+    "properties": {
+        "query": {"type": "string"},
+        "mode": {
+            "type": "string",
+            "enum": ["fulltext", "fuzzy"],
+            "description": "`fuzzy`: full text found nothing, so these are records with similar words.",
+        },
+        "suggestion": {
+            "type": "string",
+            "nullable": True,
+            "description": "In fuzzy mode, the query respelt with the closest words found.",
+        },
+    },
+}
+
+
+class RegistryFilterBackend(DjangoFilterBackend):
+    """django-filter, keeping the search outcome for the response. Bad values answer 400.
+
+    A request that names no filter skips the FilterSet: every filter leaves the records as they are
+    when its parameter is absent.
+    """
+
+    def filter_queryset(self, request: Request, queryset: models.QuerySet, view: Any) -> models.QuerySet:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return queryset
+        named = frozenset(name for name in request.query_params if name in filterset_class.base_filters)
+        if not named:
+            # No filter named: the FilterSet would answer the queryset as it is, after deep-copying
+            # its filters and building a form (a third of a plain detail request's time).
+            return queryset
+        # Only the named filters: each absent one leaves the records as they are, and copying and
+        # validating all twenty of them cost 2 to 3 ms of every filtered or searched request.
+        kwargs = self.get_filterset_kwargs(request, queryset, view)
+        filterset = narrowed(filterset_class, named)(**kwargs)
+        if getattr(view, "_changed_read", False):
+            filterset.changed = view._changed
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        records = filterset.qs
+        request.search_outcome = filterset.search
+        return records
+
+
+@functools.lru_cache(maxsize=512)
+def narrowed(filterset_class: type[FilterSet], names: frozenset[str]) -> type[FilterSet]:
+    """A subclass of `filterset_class` with only the filters `names` (kept per combination).
+
+    For the API's lists and exports, where a filter whose parameter is absent does nothing. The
+    facets and the search pages keep every filter: they count and show the absent ones too.
+    """
+    subclass = type(filterset_class.__name__, (filterset_class,), {"__module__": filterset_class.__module__})
+    subclass.base_filters = {
+        name: value for name, value in filterset_class.base_filters.items() if name in names
+    }
+    return subclass
+
+
+# What a cached answer keeps of the original's headers (the rest are set again on the way out).
+CACHED_HEADERS = {"Content-Type", "Content-Language", "Vary", "Allow", "Link"}
+
+
+class ConditionalGetMixin:
+    """ETag and Last-Modified (the registry's last write) on GET answers, and 304 Not Modified
+    when the client's copy is current.
+
+    Once the registry has recorded a write, the ETag is a hash of that write's time and of what
+    the request asks for (address, format, user), so a current copy is answered 304 before any
+    record is read or rendered. Until then, it is a hash of the rendered body.
+    """
+
+    conditional_actions = ("list", "retrieve")
+    _etag: str | None = None
+    _changed: float | None = None
+    _changed_read = False  # whether this request has read the registry's last write already
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # authentication, permissions, throttles, format
+        self._etag, self._changed, self._changed_read = None, None, False
+        if request.method in ("GET", "HEAD") and self.action in self.conditional_actions:
+            self._changed, self._changed_read = last_change(), True
+            if self._changed is not None:
+                key = "\n".join(
+                    [
+                        repr(self._changed),
+                        request.get_host(),
+                        request.get_full_path(),
+                        request.accepted_media_type or "",
+                        str(request.user.pk or ""),
+                    ]
+                )
+                self._etag = f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        return self._not_modified(request) or self._cached(request) or super().list(request, *args, **kwargs)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        return (
+            self._not_modified(request) or self._cached(request) or super().retrieve(request, *args, **kwargs)
+        )
+
+    def _cache_key(self, request: Request) -> str | None:
+        """Anonymous reads only, and only once a write is recorded: the ETag names the answer."""
+        if self._etag is None or request.user.is_authenticated or not settings.API_RESPONSE_CACHE_SECONDS:
+            return None
+        if getattr(request, "accepted_renderer", None) is None or request.accepted_renderer.format == "api":
+            return None  # the browsable API's HTML carries a CSRF token: never shared
+        return f"api-answer:{self._etag}:{get_language()}"
+
+    def _cached(self, request: Request) -> HttpResponse | None:
+        return kept_response(self._cache_key(request))
+
+    def _not_modified(self, request: Request) -> Any:
+        if self._etag is None:
+            return None
+        response = get_conditional_response(request, etag=self._etag, last_modified=self._changed)
+        if response is None or response.status_code != 304:
+            return None
+        response["ETag"] = self._etag
+        return response
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming:
+            return response
+        if self._etag is not None:
+            key = self._cache_key(request)
+            if key and isinstance(response, Response):
+                response.render()
+                headers = {name: value for name, value in response.items() if name in CACHED_HEADERS}
+                keep_response(key, response, headers, settings.API_RESPONSE_CACHE_SECONDS)
+            response["ETag"] = self._etag
+            response["Last-Modified"] = http_date(self._changed)
+            return response
+        response.render()
+        etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+        response["ETag"] = etag
+        changed = self._changed if self._changed_read else last_change()
+        if changed is not None:
+            response["Last-Modified"] = http_date(changed)
+        return get_conditional_response(request, etag=etag, last_modified=changed, response=response)
+
+
+def search_columns(model: type[models.Model]) -> list[str]:
+    """The stored search document's columns, when `model` has them: reads never show them, and
+    a document is several times the size of the rest of its row."""
+    names = {field.name for field in model._meta.concrete_fields}
+    return [name for name in ("search_vector", "search_text") if name in names]
+
+
+class LeanReadMixin:
+    """Lists and details answered by the viewset's `lean_reader` (registry/lean.py) instead of
+    its read serializer, when the answer is JSON: the same body, without model instances.
+
+    The browsable API and any viewset without a reader keep the serializer; `API_LEAN_READS = False`
+    turns the lean path off everywhere.
+    """
+
+    lean_reader: type[LeanReader] | None = None
+    page_records: models.QuerySet | None = None  # the filtered records of a lean list (paginator)
+
+    def _lean(self, request: Request) -> LeanReader | None:
+        if (
+            self.lean_reader is None
+            or not getattr(settings, "API_LEAN_READS", True)
+            or request.method not in ("GET", "HEAD")
+            or not isinstance(getattr(request, "accepted_renderer", None), JSONRenderer)
+        ):
+            return None
+        return self.lean_reader(request, format=self.format_kwarg)
+
+    def _lean_queryset(self) -> models.QuerySet:
+        # The reader's values() name their columns: the serializer's joins and prefetches would
+        # only be added to the queryset to be taken off again.
+        if hasattr(self, "published_records"):
+            return self.published_records()
+        return self.get_queryset().select_related(None).prefetch_related(None)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        reader = self._lean(request)
+        if reader is None:
+            return super().list(request, *args, **kwargs)
+        key = self._plan_key(request)
+        plan = page_plans.get(key) if key is not None else None
+        if plan is not None:
+            if plan.outcome is not None:
+                request.search_outcome = plan.outcome
+            page = self.paginator.paginate_from_plan(plan, request)
+            return self.get_paginated_response(reader.records(page))
+        self.page_records = self.filter_queryset(self._lean_queryset())
+        rows = reader.rows(self.page_records)
+        page = self.paginate_queryset(rows)
+        if page is None:
+            return Response(reader.records(list(rows)))
+        if key is not None and (plan := self.paginator.page_plan()) is not None:
+            page_plans.put(key, plan)
+        return self.get_paginated_response(reader.records(page))
+
+    def _plan_key(self, request: Request, *, page: bool = True) -> tuple[Any, ...] | None:
+        """What names a list page's plan or a record's (registry/plans.py): None when the query
+        must be built afresh (plans off, a filter that reads the clock, or, for a page, no write
+        recorded yet: its count and search decision are kept until the next write)."""
+        if not settings.API_QUERY_PLANS:
+            return None
+        changed = self._changed if getattr(self, "_changed_read", False) else None
+        if page and changed is None:
+            return None
+        query = request.query_params
+        filterset_class = getattr(self, "filterset_class", None)
+        if any(name in query for name in getattr(filterset_class, "volatile_filters", ())):
+            return None
+        if not page and any(name in query for name in getattr(filterset_class, "base_filters", ())):
+            return None  # a record found through a search: planned with the page's rules only
+        lists = tuple(sorted((name, tuple(values)) for name, values in query.lists()))
+        # A record's query does not change with the records: only a page's count and search do.
+        return (type(self), self.action, changed if page else None, get_language(), lists)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        reader = self._lean(request)
+        if reader is None:
+            return super().retrieve(request, *args, **kwargs)
+        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        key = self._plan_key(request, page=False)
+        plan = lookup_plans.get(key) if key is not None else None
+        if plan is not None:
+            found = plan.rows(value)
+            if len(found) == 1:
+                return Response(reader.records(found)[0])
+            # None (or, against the unique slug, two): the usual way, with its usual answer.
+        rows = reader.rows(self.filter_queryset(self._lean_queryset()))
+        row = get_object_or_404(rows, **{self.lookup_field: value})
+        if key is not None and plan is None and (plan := LookupPlan.of(rows, self.lookup_field)) is not None:
+            lookup_plans.put(key, plan)
+        return Response(reader.records([row])[0])
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The record is still in use by other records."
+    default_code = "conflict"
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The record changed since the version in If-Match."
+    default_code = "precondition_failed"
+
+
+def check_if_match(request: Request, record: models.Model) -> int | None:
+    """Refuse the write (412) unless `If-Match`, when given, names the record's current ETag.
+
+    RFC 9110's strong comparison: the record's own version ETag (`record.etag`, as writes answer
+    it) must be among the tags, exactly; a weak tag (`W/"..."`), a bare version number or another
+    record's ETag never matches. `*` matches the record, which exists. Answers the version matched
+    (None without a condition). Call inside the write's transaction: check_version() locks the
+    row until it commits, so a write between reading the record and the lock is still refused.
+    """
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        return None
+    tags = parse_etags(header)
+    if tags == ["*"]:
+        return None
+    if record.etag not in tags:
+        stale = _stale_version(record, tags)
+        if stale is not None:
+            raise PreconditionFailed(str(StaleRecordError(record, stale, record.version)))
+        raise PreconditionFailed(f"If-Match must be this record's current ETag, {record.etag}.")
+    try:
+        record.check_version(record.version)
+    except StaleRecordError as error:
+        raise PreconditionFailed(str(error)) from None
+    return record.version
+
+
+def _stale_version(record: models.Model, tags: list[str]) -> int | None:
+    """The version of this record that a strong tag among `tags` names, if one does."""
+    own = re.compile(rf'"{re.escape(record._meta.label_lower)}-{record.pk}-v(\d+)"')
+    for tag in tags:
+        if matched := own.fullmatch(tag):
+            return int(matched.group(1))
+    return None
+
+
+class CSVRenderer(BaseRenderer):
+    """Lets clients ask for `text/csv`; the export itself streams and bypasses rendering."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
+        return JSONRenderer().render(data)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+Column = tuple[str, Callable[[Any], Any]]
+
+
+def csv_rows(records: Iterable[Any], columns: list[Column]) -> Iterator[str]:
+    """The header and one line per record, produced one at a time (for StreamingHttpResponse)."""
+    cells = ([value(record) for _, value in columns] for record in records)
+    return csv_lines([header for header, _ in columns], cells)
+
+
+def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """The header and one line per row of cells, produced one at a time."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(list(header))  # BOM: Excel reads UTF-8
+    for row in rows:
+        yield writer.writerow([_cell(value) for value in row])
+
+
+def _cell(value: Any) -> Any:
+    # Text a spreadsheet would run as a formula is written as text (CSV injection).
+    return "" if value is None else safe_cell(value)
+
+
+def joined(items: Iterable[Any], render: Callable[[Any], str]) -> str:
+    return "; ".join(render(item) for item in items)
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.JSONField(help_text="The value to pass to the filter parameter.")
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+_BAD_REQUEST = OpenApiResponse(
+    response=ERROR_SCHEMA,
+    description="A parameter or field has a bad value; the body names it, with messages.",
+)
+
+
+TRANSITION_ACTIONS = ("submit", "publish", "unpublish", "return_to_draft", "archive")
+
+
+class TransitionSerializer(serializers.Serializer):
+    """A transition's body: optional, but a JSON object when given."""
+
+    reason = TextField(
+        required=False, allow_blank=True, help_text="Why (needed to return a record to draft)."
+    )
+
+
+class CanEditRecord(ReadOrModelPermissions):
+    """Model permissions, and for a write to one record the workflow's rule as in the admin:
+    contributors edit drafts only; whoever may publish a record may edit it in any state."""
+
+    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return user_can_edit(request.user, obj)
+
+
+class StorableLookupMixin:
+    """A detail address whose lookup value PostgreSQL cannot hold (NUL) names no record: 404.
+
+    Any segment reaches the view (lookup_value_regex); a NUL in a query parameter is an error
+    before it meets the database, but the lookup value went to it as it came and answered 500.
+    Checked after authentication and permissions, so a write still answers 401 or 403 first.
+    """
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if isinstance(value, str) and "\x00" in value:
+            raise NotFound()
+
+
+class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, LeanReadMixin, viewsets.ModelViewSet):
+    """Published records for everyone; drafts and writes for curators with model permissions."""
+
+    lookup_field = "slug"
+    # Any segment reaches the view, so an unknown slug is a JSON 404 rather than an HTML page;
+    # except the collection's own addresses (facets/), which no record's slug can be. The OpenAPI
+    # schema gives the same pattern for the slug.
+    lookup_value_regex = "(?!(?:{})(?:/|$))[^/]+".format("|".join(sorted(RESERVED_SLUGS)))
+    # Writes take JSON only: a form body cannot say null (to clear a link) nor carry a list of
+    # objects (a partnership's participants), and the schema then documents the one format.
+    parser_classes = [RegistryJSONParser]
+    filter_backends = [RegistryFilterBackend]
+    pagination_class = RegistryPagination
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    model: type[models.Model]
+    write_serializer_class: type[serializers.Serializer]
+    select_related: list[str] = []
+    prefetch_related: list[Any] = []
+    export_columns: list[Column] = []
+    # The same columns from values() rows (registry/lean.py), when the viewset has one.
+    lean_export: type[LeanExport] | None = None
+    export_filename = "export"
+
+    def get_queryset(self) -> models.QuerySet:
+        if self.action in ("update", "partial_update", "destroy", *TRANSITION_ACTIONS):
+            # Curators may edit drafts; the permission classes have already checked them.
+            return self.model.objects.all()
+        records = self.published_records()
+        return records.select_related(*self.select_related).prefetch_related(*self.prefetch_related)
+
+    def published_records(self) -> models.QuerySet:
+        """What anyone may read: the published records, without their search columns."""
+        return self.model.objects.published().defer(*search_columns(self.model))
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if self.action in ("create", "update", "partial_update"):
+            return self.write_serializer_class
+        return self.serializer_class
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.action in TRANSITION_ACTIONS:
+            # The workflow services check the model's submit/publish/archive permission.
+            return [permissions.IsAuthenticated()]
+        return [CanEditRecord()]
+
+    def perform_create(self, serializer: serializers.Serializer) -> None:
+        serializer.save(created_by=self.request.user, updated_by=self.request.user, status=Status.DRAFT)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        with transaction.atomic():
+            check_if_match(request, self.get_object())
+            response = super().update(request, *args, **kwargs)
+        return self._with_version(response)
+
+    def perform_update(self, serializer: serializers.Serializer) -> None:
+        serializer.save(updated_by=self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._with_version(super().create(request, *args, **kwargs))
+
+    def _with_version(self, response: Response) -> Response:
+        """Written records answer with their version ETag, for the next write's If-Match."""
+        slug = response.data.get("slug") if isinstance(response.data, dict) else None
+        record = self.model.objects.filter(slug=slug).only("pk", "version").first() if slug else None
+        if record is not None:
+            response["ETag"] = record.etag
+        return response
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # One transaction: check_if_match() locks the row until the delete commits.
+        with transaction.atomic():
+            return super().destroy(request, *args, **kwargs)
+
+    def perform_destroy(self, instance: models.Model) -> None:
+        check_if_match(self.request, instance)
+        try:
+            instance.delete()
+        except ProtectedError as error:
+            names = ", ".join(sorted({str(obj) for obj in error.protected_objects})[:5])
+            raise Conflict(f"Still linked from: {names}.") from None
+
+    def _transition(self, request: Request, name: str) -> Response:
+        record = self.get_object()
+        body = TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with transaction.atomic():
+            # Permission before precondition (RFC 9110 13.2.1): without the transition's permission,
+            # record_transition() answers 403 whatever If-Match says.
+            allowed = user_can(request.user, record, TRANSITIONS[name].permission)
+            expected = check_if_match(request, record) if allowed else None
+            try:
+                record_transition(
+                    record=record,
+                    transition=name,
+                    user=request.user,
+                    reason=body.validated_data.get("reason", ""),
+                    expected_version=expected,
+                )
+            except TransitionNotAllowed as error:
+                raise Conflict(str(error)) from None
+            except StaleRecordError as error:
+                raise PreconditionFailed(str(error)) from None
+        data = self.write_serializer_class(record, context=self.get_serializer_context()).data
+        if name == "publish" and (warnings := publish_warnings(record)):
+            data["warnings"] = warnings  # no source; partners its public page leaves out
+        response = Response(data)
+        response["ETag"] = record.etag
+        return response
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, slug: str | None = None) -> Response:
+        """Send a draft for review (needs the model's submit permission)."""
+        return self._transition(request, "submit")
+
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, slug: str | None = None) -> Response:
+        """Publish the record (needs the model's publish permission)."""
+        return self._transition(request, "publish")
+
+    @action(detail=True, methods=["post"])
+    def unpublish(self, request: Request, slug: str | None = None) -> Response:
+        """Return the record to draft, off the public API and site (needs the publish permission)."""
+        return self._transition(request, "unpublish")
+
+    @action(detail=True, methods=["post"], url_path="return-to-draft")
+    def return_to_draft(self, request: Request, slug: str | None = None) -> Response:
+        """Send a record in review back to its author with a `reason` (needs the publish permission)."""
+        return self._transition(request, "return_to_draft")
+
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, slug: str | None = None) -> Response:
+        """Archive the record (needs the model's archive permission)."""
+        return self._transition(request, "archive")
+
+    def _valid_filterset(self, request: Request) -> Any:
+        filterset = self.filterset_class(request.query_params, queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        return filterset
+
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def facets(self, request: Request) -> Response:
+        """How many records each filter value would give, each facet under every other filter."""
+        filterset = self._valid_filterset(request)
+        self._changed, self._changed_read = last_change(), True  # names the counts; Last-Modified
+        return Response(cached_facet_counts(filterset, changed=self._changed))
+
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="export.csv",
+        url_name="export",
+        renderer_classes=[JSONRenderer, CSVRenderer],
+    )
+    def export(self, request: Request) -> StreamingHttpResponse:
+        """Every matching published record as CSV, streamed; labels beside codes."""
+        try:
+            filterset = self._valid_filterset(request)
+        except ValidationError:
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+            raise
+        if self.lean_export is not None and getattr(settings, "API_LEAN_READS", True):
+            exporter = self.lean_export(request)
+            lines = csv_lines(exporter.header, exporter.rows(filterset.qs))
+        else:
+            records = filterset.qs.iterator(chunk_size=500)
+            columns = list(self.export_columns)
+            if hasattr(self.model, "get_absolute_url"):
+                site = request.build_absolute_uri("/").rstrip("/")
+                columns.append(("web_url", lambda record: site + record.get_absolute_url()))
+            lines = csv_rows(records, columns)
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.export_filename}.csv"'
+        return response
+
+
+def documented(name: str) -> Callable[[type[PublicRecordViewSet]], type[PublicRecordViewSet]]:
+    """Class decorator: OpenAPI descriptions of a record viewset's answers, facets and export."""
+    return lambda viewset: _document(viewset, name)
+
+
+def _document(viewset: type[PublicRecordViewSet], name: str) -> type[PublicRecordViewSet]:
+    facets = inline_serializer(
+        f"{name}Facets", {facet: FacetValueSerializer(many=True) for facet in viewset.filterset_class.facets}
+    )
+    read, write = viewset.serializer_class, viewset.write_serializer_class
+    not_found = OpenApiResponse(description="No published record has this slug.")
+    denied = OpenApiResponse(description="Not signed in (401) or not allowed (403).")
+    too_many = OpenApiResponse(description="Too many requests: wait for the seconds in Retry-After.")
+    no_page = OpenApiResponse(description="No such page.")
+    in_use = OpenApiResponse(description="Still linked from other records.")
+    not_now = OpenApiResponse(description="The record's state does not allow this transition.")
+    stale = OpenApiResponse(description="If-Match names a version that is no longer current.")
+    csv_file = OpenApiResponse(response=OpenApiTypes.STR, description="CSV, one row per record.")
+    not_json = OpenApiResponse(response=ERROR_SCHEMA, description="The body is not JSON.")
+    refused = {401: denied, 403: denied}
+    written = {400: _BAD_REQUEST, **refused, 415: not_json}
+    # The record after a transition; a publish may add what the curator should know (no source,
+    # partners the public cannot see: partnerships.services.publish_warnings).
+    transitioned = type(
+        f"{name}AfterTransition",
+        (write,),
+        {
+            "warnings": serializers.ListField(
+                child=serializers.CharField(),
+                read_only=True,
+                required=False,
+                help_text="Present after a publish that the curator should know about.",
+            ),
+            "Meta": type("Meta", (write.Meta,), {"fields": [*write.Meta.fields, "warnings"]})
+            if isinstance(getattr(write.Meta, "fields", None), list | tuple)
+            else write.Meta,
+        },
+    )
+    return extend_schema_view(
+        list=extend_schema(responses={200: read(many=True), 400: _BAD_REQUEST, 404: no_page, 429: too_many}),
+        retrieve=extend_schema(responses={200: read, 404: not_found, 429: too_many}),
+        create=extend_schema(request=write, responses={201: write, **written}),
+        update=extend_schema(request=write, responses={200: write, 404: not_found, 412: stale, **written}),
+        partial_update=extend_schema(
+            request=write, responses={200: write, 404: not_found, 412: stale, **written}
+        ),
+        destroy=extend_schema(responses={204: None, 404: not_found, 409: in_use, **refused}),
+        **{
+            name: extend_schema(
+                request=TransitionSerializer,
+                responses={200: transitioned, **written, 404: not_found, 409: not_now, 412: stale},
+            )
+            for name in TRANSITION_ACTIONS
+        },
+        facets=extend_schema(filters=True, responses={200: facets, 400: _BAD_REQUEST, 429: too_many}),
+        export=extend_schema(
+            filters=True, responses={(200, "text/csv"): csv_file, 400: _BAD_REQUEST, 429: too_many}
+        ),
+    )(viewset)
+
+
+class ReferenceViewSet(StorableLookupMixin, ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+    """A reference vocabulary: read-only, paginated like everything else."""
+
+    pagination_class = RegistryPagination
+    filter_backends: list[Any] = []
+    lookup_value_regex = "[^/]+"
+
+
+class RegistryRouter(DefaultRouter):
+    """The default router, except that file-like actions (`export.csv`) take no trailing slash."""
+
+    def _get_dynamic_route(self, route: Any, action: Any) -> Any:
+        route = super()._get_dynamic_route(route, action)
+        if re.search(r"\.\w+$", action.url_path):
+            route = route._replace(url=route.url.replace("{trailing_slash}", ""))
+        return route
