@@ -178,7 +178,6 @@ def test_concurrent_requests_after_a_write_compute_the_facets_once(recorded, mon
     from django.core.cache import cache
     from django.db import connections
 
-    from registry import cache as derived
     from registry import facets
 
     with recorded():
