@@ -13,3 +13,4 @@ class PartnershipsConfig(AppConfig):
 
         post_migrate.connect(sync_groups, sender=self)
         signals.connect()
+        signals.register_change_trigger()

@@ -1,8 +1,11 @@
-"""Keep derived data current when records change: search documents and the registry's change time.
+"""Keep search documents current when records change, and mark every registry table for the change
+stamp's trigger.
 
 A search document holds the names of linked records (a partnership's partners, their acronyms and
 alternative names, its platforms...), so a change to any of them rewrites the documents that quote
 it. Writes that bypass signals (`QuerySet.update()`, raw SQL) need `manage.py rebuild_search_index`.
+The registry's change stamp needs no signal: a database trigger bumps it on every write path
+(`RegistryChangeTrigger`).
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
+import pghistory.models
+import pgtrigger
 from django.apps import apps as global_apps
-from django.db import models, transaction
+from django.db import models
 from django.db.models.signals import ModelSignal, m2m_changed, post_delete, post_save
-from django.utils import timezone
 
 from events.models import Event, EventOrganiser
 from reports.models import Authorship, LanguageVersion, Publication, PublicationOrganisation, Series
@@ -30,7 +34,6 @@ from .models import (
     Partnership,
     Person,
     Platform,
-    RegistryChange,
     Theme,
 )
 from .search import search_index_update
@@ -131,22 +134,54 @@ def _m2m_receiver(record_model: type[models.Model], field_name: str) -> Any:
     return receiver
 
 
-def _record_change(sender: type[models.Model], **kwargs: Any) -> None:
-    """Note the time of any write to the registry's records, once the transaction commits."""
-    if kwargs.get("raw") or sender is RegistryChange or sender._meta.app_label not in REGISTRY_APPS:
-        return
-    if sender._meta.apps is not global_apps:
-        return  # a historical model, written by a migration (perhaps before this table exists)
-    transaction.on_commit(registry_changed, robust=True)
+class RegistryChangeTrigger(pgtrigger.Trigger):
+    """After every INSERT, UPDATE or DELETE statement on a registry table, note that the transaction
+    changed the registry: the stamp (`RegistryChange`) is bumped when it commits (migration
+    `partnerships/0018_registry_change_sql`).
+
+    It runs the shared `registry_change_noted()` itself, not pgtrigger's own function for the table
+    (which stays, unused): that one would skip the note inside `pgtrigger.ignore()`, which bulk jobs
+    use to skip history and version triggers. TRUNCATE is left out: only Django's test flush
+    truncates these tables, and a stamp it wrote would outlive the flush.
+    """
+
+    def render_execute(self, model: type[models.Model]) -> str:
+        return "registry_change_noted()"
 
 
-def registry_changed() -> None:
-    RegistryChange.objects.bulk_create(
-        [RegistryChange(id=1, changed_at=timezone.now())],
-        update_conflicts=True,
-        unique_fields=["id"],
-        update_fields=["changed_at"],
-    )
+REGISTRY_CHANGE = RegistryChangeTrigger(
+    name="registry_change",
+    level=pgtrigger.Statement,
+    when=pgtrigger.After,
+    operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+    func="RETURN NULL;",
+)
+
+# Tables of the registry apps that no public answer reads: the stamp itself, the spelling words
+# (written with the documents, which change only with records), and curation's inbox and import
+# jobs (an import's records are registry tables; its progress is not).
+NOT_SHOWN = frozenset(
+    {"partnerships.registrychange", "partnerships.searchword", "curation.submission", "curation.importjob"}
+)
+
+
+def registry_tables() -> list[type[models.Model]]:
+    """Every model whose rows the registry shows: the records, their parts and link tables (the
+    many-to-many ones too) and the vocabularies, of every app in REGISTRY_APPS; not history."""
+    tables = []
+    for label in REGISTRY_APPS:
+        for model in global_apps.get_app_config(label).get_models(include_auto_created=True):
+            owner = model._meta.auto_created or model  # a link table goes with its model
+            if issubclass(model, pghistory.models.Event) or owner._meta.label_lower in NOT_SHOWN:
+                continue
+            tables.append(model)
+    return tables
+
+
+def register_change_trigger() -> None:
+    """Put REGISTRY_CHANGE on every registry table. Called once from PartnershipsConfig.ready(),
+    once every app's models are loaded; pgtrigger installs it after each migrate."""
+    REGISTRY_CHANGE.register(*registry_tables())
 
 
 _receivers: list[Any] = []  # kept alive: signals hold weak references by default
@@ -160,14 +195,12 @@ def _connections() -> Iterator[tuple[ModelSignal, Any, Any, str]]:
         yield signal, _on_partner_name_changed, PartnerName, f"search-name-{signal}"
         for link in _LINKS:
             yield signal, _on_link_changed, link, f"search-{link._meta.label}-{signal}"
-        yield signal, _record_change, None, f"registry-change-{id(signal)}"
     yield post_save, _on_person_saved, Person, "search-person"
     for vocabulary in _VOCABULARIES:
         yield post_save, _on_vocabulary_saved, vocabulary, f"search-{vocabulary._meta.label}"
     for (record_model, field_name), receiver in zip(_M2M_FIELDS, _receivers, strict=True):
         through = getattr(record_model, field_name).through
         yield m2m_changed, receiver, through, f"search-{through._meta.label}"
-    yield m2m_changed, _record_change, None, "registry-change-m2m"
 
 
 def _keep_implied_goals(instance: models.Model, action: str, reverse: bool, **kwargs: Any) -> None:

@@ -220,3 +220,22 @@ def curator_api(curator):
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=curator).key}")
     return api
+
+
+@pytest.fixture
+def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks: Any) -> Any:
+    """pytest-django's, whose `execute=True` runs what a commit would run in Python; this one also
+    fires what a commit fires in the database (deferred triggers, such as the one that bumps the
+    registry's change stamp, partnerships/signals.py), as `SET CONSTRAINTS ALL IMMEDIATE` does."""
+    import contextlib
+
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    @contextlib.contextmanager
+    def capture(*, using: str = DEFAULT_DB_ALIAS, execute: bool = False) -> Iterator[list]:
+        with django_capture_on_commit_callbacks(using=using, execute=execute) as callbacks:
+            yield callbacks
+            if execute:
+                connections[using].check_constraints()
+
+    return capture
