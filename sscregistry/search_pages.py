@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 
 from partnerships.filters import RegistryFilterSet
 
-from .derived import cached_facet_counts, last_change
+from .derived import cached_facet_counts
 from .pagination import RegistryPaginator
 
 # Parameters that change the page but not which records match.
@@ -122,12 +122,10 @@ class FacetedSearchView(TemplateView):
         if not filterset.is_valid():
             context.update({"page_obj": None, "records": [], "count": 0, "facets": [], "chips": []})
             return context
-        changed = last_change()  # names the kept search decision, count and facet counts
-        filterset.changed = changed
         records = filterset.qs
-        paginator = RegistryPaginator(records, self.paginate_by, allow_empty_first_page=True, changed=changed)
+        paginator = RegistryPaginator(records, self.paginate_by, allow_empty_first_page=True)
         page = paginator.get_page(query.get("page"))
-        facets = self.facet_groups(cached_facet_counts(filterset, changed=changed))
+        facets = self.facet_groups(cached_facet_counts(filterset))
         context.update(
             {
                 "page_obj": page,

@@ -35,7 +35,7 @@ from reports.models import Publication
 from reports.views import with_title_languages
 
 from .dataset import DUMP_NAME, latest_dump
-from .derived import UNREAD, last_change, records_key, registry_cached
+from .derived import record_set_key, registry_cached
 
 
 @never_cache
@@ -110,7 +110,7 @@ def country_numbers() -> dict[str, tuple[str, str]]:
 
 
 def partnership_charts(
-    partnerships: QuerySet[Partnership], *, within: dict[str, str] | None = None, changed: Any = UNREAD
+    partnerships: QuerySet[Partnership], *, within: dict[str, str] | None = None
 ) -> dict[str, Any]:
     """Bars by SDG, platform and region, columns by start year and the world map, for `partnerships`.
 
@@ -118,11 +118,11 @@ def partnership_charts(
     the `within` filters added, e.g. a partner) agree.
     """
     within = within or {}
-    records = records_key(partnerships)
+    records = record_set_key(partnerships)
     if records is None:
         return _partnership_charts(partnerships, within)
     parts = ("charts", records, tuple(sorted(within.items())))
-    return registry_cached(parts, lambda: _partnership_charts(partnerships, within), changed=changed)
+    return registry_cached(parts, lambda: _partnership_charts(partnerships, within))
 
 
 def _partnership_charts(partnerships: QuerySet[Partnership], within: dict[str, str]) -> dict[str, Any]:
@@ -192,8 +192,6 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         partnerships = Partnership.objects.published()
-        # Read once for the counts and the charts, which are both kept until the next write.
-        changed = last_change() if settings.DERIVED_CACHE_SECONDS else None
         now = timezone.now()
         upcoming = list(
             Event.objects.published().upcoming(now).select_related("country").order_by("start", "id")[:5]
@@ -208,7 +206,6 @@ class HomeView(TemplateView):
                         "events": Event.objects.published().count(),
                         "publications": Publication.objects.published().count(),
                     },
-                    changed=changed,
                 ),
                 "latest_partnerships": partnerships.order_by("-published_at", "-id")[:5],
                 "upcoming_events": upcoming,
@@ -222,7 +219,7 @@ class HomeView(TemplateView):
                 "latest_publications": with_title_languages(
                     list(Publication.objects.published().order_by("-publication_date", "-id")[:5])
                 ),
-                **partnership_charts(partnerships, changed=changed),
+                **partnership_charts(partnerships),
             }
         )
         return context
