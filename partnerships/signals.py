@@ -180,7 +180,10 @@ def registry_tables() -> list[type[models.Model]]:
 
 def register_change_trigger() -> None:
     """Put REGISTRY_CHANGE on every registry table. Called once from PartnershipsConfig.ready(),
-    once every app's models are loaded; pgtrigger installs it after each migrate."""
+    once every app's models are loaded. Registered, it is in the models' Meta: the apps' migrations
+    add it (after `partnerships/0018`, which defines the function it runs), and pgtrigger installs
+    it on the many-to-many link tables, which have no migrations of their own, after each migrate
+    (PGTRIGGER_INSTALL_ON_MIGRATE)."""
     REGISTRY_CHANGE.register(*registry_tables())
 
 

@@ -1,7 +1,8 @@
 """The registry's change stamp (`RegistryChange`) is bumped by the database, on every write path.
 
-Each registry table carries a statement-level trigger (`partnerships.signals.RegistryChangeTrigger`,
-installed by pgtrigger after every migrate) that calls `registry_change_noted()`. That function
+Each registry table carries a statement-level trigger (`partnerships.signals.RegistryChangeTrigger`:
+the apps' migrations add it, pgtrigger adds it to many-to-many link tables after each migrate) that
+runs `registry_change_noted()`. This migration depends on no table, so that it can come first. That function
 notes, once per transaction, that the transaction wrote the registry: it queues one row in
 `partnerships_registrychange_pending`, whose deferred constraint trigger bumps the stamp when the
 transaction commits. Bumping at commit rather than at the first write keeps the stamp's row lock
