@@ -82,7 +82,7 @@ def registry_cached(parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
     if changed is None:
         return compute()
     digest = hashlib.sha256(repr((changed, get_language(), parts)).encode()).hexdigest()
-    key = f"derived:{digest}"
+    key = f"figure:{digest}"
     value = cache.get(key)
     if value is not None:
         return value

@@ -445,7 +445,7 @@ class LeanReadMixin:
     def _plan_key(self, request: Request, *, page: bool = True) -> tuple[Any, ...] | None:
         """What names a list page's plan or a record's (sscregistry/plans.py): None when the query
         must be built afresh (plans off, a filter that reads the clock, or, for a page, no write
-        recorded yet: its count and search decision are kept until the next write)."""
+        recorded yet: its count and search decision are cached until the next write)."""
         if not settings.API_QUERY_PLANS:
             return None
         changed = last_change() if page else None

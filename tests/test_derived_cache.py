@@ -128,16 +128,16 @@ def test_a_figure_being_computed_elsewhere_is_waited_for(recorded, monkeypatch, 
     shared = caches[settings.SHARED_CACHE]
     with recorded():
         _partnership(["4"])
-    shared.add("derived:elsewhere:computing", True, 30)
+    shared.add("figure:elsewhere:computing", True, 30)
     waits: list[float] = []
 
     def other_process_finishes(seconds: float) -> None:
         waits.append(seconds)
         if len(waits) == 3:
-            shared.set("derived:elsewhere", 7, 60)
+            shared.set("figure:elsewhere", 7, 60)
 
     monkeypatch.setattr(derived.time, "sleep", other_process_finishes)
-    assert derived.compute_once("derived:elsewhere", lambda: pytest.fail("computed twice")) == 7
+    assert derived.compute_once("figure:elsewhere", lambda: pytest.fail("computed twice")) == 7
     assert len(waits) == 3
 
 
@@ -147,13 +147,13 @@ def test_a_failed_computation_elsewhere_is_taken_over(recorded, monkeypatch, set
     from sscregistry import derived
 
     shared = caches[settings.SHARED_CACHE]
-    shared.add("derived:failed:computing", True, 30)
+    shared.add("figure:failed:computing", True, 30)
 
     def other_process_fails(seconds: float) -> None:
-        shared.delete("derived:failed:computing")
+        shared.delete("figure:failed:computing")
 
     monkeypatch.setattr(derived.time, "sleep", other_process_fails)
-    assert derived.compute_once("derived:failed", lambda: 3) == 3
+    assert derived.compute_once("figure:failed", lambda: 3) == 3
 
 
 def test_a_computation_that_raises_releases_its_lock(settings):
@@ -165,9 +165,9 @@ def test_a_computation_that_raises_releases_its_lock(settings):
         raise RuntimeError("database went away")
 
     with pytest.raises(RuntimeError):
-        derived.compute_once("derived:broken", broken)
-    assert caches[settings.SHARED_CACHE].get("derived:broken:computing") is None
-    assert derived.compute_once("derived:broken", lambda: 5) == 5
+        derived.compute_once("figure:broken", broken)
+    assert caches[settings.SHARED_CACHE].get("figure:broken:computing") is None
+    assert derived.compute_once("figure:broken", lambda: 5) == 5
 
 
 @pytest.mark.django_db(transaction=True)
@@ -217,7 +217,7 @@ def test_caching_a_figure_does_not_send_later_reads_to_the_primary():
 
     from sscregistry.db_router import PrimaryReplicaRouter, _wrote
 
-    caches["shared"].set("derived:probe", 1, 60)
+    caches["shared"].set("figure:probe", 1, 60)
     token = _wrote.set(False)
     try:
         router = PrimaryReplicaRouter(replicas=["replica1"])
