@@ -133,3 +133,38 @@ def test_the_stamp_changes_when_the_write_commits_and_only_forward():
     with transaction.atomic():
         Partner.objects.update(acronym="V")
     assert read_last_change() > ahead
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_open_write_does_not_hold_up_other_writers():
+    """The stamp's row is locked at commit only: a long import's transaction, open with its first
+    rows written, does not make a curator's save wait (nor deadlock with it)."""
+    import threading  # noqa: PLC0415
+
+    from django.db import connections  # noqa: PLC0415
+
+    partner = PartnerFactory()
+    writing, finish = threading.Event(), threading.Event()
+
+    def long_writer() -> None:
+        try:
+            with transaction.atomic():
+                Partner.objects.filter(pk=partner.pk).update(acronym="LONG")
+                writing.set()
+                finish.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=long_writer)
+    thread.start()
+    try:
+        assert writing.wait(10)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")  # waiting for the stamp fails
+            PartnershipFactory(title="Saved meanwhile")
+        saved = read_last_change()
+    finally:
+        finish.set()
+        thread.join()
+    assert read_last_change() > saved  # the long writer's commit bumped it again
