@@ -82,9 +82,9 @@ class EventFilter(RegistryFilterSet):
         fields: list[str] = []
 
     def filter_when(self, queryset: models.QuerySet, name: str, value: str) -> models.QuerySet:
-        # To the minute: the list's count and search decision are kept under their SQL until the
-        # next write (registry/cache.py); with the microsecond in it, every request computed
-        # its count again and stored it.
+        # To the minute: the list's count, facet counts and search decision are cached under the
+        # WHERE clause this writes the time into (`record_set_key`, registry/cache.py), so
+        # they agree on the minute; with the microsecond in it, each request counted afresh.
         now = timezone.now().replace(second=0, microsecond=0)
         if value == "upcoming":
             return queryset.upcoming(now)

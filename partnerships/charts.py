@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from registry.cache import UNREAD, records_key, registry_cached
+from registry.cache import record_set_key, registry_cached
 from registry.facets import facet_counts
 from vocabularies.models import Country, Region, SustainableDevelopmentGoal, localised_country_name
 
@@ -237,7 +237,7 @@ def country_numbers() -> dict[str, tuple[str, str]]:
 
 
 def partnership_charts(
-    partnerships: QuerySet[Partnership], *, within: dict[str, str] | None = None, changed: Any = UNREAD
+    partnerships: QuerySet[Partnership], *, within: dict[str, str] | None = None
 ) -> dict[str, Any]:
     """Bars by SDG, platform and region, columns by start year and the world map, for `partnerships`.
 
@@ -245,11 +245,11 @@ def partnership_charts(
     the `within` filters added, e.g. a partner) agree.
     """
     within = within or {}
-    records = records_key(partnerships)
+    records = record_set_key(partnerships)
     if records is None:
         return _partnership_charts(partnerships, within)
     parts = ("charts", records, tuple(sorted(within.items())))
-    return registry_cached(parts, lambda: _partnership_charts(partnerships, within), changed=changed)
+    return registry_cached(parts, lambda: _partnership_charts(partnerships, within))
 
 
 def _partnership_charts(partnerships: QuerySet[Partnership], within: dict[str, str]) -> dict[str, Any]:

@@ -15,8 +15,9 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import signals
+        from . import changes, signals
         from .groups import sync_groups
 
         post_migrate.connect(sync_groups, sender=self)
         signals.connect()
+        changes.register_change_trigger()

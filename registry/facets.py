@@ -16,7 +16,7 @@ from django.db.models import Count, F
 from django.db.models.expressions import RawSQL
 from django.forms.utils import ErrorDict
 
-from .cache import UNREAD, records_key, registry_cached
+from .cache import record_set_key, registry_cached
 from .workflow import Status
 
 if TYPE_CHECKING:
@@ -215,9 +215,11 @@ def _without(filterset: RegistryFilterSet, name: str, mode: str | None) -> Regis
     return others
 
 
-def cached_facet_counts(filterset: RegistryFilterSet, *, changed: Any = UNREAD) -> dict[str, FacetValues]:
-    """`facet_counts(filterset)`, kept for the same records, filters and registry state."""
-    records = records_key(filterset.queryset)
+def cached_facet_counts(filterset: RegistryFilterSet) -> dict[str, FacetValues]:
+    """`facet_counts(filterset)`, cached for the same records, filters and registry state."""
+    # The filtered records, as the list's count names them, and the filters that made them: each
+    # facet is counted under every filter but its own.
+    records = record_set_key(filterset.qs)
     if records is None:
         return facet_counts(filterset)
     data = filterset.data
@@ -228,4 +230,4 @@ def cached_facet_counts(filterset: RegistryFilterSet, *, changed: Any = UNREAD) 
         if name in filterset.base_filters and name != "ordering"
     )
     parts = ("facets", type(filterset).__qualname__, records, tuple(filters))
-    return registry_cached(parts, lambda: facet_counts(filterset), changed=changed)
+    return registry_cached(parts, lambda: facet_counts(filterset))

@@ -114,7 +114,7 @@ class RegistryFilterSet(django_filters.FilterSet):
     # Facets offered by /facets/: parameter name -> how to count its values.
     facets: ClassVar[dict[str, Facet]] = {}
     # Filters whose records change with the clock, not only with writes: a list filtered by one
-    # is never answered from a kept page plan (registry/plans.py).
+    # is never answered from a stored page plan (registry/plans.py).
     volatile_filters: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
@@ -140,9 +140,6 @@ class RegistryFilterSet(django_filters.FilterSet):
         super().__init__(_without_blanks(data), queryset, request=request, prefix=prefix)
         self.search_mode = search_mode
         self.search: SearchOutcome | None = None
-        # The time of the registry's last write, when the caller has read it (None: not read).
-        # Names the kept search decision (see search()).
-        self.changed: float | None = None
 
     def filter_search(self, queryset: models.QuerySet, name: str, value: str) -> models.QuerySet:
         # Applied by filter_queryset() after every other filter; see there.
@@ -154,9 +151,7 @@ class RegistryFilterSet(django_filters.FilterSet):
             if name not in ("q", "ordering"):
                 queryset = self.filters[name].filter(queryset, value)
         if cleaned.get("q"):
-            queryset, self.search = search(
-                queryset, cleaned["q"], mode=self.search_mode, changed=self.changed
-            )
+            queryset, self.search = search(queryset, cleaned["q"], mode=self.search_mode)
             queryset = order_by_relevance(queryset)
         if cleaned.get("ordering") and "ordering" in self.filters:
             queryset = self.filters["ordering"].filter(queryset, cleaned["ordering"])

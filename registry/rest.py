@@ -39,7 +39,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from registry.cache import UNREAD, keep_response, kept_response, last_change
+from registry.cache import cache_response, cached_response, last_change
 from registry.facets import cached_facet_counts
 from registry.lean import LeanExport, LeanReader
 from registry.models import RESERVED_SLUGS
@@ -79,7 +79,7 @@ class CappedPaginator(RegistryPaginator):
     def count(self) -> int:
         if not self.cap or not isinstance(self.object_list, models.QuerySet):
             return super().count
-        found = self.kept_count(limit=self.cap + 1)
+        found = self.cached_count(limit=self.cap + 1)
         if found > self.cap:
             self.capped = True
             return self.cap
@@ -133,10 +133,8 @@ class RegistryPagination(PageNumberPagination):
     django_paginator_class = CappedPaginator
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list | None:
-        # The view has read the registry's last write for its ETag: the kept count reuses it.
-        changed = view._changed if getattr(view, "_changed_read", False) else UNREAD
         self.django_paginator_class = functools.partial(
-            CappedPaginator, changed=changed, records=getattr(view, "page_records", None)
+            CappedPaginator, records=getattr(view, "page_records", None)
         )
         return super().paginate_queryset(queryset, request, view)
 
@@ -279,8 +277,6 @@ class RegistryFilterBackend(DjangoFilterBackend):
         # validating all twenty of them cost 2 to 3 ms of every filtered or searched request.
         kwargs = self.get_filterset_kwargs(request, queryset, view)
         filterset = narrowed(filterset_class, named)(**kwargs)
-        if getattr(view, "_changed_read", False):
-            filterset.changed = view._changed
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
         records = filterset.qs
@@ -318,13 +314,12 @@ class ConditionalGetMixin:
     conditional_actions = ("list", "retrieve")
     _etag: str | None = None
     _changed: float | None = None
-    _changed_read = False  # whether this request has read the registry's last write already
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttles, format
-        self._etag, self._changed, self._changed_read = None, None, False
+        self._etag, self._changed = None, None
         if request.method in ("GET", "HEAD") and self.action in self.conditional_actions:
-            self._changed, self._changed_read = last_change(), True
+            self._changed = last_change()
             if self._changed is not None:
                 key = "\n".join(
                     [
@@ -354,7 +349,7 @@ class ConditionalGetMixin:
         return f"api-answer:{self._etag}:{get_language()}"
 
     def _cached(self, request: Request) -> HttpResponse | None:
-        return kept_response(self._cache_key(request))
+        return cached_response(self._cache_key(request))
 
     def _not_modified(self, request: Request) -> Any:
         if self._etag is None:
@@ -374,14 +369,14 @@ class ConditionalGetMixin:
             if key and isinstance(response, Response):
                 response.render()
                 headers = {name: value for name, value in response.items() if name in CACHED_HEADERS}
-                keep_response(key, response, headers, settings.API_RESPONSE_CACHE_SECONDS)
+                cache_response(key, response, headers, settings.API_RESPONSE_CACHE_SECONDS)
             response["ETag"] = self._etag
             response["Last-Modified"] = http_date(self._changed)
             return response
         response.render()
         etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         response["ETag"] = etag
-        changed = self._changed if self._changed_read else last_change()
+        changed = last_change()
         if changed is not None:
             response["Last-Modified"] = http_date(changed)
         return get_conditional_response(request, etag=etag, last_modified=changed, response=response)
@@ -445,10 +440,10 @@ class LeanReadMixin:
     def _plan_key(self, request: Request, *, page: bool = True) -> tuple[Any, ...] | None:
         """What names a list page's plan or a record's (registry/plans.py): None when the query
         must be built afresh (plans off, a filter that reads the clock, or, for a page, no write
-        recorded yet: its count and search decision are kept until the next write)."""
+        recorded yet: its count and search decision are cached until the next write)."""
         if not settings.API_QUERY_PLANS:
             return None
-        changed = self._changed if getattr(self, "_changed_read", False) else None
+        changed = last_change() if page else None
         if page and changed is None:
             return None
         query = request.query_params
@@ -764,8 +759,7 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, LeanReadMixi
     def facets(self, request: Request) -> Response:
         """How many records each filter value would give, each facet under every other filter."""
         filterset = self._valid_filterset(request)
-        self._changed, self._changed_read = last_change(), True  # names the counts; Last-Modified
-        return Response(cached_facet_counts(filterset, changed=self._changed))
+        return Response(cached_facet_counts(filterset))
 
     @action(
         detail=False,

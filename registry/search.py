@@ -41,6 +41,7 @@ from django.db import connections, models, router
 from django.db.models import F, Func, OuterRef, Subquery, Value
 from django.db.models.functions import Concat, Length, Lower
 
+from registry.cache import record_set_key, registry_cached
 from registry.workflow import Status
 
 SEARCH_CONFIG = "sscregistry"
@@ -222,7 +223,7 @@ def plain_terms(query: str) -> list[str]:
 
 
 def search(
-    queryset: models.QuerySet, query: str, *, mode: str | None = None, changed: Any = None
+    queryset: models.QuerySet, query: str, *, mode: str | None = None
 ) -> tuple[models.QuerySet, SearchOutcome]:
     """Filter `queryset` to the records matching `query`, annotated with `search_rank`.
 
@@ -230,10 +231,9 @@ def search(
     outcome carries a suggested spelling). `mode` forces one of the two, so that facet counts
     follow the mode the result list used without asking again.
 
-    Which of the two answers, and the spelling tried, is kept until the registry's next write for
-    the same records and query (`registry_cached`): a repeated search then sends only its page's
-    queries, not the existence checks and the vocabulary lookup again. `changed` is the time of
-    that write when the caller has read it (saves a query); None when it has not.
+    Which of the two answers, and the spelling tried, is cached until the registry's next write
+    for the same records and query (`registry_cached`): a repeated search then sends only its
+    page's queries, not the existence checks and the vocabulary lookup again.
     """
     query = query.strip()
     tsquery = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
@@ -243,7 +243,7 @@ def search(
     if mode == SearchOutcome.FULLTEXT:
         return found, SearchOutcome(query, SearchOutcome.FULLTEXT)
     if mode is None:
-        decided, respelt = _decision(queryset, found, query, changed)
+        decided, respelt = _decision(queryset, found, query)
         if decided == SearchOutcome.FULLTEXT:
             return found, SearchOutcome(query, SearchOutcome.FULLTEXT)
     else:
@@ -259,11 +259,8 @@ def search(
     return similar, SearchOutcome(query, SearchOutcome.FUZZY, None if mode else respelt)
 
 
-def _decision(
-    queryset: models.QuerySet, found: models.QuerySet, query: str, changed: Any
-) -> tuple[str, str | None]:
-    """How `query` is answered among `queryset`: (mode, spelling tried), kept until the next write."""
-    from registry.cache import UNREAD, records_key, registry_cached  # noqa: PLC0415 (imports us)
+def _decision(queryset: models.QuerySet, found: models.QuerySet, query: str) -> tuple[str, str | None]:
+    """How `query` is answered among `queryset`: (mode, spelling tried), cached until the next write."""
 
     def decide() -> tuple[str, str | None]:
         if found.exists():
@@ -272,11 +269,11 @@ def _decision(
             return SearchOutcome.FULLTEXT, None
         return SearchOutcome.FUZZY, _spelling(queryset, query)
 
-    records = records_key(queryset)
+    records = record_set_key(queryset)
     if records is None:
         return decide()  # a queryset that matches nothing: no SQL to name it by
     parts = ("search", queryset.db, records, query)
-    return registry_cached(parts, decide, changed=UNREAD if changed is None else changed)
+    return registry_cached(parts, decide)
 
 
 def _spelling(queryset: models.QuerySet, query: str) -> str | None:

@@ -17,10 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from registry.cache import last_change
-from registry.facets import cached_facet_counts
-from registry.filters import RegistryFilterSet
-from registry.pagination import RegistryPaginator
+from .facets import cached_facet_counts
+from .filters import RegistryFilterSet
+from .pagination import RegistryPaginator
 
 # Parameters that change the page but not which records match.
 NOT_FILTERS = ("page", "ordering", "page_size")
@@ -122,12 +121,10 @@ class FacetedSearchView(TemplateView):
         if not filterset.is_valid():
             context.update({"page_obj": None, "records": [], "count": 0, "facets": [], "chips": []})
             return context
-        changed = last_change()  # names the kept search decision, count and facet counts
-        filterset.changed = changed
         records = filterset.qs
-        paginator = RegistryPaginator(records, self.paginate_by, allow_empty_first_page=True, changed=changed)
+        paginator = RegistryPaginator(records, self.paginate_by, allow_empty_first_page=True)
         page = paginator.get_page(query.get("page"))
-        facets = self.facet_groups(cached_facet_counts(filterset, changed=changed))
+        facets = self.facet_groups(cached_facet_counts(filterset))
         context.update(
             {
                 "page_obj": page,

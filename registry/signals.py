@@ -1,4 +1,5 @@
-"""Keep derived data current when records change: search documents and the registry's change time.
+"""Keep search documents current when records change (the change stamp is the database's job:
+registry/changes.py).
 
 A search document holds the names of linked records (a partnership's partners, their acronyms and
 alternative names, its platforms...), so a change to any of them rewrites the documents that quote
@@ -14,12 +15,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.apps import apps as global_apps
-from django.db import models, transaction
+from django.db import models
 from django.db.models.signals import ModelSignal, m2m_changed, post_delete, post_save
-from django.utils import timezone
 
-from registry.groups import registry_app_labels
-from registry.models import RegistryChange
 from registry.search import SearchDocument, search_documents, search_index_update
 
 
@@ -89,24 +87,6 @@ def _m2m_receiver(document: SearchDocument, field_name: str) -> Any:
     return receiver
 
 
-def _record_change(sender: type[models.Model], **kwargs: Any) -> None:
-    """Note the time of any write to the registry's records, once the transaction commits."""
-    if kwargs.get("raw") or sender is RegistryChange or sender._meta.app_label not in registry_app_labels():
-        return
-    if sender._meta.apps is not global_apps:
-        return  # a historical model, written by a migration (perhaps before this table exists)
-    transaction.on_commit(registry_changed, robust=True)
-
-
-def registry_changed() -> None:
-    RegistryChange.objects.bulk_create(
-        [RegistryChange(id=1, changed_at=timezone.now())],
-        update_conflicts=True,
-        unique_fields=["id"],
-        update_fields=["changed_at"],
-    )
-
-
 _receivers: dict[str, Any] = {}  # kept alive: signals hold weak references by default
 
 
@@ -142,9 +122,6 @@ def _connections() -> Iterator[tuple[ModelSignal, Any, Any, str]]:
             uid = f"search-{through._meta.label}"
             receiver = _kept(uid, lambda d=document, f=field_name: _m2m_receiver(d, f))
             yield m2m_changed, receiver, through, uid
-    for signal in (post_save, post_delete):
-        yield signal, _record_change, None, f"registry-change-{id(signal)}"
-    yield m2m_changed, _record_change, None, "registry-change-m2m"
 
 
 def connect() -> None:

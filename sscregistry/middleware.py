@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django_filters import FilterSet
 
-from registry.cache import keep_response, kept_response, last_change
+from registry.cache import cache_response, cached_response, last_change, one_reading
 
 from .logs import request_id_var
 
@@ -54,6 +54,28 @@ class RequestIdMiddleware:
         if settings.SERVER_TIMING:
             response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         return response
+
+
+class RegistryChangeMiddleware:
+    """A request that only reads (GET, HEAD, OPTIONS) reads the registry's last change once.
+
+    Its ETag and Last-Modified, the page cache's key and every figure cached until the next write
+    (counts, facet counts, rankings, search decisions: registry/cache.py) then name the same
+    state of the registry, for one query. A request that writes reads it afresh each time, as
+    commands and tasks do: a value read before its own write would name what it wrote by the
+    state before.
+    """
+
+    READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in self.READING_METHODS:
+            return self.get_response(request)
+        with one_reading():
+            return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:
@@ -102,18 +124,18 @@ class LockoutRetryAfterMiddleware:
 
 
 class AnonymousPageCacheMiddleware:
-    """Public pages for anonymous visitors, kept in the cache until the registry's next write.
+    """Public pages for anonymous visitors, cached until the registry's next write.
 
     Off unless `PAGE_CACHE_SECONDS` is set (on by default with Redis, see settings). The key holds
     the time of the registry's last write, so a publish is seen at once. Only answers that are the
-    same for every visitor are kept: a 200 with no cookie set, no CSRF token and no CSP nonce used,
+    same for every visitor are cached: a 200 with no cookie set, no CSRF token and no CSP nonce used,
     for a visitor with no session and no credentials. The API has its own cache (rest.py) and
     `/healthz` always asks the database.
 
-    A page is kept under the query parameters it reads (`read_parameters`: its FilterSet's, and
+    A page is cached under the query parameters it reads (`read_parameters`: its FilterSet's, and
     `page` for a paginated list), and only when the request has no others: `?utm_x=1`, `?junk=2`...
     would each have made a new entry of a whole page (about 98 KB for a search page) and so let
-    anyone fill the cache. Such a request is answered by the view and not kept; it is not kept
+    anyone fill the cache. Such a request is answered by the view and not cached; it is not cached
     under the address without the junk either, because pages write their query string into their
     own links, and one visitor's junk would then be served to everyone.
     """
@@ -129,7 +151,7 @@ class AnonymousPageCacheMiddleware:
         key = getattr(request, "_page_cache_key", None)
         if key and self._same_for_everyone(request, response):
             headers = {k: v for k, v in response.items() if k.lower() not in self.STORED_HEADERS_SKIPPED}
-            keep_response(key, response, headers, settings.PAGE_CACHE_SECONDS)
+            cache_response(key, response, headers, settings.PAGE_CACHE_SECONDS)
         return response
 
     def process_view(
@@ -137,9 +159,9 @@ class AnonymousPageCacheMiddleware:
     ) -> HttpResponse | None:
         # Here rather than before the URL is resolved: the key depends on what the view reads.
         key = self._key(request, view)
-        kept = kept_response(key)
-        if kept is not None:
-            return kept
+        cached = cached_response(key)
+        if cached is not None:
+            return cached
         request._page_cache_key = key
         return None
 

@@ -129,7 +129,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # After authentication and the language: serves kept public pages to anonymous visitors.
+    # A reading request reads the registry's last change once, for every cache key it names.
+    "sscregistry.middleware.RegistryChangeMiddleware",
+    # After authentication and the language: serves cached public pages to anonymous visitors.
     "sscregistry.middleware.AnonymousPageCacheMiddleware",
     # Attaches the signed-in user and the URL to every history event the request writes.
     "pghistory.middleware.HistoryMiddleware",

@@ -379,7 +379,7 @@ class Generator:
 
 def delete_generated() -> None:
     """Remove every generated record (slugs starting with `gen-`) and what hangs off them."""
-    from registry.signals import disconnected, registry_changed
+    from registry.signals import disconnected
 
     # Generated records link only to each other, so no other record's search document changes, and
     # none of them is curators' work: no signals (which rewrote documents row by row) and no history.
@@ -387,17 +387,16 @@ def delete_generated() -> None:
         for model in (Publication, Event, Partnership, Person):
             model.objects.filter(slug__startswith=GENERATED_PREFIX).delete()
         Partner.objects.filter(slug__startswith=GENERATED_PREFIX).delete()
-        transaction.on_commit(registry_changed)
 
 
 def generate(*, scale: float, seed: int, write: Callable[[str], None]) -> dict[str, int]:
     """Generate the data set in one transaction, then refresh the planner's statistics."""
     from registry.search import search_documents, search_index_update
-    from registry.signals import registry_changed
 
     # Synthetic rows are not curators' work: no history rows and no version bumps for them. The
     # triggers would otherwise write a second row for every row inserted (and again for the search
-    # documents' update), which made scale 1 take many times longer.
+    # documents' update), which made scale 1 take many times longer. The registry's change stamp is
+    # still bumped at commit: its trigger ignores pgtrigger.ignore() (registry/signals.py).
     with transaction.atomic(), pgtrigger.ignore():
         counts = Generator(scale=scale, seed=seed, write=write).run()
         # The planner's statistics still describe the tables as they were before (perhaps empty):
@@ -413,8 +412,6 @@ def generate(*, scale: float, seed: int, write: Callable[[str], None]) -> dict[s
                 model, model.objects.filter(slug__startswith=GENERATED_PREFIX).values("pk")
             )
             write(f"search documents of {label}: {written:,} rows in {time.monotonic() - started:.1f} s")
-        # bulk_create sends no signals either: note the write, so that cached copies (ETags) expire.
-        transaction.on_commit(registry_changed)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return counts

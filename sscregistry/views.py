@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 from events.models import Event
 from partnerships.charts import partnership_charts
 from partnerships.models import Partner, Partnership
-from registry.cache import last_change, registry_cached
+from registry.cache import registry_cached
 from reports.models import Publication, with_title_languages
 
 from .dataset import DUMP_NAME, latest_dump
@@ -92,8 +92,6 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         partnerships = Partnership.objects.published()
-        # Read once for the counts and the charts, which are both kept until the next write.
-        changed = last_change() if settings.DERIVED_CACHE_SECONDS else None
         now = timezone.now()
         upcoming = list(
             Event.objects.published().upcoming(now).select_related("country").order_by("start", "id")[:5]
@@ -108,7 +106,6 @@ class HomeView(TemplateView):
                         "events": Event.objects.published().count(),
                         "publications": Publication.objects.published().count(),
                     },
-                    changed=changed,
                 ),
                 "latest_partnerships": partnerships.order_by("-published_at", "-id")[:5],
                 "upcoming_events": upcoming,
@@ -122,7 +119,7 @@ class HomeView(TemplateView):
                 "latest_publications": with_title_languages(
                     list(Publication.objects.published().order_by("-publication_date", "-id")[:5])
                 ),
-                **partnership_charts(partnerships, changed=changed),
+                **partnership_charts(partnerships),
             }
         )
         return context

@@ -36,6 +36,18 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
         settings.DATABASES["default"][key] = parsed[key]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database, as a registry nobody has written to yet: `migrate` loads the reference
+    vocabularies after it (vocabularies/apps.py), and the database stamps that write
+    (registry/changes.py); the tests of caching start from no stamp, as a fresh install serves
+    until its first write."""
+    from registry.models import RegistryChange
+
+    with django_db_blocker.unblock():
+        RegistryChange.objects.all().delete()
+
+
 # Shared fixtures for the curation workflow: one user per role, and small record builders.
 
 
@@ -220,3 +232,22 @@ def curator_api(curator):
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=curator).key}")
     return api
+
+
+@pytest.fixture
+def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks: Any) -> Any:
+    """pytest-django's, whose `execute=True` runs what a commit would run in Python; this one also
+    fires what a commit fires in the database (deferred triggers, such as the one that bumps the
+    registry's change stamp, registry/signals.py), as `SET CONSTRAINTS ALL IMMEDIATE` does."""
+    import contextlib
+
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    @contextlib.contextmanager
+    def capture(*, using: str = DEFAULT_DB_ALIAS, execute: bool = False) -> Iterator[list]:
+        with django_capture_on_commit_callbacks(using=using, execute=execute) as callbacks:
+            yield callbacks
+            if execute:
+                connections[using].check_constraints()
+
+    return capture

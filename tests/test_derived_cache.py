@@ -1,4 +1,4 @@
-"""Facet counts and chart figures are kept until the registry's next write, and never mix states."""
+"""Facet counts and chart figures are cached until the registry's next write, and never mix states."""
 
 from __future__ import annotations
 
@@ -29,13 +29,13 @@ def recorded(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-def test_counts_are_kept_until_the_next_write(api, recorded, django_assert_max_num_queries):
+def test_counts_are_cached_until_the_next_write(api, recorded, django_assert_max_num_queries):
     with recorded():
         _partnership(["4"])
         draft = _partnership(["4"], draft=True)
     first = api.get(FACETS)
     assert _sdg_counts(first) == {4: 1}
-    with django_assert_max_num_queries(2):  # the registry's last write (ETag and the kept counts)
+    with django_assert_max_num_queries(2):  # the registry's last write (ETag and the cached counts)
         assert api.get(FACETS).json() == first.json()
     with recorded():
         draft.status, draft.published_at = "published", timezone.now()
@@ -68,7 +68,7 @@ def test_the_home_page_figures_follow_a_publish(client, recorded, django_assert_
     assert client.get("/").context["counts"]["partnerships"] == 2
 
 
-def test_nothing_is_kept_when_turned_off(api, settings, recorded, django_assert_max_num_queries):
+def test_nothing_is_cached_when_turned_off(api, settings, recorded, django_assert_max_num_queries):
     settings.DERIVED_CACHE_SECONDS = 0
     with recorded():
         partnership = _partnership(["4"])
@@ -128,16 +128,16 @@ def test_a_figure_being_computed_elsewhere_is_waited_for(recorded, monkeypatch, 
     shared = caches[settings.SHARED_CACHE]
     with recorded():
         _partnership(["4"])
-    shared.add("derived:elsewhere:computing", True, 30)
+    shared.add("figure:elsewhere:computing", True, 30)
     waits: list[float] = []
 
     def other_process_finishes(seconds: float) -> None:
         waits.append(seconds)
         if len(waits) == 3:
-            shared.set("derived:elsewhere", 7, 60)
+            shared.set("figure:elsewhere", 7, 60)
 
     monkeypatch.setattr(derived.time, "sleep", other_process_finishes)
-    assert derived.compute_once("derived:elsewhere", lambda: pytest.fail("computed twice")) == 7
+    assert derived.compute_once("figure:elsewhere", lambda: pytest.fail("computed twice")) == 7
     assert len(waits) == 3
 
 
@@ -147,13 +147,13 @@ def test_a_failed_computation_elsewhere_is_taken_over(recorded, monkeypatch, set
     from registry import cache as derived
 
     shared = caches[settings.SHARED_CACHE]
-    shared.add("derived:failed:computing", True, 30)
+    shared.add("figure:failed:computing", True, 30)
 
     def other_process_fails(seconds: float) -> None:
-        shared.delete("derived:failed:computing")
+        shared.delete("figure:failed:computing")
 
     monkeypatch.setattr(derived.time, "sleep", other_process_fails)
-    assert derived.compute_once("derived:failed", lambda: 3) == 3
+    assert derived.compute_once("figure:failed", lambda: 3) == 3
 
 
 def test_a_computation_that_raises_releases_its_lock(settings):
@@ -165,9 +165,9 @@ def test_a_computation_that_raises_releases_its_lock(settings):
         raise RuntimeError("database went away")
 
     with pytest.raises(RuntimeError):
-        derived.compute_once("derived:broken", broken)
-    assert caches[settings.SHARED_CACHE].get("derived:broken:computing") is None
-    assert derived.compute_once("derived:broken", lambda: 5) == 5
+        derived.compute_once("figure:broken", broken)
+    assert caches[settings.SHARED_CACHE].get("figure:broken:computing") is None
+    assert derived.compute_once("figure:broken", lambda: 5) == 5
 
 
 @pytest.mark.django_db(transaction=True)
@@ -211,12 +211,12 @@ def test_concurrent_requests_after_a_write_compute_the_facets_once(recorded, mon
     assert len(results) == 4 and all(_sdg_counts(r) == {4: 1} for r in results)
 
 
-def test_keeping_a_figure_does_not_send_later_reads_to_the_primary():
+def test_caching_a_figure_does_not_send_later_reads_to_the_primary():
     from django.core.cache import caches
 
     from sscregistry.db_router import PrimaryReplicaRouter, _wrote
 
-    caches["shared"].set("derived:probe", 1, 60)
+    caches["shared"].set("figure:probe", 1, 60)
     token = _wrote.set(False)
     try:
         router = PrimaryReplicaRouter(replicas=["replica1"])
@@ -256,7 +256,7 @@ def test_a_repeated_search_sends_only_its_page_queries(api, recorded):
     assert 'SELECT 1 AS "a"' not in found_sql
 
 
-def test_a_kept_search_decision_follows_the_next_write(api, recorded):
+def test_a_cached_search_decision_follows_the_next_write(api, recorded):
     with recorded():
         PartnershipFactory(title="Geothermal heating exchange")
         draft = PartnershipFactory(title="Geotermal spelling of a draft", draft=True)
@@ -279,19 +279,19 @@ def test_each_filter_has_its_own_search_decision(api, recorded):
     assert api.get(LIST, {"q": "geotermal", "sdg": "5"}).json()["search"]["mode"] == "fulltext"
 
 
-def test_records_key_names_the_records_not_the_columns_or_order():
+def test_record_set_key_names_the_records_not_the_columns_or_order():
     from partnerships.models import Partnership  # noqa: PLC0415
-    from registry.cache import records_key  # noqa: PLC0415
+    from registry.cache import record_set_key  # noqa: PLC0415
 
     published = Partnership.objects.published()
-    assert records_key(published) == records_key(published.order_by("title").values("slug"))
-    assert records_key(published) != records_key(Partnership.objects.drafts())
-    assert records_key(published.filter(sdgs="4")) != records_key(published.filter(sdgs="5"))
-    assert records_key(published.filter(pk__in=[])) is None
-    assert records_key(Partnership.objects.all()) == ("partnerships.partnership", (), "", ())
+    assert record_set_key(published) == record_set_key(published.order_by("title").values("slug"))
+    assert record_set_key(published) != record_set_key(Partnership.objects.drafts())
+    assert record_set_key(published.filter(sdgs="4")) != record_set_key(published.filter(sdgs="5"))
+    assert record_set_key(published.filter(pk__in=[])) is None
+    assert record_set_key(Partnership.objects.all()) == ("partnerships.partnership", (), "", ())
 
 
-def test_the_upcoming_events_count_is_kept_within_the_minute(api, recorded, monkeypatch):
+def test_the_upcoming_events_count_is_cached_within_the_minute(api, recorded, monkeypatch):
     import datetime  # noqa: PLC0415
 
     from django.db import connection  # noqa: PLC0415
@@ -311,4 +311,60 @@ def test_the_upcoming_events_count_is_kept_within_the_minute(api, recorded, monk
         again = api.get("/api/v1/events/", {"when": "upcoming"}).json()
     assert again == first
     sql = " ".join(query["sql"] for query in captured.captured_queries)
-    assert "COUNT(" not in sql and "INSERT" not in sql  # the kept count, nothing stored again
+    assert "COUNT(" not in sql and "INSERT" not in sql  # the cached count, nothing stored again
+
+
+def test_at_the_moment_an_event_ends_its_count_and_facet_counts_agree(api, recorded, monkeypatch):
+    """The count and the facet counts of `when=upcoming` name the same minute (record_set_key)."""
+    import datetime  # noqa: PLC0415
+
+    from tests.factories import EventFactory  # noqa: PLC0415
+
+    minute = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(days=1)
+    with recorded():
+        EventFactory(title="Ending", start=minute - datetime.timedelta(hours=2), end=minute)
+    query = {"when": "upcoming"}
+
+    def count_and_facets() -> tuple[int, int]:
+        listed = api.get("/api/v1/events/", query).json()["count"]
+        facets = api.get("/api/v1/events/facets/", query).json()
+        return listed, sum(row["count"] for row in facets["type"])
+
+    monkeypatch.setattr(timezone, "now", lambda: minute - datetime.timedelta(seconds=20))
+    assert count_and_facets() == (1, 1)
+    monkeypatch.setattr(timezone, "now", lambda: minute + datetime.timedelta(minutes=1, seconds=5))
+    assert count_and_facets() == (0, 0)
+
+
+def test_a_list_request_reads_the_last_change_once(api, recorded, settings, empty_cache):
+    """ETag, page cache key, cached count, search decision, facets and page: one reading."""
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    settings.PAGE_CACHE_SECONDS = 300  # the page cache names a page by it too
+    with recorded():
+        _partnership(["4"], title="Geothermal heating exchange")
+    for query in ({}, {"q": "geothermal", "sdg": "4"}, {"q": "geotermal"}):
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get(LIST, query).status_code == 200
+        readings = [q["sql"] for q in captured.captured_queries if "registry_registrychange" in q["sql"]]
+        assert len(readings) == 1, (query, readings)
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get("/partnerships/", query).status_code == 200  # count, facets, decision
+        readings = [q["sql"] for q in captured.captured_queries if "registry_registrychange" in q["sql"]]
+        assert len(readings) == 1, (query, readings)
+
+
+def test_outside_a_request_the_last_change_is_read_afresh(recorded):
+    from partnerships.models import Partnership  # noqa: PLC0415
+    from registry.cache import last_change, one_reading  # noqa: PLC0415
+
+    with recorded():
+        partnership = _partnership(["4"])
+    before = last_change()
+    with one_reading():
+        assert last_change() == before
+        with recorded():
+            Partnership.objects.filter(pk=partnership.pk).update(title="Renamed")
+        assert last_change() == before  # the request's reading
+    assert last_change() > before

@@ -133,7 +133,7 @@ def test_deep_pages_read_their_ids_first_and_answer_the_same(api, settings, monk
     assert api.get(URL, {"page_size": 3, "page": 6}).status_code == 404
 
 
-def test_counts_are_kept_until_the_next_write(api, twelve, django_capture_on_commit_callbacks):
+def test_counts_are_cached_until_the_next_write(api, twelve, django_capture_on_commit_callbacks):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -154,7 +154,7 @@ def test_counts_are_kept_until_the_next_write(api, twelve, django_capture_on_com
     assert api.get(URL).json()["count"] == 12  # an unpublished record is not counted a moment longer
 
 
-def test_the_search_page_keeps_its_count_and_pages_deep_alike(
+def test_the_search_page_caches_its_count_and_pages_deep_alike(
     client, twelve, monkeypatch, django_capture_on_commit_callbacks
 ):
     from django.db import connection
@@ -181,3 +181,24 @@ def test_the_search_page_keeps_its_count_and_pages_deep_alike(
         draft.status, draft.published_at = "published", timezone.now()
         draft.save()
     assert client.get("/partnerships/").context["count"] == 13
+
+
+def test_a_cached_ranking_needs_the_values_it_ranks_by_in_its_where_clause(twelve):
+    """The ranking's key names its order by text (`-search_rank`): the query it ranks by must
+    also filter the records, or two rankings would share one key."""
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+    from django.db.models import F
+
+    from registry.pagination import RegistryPaginator
+    from registry.search import SEARCH_CONFIG, order_by_relevance, search
+
+    found, _ = search(Partnership.objects.published(), "exchange", mode="fulltext")
+    ranked = order_by_relevance(found)
+    assert RegistryPaginator(ranked, 20).cached_ranking(ranked) == list(ranked.values_list("pk", flat=True))
+    unfiltered = order_by_relevance(
+        Partnership.objects.published().annotate(
+            search_rank=SearchRank(F("search_vector"), SearchQuery("exchange", config=SEARCH_CONFIG))
+        )
+    )
+    with pytest.raises(AssertionError, match="WHERE clause does not hold"):
+        RegistryPaginator(unfiltered, 20).cached_ranking(unfiltered)

@@ -34,12 +34,12 @@ def _no_plans_from_other_tests():
 def _fresh(api, settings, path: str, params: dict | None = None):
     """The answer with every query built afresh (no plans, no kept ranking)."""
     settings.API_QUERY_PLANS = False
-    kept_from, pagination.RANKING_KEPT_FROM = pagination.RANKING_KEPT_FROM, 10**9
+    kept_from, pagination.RANKING_CACHED_FROM = pagination.RANKING_CACHED_FROM, 10**9
     try:
         return api.get(path, params or {})
     finally:
         settings.API_QUERY_PLANS = True
-        pagination.RANKING_KEPT_FROM = kept_from
+        pagination.RANKING_CACHED_FROM = kept_from
 
 
 def _titles(response) -> list[str]:
@@ -161,7 +161,7 @@ class TestKeptRanking:
 
     @pytest.fixture(autouse=True)
     def _small_window(self, monkeypatch):
-        monkeypatch.setattr(pagination, "RANKING_KEPT_FROM", 4)
+        monkeypatch.setattr(pagination, "RANKING_CACHED_FROM", 4)
         monkeypatch.setattr(pagination, "RANKING_WINDOW", 6)
 
     @pytest.fixture
@@ -212,7 +212,7 @@ class TestKeptRanking:
 
         assert not ranked({"q": "resilience", "ordering": "title"})
         assert not ranked({"q": "resilience", "page": 4, "page_size": 2})  # past the window
-        monkeypatch.setattr(pagination, "RANKING_KEPT_FROM", 100)
+        monkeypatch.setattr(pagination, "RANKING_CACHED_FROM", 100)
         assert not ranked({"q": "resilience", "page_size": 3})
 
 

@@ -1,4 +1,4 @@
-"""Anonymous API reads are kept in the cache (Redis in production) and a write makes them stale."""
+"""Anonymous API reads are cached (Redis in production) and a write makes them stale."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def test_publishing_is_seen_at_once(api, answers_cached, django_capture_on_commi
     assert sorted(_titles(api.get(url))) == ["First exchange", "Second exchange"]
 
 
-def test_only_anonymous_json_answers_are_kept(api, answers_cached, curator):
+def test_only_anonymous_json_answers_are_cached(api, answers_cached, curator):
     """Signed-in readers are not served a shared copy (nor leave one), nor is the browsable API,
     whose HTML carries a CSRF token."""
 
