@@ -26,7 +26,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .base import EARLIEST_DATE, LATEST_DATE, Status
-from .facets import Facet, LinkFacet, PartnershipCountryFacet, PartnershipRegionFacet
+from .facets import (
+    Facet,
+    LinkFacet,
+    PartnershipCountryFacet,
+    PartnershipRegionFacet,
+    TokenFacet,
+    TokenIndex,
+    vocabulary_tokens,
+)
 from .models import (
     ActivityStatus,
     Country,
@@ -241,6 +249,14 @@ def _published_participations(*conditions: Q, **lookups: Any) -> Exists:
     )
 
 
+PARTNERSHIP_TOKENS = TokenIndex(
+    "partnerships.Partnership",
+    "partnerships.PartnershipFacets",
+    "partnerships.PartnershipFacetCount",
+    "partnership_id",
+)
+
+
 class PartnershipFilter(RegistryFilterSet):
     platform = AnyOfFilter(
         field_name="platforms",
@@ -314,27 +330,62 @@ class PartnershipFilter(RegistryFilterSet):
     )
 
     facets = {
-        "platform": LinkFacet(
-            Partnership.platforms.through, "partnership", "platform__slug", "platform__name"
+        # The counts come from the tokens the database keeps for each partnership; `link` is each
+        # facet counted over the link tables, which the tokens must always agree with.
+        "platform": TokenFacet(
+            PARTNERSHIP_TOKENS,
+            "platform",
+            vocabulary_tokens("platform", "partnerships.Platform", "id", "slug", "name"),
+            LinkFacet(Partnership.platforms.through, "partnership", "platform__slug", "platform__name"),
         ),
-        "modality": LinkFacet(
-            Partnership.modalities.through, "partnership", "modality__code", "modality__name"
+        "modality": TokenFacet(
+            PARTNERSHIP_TOKENS,
+            "modality",
+            vocabulary_tokens("modality", "partnerships.Modality", "code", "code", "name"),
+            LinkFacet(Partnership.modalities.through, "partnership", "modality__code", "modality__name"),
         ),
-        "status": LinkFacet(Partnership, "pk", "activity_status__code", "activity_status__name"),
-        "sdg": LinkFacet(
-            Partnership.sdgs.through,
-            "partnership",
-            "sustainabledevelopmentgoal__code",
-            "sustainabledevelopmentgoal__short_title",
+        "status": TokenFacet(
+            PARTNERSHIP_TOKENS,
+            "status",
+            vocabulary_tokens("status", "partnerships.ActivityStatus", "code", "code", "name"),
+            LinkFacet(Partnership, "pk", "activity_status__code", "activity_status__name"),
         ),
-        "region": PartnershipRegionFacet(),
-        "country": PartnershipCountryFacet(),
-        "partner_type": LinkFacet(
-            Participation,
-            "partnership",
-            "partner__organisation_type__code",
-            "partner__organisation_type__name",
-            partner__status=PUBLISHED,
+        "sdg": TokenFacet(
+            PARTNERSHIP_TOKENS,
+            "sdg",
+            vocabulary_tokens(
+                "sdg", "partnerships.SustainableDevelopmentGoal", "code", "code", "short_title"
+            ),
+            LinkFacet(
+                Partnership.sdgs.through,
+                "partnership",
+                "sustainabledevelopmentgoal__code",
+                "sustainabledevelopmentgoal__short_title",
+            ),
+        ),
+        "region": TokenFacet(
+            PARTNERSHIP_TOKENS,
+            "region",
+            vocabulary_tokens("region", "partnerships.Region", "code", "code", "name"),
+            PartnershipRegionFacet(),
+        ),
+        "country": TokenFacet(
+            PARTNERSHIP_TOKENS,
+            "country",
+            vocabulary_tokens("country", "partnerships.Country", "code", "code", "name"),
+            PartnershipCountryFacet(),
+        ),
+        "partner_type": TokenFacet(
+            PARTNERSHIP_TOKENS,
+            "partner_type",
+            vocabulary_tokens("partner_type", "partnerships.OrganisationType", "code", "code", "name"),
+            LinkFacet(
+                Participation,
+                "partnership",
+                "partner__organisation_type__code",
+                "partner__organisation_type__name",
+                partner__status=PUBLISHED,
+            ),
         ),
     }
 
