@@ -4,6 +4,7 @@ write waits for them.
     .venv/bin/python bench/facets.py                  # every record type with facets, 5 runs each
     .venv/bin/python bench/facets.py --runs 9 --only partnerships
     .venv/bin/python bench/facets.py --check       # and fail unless kept tokens and link tables agree
+    .venv/bin/python bench/facets.py --links       # count over the link tables, as before the tokens
 
 It uses the database in DATABASE_URL (or the embedded development one, SSC_PGDATA), which should
 hold `manage.py generate_data --scale 1` for meaningful figures. For each record type it counts
@@ -73,7 +74,7 @@ def setup(dbname: str) -> None:
 
 
 def time_case(
-    filterset_path: str, model_label: str, params: dict[str, str], runs: int, check: bool
+    filterset_path: str, model_label: str, params: dict[str, str], runs: int, check: bool, links: bool
 ) -> tuple[float, float]:
     """The fastest and the median time of `facet_counts` in milliseconds, after one warm-up."""
     from django.apps import apps
@@ -85,24 +86,23 @@ def time_case(
 
     filterset_class = import_string(filterset_path)
     model = apps.get_model(model_label)
+    # The same FilterSet with each kept-token facet counted over the link tables instead.
+    linked = type("Linked", (filterset_class,), {})
+    linked.facets = {name: getattr(facet, "link", facet) for name, facet in filterset_class.facets.items()}
+    timed = linked if links else filterset_class
     data = QueryDict(mutable=True)
     data.update(params)
     times = []
     for _ in range(runs + 1):
         # A new FilterSet each time, as each request makes: nothing it worked out is reused.
         queryset = model.objects.published().defer(*search_columns(model))
-        filterset = filterset_class(data, queryset=queryset)
+        filterset = timed(data, queryset=queryset)
         if not filterset.is_valid():
             raise SystemExit(f"{model_label} {params}: {filterset.errors}")
         started = time.perf_counter()
         answer = facet_counts(filterset)
         times.append((time.perf_counter() - started) * 1000)
     if check:
-        # The same FilterSet with each kept-token facet counted over the link tables instead.
-        linked = type("Linked", (filterset_class,), {})
-        linked.facets = {
-            name: getattr(facet, "link", facet) for name, facet in filterset_class.facets.items()
-        }
         expected = facet_counts(
             linked(data, queryset=model.objects.published().defer(*search_columns(model)))
         )
@@ -128,6 +128,11 @@ def main() -> int:
         action="store_true",
         help="also count over the link tables and fail unless the answers agree",
     )
+    parser.add_argument(
+        "--links",
+        action="store_true",
+        help="time the facets counted over the link tables (the way before the kept tokens)",
+    )
     args = parser.parse_args()
     setup(args.dbname)
     print(f"{'record type':<14} {'case':<22} {'fastest ms':>11} {'median ms':>10}")
@@ -135,7 +140,9 @@ def main() -> int:
         if args.only and name not in args.only:
             continue
         for label, params in cases:
-            fastest, median = time_case(filterset_path, model_label, params, args.runs, args.check)
+            fastest, median = time_case(
+                filterset_path, model_label, params, args.runs, args.check, args.links
+            )
             print(f"{name:<14} {label:<22} {fastest:>11.1f} {median:>10.1f}", flush=True)
     if hasattr(os, "getloadavg"):
         print("load averages (1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in os.getloadavg()))

@@ -229,9 +229,12 @@ class TokenIndex:
 
     def records_sql(self, records: str) -> str:
         """Each token's count over the records `records` selects."""
+        # OFFSET 0 keeps the subquery apart: flattened, the planner may unnest every record's
+        # tokens before it keeps the matching ones (735,000 tokens for 1,600 records, 0.6 s).
         return (
-            f"SELECT t.token, count(*) AS count FROM {self._table(self.rows_label)} f, "  # nosec B608
-            f"unnest(f.tokens) AS t(token) WHERE f.{self.key} IN ({records}) GROUP BY t.token"
+            f"SELECT t.token, count(*) AS count FROM (SELECT f.tokens "  # nosec B608
+            f"FROM {self._table(self.rows_label)} f WHERE f.{self.key} IN ({records}) OFFSET 0) AS m, "
+            f"unnest(m.tokens) AS t(token) GROUP BY t.token"
         )
 
     def published_sql(self) -> str:
