@@ -4,6 +4,12 @@ Each facet applies every filter except its own, so ticking one platform still sh
 records the other platforms would add. Counts only ever see the published records the FilterSet
 was given, and only published linked records (a draft partner's country or type counts nothing).
 The API's `/facets/` endpoints and the public search pages both call `facet_counts()`.
+
+Partnerships' facets (`TokenFacet`) count tokens the database keeps for each partnership
+(`PartnershipFacets`, written by triggers), and over every published partnership the counts it
+keeps too (`PartnershipFacetCount`), so that the first visitor after a write does not wait for
+the link tables to be counted (docs/scaling.md, "Cold facet counts"). Each such facet also holds
+its definition over the link tables (`link`), which the tests hold the tokens to.
 """
 
 from __future__ import annotations
@@ -53,7 +59,7 @@ class LinkFacet(Facet):
 
     A record counts once per value. Where a row can only be one record under one value (the
     record's own row, or the link table of a many-to-many field, unique on both ends) the rows are
-    counted as they are: COUNT(DISTINCT ...) sorts every matching row, a third of the query's time.
+    counted as they are, without COUNT(DISTINCT ...), which sorts every matching row.
     """
 
     def __init__(self, model: type[models.Model], record: str, value: str, label: str, **conditions: Any):
@@ -177,8 +183,7 @@ class PartnershipRegionFacet(SqlFacet):
 
     The climb up the region tree runs over the two small vocabularies first (every region with
     each region above it, every country with each region it lies in); the records' link rows are
-    then joined to those once. Climbing from each record's pairs instead took twice as long at
-    scale 1 (4.4 s against 2.1 s for 90,000 partnerships).
+    then joined to those once (docs/scaling.md has the figures).
     """
 
     @property
