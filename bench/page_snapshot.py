@@ -40,8 +40,8 @@ from django.utils import translation  # noqa: E402
 
 from events.models import Event  # noqa: E402
 from partnerships.models import Partner, Partnership  # noqa: E402
+from registry.search_pages import FacetedSearchView  # noqa: E402
 from reports.models import Publication  # noqa: E402
-from sscregistry.search_pages import FacetedSearchView  # noqa: E402
 
 OUT = Path(sys.argv[1])
 OUT.mkdir(parents=True, exist_ok=True)

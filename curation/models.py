@@ -11,6 +11,8 @@ from partnerships.models import Partner, Partnership
 class Submission(models.Model):
     """One proposal from a visitor without an account. Private: never shown on the public site."""
 
+    registry_role = "internal"
+
     class Kind(models.TextChoices):
         PARTNERSHIP = "partnership", "Partnership"
         EVENT = "event", "Event"

@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from partnerships.models import Participation, Partner, Partnership, Person, TriangularRole
-from registry.facets import LinkFacet
+from registry.facets import LinkFacet, TokenFacet, TokenIndex, vocabulary_tokens
 from registry.filters import (
     AnyOfFilter,
     LinkedSlugFilter,
@@ -63,6 +63,14 @@ def _published_participations(*conditions: Q, **lookups: Any) -> Exists:
             *conditions, partnership=OuterRef("pk"), partner__status=PUBLISHED, **lookups
         )
     )
+
+
+PARTNERSHIP_TOKENS = TokenIndex(
+    "partnerships.Partnership",
+    "partnerships.PartnershipFacets",
+    "partnerships.PartnershipFacetCount",
+    "partnership_id",
+)
 
 
 class PartnershipFilter(RegistryFilterSet):
@@ -138,27 +146,62 @@ class PartnershipFilter(RegistryFilterSet):
     )
 
     facets = {
-        "platform": LinkFacet(
-            Partnership.platforms.through, "partnership", "platform__slug", "platform__name"
+        # The counts come from the tokens the database keeps for each partnership; `link` is each
+        # facet counted over the link tables, which the tokens must always agree with.
+        "platform": TokenFacet(
+            PARTNERSHIP_TOKENS,
+            "platform",
+            vocabulary_tokens("platform", "vocabularies.Platform", "id", "slug", "name"),
+            LinkFacet(Partnership.platforms.through, "partnership", "platform__slug", "platform__name"),
         ),
-        "modality": LinkFacet(
-            Partnership.modalities.through, "partnership", "modality__code", "modality__name"
+        "modality": TokenFacet(
+            PARTNERSHIP_TOKENS,
+            "modality",
+            vocabulary_tokens("modality", "vocabularies.Modality", "code", "code", "name"),
+            LinkFacet(Partnership.modalities.through, "partnership", "modality__code", "modality__name"),
         ),
-        "status": LinkFacet(Partnership, "pk", "activity_status__code", "activity_status__name"),
-        "sdg": LinkFacet(
-            Partnership.sdgs.through,
-            "partnership",
-            "sustainabledevelopmentgoal__code",
-            "sustainabledevelopmentgoal__short_title",
+        "status": TokenFacet(
+            PARTNERSHIP_TOKENS,
+            "status",
+            vocabulary_tokens("status", "vocabularies.ActivityStatus", "code", "code", "name"),
+            LinkFacet(Partnership, "pk", "activity_status__code", "activity_status__name"),
         ),
-        "region": PartnershipRegionFacet(),
-        "country": PartnershipCountryFacet(),
-        "partner_type": LinkFacet(
-            Participation,
-            "partnership",
-            "partner__organisation_type__code",
-            "partner__organisation_type__name",
-            partner__status=PUBLISHED,
+        "sdg": TokenFacet(
+            PARTNERSHIP_TOKENS,
+            "sdg",
+            vocabulary_tokens(
+                "sdg", "vocabularies.SustainableDevelopmentGoal", "code", "code", "short_title"
+            ),
+            LinkFacet(
+                Partnership.sdgs.through,
+                "partnership",
+                "sustainabledevelopmentgoal__code",
+                "sustainabledevelopmentgoal__short_title",
+            ),
+        ),
+        "region": TokenFacet(
+            PARTNERSHIP_TOKENS,
+            "region",
+            vocabulary_tokens("region", "vocabularies.Region", "code", "code", "name"),
+            PartnershipRegionFacet(),
+        ),
+        "country": TokenFacet(
+            PARTNERSHIP_TOKENS,
+            "country",
+            vocabulary_tokens("country", "vocabularies.Country", "code", "code", "name"),
+            PartnershipCountryFacet(),
+        ),
+        "partner_type": TokenFacet(
+            PARTNERSHIP_TOKENS,
+            "partner_type",
+            vocabulary_tokens("partner_type", "vocabularies.OrganisationType", "code", "code", "name"),
+            LinkFacet(
+                Participation,
+                "partnership",
+                "partner__organisation_type__code",
+                "partner__organisation_type__name",
+                partner__status=PUBLISHED,
+            ),
         ),
     }
 

@@ -39,12 +39,11 @@ REGISTRY_CHANGE = RegistryChangeTrigger(
     func="RETURN NULL;",
 )
 
-# Tables of the registry apps that no public answer reads: the stamp itself, the spelling words
-# (written with the documents, which change only with records), and curation's inbox and import
-# jobs (an import's records are registry tables; its progress is not).
-NOT_SHOWN = frozenset(
-    {"registry.registrychange", "registry.searchword", "curation.submission", "registry.importjob"}
-)
+# Models of the registry apps that no public answer reads say so with `registry_role = "internal"`:
+# the stamp itself, the spelling words and the facet tokens (written from records, which change only
+# with records), the proposals' inbox and the import jobs (an import's records are registry tables;
+# its progress is not).
+INTERNAL = "internal"
 
 
 def registry_tables() -> list[type[models.Model]]:
@@ -54,7 +53,7 @@ def registry_tables() -> list[type[models.Model]]:
     for label in registry_app_labels():
         for model in global_apps.get_app_config(label).get_models(include_auto_created=True):
             owner = model._meta.auto_created or model  # a link table goes with its model
-            if issubclass(model, pghistory.models.Event) or owner._meta.label_lower in NOT_SHOWN:
+            if issubclass(model, pghistory.models.Event) or getattr(owner, "registry_role", None) == INTERNAL:
                 continue
             tables.append(model)
     return tables

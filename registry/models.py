@@ -46,6 +46,8 @@ class SourceLink(models.Model):
 class RegistryChange(models.Model):
     """When any record of the registry last changed: one row, the API's `Last-Modified`."""
 
+    registry_role = "internal"
+
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     changed_at = models.DateTimeField()
 
@@ -63,6 +65,8 @@ class SearchWord(models.Model):
     unpublished records are here too; a suggestion is only offered when the corrected search finds
     published records, so it reveals nothing they do not already show.
     """
+
+    registry_role = "internal"
 
     word = models.CharField(max_length=60, primary_key=True)
 
@@ -102,6 +106,8 @@ class ImportJob(models.Model):
     the check, it imports the file in one transaction. The file is kept in the row until then, so
     the worker needs no disk shared with the web server.
     """
+
+    registry_role = "internal"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Waiting for the worker"
