@@ -318,7 +318,7 @@ def test_lists_and_details_answer_as_frozen(api, resource):
 
 
 @pytest.mark.usefixtures("full_registry")
-@pytest.mark.parametrize("resource", ["partnerships", "partners", "events", "publications"])
+@pytest.mark.parametrize("resource", list(RESOURCES))
 def test_csv_exports_answer_as_frozen(api, resource):
     _compare(f"csv/{resource}.csv", _body(api.get(f"/api/v1/{resource}/export.csv")))
 
