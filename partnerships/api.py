@@ -7,9 +7,7 @@ from django.db.models import Prefetch
 from sscregistry.rest import PublicRecordViewSet, ReferenceViewSet, documented
 
 from . import serializers
-from .exports import PARTNER_COLUMNS, PARTNERSHIP_COLUMNS
 from .filters import PartnerFilter, PartnershipFilter, PersonFilter
-from .lean import PartnerExport, PartnerReader, PartnershipExport, PartnershipReader, PersonReader
 from .models import (
     Country,
     Language,
@@ -22,6 +20,7 @@ from .models import (
     SDGTarget,
     SustainableDevelopmentGoal,
 )
+from .shapes import PARTNER, PARTNERSHIP, PERSON
 
 
 @documented("Partnership")
@@ -30,11 +29,7 @@ class PartnershipViewSet(PublicRecordViewSet):
     serializer_class = serializers.PartnershipSerializer
     write_serializer_class = serializers.PartnershipWriteSerializer
     filterset_class = PartnershipFilter
-    lean_reader = PartnershipReader
-    select_related = ["activity_status"]
-    prefetch_related = serializers.PARTNERSHIP_PREFETCHES
-    export_columns = PARTNERSHIP_COLUMNS
-    lean_export = PartnershipExport
+    shape = PARTNERSHIP
     export_filename = "partnerships"
 
 
@@ -44,11 +39,7 @@ class PartnerViewSet(PublicRecordViewSet):
     serializer_class = serializers.PartnerSerializer
     write_serializer_class = serializers.PartnerWriteSerializer
     filterset_class = PartnerFilter
-    lean_reader = PartnerReader
-    select_related = serializers.PARTNER_SELECT
-    prefetch_related = serializers.PARTNER_PREFETCHES
-    export_columns = PARTNER_COLUMNS
-    lean_export = PartnerExport
+    shape = PARTNER
     export_filename = "partners"
 
 
@@ -56,16 +47,9 @@ class PartnerViewSet(PublicRecordViewSet):
 class PersonViewSet(PublicRecordViewSet):
     model = Person
     serializer_class = serializers.PersonSerializer
-    lean_reader = PersonReader
     write_serializer_class = serializers.PersonWriteSerializer
     filterset_class = PersonFilter
-    select_related = ["affiliation"]
-    export_columns = [
-        ("slug", lambda p: p.slug),
-        ("name", lambda p: p.name),
-        ("position", lambda p: p.position),
-        ("affiliation", lambda p: p.affiliation.slug if p.affiliation and p.affiliation.is_published else ""),
-    ]
+    shape = PERSON
     export_filename = "people"
 
 

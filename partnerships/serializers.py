@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 from django.db import models
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
@@ -243,10 +242,6 @@ class PartnerSerializer(RecordSerializer):
         return PartnerCompactSerializer(parent).data if parent else None
 
 
-PARTNER_PREFETCHES = ["alternative_names", "sources"]
-PARTNER_SELECT = ["organisation_type", "country", "parent"]
-
-
 class PersonSerializer(RecordSerializer):
     api_view_name = "person-detail"
     affiliation = serializers.SerializerMethodField()
@@ -262,23 +257,6 @@ class PersonSerializer(RecordSerializer):
 
 
 # Partnerships.
-
-PUBLIC_PARTICIPATIONS = Prefetch(
-    "participations",
-    queryset=Participation.objects.filter(partner__status=PUBLISHED).select_related("partner", "role"),
-    to_attr="public_participations",
-)
-PARTNERSHIP_PREFETCHES = [
-    PUBLIC_PARTICIPATIONS,
-    "modalities",
-    "platforms",
-    "sdgs",
-    "sdg_targets",
-    "countries",
-    "regions",
-    "themes",
-    "sources",
-]
 
 
 class ParticipantSerializer(serializers.Serializer):

@@ -9,8 +9,9 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.utils.functional import cached_property
 
+from registry.shapes import AnyOf
+
 from .derived import UNREAD, records_key, registry_cached
-from .lean import AnyOf
 
 # From this offset on, a page reads its ids first (RegistryPaginator.rows).
 DEEP_OFFSET = 1000

@@ -50,6 +50,7 @@ from partnerships.services import (
     user_can,
     user_can_edit,
 )
+from registry.shapes import Context, RecordShape
 
 from .derived import (
     UNREAD,
@@ -58,7 +59,6 @@ from .derived import (
     kept_response,
     last_change,
 )
-from .lean import LeanExport, LeanReader
 from .openapi import ERROR_SCHEMA
 from .pagination import RegistryPaginator
 from .parsers import RegistryJSONParser
@@ -400,53 +400,33 @@ def search_columns(model: type[models.Model]) -> list[str]:
     return [name for name in ("search_vector", "search_text") if name in names]
 
 
-class LeanReadMixin:
-    """Lists and details answered by the viewset's `lean_reader` (sscregistry/lean.py) instead of
-    its read serializer, when the answer is JSON: the same body, without model instances.
-
-    The browsable API and any viewset without a reader keep the serializer; `API_LEAN_READS = False`
-    turns the lean path off everywhere.
+class ShapeReadMixin:
+    """Lists and details answered from the viewset's `shape` (registry/shapes.py): `values()` rows
+    and relation batches made into the record's JSON, without model instances or serializers. Every
+    renderer (JSON, the browsable API) shows the same dicts.
     """
 
-    lean_reader: type[LeanReader] | None = None
-    page_records: models.QuerySet | None = None  # the filtered records of a lean list (paginator)
-
-    def _lean(self, request: Request) -> LeanReader | None:
-        if (
-            self.lean_reader is None
-            or not getattr(settings, "API_LEAN_READS", True)
-            or request.method not in ("GET", "HEAD")
-            or not isinstance(getattr(request, "accepted_renderer", None), JSONRenderer)
-        ):
-            return None
-        return self.lean_reader(request, format=self.format_kwarg)
-
-    def _lean_queryset(self) -> models.QuerySet:
-        # The reader's values() name their columns: the serializer's joins and prefetches would
-        # only be added to the queryset to be taken off again.
-        if hasattr(self, "published_records"):
-            return self.published_records()
-        return self.get_queryset().select_related(None).prefetch_related(None)
+    shape: RecordShape
+    page_records: models.QuerySet | None = None  # the filtered records of a list (paginator)
+    published_records: Callable[[], models.QuerySet]
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        reader = self._lean(request)
-        if reader is None:
-            return super().list(request, *args, **kwargs)
+        shape, context = self.shape, Context(request, self.shape, format=self.format_kwarg)
         key = self._plan_key(request)
         plan = page_plans.get(key) if key is not None else None
         if plan is not None:
             if plan.outcome is not None:
                 request.search_outcome = plan.outcome
             page = self.paginator.paginate_from_plan(plan, request)
-            return self.get_paginated_response(reader.records(page))
-        self.page_records = self.filter_queryset(self._lean_queryset())
-        rows = reader.rows(self.page_records)
+            return self.get_paginated_response(shape.records(page, context))
+        self.page_records = self.filter_queryset(self.published_records())
+        rows = shape.rows(self.page_records)
         page = self.paginate_queryset(rows)
         if page is None:
-            return Response(reader.records(list(rows)))
+            return Response(shape.records(list(rows), context))
         if key is not None and (plan := self.paginator.page_plan()) is not None:
             page_plans.put(key, plan)
-        return self.get_paginated_response(reader.records(page))
+        return self.get_paginated_response(shape.records(page, context))
 
     def _plan_key(self, request: Request, *, page: bool = True) -> tuple[Any, ...] | None:
         """What names a list page's plan or a record's (sscregistry/plans.py): None when the query
@@ -468,22 +448,20 @@ class LeanReadMixin:
         return (type(self), self.action, changed if page else None, get_language(), lists)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        reader = self._lean(request)
-        if reader is None:
-            return super().retrieve(request, *args, **kwargs)
+        shape, context = self.shape, Context(request, self.shape, format=self.format_kwarg)
         value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         key = self._plan_key(request, page=False)
         plan = lookup_plans.get(key) if key is not None else None
         if plan is not None:
             found = plan.rows(value)
             if len(found) == 1:
-                return Response(reader.records(found)[0])
+                return Response(shape.records(found, context)[0])
             # None (or, against the unique slug, two): the usual way, with its usual answer.
-        rows = reader.rows(self.filter_queryset(self._lean_queryset()))
+        rows = shape.rows(self.filter_queryset(self.published_records()))
         row = get_object_or_404(rows, **{self.lookup_field: value})
         if key is not None and plan is None and (plan := LookupPlan.of(rows, self.lookup_field)) is not None:
             lookup_plans.put(key, plan)
-        return Response(reader.records([row])[0])
+        return Response(shape.records([row], context)[0])
 
 
 class Conflict(APIException):
@@ -552,15 +530,6 @@ class _Echo:
         return value
 
 
-Column = tuple[str, Callable[[Any], Any]]
-
-
-def csv_rows(records: Iterable[Any], columns: list[Column]) -> Iterator[str]:
-    """The header and one line per record, produced one at a time (for StreamingHttpResponse)."""
-    cells = ([value(record) for _, value in columns] for record in records)
-    return csv_lines([header for header, _ in columns], cells)
-
-
 def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
     """The header and one line per row of cells, produced one at a time."""
     writer = csv.writer(_Echo())
@@ -572,10 +541,6 @@ def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[
 def _cell(value: Any) -> Any:
     # Text a spreadsheet would run as a formula is written as text (CSV injection).
     return "" if value is None else safe_cell(value)
-
-
-def joined(items: Iterable[Any], render: Callable[[Any], str]) -> str:
-    return "; ".join(render(item) for item in items)
 
 
 class FacetValueSerializer(serializers.Serializer):
@@ -626,7 +591,7 @@ class StorableLookupMixin:
             raise NotFound()
 
 
-class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, LeanReadMixin, viewsets.ModelViewSet):
+class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, ShapeReadMixin, viewsets.ModelViewSet):
     """Published records for everyone; drafts and writes for curators with model permissions."""
 
     lookup_field = "slug"
@@ -642,19 +607,13 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, LeanReadMixi
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
     model: type[models.Model]
     write_serializer_class: type[serializers.Serializer]
-    select_related: list[str] = []
-    prefetch_related: list[Any] = []
-    export_columns: list[Column] = []
-    # The same columns from values() rows (sscregistry/lean.py), when the viewset has one.
-    lean_export: type[LeanExport] | None = None
     export_filename = "export"
 
     def get_queryset(self) -> models.QuerySet:
         if self.action in ("update", "partial_update", "destroy", *TRANSITION_ACTIONS):
             # Curators may edit drafts; the permission classes have already checked them.
             return self.model.objects.all()
-        records = self.published_records()
-        return records.select_related(*self.select_related).prefetch_related(*self.prefetch_related)
+        return self.published_records()
 
     def published_records(self) -> models.QuerySet:
         """What anyone may read: the published records, without their search columns."""
@@ -787,16 +746,7 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, LeanReadMixi
         except ValidationError:
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
             raise
-        if self.lean_export is not None and getattr(settings, "API_LEAN_READS", True):
-            exporter = self.lean_export(request)
-            lines = csv_lines(exporter.header, exporter.rows(filterset.qs))
-        else:
-            records = filterset.qs.iterator(chunk_size=500)
-            columns = list(self.export_columns)
-            if hasattr(self.model, "get_absolute_url"):
-                site = request.build_absolute_uri("/").rstrip("/")
-                columns.append(("web_url", lambda record: site + record.get_absolute_url()))
-            lines = csv_rows(records, columns)
+        lines = csv_lines(self.shape.csv_header, self.shape.csv_rows(filterset.qs, request))
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.export_filename}.csv"'
         return response

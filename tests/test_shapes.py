@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from events.models import Event, EventOrganiser, EventParticipant, RegistrationLink
 from partnerships.models import (
@@ -33,7 +35,10 @@ from partnerships.models import (
     SourceLink,
     Theme,
 )
+from partnerships.shapes import PARTNERSHIP
 from partnerships.signals import registry_changed
+from registry import shapes
+from registry.shapes import slug_url_builder
 from reports.models import Authorship, LanguageVersion, Publication, PublicationOrganisation, Series
 from sscregistry.dataset import export_dataset
 
@@ -356,3 +361,124 @@ def test_the_golden_files_are_all_in_use():
     present = {str(p.relative_to(GOLDEN)) for p in GOLDEN.rglob("*") if p.is_file()}
     assert expected <= present
     assert all(name.split("/")[0] in {"api", "csv", "dump", "openapi"} for name in present)
+
+
+@pytest.mark.usefixtures("full_registry")
+@pytest.mark.parametrize("chunk_size", [2, 500])
+@pytest.mark.parametrize("resource", list(RESOURCES))
+def test_an_export_read_in_small_chunks_writes_the_same_bytes(api, monkeypatch, resource, chunk_size):
+    shape = viewset_of(resource).shape
+    monkeypatch.setattr(shape, "export_chunk_size", chunk_size)
+    _compare(f"csv/{resource}.csv", _body(api.get(f"/api/v1/{resource}/export.csv")))
+
+
+def viewset_of(resource: str) -> Any:
+    from sscregistry.api import router
+
+    return next(viewset for prefix, viewset, _ in router.registry if prefix == resource)
+
+
+@pytest.mark.usefixtures("full_registry")
+def test_filters_exclude_details_and_drafts_have_none(api):
+    assert api.get("/api/v1/partnerships/filled/", {"sdg": "1"}).status_code == 404
+    assert api.get("/api/v1/partnerships/filled/", {"sdg": "17"}).status_code == 200
+    for resource, slug in [("partnerships", "unshown"), ("partners", "secret"), ("people", "draft-person")]:
+        assert api.get(f"/api/v1/{resource}/{slug}/").status_code == 404
+    listed = api.get("/api/v1/partnerships/", {"platform": "cities", "sdg": "17"}).json()
+    assert [record["slug"] for record in listed["results"]] == ["filled"]
+
+
+@pytest.mark.usefixtures("full_registry")
+def test_the_browsable_api_shows_the_same_record(api):
+    page = api.get("/api/v1/partnerships/filled/", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert "Filled partnership" in page.content.decode() and "Lead agency" in page.content.decode()
+
+
+def test_urls_outside_the_plain_slug_alphabet_fall_back_to_the_builder():
+    build = slug_url_builder(lambda slug: f"https://x.example/a/{slug.replace(' ', '%20')}/?f=1")
+    assert build("plain-slug_1") == "https://x.example/a/plain-slug_1/?f=1"
+    assert build("two words") == "https://x.example/a/two%20words/?f=1"
+
+
+@pytest.mark.usefixtures("full_registry")
+def test_the_export_streams_a_chunk_at_a_time(api, monkeypatch):
+    """Each chunk's relations are read when the chunk is written, so memory stays flat."""
+    monkeypatch.setattr(PARTNERSHIP, "export_chunk_size", 2)
+
+    def modality_queries(queries: CaptureQueriesContext) -> int:
+        return sum("partnership_modalities" in q["sql"] for q in queries.captured_queries)
+
+    with CaptureQueriesContext(connection) as queries:
+        lines = iter(api.get("/api/v1/partnerships/export.csv").streaming_content)
+        next(lines), next(lines), next(lines)  # the header and the first chunk's two rows
+        assert modality_queries(queries) == 1
+        rest = list(lines)
+    assert len(rest) == 1 and modality_queries(queries) == 2  # three rows: chunks of 2 and 1
+
+
+@pytest.mark.parametrize("resource", ["partnerships", "events", "publications"])
+def test_export_query_count_is_constant(api, resource):
+    from tests.factories import EventOrganiserFactory, ParticipationFactory, PublicationOrganisationFactory
+
+    link = {
+        "partnerships": ParticipationFactory,
+        "events": EventOrganiserFactory,
+        "publications": PublicationOrganisationFactory,
+    }[resource]
+    counts = []
+    for batch in (5, 120):
+        link.create_batch(batch)
+        with CaptureQueriesContext(connection) as queries:
+            _body(api.get(f"/api/v1/{resource}/export.csv"))
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1] <= 12, counts
+
+
+@pytest.mark.usefixtures("full_registry")
+def test_a_page_sends_its_relation_queries_as_one_batch(api, monkeypatch):
+    """Nine relation queries, one round trip; with server-side binding (no batches) each query
+    runs on its own, with the same answer."""
+    api.get("/api/v1/partnerships/filled/")  # each relation query's first run records its model
+    with CaptureQueriesContext(connection) as batched:
+        body = api.get("/api/v1/partnerships/filled/").content
+    statements = [q["sql"] for q in batched.captured_queries]
+    assert len(statements) == 3, statements  # the last write, the record, its relations
+    batch = statements[-1]
+    for table in (
+        "partnerships_participation",
+        "partnerships_partnership_modalities",
+        "partnerships_sourcelink",
+    ):
+        assert batch.count(f'FROM "{table}"') == 1, table
+
+    class NotThisCursor:
+        pass
+
+    monkeypatch.setattr(shapes.psycopg, "ClientCursor", NotThisCursor)
+    with CaptureQueriesContext(connection) as separate:
+        assert api.get("/api/v1/partnerships/filled/").content == body
+    assert len(separate.captured_queries) == 2 + 9
+
+
+@pytest.mark.usefixtures("seeded")
+class TestSeedData:
+    @pytest.mark.parametrize("resource", list(RESOURCES))
+    def test_every_page_and_record_answers(self, api, resource):
+        listed, page = [], 1
+        while True:
+            body = api.get(f"/api/v1/{resource}/", {"page": page, "page_size": 7}).json()
+            listed += body["results"]
+            if body["next"] is None:
+                break
+            page += 1
+        assert len(listed) == RESOURCES[resource].objects.published().count() > 0
+        for record in listed:
+            assert api.get(f"/api/v1/{resource}/{record['slug']}/").json() == record
+        lines = _body(api.get(f"/api/v1/{resource}/export.csv")).decode("utf-8-sig").splitlines()
+        assert len(lines) == 1 + len(listed)
+
+    @pytest.mark.parametrize("params", [{"q": "WGEO"}, {"q": "green economy"}, {"q": "Kigli"}])
+    def test_searches_answer_from_the_shape(self, api, params):
+        body = api.get("/api/v1/partnerships/", params).json()
+        assert body["results"] and body["search"]
