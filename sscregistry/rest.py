@@ -174,40 +174,6 @@ class RegistryPagination(PageNumberPagination):
             body["search"] = outcome.as_dict()
         return Response(body)
 
-    def page_plan(self) -> PagePlan | None:
-        """The plan of the page `paginate_queryset` has just read (None for a deep page, or one
-        whose rows need more than their SQL)."""
-        paginator = self.page.paginator  # a CappedPaginator (django_paginator_class)
-        compiled = compiled_values(paginator.page_query)
-        if compiled is None:
-            return None
-        sql, params, names = compiled
-        return PagePlan(
-            sql=sql,
-            params=params,
-            names=names,
-            using=paginator.page_query.db,
-            number=self.page.number,
-            per_page=paginator.per_page,
-            count=paginator.count,
-            capped=paginator.capped,
-            outcome=getattr(self.request, "search_outcome", None),
-        )
-
-    def paginate_from_plan(self, plan: PagePlan, request: Request) -> list:
-        """What `paginate_queryset` gives, from a kept plan: the page's rows, read by its SQL."""
-        self.request = request
-        paginator = CappedPaginator([], plan.per_page)
-        paginator.__dict__["count"] = plan.count  # a cached_property: what the plan counted
-        paginator.capped = plan.capped
-        rows = plan.rows()
-        if plan.capped:  # a capped page reads one row more, to know whether another follows
-            self.page = CappedPage(rows[: plan.per_page], plan.number, paginator)
-            self.page.more = len(rows) > plan.per_page
-        else:
-            self.page = Page(rows, plan.number, paginator)
-        return list(self.page)
-
     def get_schema_operation_parameters(self, view: Any) -> list[dict]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
@@ -404,6 +370,10 @@ class ShapeReadMixin:
     """Lists and details answered from the viewset's `shape` (registry/shapes.py): `values()` rows
     and relation batches made into the record's JSON, without model instances or serializers. Every
     renderer (JSON, the browsable API) shows the same dicts.
+
+    The rows of a page or a record are read by `_page_rows()` and `_record_rows()`, the only users
+    of the kept query plans (sscregistry/plans.py): a plan, when one is kept, or the query built
+    afresh, whose plan is then kept.
     """
 
     shape: RecordShape
@@ -411,22 +381,47 @@ class ShapeReadMixin:
     published_records: Callable[[], models.QuerySet]
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        shape, context = self.shape, Context(request, self.shape, format=self.format_kwarg)
+        context = Context(request, self.shape, format=self.format_kwarg)
+        rows, paginated = self._page_rows(request)
+        records = self.shape.records(rows, context)
+        return self.get_paginated_response(records) if paginated else Response(records)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        context = Context(request, self.shape, format=self.format_kwarg)
+        return Response(self.shape.records(self._record_rows(request), context)[0])
+
+    def _page_rows(self, request: Request) -> tuple[list[dict[str, Any]], bool]:
+        """The rows of the page the request names, and whether they are paginated."""
         key = self._plan_key(request)
         plan = page_plans.get(key) if key is not None else None
         if plan is not None:
             if plan.outcome is not None:
                 request.search_outcome = plan.outcome
-            page = self.paginator.paginate_from_plan(plan, request)
-            return self.get_paginated_response(shape.records(page, context))
+            return self._page_from_plan(plan, request), True
         self.page_records = self.filter_queryset(self.published_records())
-        rows = shape.rows(self.page_records)
+        rows = self.shape.rows(self.page_records)
         page = self.paginate_queryset(rows)
         if page is None:
-            return Response(shape.records(list(rows), context))
-        if key is not None and (plan := self.paginator.page_plan()) is not None:
+            return list(rows), False
+        if key is not None and (plan := self._plan_of_page()) is not None:
             page_plans.put(key, plan)
-        return self.get_paginated_response(shape.records(page, context))
+        return page, True
+
+    def _record_rows(self, request: Request) -> list[dict[str, Any]]:
+        """The one row of the record the request names (404 if none)."""
+        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        key = self._plan_key(request, page=False)
+        plan = lookup_plans.get(key) if key is not None else None
+        if plan is not None:
+            found = plan.rows(value)
+            if len(found) == 1:
+                return found
+            # None (or, against the unique slug, two): the usual way, with its usual answer.
+        rows = self.shape.rows(self.filter_queryset(self.published_records()))
+        row = get_object_or_404(rows, **{self.lookup_field: value})
+        if key is not None and plan is None and (plan := LookupPlan.of(rows, self.lookup_field)) is not None:
+            lookup_plans.put(key, plan)
+        return [row]
 
     def _plan_key(self, request: Request, *, page: bool = True) -> tuple[Any, ...] | None:
         """What names a list page's plan or a record's (sscregistry/plans.py): None when the query
@@ -445,23 +440,44 @@ class ShapeReadMixin:
             return None  # a record found through a search: planned with the page's rules only
         lists = tuple(sorted((name, tuple(values)) for name, values in query.lists()))
         # A record's query does not change with the records: only a page's count and search do.
-        return (type(self), self.action, changed if page else None, get_language(), lists)
+        # The shape names the query's columns.
+        return (type(self), self.shape, self.action, changed if page else None, get_language(), lists)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        shape, context = self.shape, Context(request, self.shape, format=self.format_kwarg)
-        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        key = self._plan_key(request, page=False)
-        plan = lookup_plans.get(key) if key is not None else None
-        if plan is not None:
-            found = plan.rows(value)
-            if len(found) == 1:
-                return Response(shape.records(found, context)[0])
-            # None (or, against the unique slug, two): the usual way, with its usual answer.
-        rows = shape.rows(self.filter_queryset(self.published_records()))
-        row = get_object_or_404(rows, **{self.lookup_field: value})
-        if key is not None and plan is None and (plan := LookupPlan.of(rows, self.lookup_field)) is not None:
-            lookup_plans.put(key, plan)
-        return Response(shape.records([row], context)[0])
+    def _plan_of_page(self) -> PagePlan | None:
+        """The plan of the page `paginate_queryset` has just read (None for a deep page, or one
+        whose rows need more than their SQL)."""
+        pagination = self.paginator
+        paginator = pagination.page.paginator  # a CappedPaginator (django_paginator_class)
+        compiled = compiled_values(paginator.page_query)
+        if compiled is None:
+            return None
+        sql, params, names = compiled
+        return PagePlan(
+            sql=sql,
+            params=params,
+            names=names,
+            using=paginator.page_query.db,
+            number=pagination.page.number,
+            per_page=paginator.per_page,
+            count=paginator.count,
+            capped=paginator.capped,
+            outcome=getattr(pagination.request, "search_outcome", None),
+        )
+
+    def _page_from_plan(self, plan: PagePlan, request: Request) -> list[dict[str, Any]]:
+        """What `paginate_queryset` gives, from a kept plan: the page's rows, read by its SQL."""
+        pagination = self.paginator
+        pagination.request = request
+        paginator = CappedPaginator([], plan.per_page)
+        paginator.__dict__["count"] = plan.count  # a cached_property: what the plan counted
+        paginator.capped = plan.capped
+        rows = plan.rows()
+        if plan.capped:  # a capped page reads one row more, to know whether another follows
+            pagination.page = CappedPage(rows[: plan.per_page], plan.number, paginator)
+            pagination.page.more = len(rows) > plan.per_page
+        else:
+            pagination.page = Page(rows, plan.number, paginator)
+        return list(pagination.page)
 
 
 class Conflict(APIException):

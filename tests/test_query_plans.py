@@ -267,7 +267,7 @@ class TestPreparedPlans:
 
 
 def test_the_django_internals_the_plans_rely_on_are_still_there():
-    """Kept plans (sscregistry/plans.py), the readers' compiled relation queries (sscregistry/lean.py)
+    """Kept plans (sscregistry/plans.py), the shapes' compiled relation queries (registry/shapes.py)
     and the planned paginator use Django internals that are not public API. Each is named here, so
     that a Django upgrade that changes one fails in this one test, not somewhere in an answer."""
     import psycopg
@@ -283,7 +283,7 @@ def test_the_django_internals_the_plans_rely_on_are_still_there():
     values = Partnership.objects.values("slug", "title")
     assert values._iterable_class is ValuesIterable
     assert Partnership.objects.values_list("slug")._iterable_class is ValuesListIterable
-    # compiled_values() and lean._compile(): the compiler's selected columns and their converters.
+    # compiled_values() and shapes._compile(): the compiler's selected columns and their converters.
     compiler = values.query.get_compiler(using=values.db)
     sql, params = compiler.as_sql()
     assert isinstance(sql, str) and isinstance(params, tuple | list)
@@ -308,7 +308,7 @@ def test_the_django_internals_the_plans_rely_on_are_still_there():
     assert hasattr(connection.wrap_database_errors, "__enter__")
     assert hasattr(connection.connection, "prepare_threshold")
     assert connection.ops.compose_sql("SELECT %s", ["x"]) == "SELECT 'x'"
-    # paginate_from_plan(): the planned count is written into the paginator's cached `count`.
+    # ShapeReadMixin._page_from_plan(): the planned count goes into the cached `count`.
     # A cached property without __set__: a value in the instance's __dict__ wins over it.
     for paginator_class in (Paginator, CappedPaginator):
         assert not hasattr(type(paginator_class.__dict__["count"]), "__set__"), paginator_class
