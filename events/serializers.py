@@ -178,7 +178,7 @@ class EventWriteSerializer(WriteSerializer):
         model = Event
         fields = [
             "slug",
-            "status",
+            "workflow_status",
             "version",
             "title",
             "short_title",

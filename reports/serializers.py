@@ -150,7 +150,7 @@ class PublicationWriteSerializer(WriteSerializer):
         model = Publication
         fields = [
             "slug",
-            "status",
+            "workflow_status",
             "version",
             "title",
             "publication_type",
