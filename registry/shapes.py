@@ -236,7 +236,8 @@ class Context:
         self.datetime = serializers.DateTimeField(default_timezone=zone).to_representation
 
 
-Value_ = Callable[[Row, Entries, Context], Any]
+# A field's JSON value, from the record's row and its entries of the field's relation.
+JsonValue = Callable[[Row, Entries, Context], Any]
 
 
 @dataclass(frozen=True)
@@ -269,7 +270,7 @@ class Field:
     name: str
     columns: tuple[str, ...] = ()
     relation: Relation | None = None
-    json: Value_ | None = None
+    json: JsonValue | None = None
     csv: tuple[Cell, ...] = ()
     dump: tuple[DumpColumn, ...] = ()
 
@@ -539,7 +540,11 @@ class RecordShape:
         related = self._related(self.json_fields, ids)
         api_url, web_url, stamp = context.api_url, context.web_url, context.datetime
         empty: list[tuple] = []
-        fields = [(f.name, f.json, related[f.relation.key] if f.relation else None) for f in self.json_fields]
+        fields: list[tuple[str, JsonValue, dict[Any, list[tuple]] | None]] = [
+            (f.name, f.json, related[f.relation.key] if f.relation else None)
+            for f in self.json_fields
+            if f.json is not None
+        ]
         records = []
         for row in rows:
             pk, slug = row["id"], row["slug"]
@@ -547,7 +552,7 @@ class RecordShape:
             for name, value, by_record in fields:
                 record[name] = value(
                     row, by_record.get(pk, empty) if by_record is not None else empty, context
-                )  # type: ignore[misc]
+                )
             record["published_at"] = stamp(row["published_at"])
             record["updated_at"] = stamp(row["updated_at"])
             records.append(record)

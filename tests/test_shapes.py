@@ -482,3 +482,55 @@ class TestSeedData:
     def test_searches_answer_from_the_shape(self, api, params):
         body = api.get("/api/v1/partnerships/", params).json()
         assert body["results"] and body["search"]
+
+
+@pytest.mark.usefixtures("full_registry")
+def test_a_field_added_to_a_shape_reaches_every_output(api, monkeypatch, tmp_path):
+    """One line in a shape, nothing else: the record's `version` (on the model, not yet public)
+    appears in the JSON list and detail, the CSV export and the dump with its schema."""
+    from partnerships.api import PartnershipViewSet
+    from registry.shapes import Scalar
+    from sscregistry import dataset
+
+    shape = PARTNERSHIP.extended(Scalar("version", dump_type="integer", description="Edits so far."))
+    monkeypatch.setattr(PartnershipViewSet, "shape", shape)
+    monkeypatch.setattr(dataset, "PARTNERSHIP", shape)
+    version = Partnership.objects.get(slug="filled").version
+
+    record = api.get("/api/v1/partnerships/filled/").json()
+    assert list(record)[-4:] == ["sources", "version", "published_at", "updated_at"]
+    assert record["version"] == version
+    listed = api.get("/api/v1/partnerships/").json()["results"]
+    assert next(r for r in listed if r["slug"] == "filled")["version"] == version
+    lines = _body(api.get("/api/v1/partnerships/export.csv")).decode("utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    assert header[-3:] == ["version", "updated_at", "web_url"]
+    assert next(line for line in lines if line.startswith("filled,")).split(",")[-3] == str(version)
+
+    with zipfile.ZipFile(export_dataset(tmp_path, site_url="https://registry.example.org")) as archive:
+        table = archive.read("partnerships.csv").decode().splitlines()
+        rows = [json.loads(line) for line in archive.read("partnerships.jsonl").decode().splitlines()]
+        package = json.loads(archive.read("datapackage.json"))
+    assert table[0].split(",")[-4:] == ["version", "url", "published_at", "updated_at"]
+    assert next(row for row in rows if row["slug"] == "filled")["version"] == version
+    described = next(r for r in package["resources"] if r["name"] == "partnerships")["schema"]["fields"]
+    assert {"name": "version", "type": "integer", "description": "Edits so far."} in described
+
+
+def test_the_read_serializers_describe_the_shapes():
+    """The OpenAPI schema still comes from the read serializers: each names the shape's JSON keys,
+    in order, so that the schema documents every field a shape answers."""
+    from sscregistry.api import router
+
+    for prefix, viewset, _ in router.registry:
+        if prefix in RESOURCES:
+            shape = viewset.shape
+            keys = [
+                "slug",
+                "url",
+                "web_url",
+                *(f.name for f in shape.json_fields),
+                "published_at",
+                "updated_at",
+            ]
+            assert list(viewset.serializer_class.Meta.fields) == keys, prefix
