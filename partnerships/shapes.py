@@ -15,7 +15,6 @@ from django.db import models
 from registry.shapes import (
     AnyOf,
     Cell,
-    Choice,
     CodeName,
     Context,
     DumpColumn,
@@ -30,7 +29,6 @@ from registry.shapes import (
     choice_labels,
     code_name,
     code_title,
-    joined_cell,
     labelled,
     many_to_many,
     slug_name,
@@ -337,5 +335,3 @@ PERSON = RecordShape(
         ),
     ],
 )
-
-__all__ = ["PARTNER", "PARTNERSHIP", "PERSON", "Choice", "joined_cell"]

@@ -314,7 +314,8 @@ def Scalar(  # noqa: N802 (a kind of field, named as the classes beside it)
     dump_type: str = "string",
     description: str = "",
 ) -> Field:
-    """A column shown as it is stored (text, a code, a number, a flag)."""
+    """A column shown as it is stored (text, a code, a number, a flag). `description`: its meaning
+    in the dump's schema; `dump`: False, or the dump's name for it."""
     column = source or name
     return Field(
         name,
@@ -334,9 +335,9 @@ def _dump_column(
 
 
 def PartialDate(  # noqa: N802
-    name: str, *, csv: bool = True, dump: bool = True, description: str = "", precision: bool = True
-) -> Field | tuple[Field, ...]:
-    """A date known to the day, the month or the year, with its `<name>_precision` beside it."""
+    name: str, *, csv: bool = True, dump: bool = True, description: str = ""
+) -> tuple[Field, Field]:
+    """A date known to the day, the month or the year, and its `<name>_precision` after it."""
     date = Field(
         name,
         columns=(name,),
@@ -344,8 +345,6 @@ def PartialDate(  # noqa: N802
         csv=(Cell(name, lambda row, _entries: row[name]),) if csv else (),
         dump=_dump_column(dump, name, "date", description, lambda row, _entries: iso(row[name])),
     )
-    if not precision:
-        return date
     return date, Scalar(f"{name}_precision", csv=csv, dump=dump, description="day, month or year.")
 
 
@@ -425,7 +424,6 @@ def Many(  # noqa: N802
     dump: tuple[str, Callable[..., Any]] | None = None,
     dump_description: str = "",
     item_type: str = "string",
-    description: str = "",
 ) -> Field:
     """A list of entries read from a relation batch: each entry's columns go to `json`, `csv` (one
     cell, entries joined) and `dump` (a name, and the value of each entry in a list)."""
