@@ -5,10 +5,9 @@ from __future__ import annotations
 from registry.rest import PublicRecordViewSet, documented
 
 from . import serializers
-from .exports import EVENT_COLUMNS
 from .filters import EventFilter
-from .lean import EventExport, EventReader
 from .models import Event
+from .shapes import EVENT
 
 
 @documented("Event")
@@ -17,9 +16,5 @@ class EventViewSet(PublicRecordViewSet):
     serializer_class = serializers.EventSerializer
     write_serializer_class = serializers.EventWriteSerializer
     filterset_class = EventFilter
-    select_related = serializers.EVENT_SELECT
-    prefetch_related = serializers.EVENT_PREFETCHES
-    export_columns = EVENT_COLUMNS
-    lean_reader = EventReader
-    lean_export = EventExport
+    shape = EVENT
     export_filename = "events"

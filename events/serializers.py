@@ -6,12 +6,10 @@ import datetime
 import zoneinfo
 from typing import Any
 
-from django.db.models import Prefetch, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from partnerships.models import Partnership
 from partnerships.serializers import PartnerCompactSerializer, PersonCompactSerializer
 from registry.serializers import (
     CodeNameSerializer,
@@ -30,26 +28,6 @@ from vocabularies.models import Country, Theme
 from .models import DOCUMENT_SYMBOL_RE, Event, EventOrganiser, EventParticipant, RegistrationLink
 
 PUBLISHED = Status.PUBLISHED
-
-EVENT_PREFETCHES = [
-    Prefetch(
-        "organiser_roles",
-        queryset=EventOrganiser.objects.filter(partner__status=PUBLISHED).select_related("partner"),
-        to_attr="public_organisers",
-    ),
-    Prefetch(
-        "participants",
-        queryset=EventParticipant.objects.filter(
-            Q(person__isnull=True) | Q(person__status=PUBLISHED)
-        ).select_related("person", "representing"),
-        to_attr="public_participants",
-    ),
-    "registration_links",
-    "themes",
-    Prefetch("partnerships", queryset=Partnership.objects.published(), to_attr="public_partnerships"),
-    "sources",
-]
-EVENT_SELECT = ["country", "parent"]
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)
@@ -199,7 +177,7 @@ class EventWriteSerializer(WriteSerializer):
         model = Event
         fields = [
             "slug",
-            "status",
+            "workflow_status",
             "version",
             "title",
             "short_title",

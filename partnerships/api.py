@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from partnerships.models import Partner, Partnership, Person
 from registry.rest import PublicRecordViewSet, ReferenceViewSet, documented
 from vocabularies.models import (
     Country,
@@ -17,9 +16,9 @@ from vocabularies.models import (
 )
 
 from . import serializers
-from .exports import PARTNER_COLUMNS, PARTNERSHIP_COLUMNS
 from .filters import PartnerFilter, PartnershipFilter, PersonFilter
-from .lean import PartnerExport, PartnerReader, PartnershipExport, PartnershipReader, PersonReader
+from .models import Partner, Partnership, Person
+from .shapes import PARTNER, PARTNERSHIP, PERSON
 
 
 @documented("Partnership")
@@ -28,11 +27,7 @@ class PartnershipViewSet(PublicRecordViewSet):
     serializer_class = serializers.PartnershipSerializer
     write_serializer_class = serializers.PartnershipWriteSerializer
     filterset_class = PartnershipFilter
-    lean_reader = PartnershipReader
-    select_related = ["activity_status"]
-    prefetch_related = serializers.PARTNERSHIP_PREFETCHES
-    export_columns = PARTNERSHIP_COLUMNS
-    lean_export = PartnershipExport
+    shape = PARTNERSHIP
     export_filename = "partnerships"
 
 
@@ -42,11 +37,7 @@ class PartnerViewSet(PublicRecordViewSet):
     serializer_class = serializers.PartnerSerializer
     write_serializer_class = serializers.PartnerWriteSerializer
     filterset_class = PartnerFilter
-    lean_reader = PartnerReader
-    select_related = serializers.PARTNER_SELECT
-    prefetch_related = serializers.PARTNER_PREFETCHES
-    export_columns = PARTNER_COLUMNS
-    lean_export = PartnerExport
+    shape = PARTNER
     export_filename = "partners"
 
 
@@ -54,16 +45,9 @@ class PartnerViewSet(PublicRecordViewSet):
 class PersonViewSet(PublicRecordViewSet):
     model = Person
     serializer_class = serializers.PersonSerializer
-    lean_reader = PersonReader
     write_serializer_class = serializers.PersonWriteSerializer
     filterset_class = PersonFilter
-    select_related = ["affiliation"]
-    export_columns = [
-        ("slug", lambda p: p.slug),
-        ("name", lambda p: p.name),
-        ("position", lambda p: p.position),
-        ("affiliation", lambda p: p.affiliation.slug if p.affiliation and p.affiliation.is_published else ""),
-    ]
+    shape = PERSON
     export_filename = "people"
 
 

@@ -41,7 +41,7 @@ from vocabularies.models import (
     SustainableDevelopmentGoal,
 )
 
-from .facets import PartnershipCountryFacet, PartnershipRegionFacet
+from registry.facets import PartnershipCountryFacet, PartnershipRegionFacet
 
 PUBLISHED = Status.PUBLISHED
 

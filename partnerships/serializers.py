@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -196,10 +195,6 @@ class PartnerSerializer(RecordSerializer):
         return PartnerCompactSerializer(parent).data if parent else None
 
 
-PARTNER_PREFETCHES = ["alternative_names", "sources"]
-PARTNER_SELECT = ["organisation_type", "country", "parent"]
-
-
 class PersonSerializer(RecordSerializer):
     api_view_name = "person-detail"
     affiliation = serializers.SerializerMethodField()
@@ -215,23 +210,6 @@ class PersonSerializer(RecordSerializer):
 
 
 # Partnerships.
-
-PUBLIC_PARTICIPATIONS = Prefetch(
-    "participations",
-    queryset=Participation.objects.filter(partner__status=PUBLISHED).select_related("partner", "role"),
-    to_attr="public_participations",
-)
-PARTNERSHIP_PREFETCHES = [
-    PUBLIC_PARTICIPATIONS,
-    "modalities",
-    "platforms",
-    "sdgs",
-    "sdg_targets",
-    "countries",
-    "regions",
-    "themes",
-    "sources",
-]
 
 
 class ParticipantSerializer(serializers.Serializer):
@@ -316,7 +294,7 @@ class PartnerWriteSerializer(WriteSerializer):
         model = Partner
         fields = [
             "slug",
-            "status",
+            "workflow_status",
             "version",
             "name",
             "acronym",
@@ -350,7 +328,7 @@ class PartnershipWriteSerializer(WriteSerializer):
         model = Partnership
         fields = [
             "slug",
-            "status",
+            "workflow_status",
             "version",
             "title",
             "summary",
@@ -421,4 +399,4 @@ class PersonWriteSerializer(WriteSerializer):
 
     class Meta:
         model = Person
-        fields = ["slug", "status", "version", "name", "position", "affiliation"]
+        fields = ["slug", "workflow_status", "version", "name", "position", "affiliation"]

@@ -36,7 +36,7 @@ def _window_message() -> str:
 
 
 def validate_date_in_window(value: Any) -> None:
-    """A stored date lies in the registry's window (partnerships.base.EARLIEST_DATE to LATEST_DATE)."""
+    """A stored date lies in the registry's window (registry.workflow.EARLIEST_DATE to LATEST_DATE)."""
     if isinstance(value, datetime.datetime):
         value = value.date()
     if isinstance(value, datetime.date) and not EARLIEST_DATE <= value <= LATEST_DATE:

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.functional import cached_property
 
 from .cache import record_set_key, registry_cached
-from .lean import AnyOf
+from .shapes import AnyOf
 
 # From this offset on, a page reads its ids first (RegistryPaginator.rows).
 DEEP_OFFSET = 1000

@@ -41,7 +41,6 @@ from rest_framework.routers import DefaultRouter
 
 from registry.cache import cache_response, cached_response, last_change
 from registry.facets import cached_facet_counts
-from registry.lean import LeanExport, LeanReader
 from registry.models import RESERVED_SLUGS
 from registry.openapi import ERROR_SCHEMA
 from registry.pagination import RegistryPaginator
@@ -57,6 +56,7 @@ from registry.services import (
     user_can,
     user_can_edit,
 )
+from registry.shapes import Context, RecordShape
 from registry.spreadsheets import safe_cell
 from registry.workflow import StaleRecordError, Status
 
@@ -165,40 +165,6 @@ class RegistryPagination(PageNumberPagination):
         if outcome is not None:
             body["search"] = outcome.as_dict()
         return Response(body)
-
-    def page_plan(self) -> PagePlan | None:
-        """The plan of the page `paginate_queryset` has just read (None for a deep page, or one
-        whose rows need more than their SQL)."""
-        paginator = self.page.paginator  # a CappedPaginator (django_paginator_class)
-        compiled = compiled_values(paginator.page_query)
-        if compiled is None:
-            return None
-        sql, params, names = compiled
-        return PagePlan(
-            sql=sql,
-            params=params,
-            names=names,
-            using=paginator.page_query.db,
-            number=self.page.number,
-            per_page=paginator.per_page,
-            count=paginator.count,
-            capped=paginator.capped,
-            outcome=getattr(self.request, "search_outcome", None),
-        )
-
-    def paginate_from_plan(self, plan: PagePlan, request: Request) -> list:
-        """What `paginate_queryset` gives, from a kept plan: the page's rows, read by its SQL."""
-        self.request = request
-        paginator = CappedPaginator([], plan.per_page)
-        paginator.__dict__["count"] = plan.count  # a cached_property: what the plan counted
-        paginator.capped = plan.capped
-        rows = plan.rows()
-        if plan.capped:  # a capped page reads one row more, to know whether another follows
-            self.page = CappedPage(rows[: plan.per_page], plan.number, paginator)
-            self.page.more = len(rows) > plan.per_page
-        else:
-            self.page = Page(rows, plan.number, paginator)
-        return list(self.page)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict]:
         parameters = super().get_schema_operation_parameters(view)
@@ -389,53 +355,62 @@ def search_columns(model: type[models.Model]) -> list[str]:
     return [name for name in ("search_vector", "search_text") if name in names]
 
 
-class LeanReadMixin:
-    """Lists and details answered by the viewset's `lean_reader` (registry/lean.py) instead of
-    its read serializer, when the answer is JSON: the same body, without model instances.
+class ShapeReadMixin:
+    """Lists and details answered from the viewset's `shape` (registry/shapes.py): `values()` rows
+    and relation batches made into the record's JSON, without model instances or serializers. Every
+    renderer (JSON, the browsable API) shows the same dicts.
 
-    The browsable API and any viewset without a reader keep the serializer; `API_LEAN_READS = False`
-    turns the lean path off everywhere.
+    The rows of a page or a record are read by `_page_rows()` and `_record_rows()`, the only users
+    of the kept query plans (registry/plans.py): a plan, when one is kept, or the query built
+    afresh, whose plan is then kept.
     """
 
-    lean_reader: type[LeanReader] | None = None
-    page_records: models.QuerySet | None = None  # the filtered records of a lean list (paginator)
-
-    def _lean(self, request: Request) -> LeanReader | None:
-        if (
-            self.lean_reader is None
-            or not getattr(settings, "API_LEAN_READS", True)
-            or request.method not in ("GET", "HEAD")
-            or not isinstance(getattr(request, "accepted_renderer", None), JSONRenderer)
-        ):
-            return None
-        return self.lean_reader(request, format=self.format_kwarg)
-
-    def _lean_queryset(self) -> models.QuerySet:
-        # The reader's values() name their columns: the serializer's joins and prefetches would
-        # only be added to the queryset to be taken off again.
-        if hasattr(self, "published_records"):
-            return self.published_records()
-        return self.get_queryset().select_related(None).prefetch_related(None)
+    shape: RecordShape
+    page_records: models.QuerySet | None = None  # the filtered records of a list (paginator)
+    published_records: Callable[[], models.QuerySet]
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        reader = self._lean(request)
-        if reader is None:
-            return super().list(request, *args, **kwargs)
+        context = Context(request, self.shape, format=self.format_kwarg)
+        rows, paginated = self._page_rows(request)
+        records = self.shape.records(rows, context)
+        return self.get_paginated_response(records) if paginated else Response(records)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        context = Context(request, self.shape, format=self.format_kwarg)
+        return Response(self.shape.records(self._record_rows(request), context)[0])
+
+    def _page_rows(self, request: Request) -> tuple[list[dict[str, Any]], bool]:
+        """The rows of the page the request names, and whether they are paginated."""
         key = self._plan_key(request)
         plan = page_plans.get(key) if key is not None else None
         if plan is not None:
             if plan.outcome is not None:
                 request.search_outcome = plan.outcome
-            page = self.paginator.paginate_from_plan(plan, request)
-            return self.get_paginated_response(reader.records(page))
-        self.page_records = self.filter_queryset(self._lean_queryset())
-        rows = reader.rows(self.page_records)
+            return self._page_from_plan(plan, request), True
+        self.page_records = self.filter_queryset(self.published_records())
+        rows = self.shape.rows(self.page_records)
         page = self.paginate_queryset(rows)
         if page is None:
-            return Response(reader.records(list(rows)))
-        if key is not None and (plan := self.paginator.page_plan()) is not None:
+            return list(rows), False
+        if key is not None and (plan := self._plan_of_page()) is not None:
             page_plans.put(key, plan)
-        return self.get_paginated_response(reader.records(page))
+        return page, True
+
+    def _record_rows(self, request: Request) -> list[dict[str, Any]]:
+        """The one row of the record the request names (404 if none)."""
+        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        key = self._plan_key(request, page=False)
+        plan = lookup_plans.get(key) if key is not None else None
+        if plan is not None:
+            found = plan.rows(value)
+            if len(found) == 1:
+                return found
+            # None (or, against the unique slug, two): the usual way, with its usual answer.
+        rows = self.shape.rows(self.filter_queryset(self.published_records()))
+        row = get_object_or_404(rows, **{self.lookup_field: value})
+        if key is not None and plan is None and (plan := LookupPlan.of(rows, self.lookup_field)) is not None:
+            lookup_plans.put(key, plan)
+        return [row]
 
     def _plan_key(self, request: Request, *, page: bool = True) -> tuple[Any, ...] | None:
         """What names a list page's plan or a record's (registry/plans.py): None when the query
@@ -454,25 +429,44 @@ class LeanReadMixin:
             return None  # a record found through a search: planned with the page's rules only
         lists = tuple(sorted((name, tuple(values)) for name, values in query.lists()))
         # A record's query does not change with the records: only a page's count and search do.
-        return (type(self), self.action, changed if page else None, get_language(), lists)
+        # The shape names the query's columns.
+        return (type(self), self.shape, self.action, changed if page else None, get_language(), lists)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        reader = self._lean(request)
-        if reader is None:
-            return super().retrieve(request, *args, **kwargs)
-        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        key = self._plan_key(request, page=False)
-        plan = lookup_plans.get(key) if key is not None else None
-        if plan is not None:
-            found = plan.rows(value)
-            if len(found) == 1:
-                return Response(reader.records(found)[0])
-            # None (or, against the unique slug, two): the usual way, with its usual answer.
-        rows = reader.rows(self.filter_queryset(self._lean_queryset()))
-        row = get_object_or_404(rows, **{self.lookup_field: value})
-        if key is not None and plan is None and (plan := LookupPlan.of(rows, self.lookup_field)) is not None:
-            lookup_plans.put(key, plan)
-        return Response(reader.records([row])[0])
+    def _plan_of_page(self) -> PagePlan | None:
+        """The plan of the page `paginate_queryset` has just read (None for a deep page, or one
+        whose rows need more than their SQL)."""
+        pagination = self.paginator
+        paginator = pagination.page.paginator  # a CappedPaginator (django_paginator_class)
+        compiled = compiled_values(paginator.page_query)
+        if compiled is None:
+            return None
+        sql, params, names = compiled
+        return PagePlan(
+            sql=sql,
+            params=params,
+            names=names,
+            using=paginator.page_query.db,
+            number=pagination.page.number,
+            per_page=paginator.per_page,
+            count=paginator.count,
+            capped=paginator.capped,
+            outcome=getattr(pagination.request, "search_outcome", None),
+        )
+
+    def _page_from_plan(self, plan: PagePlan, request: Request) -> list[dict[str, Any]]:
+        """What `paginate_queryset` gives, from a kept plan: the page's rows, read by its SQL."""
+        pagination = self.paginator
+        pagination.request = request
+        paginator = CappedPaginator([], plan.per_page)
+        paginator.__dict__["count"] = plan.count  # a cached_property: what the plan counted
+        paginator.capped = plan.capped
+        rows = plan.rows()
+        if plan.capped:  # a capped page reads one row more, to know whether another follows
+            pagination.page = CappedPage(rows[: plan.per_page], plan.number, paginator)
+            pagination.page.more = len(rows) > plan.per_page
+        else:
+            pagination.page = Page(rows, plan.number, paginator)
+        return list(pagination.page)
 
 
 class Conflict(APIException):
@@ -541,15 +535,6 @@ class _Echo:
         return value
 
 
-Column = tuple[str, Callable[[Any], Any]]
-
-
-def csv_rows(records: Iterable[Any], columns: list[Column]) -> Iterator[str]:
-    """The header and one line per record, produced one at a time (for StreamingHttpResponse)."""
-    cells = ([value(record) for _, value in columns] for record in records)
-    return csv_lines([header for header, _ in columns], cells)
-
-
 def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
     """The header and one line per row of cells, produced one at a time."""
     writer = csv.writer(_Echo())
@@ -561,10 +546,6 @@ def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[
 def _cell(value: Any) -> Any:
     # Text a spreadsheet would run as a formula is written as text (CSV injection).
     return "" if value is None else safe_cell(value)
-
-
-def joined(items: Iterable[Any], render: Callable[[Any], str]) -> str:
-    return "; ".join(render(item) for item in items)
 
 
 class FacetValueSerializer(serializers.Serializer):
@@ -615,7 +596,7 @@ class StorableLookupMixin:
             raise NotFound()
 
 
-class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, LeanReadMixin, viewsets.ModelViewSet):
+class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, ShapeReadMixin, viewsets.ModelViewSet):
     """Published records for everyone; drafts and writes for curators with model permissions."""
 
     lookup_field = "slug"
@@ -631,19 +612,13 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, LeanReadMixi
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
     model: type[models.Model]
     write_serializer_class: type[serializers.Serializer]
-    select_related: list[str] = []
-    prefetch_related: list[Any] = []
-    export_columns: list[Column] = []
-    # The same columns from values() rows (registry/lean.py), when the viewset has one.
-    lean_export: type[LeanExport] | None = None
     export_filename = "export"
 
     def get_queryset(self) -> models.QuerySet:
         if self.action in ("update", "partial_update", "destroy", *TRANSITION_ACTIONS):
             # Curators may edit drafts; the permission classes have already checked them.
             return self.model.objects.all()
-        records = self.published_records()
-        return records.select_related(*self.select_related).prefetch_related(*self.prefetch_related)
+        return self.published_records()
 
     def published_records(self) -> models.QuerySet:
         """What anyone may read: the published records, without their search columns."""
@@ -775,16 +750,7 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, LeanReadMixi
         except ValidationError:
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
             raise
-        if self.lean_export is not None and getattr(settings, "API_LEAN_READS", True):
-            exporter = self.lean_export(request)
-            lines = csv_lines(exporter.header, exporter.rows(filterset.qs))
-        else:
-            records = filterset.qs.iterator(chunk_size=500)
-            columns = list(self.export_columns)
-            if hasattr(self.model, "get_absolute_url"):
-                site = request.build_absolute_uri("/").rstrip("/")
-                columns.append(("web_url", lambda record: site + record.get_absolute_url()))
-            lines = csv_rows(records, columns)
+        lines = csv_lines(self.shape.csv_header, self.shape.csv_rows(filterset.qs, request))
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.export_filename}.csv"'
         return response

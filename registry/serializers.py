@@ -161,7 +161,14 @@ class WriteSerializer(serializers.ModelSerializer):
         models.BooleanField: TrueFalseField,
     }
 
-    status = serializers.CharField(read_only=True)
+    # The record's place in the curators' workflow. Not `status`: read answers use that name for
+    # what the record reports (a partnership's activity status, an event's status).
+    workflow_status = serializers.ChoiceField(
+        source="status",
+        choices=Status.choices,
+        read_only=True,
+        help_text="Where the record stands in the curators' workflow; changed only by the transitions.",
+    )
     slug = serializers.SlugField(read_only=True)
 
     def to_internal_value(self, data: Any) -> Any:

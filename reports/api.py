@@ -5,10 +5,9 @@ from __future__ import annotations
 from registry.rest import PublicRecordViewSet, documented
 
 from . import serializers
-from .exports import PUBLICATION_COLUMNS
 from .filters import PublicationFilter
-from .lean import PublicationExport, PublicationReader
 from .models import Publication
+from .shapes import PUBLICATION
 
 
 @documented("Publication")
@@ -17,9 +16,5 @@ class PublicationViewSet(PublicRecordViewSet):
     serializer_class = serializers.PublicationSerializer
     write_serializer_class = serializers.PublicationWriteSerializer
     filterset_class = PublicationFilter
-    select_related = serializers.PUBLICATION_SELECT
-    prefetch_related = serializers.PUBLICATION_PREFETCHES
-    export_columns = PUBLICATION_COLUMNS
-    lean_reader = PublicationReader
-    lean_export = PublicationExport
+    shape = PUBLICATION
     export_filename = "publications"

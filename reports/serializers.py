@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events.models import Event
 from events.serializers import EventCompactSerializer, PartnershipCompactSerializer
-from partnerships.models import Partnership
 from partnerships.serializers import PartnerCompactSerializer, SDGCompactSerializer
 from registry.serializers import (
     CodeNameSerializer,
@@ -36,31 +34,6 @@ from .models import (
 from .uploads import publication_file_url
 
 PUBLISHED = Status.PUBLISHED
-
-PUBLICATION_PREFETCHES = [
-    Prefetch(
-        "authorships",
-        queryset=Authorship.objects.filter(person__status=PUBLISHED).select_related("person"),
-        to_attr="public_authorships",
-    ),
-    Prefetch(
-        "organisation_roles",
-        queryset=PublicationOrganisation.objects.filter(partner__status=PUBLISHED).select_related("partner"),
-        to_attr="public_organisations",
-    ),
-    "language_versions",
-    Prefetch(
-        "relations",
-        queryset=PublicationRelation.objects.filter(target__status=PUBLISHED).select_related("target"),
-        to_attr="public_relations",
-    ),
-    Prefetch("partnerships", queryset=Partnership.objects.published(), to_attr="public_partnerships"),
-    "sdgs",
-    "regions",
-    "themes",
-    "sources",
-]
-PUBLICATION_SELECT = ["series", "document_category", "launched_at"]
 
 
 class AuthorSerializer(serializers.Serializer):
@@ -176,7 +149,7 @@ class PublicationWriteSerializer(WriteSerializer):
         model = Publication
         fields = [
             "slug",
-            "status",
+            "workflow_status",
             "version",
             "title",
             "publication_type",

@@ -20,14 +20,18 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from events.models import Event, EventOrganiser
-from partnerships.models import Participation, Partner, PartnerName, Partnership, Person
+from events.models import EventOrganiser
+from events.shapes import EVENT
+from partnerships.models import Participation
+from partnerships.shapes import PARTNER, PARTNERSHIP, PERSON
+from registry.shapes import DumpColumn, RecordShape, iso
 from registry.spreadsheets import safe_cell
 from registry.workflow import Status
-from reports.models import Authorship, LanguageVersion, Publication, PublicationOrganisation
+from reports.models import Authorship, LanguageVersion, PublicationOrganisation
+from reports.shapes import PUBLICATION
 
 CHUNK_SIZE = 500
 DUMP_PREFIX = "ssc-registry-data-"
@@ -42,7 +46,7 @@ CSV_FORMULA_NOTE = (
 
 @dataclass(frozen=True)
 class Column:
-    """One field of a resource: its name, Frictionless type, meaning, and how to read it from a row."""
+    """One field of a link resource: its name, Frictionless type, meaning, and how to read it from a row."""
 
     name: str
     type: str
@@ -56,45 +60,33 @@ class Column:
 class Resource:
     name: str
     title: str
-    rows: Callable[[], QuerySet]
-    columns: list[Column]
+    columns: list[Column] | list[DumpColumn]
+    rows: Callable[[], Iterator[list[Any]]]  # the values of `columns`, one list per row
     foreign_keys: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _published(obj: Any) -> Any:
-    """A related record only if it is published: a draft is never named in the dump."""
-    return obj if obj is not None and obj.status == Status.PUBLISHED else None
+def _records(name: str, title: str, shape: RecordShape, site_url: str, *keys: dict[str, Any]) -> Resource:
+    """A record type's resource: its columns and rows from its shape (registry/shapes.py)."""
+    return Resource(
+        name,
+        title,
+        shape.dump_columns(),
+        lambda: shape.dump_rows(shape.model.objects.published().order_by("id"), site_url, CHUNK_SIZE),
+        list(keys),
+    )
 
 
-def _id(obj: Any) -> int | None:
-    return obj.pk if obj is not None else None
-
-
-def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
-    return value.isoformat()
-
-
-def _codes(manager: Any, attribute: str = "pk") -> list[Any]:
-    return [getattr(item, attribute) for item in manager.all()]
-
-
-def _record_columns(site_url: str) -> list[Column]:
-    return [
-        Column(
-            "url", "string", "The record's page in the registry.", lambda r: site_url + r.get_absolute_url()
-        ),
-        Column(
-            "published_at",
-            "datetime",
-            "When the record was first published (UTC).",
-            lambda r: _iso(r.published_at),
-        ),
-        Column("updated_at", "datetime", "When the record last changed (UTC).", lambda r: _iso(r.updated_at)),
-    ]
+def _links(
+    name: str, title: str, rows: Callable[[], QuerySet], columns: list[Column], keys: list[dict[str, Any]]
+) -> Resource:
+    """A resource of link rows (a partner's part in a partnership), read as model instances."""
+    return Resource(
+        name,
+        title,
+        columns,
+        lambda: ([column.get(row) for column in columns] for row in rows().iterator(chunk_size=CHUNK_SIZE)),
+        keys,
+    )
 
 
 def _fk(column: str, resource: str) -> dict[str, Any]:
@@ -104,135 +96,24 @@ def _fk(column: str, resource: str) -> dict[str, Any]:
 def resources(site_url: str) -> list[Resource]:
     """What the dump contains: the five kinds of record and the links between them."""
     published = Status.PUBLISHED
-    record = _record_columns(site_url)
-    partners = Resource(
+    partners = _records(
         "partners",
         "Partners: organisations taking part in South-South and triangular cooperation",
-        lambda: (
-            Partner.objects.published()
-            .select_related("parent")
-            .prefetch_related(Prefetch("alternative_names", queryset=PartnerName.objects.order_by("name")))
-            .order_by("id")
-        ),
-        [
-            Column("id", "integer", "The registry's id for the partner.", lambda p: p.pk),
-            Column("slug", "string", "The partner's name in its page address.", lambda p: p.slug),
-            Column("name", "string", "Name in English.", lambda p: p.name),
-            Column("acronym", "string", "", lambda p: p.acronym),
-            Column(
-                "identifier",
-                "string",
-                "Organisation identifier (org-id.guide), e.g. XM-DAC-41301.",
-                lambda p: p.identifier,
-            ),
-            Column(
-                "organisation_type", "string", "IATI OrganisationType code.", lambda p: p.organisation_type_id
-            ),
-            Column("country", "string", "Headquarters country, ISO 3166-1 alpha-2.", lambda p: p.country_id),
-            Column(
-                "parent_id",
-                "integer",
-                "The partner this one belongs to or is hosted by.",
-                lambda p: _id(_published(p.parent)),
-            ),
-            Column("website", "string", "", lambda p: p.website),
-            Column("description", "string", "", lambda p: p.description),
-            Column(
-                "alternative_names",
-                "array",
-                "Other names: translations, former and variant names.",
-                lambda p: _codes(p.alternative_names, "name"),
-                many=True,
-            ),
-            *record,
-        ],
-        [_fk("parent_id", "partners")],
+        PARTNER,
+        site_url,
+        _fk("parent_id", "partners"),
     )
-    people = Resource(
+    people = _records(
         "people",
         "People named in the registry (public roles only)",
-        lambda: Person.objects.published().select_related("affiliation").order_by("id"),
-        [
-            Column("id", "integer", "The registry's id for the person.", lambda p: p.pk),
-            Column("name", "string", "", lambda p: p.name),
-            Column("position", "string", "Public title.", lambda p: p.position),
-            Column(
-                "affiliation_id",
-                "integer",
-                "The partner the person works for.",
-                lambda p: _id(_published(p.affiliation)),
-            ),
-            Column(
-                "published_at",
-                "datetime",
-                "When the record was first published (UTC).",
-                lambda p: _iso(p.published_at),
-            ),
-            Column(
-                "updated_at", "datetime", "When the record last changed (UTC).", lambda p: _iso(p.updated_at)
-            ),
-        ],
-        [_fk("affiliation_id", "partners")],
+        PERSON,
+        site_url,
+        _fk("affiliation_id", "partners"),
     )
-    partnerships = Resource(
-        "partnerships",
-        "Partnerships: cooperation between partners",
-        lambda: (
-            Partnership.objects.published()
-            .prefetch_related(
-                "modalities", "platforms", "sdgs", "sdg_targets", "countries", "regions", "themes"
-            )
-            .order_by("id")
-        ),
-        [
-            Column("id", "integer", "The registry's id for the partnership.", lambda p: p.pk),
-            Column("slug", "string", "", lambda p: p.slug),
-            Column("title", "string", "", lambda p: p.title),
-            Column("summary", "string", "", lambda p: p.summary),
-            Column("objective", "string", "", lambda p: p.objective),
-            Column("description", "string", "", lambda p: p.description),
-            Column(
-                "modalities",
-                "array",
-                "south_south, triangular, north_south, ...",
-                lambda p: _codes(p.modalities),
-                many=True,
-            ),
-            Column("activity_status", "string", "IATI ActivityStatus code.", lambda p: p.activity_status_id),
-            Column(
-                "start_date",
-                "date",
-                "First day of the start date's period (see start_date_precision).",
-                lambda p: _iso(p.start_date),
-            ),
-            Column("start_date_precision", "string", "day, month or year.", lambda p: p.start_date_precision),
-            Column("end_date", "date", "", lambda p: _iso(p.end_date)),
-            Column("end_date_precision", "string", "day, month or year.", lambda p: p.end_date_precision),
-            Column("platforms", "array", "Platform slugs.", lambda p: _codes(p.platforms, "slug"), many=True),
-            Column(
-                "sdgs",
-                "array",
-                "SDG numbers, 1 to 17.",
-                lambda p: _codes(p.sdgs),
-                many=True,
-                item_type="integer",
-            ),
-            Column(
-                "sdg_targets",
-                "array",
-                "SDG target codes such as 17.6.",
-                lambda p: _codes(p.sdg_targets),
-                many=True,
-            ),
-            Column(
-                "countries", "array", "ISO 3166-1 alpha-2 codes.", lambda p: _codes(p.countries), many=True
-            ),
-            Column("regions", "array", "UN M49 region codes.", lambda p: _codes(p.regions), many=True),
-            Column("themes", "array", "Theme slugs.", lambda p: _codes(p.themes, "slug"), many=True),
-            *record,
-        ],
+    partnerships = _records(
+        "partnerships", "Partnerships: cooperation between partners", PARTNERSHIP, site_url
     )
-    participations = Resource(
+    participations = _links(
         "participations",
         "Partners' parts in partnerships",
         lambda: Participation.objects.filter(
@@ -252,54 +133,14 @@ def resources(site_url: str) -> list[Resource]:
         ],
         [_fk("partnership_id", "partnerships"), _fk("partner_id", "partners")],
     )
-    events = Resource(
+    events = _records(
         "events",
         "Events: conferences, side events, observances, launches, meetings",
-        lambda: Event.objects.published().select_related("parent").prefetch_related("themes").order_by("id"),
-        [
-            Column("id", "integer", "The registry's id for the event.", lambda e: e.pk),
-            Column("slug", "string", "", lambda e: e.slug),
-            Column("title", "string", "", lambda e: e.title),
-            Column("short_title", "string", "", lambda e: e.short_title),
-            Column("event_type", "string", "", lambda e: e.event_type),
-            Column("start", "datetime", "Start (UTC).", lambda e: _iso(e.start)),
-            Column("end", "datetime", "End (UTC).", lambda e: _iso(e.end)),
-            Column(
-                "timezone", "string", "The IANA time zone the event was announced in.", lambda e: e.timezone
-            ),
-            Column("all_day", "boolean", "The source gives dates without times.", lambda e: e.all_day),
-            Column("date_precision", "string", "day, month or year.", lambda e: e.date_precision),
-            Column("venue", "string", "", lambda e: e.venue),
-            Column("city", "string", "", lambda e: e.city),
-            Column("country", "string", "ISO 3166-1 alpha-2.", lambda e: e.country_id),
-            Column("attendance_mode", "string", "in_person, online or hybrid.", lambda e: e.attendance_mode),
-            Column(
-                "event_status",
-                "string",
-                "scheduled, cancelled, postponed, rescheduled or moved_online.",
-                lambda e: e.event_status,
-            ),
-            Column(
-                "parent_id",
-                "integer",
-                "The event this one takes place within.",
-                lambda e: _id(_published(e.parent)),
-            ),
-            Column("theme", "string", "", lambda e: e.theme),
-            Column("description", "string", "", lambda e: e.description),
-            Column(
-                "document_symbols",
-                "array",
-                "UN document symbols.",
-                lambda e: list(e.document_symbols),
-                many=True,
-            ),
-            Column("themes", "array", "Theme slugs.", lambda e: _codes(e.themes, "slug"), many=True),
-            *record,
-        ],
-        [_fk("parent_id", "events")],
+        EVENT,
+        site_url,
+        _fk("parent_id", "events"),
     )
-    event_organisers = Resource(
+    event_organisers = _links(
         "event_organisers",
         "Partners' parts in organising events",
         lambda: EventOrganiser.objects.filter(event__status=published, partner__status=published).order_by(
@@ -312,52 +153,14 @@ def resources(site_url: str) -> list[Resource]:
         ],
         [_fk("event_id", "events"), _fk("partner_id", "partners")],
     )
-    publications = Resource(
+    publications = _records(
         "publications",
         "Publications: reports, strategies, news, policy briefs",
-        lambda: (
-            Publication.objects.published()
-            .select_related("series", "launched_at")
-            .prefetch_related("sdgs", "regions", "themes")
-            .order_by("id")
-        ),
-        [
-            Column("id", "integer", "The registry's id for the publication.", lambda p: p.pk),
-            Column("slug", "string", "", lambda p: p.slug),
-            Column("title", "string", "Title in the original language.", lambda p: p.title),
-            Column("publication_type", "string", "", lambda p: p.publication_type),
-            Column(
-                "document_category", "string", "IATI DocumentCategory code.", lambda p: p.document_category_id
-            ),
-            Column(
-                "publication_date",
-                "date",
-                "First day of the date's period (see precision).",
-                lambda p: _iso(p.publication_date),
-            ),
-            Column(
-                "publication_date_precision",
-                "string",
-                "day, month or year.",
-                lambda p: p.publication_date_precision,
-            ),
-            Column("series", "string", "", lambda p: p.series.name if p.series else None),
-            Column("document_symbol", "string", "UN document symbol.", lambda p: p.document_symbol),
-            Column(
-                "launched_at_event_id",
-                "integer",
-                "The event where it was launched or adopted.",
-                lambda p: _id(_published(p.launched_at)),
-            ),
-            Column("summary", "string", "", lambda p: p.summary),
-            Column("sdgs", "array", "SDG numbers.", lambda p: _codes(p.sdgs), many=True, item_type="integer"),
-            Column("regions", "array", "UN M49 region codes.", lambda p: _codes(p.regions), many=True),
-            Column("themes", "array", "Theme slugs.", lambda p: _codes(p.themes, "slug"), many=True),
-            *record,
-        ],
-        [_fk("launched_at_event_id", "events")],
+        PUBLICATION,
+        site_url,
+        _fk("launched_at_event_id", "events"),
     )
-    publication_organisations = Resource(
+    publication_organisations = _links(
         "publication_organisations",
         "Organisations' parts in publications",
         lambda: PublicationOrganisation.objects.filter(
@@ -370,7 +173,7 @@ def resources(site_url: str) -> list[Resource]:
         ],
         [_fk("publication_id", "publications"), _fk("partner_id", "partners")],
     )
-    authorships = Resource(
+    authorships = _links(
         "authorships",
         "People's authorship of publications",
         lambda: Authorship.objects.filter(publication__status=published, person__status=published).order_by(
@@ -384,7 +187,7 @@ def resources(site_url: str) -> list[Resource]:
         ],
         [_fk("publication_id", "publications"), _fk("person_id", "people")],
     )
-    language_versions = Resource(
+    language_versions = _links(
         "language_versions",
         "The languages each publication exists in",
         lambda: LanguageVersion.objects.filter(publication__status=published).order_by("id"),
@@ -413,7 +216,7 @@ def resources(site_url: str) -> list[Resource]:
     ]
 
 
-def _csv_value(column: Column, value: Any) -> Any:
+def _csv_value(column: Column | DumpColumn, value: Any) -> Any:
     if column.many:
         return safe_cell(LIST_SEPARATOR.join(str(item) for item in value))
     if value is None:
@@ -455,7 +258,7 @@ def datapackage(resource_list: list[Resource], *, created: datetime.datetime, co
             "Every published record of the registry: partners, people, partnerships, events and "
             "publications, and the links between them. The same rows as CSV and as JSON Lines."
         ),
-        "created": _iso(created),
+        "created": iso(created),
         "licenses": [license_],
         "resources": [],
     }
@@ -509,8 +312,8 @@ def _write_resource(resource: Resource, directory: Path) -> int:
     ):
         writer = csv.writer(csv_file)
         writer.writerow([column.name for column in resource.columns])
-        for row in resource.rows().iterator(chunk_size=CHUNK_SIZE):
-            values = [(column, column.get(row)) for column in resource.columns]
+        for row in resource.rows():
+            values = list(zip(resource.columns, row, strict=True))
             writer.writerow([_csv_value(column, value) for column, value in values])
             jsonl_file.write(json.dumps({c.name: v for c, v in values}, ensure_ascii=False) + "\n")
             count += 1

@@ -393,9 +393,6 @@ if TRUSTED_PROXY_COUNT < 0:
 # The public API (sscregistry/api.py). Anonymous clients are limited per IP address; the counts
 # live in the default cache, so several server processes need a shared cache to share them.
 API_ANON_THROTTLE_RATE = env_throttle_rate("API_ANON_THROTTLE_RATE", "120/minute")
-# Public lists and details are assembled from values() rows rather than through the read serializers
-# (registry/lean.py: the same JSON, several times less Python per request). Off: serializers only.
-API_LEAN_READS = env_bool("API_LEAN_READS", True)
 # A Server-Timing header with the server's time for each request (sscregistry/middleware.py).
 SERVER_TIMING = env_bool("SERVER_TIMING", DEBUG)
 # Lists count their matches up to this many (0: no cap); beyond it `count` is the cap and the answer

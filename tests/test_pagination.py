@@ -31,9 +31,8 @@ def twelve(db) -> list[str]:
     return list(Partnership.objects.published().values_list("slug", flat=True))
 
 
-@pytest.mark.parametrize("lean", [True, False])
-def test_beyond_the_cap_the_count_is_the_cap_and_says_so(api, settings, twelve, lean):
-    settings.API_COUNT_CAP, settings.API_LEAN_READS = 5, lean
+def test_beyond_the_cap_the_count_is_the_cap_and_says_so(api, settings, twelve):
+    settings.API_COUNT_CAP = 5
     body = api.get(URL, {"page_size": 2}).json()
     assert list(body)[:2] == ["count", "count_is_estimate"]
     assert body["count"] == 5 and body["count_is_estimate"] is True
@@ -114,11 +113,10 @@ def test_only_requests_naming_a_filter_build_the_filterset(api, monkeypatch, twe
     assert len(built) == 3
 
 
-@pytest.mark.parametrize("lean", [True, False])
 @pytest.mark.parametrize("cap", [0, 5])
-def test_deep_pages_read_their_ids_first_and_answer_the_same(api, settings, monkeypatch, twelve, lean, cap):
+def test_deep_pages_read_their_ids_first_and_answer_the_same(api, settings, monkeypatch, twelve, cap):
     """Past DEEP_OFFSET a page reads its ids, then their rows: the same answers in the same order."""
-    settings.API_LEAN_READS, settings.API_COUNT_CAP = lean, cap
+    settings.API_COUNT_CAP = cap
     PartnershipFactory(slug="mangroves-a", title="Mangroves of the delta")
     PartnershipFactory(slug="mangroves-b", title="Mangroves and mangroves")
     requests = [

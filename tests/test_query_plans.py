@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from registry import pagination
-from registry.plans import LookupPlan, PagePlan, Plans, lookup_plans, page_plans
+from registry.plans import LookupPlan, PagePlan, Plans, compiled_values, lookup_plans, page_plans
 from tests.factories import EventFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -264,3 +264,54 @@ class TestPreparedPlans:
             assert _prepared_statements() == before
         finally:
             connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
+
+
+def test_the_django_internals_the_plans_rely_on_are_still_there():
+    """Kept plans (registry/plans.py), the shapes' compiled relation queries (registry/shapes.py)
+    and the planned paginator use Django internals that are not public API. Each is named here, so
+    that a Django upgrade that changes one fails in this one test, not somewhere in an answer."""
+    import psycopg
+    from django.core.paginator import Paginator
+    from django.db.backends.postgresql.base import ServerBindingCursor
+    from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+    from django.db.models.query import ValuesIterable, ValuesListIterable
+
+    from partnerships.models import Partnership
+    from registry.rest import CappedPaginator
+
+    # compiled_values(): which iterable a queryset yields rows through.
+    values = Partnership.objects.values("slug", "title")
+    assert values._iterable_class is ValuesIterable
+    assert Partnership.objects.values_list("slug")._iterable_class is ValuesListIterable
+    # compiled_values() and shapes._compile(): the compiler's selected columns and their converters.
+    compiler = values.query.get_compiler(using=values.db)
+    sql, params = compiler.as_sql()
+    assert isinstance(sql, str) and isinstance(params, tuple | list)
+    assert all(len(entry) == 3 for entry in compiler.select)
+    assert compiler.get_converters([column for column, _, _ in compiler.select]) == {}
+    # A column that needs converting (JSON) is seen, and refused.
+    from registry.models import ImportJob
+
+    converted = ImportJob.objects.values("totals")
+    converted_compiler = converted.query.get_compiler(using=converted.db)
+    converted_compiler.as_sql()
+    assert converted_compiler.get_converters([c for c, _, _ in converted_compiler.select])
+    assert compiled_values(converted) is None and compiled_values(values) is not None
+    # compiled_values(): the names of a values() row, in the order of its columns.
+    query = values.query
+    assert (*query.extra_select, *query.values_select, *query.annotation_select) == ("slug", "title")
+    # value_rows(): a server-binding cursor, wrapped as Django wraps its own.
+    assert issubclass(ServerBindingCursor, psycopg.Cursor)
+    assert issubclass(CursorDebugWrapper, CursorWrapper)
+    connection.ensure_connection()
+    assert isinstance(connection.queries_logged, bool)
+    assert hasattr(connection.wrap_database_errors, "__enter__")
+    assert hasattr(connection.connection, "prepare_threshold")
+    assert connection.ops.compose_sql("SELECT %s", ["x"]) == "SELECT 'x'"
+    # ShapeReadMixin._page_from_plan(): the planned count goes into the cached `count`.
+    # A cached property without __set__: a value in the instance's __dict__ wins over it.
+    for paginator_class in (Paginator, CappedPaginator):
+        assert not hasattr(type(paginator_class.__dict__["count"]), "__set__"), paginator_class
+    paginator = CappedPaginator([], 10)
+    paginator.__dict__["count"] = 42
+    assert paginator.count == 42 and paginator.num_pages == 5

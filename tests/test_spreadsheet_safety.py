@@ -79,9 +79,7 @@ def test_the_api_csv_writer_writes_formulas_as_text():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("lean", [True, False], ids=["lean", "serializer"])
-def test_the_api_csv_export_writes_formulas_as_text(client, settings, lean):
-    settings.API_LEAN_READS = lean
+def test_the_api_csv_export_writes_formulas_as_text(client):
     for n, title in enumerate(TITLES):
         PartnershipFactory(title=title, slug=f"hostile-{n}")
     response = client.get("/api/v1/partnerships/export.csv")

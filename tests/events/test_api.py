@@ -98,5 +98,5 @@ def test_curator_creates_an_event_as_a_draft_and_model_validation_names_fields(a
         refused = api.post("/api/v1/events/", {**event, field: value}, format="json")
         assert refused.status_code == 400 and field in refused.json(), (field, value)
     slug = response.json()["slug"]
-    assert api.post(f"/api/v1/events/{slug}/publish/").json()["status"] == "published"
-    assert api.post(f"/api/v1/events/{slug}/unpublish/").json()["status"] == "draft"
+    assert api.post(f"/api/v1/events/{slug}/publish/").json()["workflow_status"] == "published"
+    assert api.post(f"/api/v1/events/{slug}/unpublish/").json()["workflow_status"] == "draft"

@@ -285,7 +285,7 @@ def test_created_record_is_a_draft_even_if_status_is_sent(api, contributor):
         format="json",
     )
     assert response.status_code == 201, response.json()
-    assert response.json()["status"] == "draft"
+    assert response.json()["workflow_status"] == "draft" and "status" not in response.json()
     created = Partnership.objects.get(slug=response.json()["slug"])
     assert created.status == Status.DRAFT
     assert created.created_by == contributor
@@ -326,7 +326,7 @@ def test_curator_edits_a_draft_and_publishes_it(api, curator):
     assert response.status_code == 200
     response = api.post("/api/v1/partnerships/draft/publish/")
     assert response.status_code == 200
-    assert response.json()["status"] == "published"
+    assert response.json()["workflow_status"] == "published"
     api.credentials()
     assert api.get("/api/v1/partnerships/draft/").json()["summary"] == "Now complete."
 
@@ -334,7 +334,8 @@ def test_curator_edits_a_draft_and_publishes_it(api, curator):
 def test_patch_cannot_change_status(api, curator):
     api.credentials(HTTP_AUTHORIZATION=f"Token {curator.token}")
     PartnershipFactory(slug="p", draft=True)
-    api.patch("/api/v1/partnerships/p/", {"status": "published"}, format="json")
+    for name in ("status", "workflow_status"):
+        api.patch("/api/v1/partnerships/p/", {name: "published"}, format="json")
     assert Partnership.objects.get(slug="p").status == Status.DRAFT
 
 
@@ -382,17 +383,17 @@ def test_workflow_transitions_through_the_api(api, curator):
     writer.groups.add(Group.objects.get(name=CONTRIBUTORS))
     PartnershipFactory(slug="p", draft=True)
     api.credentials(HTTP_AUTHORIZATION=f"Token {writer.token}")
-    assert api.post("/api/v1/partnerships/p/submit/").json()["status"] == "in_review"
+    assert api.post("/api/v1/partnerships/p/submit/").json()["workflow_status"] == "in_review"
     assert api.post("/api/v1/partnerships/p/publish/").status_code == 403
     api.credentials(HTTP_AUTHORIZATION=f"Token {curator.token}")
     assert (
         api.post("/api/v1/partnerships/p/return-to-draft/", {}, format="json").status_code == 409
     )  # no reason
     back = api.post("/api/v1/partnerships/p/return-to-draft/", {"reason": "Add a source."}, format="json")
-    assert back.json()["status"] == "draft"
-    assert api.post("/api/v1/partnerships/p/publish/").json()["status"] == "published"
+    assert back.json()["workflow_status"] == "draft"
+    assert api.post("/api/v1/partnerships/p/publish/").json()["workflow_status"] == "published"
     assert api.post("/api/v1/partnerships/p/publish/").status_code == 409  # already published
-    assert api.post("/api/v1/partnerships/p/archive/").json()["status"] == "archived"
+    assert api.post("/api/v1/partnerships/p/archive/").json()["workflow_status"] == "archived"
     api.credentials()
     assert api.get("/api/v1/partnerships/p/").status_code == 404
 

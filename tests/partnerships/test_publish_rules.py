@@ -62,7 +62,10 @@ def test_whoever_created_a_record_cannot_publish_it_through_the_api(api, curator
     assert "another curator must publish it" in refused.json()["detail"]
 
     api.force_authenticate(second_curator)
-    assert api.post(f"/api/v1/partners/{slug}/publish/", {}, format="json").json()["status"] == "published"
+    assert (
+        api.post(f"/api/v1/partners/{slug}/publish/", {}, format="json").json()["workflow_status"]
+        == "published"
+    )
 
 
 def test_the_bulk_action_refuses_the_curators_own_records_and_says_why(client_as, curator, contributor):
@@ -154,7 +157,7 @@ def test_publishing_a_partnership_names_its_partners_the_public_cannot_see_in_th
 
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "published"
+    assert body["workflow_status"] == "published"
     hidden = [w for w in body["warnings"] if "not published" in w]
     assert len(hidden) == 1
     assert "“Ministry of Agriculture” (draft), “Seed Cooperative” (draft)" in hidden[0]
@@ -200,7 +203,7 @@ def test_publishing_a_record_without_a_source_warns_in_the_api(api, curator, res
     record = factory(draft=True)
     api.force_authenticate(curator)
     body = api.post(f"/api/v1/{resource}/{record.slug}/publish/", {}, format="json").json()
-    assert body["status"] == "published"
+    assert body["workflow_status"] == "published"
     assert any("has no source" in w for w in body["warnings"])
 
 

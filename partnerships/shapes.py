@@ -1,0 +1,338 @@
+"""The public shapes (registry/shapes.py) of partnerships, partners and people, and the kinds of
+field that other record types share with them: sources, linked partners, linked records.
+
+Drafts stay out: participations only of published partners, a partner's parent and a person's
+affiliation only when published.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from registry.shapes import (
+    AnyOf,
+    Cell,
+    CodeName,
+    Context,
+    DumpColumn,
+    Entries,
+    Field,
+    Many,
+    PartialDate,
+    RecordShape,
+    Relation,
+    Row,
+    Scalar,
+    choice_labels,
+    code_name,
+    code_title,
+    labelled,
+    many_to_many,
+    slug_name,
+)
+
+from registry.workflow import Status
+from partnerships.models import Participation, Partner, PartnerName, Partnership, Person
+from registry.models import SourceLink
+
+PUBLISHED = Status.PUBLISHED
+
+
+# Kinds of field shared by record types.
+
+
+def Sources(model: type[models.Model]) -> Field:  # noqa: N802 (a kind of field)
+    """The record's sources (the generic relation `sources`), in JSON only."""
+
+    def build(ids: list[Any]) -> models.QuerySet:
+        content_type = ContentType.objects.get_for_model(model)
+        return (
+            SourceLink.objects.filter(AnyOf("object_id", ids), content_type=content_type)
+            .order_by(*SourceLink._meta.ordering)
+            .values_list("object_id", "url", "title", "published_on", "note")
+        )
+
+    def shown(_row: Row, entries: Entries, context: Context) -> list[dict[str, Any]]:
+        date = context.date
+        return [
+            {"url": url, "title": title, "published_on": date(published_on), "note": note}
+            for url, title, published_on, note in entries
+        ]
+
+    return Field(
+        "sources",
+        relation=Relation(("sources", model._meta.label), build),
+        json=shown,
+    )
+
+
+def partner_compact(slug: Any, name: Any, acronym: Any, country: Any) -> dict[str, Any]:
+    return {"slug": slug, "name": name, "acronym": acronym, "country": country}
+
+
+def LinkedRecord(  # noqa: N802
+    name: str,
+    columns: tuple[str, ...],
+    *,
+    dump: str | None = None,
+    dump_description: str = "",
+    csv: bool = True,
+) -> Field:
+    """A record named by a foreign key, shown only when published: its `columns` in JSON (or
+    null), its slug in the CSV, its id in the dump (`dump` names the column)."""
+    status, slug = f"{name}__status", f"{name}__slug"
+    paths = tuple(f"{name}__{column}" for column in columns)
+
+    def shown(row: Row, _entries: Entries, _context: Context) -> dict[str, Any] | None:
+        if row[status] != PUBLISHED:
+            return None
+        return {column: row[path] for column, path in zip(columns, paths, strict=True)}
+
+    return Field(
+        name,
+        columns=(status, slug, f"{name}_id", *paths),
+        json=shown,
+        csv=(Cell(name, lambda row, _entries: row[slug] if row[status] == PUBLISHED else ""),) if csv else (),
+        dump=(
+            (
+                DumpColumn(
+                    dump,
+                    "integer",
+                    dump_description,
+                    lambda row, _entries: row[f"{name}_id"] if row[status] == PUBLISHED else None,
+                ),
+            )
+            if dump
+            else ()
+        ),
+    )
+
+
+PARTNER_COLUMNS = ("slug", "name", "acronym", "country")
+
+
+def partner_links(model: type[models.Model], parent: str) -> Relation:
+    """A link model's published partners and their role by parent id (an event's organisers, a
+    publication's organisations), in the model's order: `(slug, name, acronym, country, role)`."""
+
+    def build(ids: list[Any]) -> models.QuerySet:
+        return (
+            model.objects.filter(AnyOf(f"{parent}_id", ids), partner__status=PUBLISHED)
+            .order_by(*model._meta.ordering)
+            .values_list(f"{parent}_id", *(f"partner__{c}" for c in PARTNER_COLUMNS), "role")
+        )
+
+    return Relation(("partner-links", model._meta.label), build)
+
+
+def PartnerRoles(name: str, model: type[models.Model], parent: str) -> Field:  # noqa: N802
+    """Published partners with their role (`{"partner", "role"}`), and in the CSV `Name [slug] - Role`."""
+    role_label = choice_labels(model, "role")
+    return Many(
+        name,
+        partner_links(model, parent),
+        json=lambda slug, name, acronym, country, role: {
+            "partner": partner_compact(slug, name, acronym, country),
+            "role": role,
+        },
+        csv=lambda slug, name, _acronym, _country, role: f"{name} [{slug}] - {role_label(role)}",
+    )
+
+
+def vocabulary(
+    model: type[models.Model],
+    name: str,
+    code: str,
+    label: str,
+    *,
+    json: Any = code_name,
+    dump_description: str = "",
+    item_type: str = "string",
+    dump: bool = True,
+    **target: Any,
+) -> Field:
+    """Linked vocabulary entries: `json(code, label)` each in JSON, `Label [code]; ...` in the CSV,
+    the codes in the dump."""
+    return Many(
+        name,
+        many_to_many(model, name, code, label, **target),
+        json=json,
+        csv=lambda code, label: labelled(label, code),
+        dump=(name, lambda code, _label: code) if dump else None,
+        dump_description=dump_description,
+        item_type=item_type,
+    )
+
+
+# Partnerships.
+
+
+def _participations(ids: list[Any]) -> models.QuerySet:
+    return (
+        Participation.objects.filter(AnyOf("partnership_id", ids), partner__status=PUBLISHED)
+        # The order of a partnership's participations: Participation's Meta.ordering (partnership,
+        # role, id), where `role` sorts by the role's code, which is role_id (missing roles last).
+        .order_by("role_id", "id")
+        .values_list(
+            "partnership_id",
+            *(f"partner__{c}" for c in PARTNER_COLUMNS),
+            "role_id",
+            "role__name",
+            "triangular_role",
+            "description",
+        )
+    )
+
+
+_triangular = choice_labels(Participation, "triangular_role")
+
+
+def _participant_cell(
+    slug: Any, name: Any, acronym: Any, _country: Any, role: Any, role_name: Any, triangular: Any, _note: Any
+) -> str:
+    """`Name (ACRONYM) [slug] - Role, Triangular role` in the CSV."""
+    roles = [r for r in (role_name if role is not None else "", _triangular(triangular)) if r]
+    shown = f"{name} ({acronym})" if acronym else name
+    return f"{shown} [{slug}]" + (f" - {', '.join(roles)}" if roles else "")
+
+
+PARTICIPANTS = Many(
+    "participants",
+    Relation(("participations",), _participations),
+    json=lambda slug, name, acronym, country, role, role_name, triangular, description: {
+        "partner": partner_compact(slug, name, acronym, country),
+        "role": None if role is None else code_name(role, role_name),
+        "triangular_role": triangular,
+        "description": description,
+    },
+    csv=_participant_cell,
+)
+
+
+PARTNERSHIP = RecordShape(
+    Partnership,
+    api_view="partnership-detail",
+    web_view="partnerships:partnership-detail",
+    fields=[
+        Scalar("title"),
+        Scalar("summary"),
+        Scalar("objective", csv=False),
+        Scalar("description", csv=False),
+        vocabulary(
+            Partnership,
+            "modalities",
+            "code",
+            "name",
+            dump_description="south_south, triangular, north_south, ...",
+        ),
+        CodeName(
+            "status",
+            source="activity_status",
+            csv=("status_code", "status"),
+            description="IATI ActivityStatus code.",
+        ),
+        PartialDate(
+            "start_date", description="First day of the start date's period (see start_date_precision)."
+        ),
+        PartialDate("end_date"),
+        PARTICIPANTS,
+        vocabulary(
+            Partnership, "platforms", "slug", "name", json=slug_name, dump_description="Platform slugs."
+        ),
+        vocabulary(
+            Partnership,
+            "sdgs",
+            "code",
+            "short_title",
+            json=code_title,
+            dump_description="SDG numbers, 1 to 17.",
+            item_type="integer",
+        ),
+        Many(
+            "sdg_targets",
+            many_to_many(Partnership, "sdg_targets", "code", "title"),
+            json=code_title,
+            csv=lambda code, _title: code,
+            dump=("sdg_targets", lambda code, _title: code),
+            dump_description="SDG target codes such as 17.6.",
+        ),
+        vocabulary(
+            Partnership,
+            "countries",
+            "code",
+            "name",
+            json=lambda code, _name: code,
+            dump_description="ISO 3166-1 alpha-2 codes.",
+        ),
+        vocabulary(Partnership, "regions", "code", "name", dump_description="UN M49 region codes."),
+        vocabulary(Partnership, "themes", "slug", "name", json=slug_name, dump_description="Theme slugs."),
+        Sources(Partnership),
+    ],
+)
+
+
+# Partners and people.
+
+PARTNER = RecordShape(
+    Partner,
+    api_view="partner-detail",
+    web_view="partnerships:partner-detail",
+    fields=[
+        Scalar("name", description="Name in English."),
+        Scalar("acronym"),
+        Many(
+            "alternative_names",
+            Relation(
+                ("partner-names",),
+                lambda ids: (
+                    PartnerName.objects.filter(AnyOf("partner_id", ids))
+                    .order_by("name", "pk")  # Meta.ordering is (partner, name)
+                    .values_list("partner_id", "name", "language_id", "kind")
+                ),
+            ),
+            json=lambda name, language, kind: {"name": name, "language": language, "kind": kind},
+            csv=lambda name, _language, _kind: name,
+            dump=("alternative_names", lambda name, _language, _kind: name),
+            dump_description="Other names: translations, former and variant names.",
+        ),
+        CodeName(
+            "type",
+            source="organisation_type",
+            csv=("type_code", "type"),
+            description="IATI OrganisationType code.",
+        ),
+        CodeName(
+            "country",
+            csv=("country_code", "country"),
+            description="Headquarters country, ISO 3166-1 alpha-2.",
+        ),
+        Scalar("identifier", description="Organisation identifier (org-id.guide), e.g. XM-DAC-41301."),
+        Scalar("website"),
+        Scalar("description", csv=False),
+        LinkedRecord(
+            "parent",
+            PARTNER_COLUMNS,
+            dump="parent_id",
+            dump_description="The partner this one belongs to or is hosted by.",
+        ),
+        Sources(Partner),
+    ],
+)
+
+PERSON = RecordShape(
+    Person,
+    api_view="person-detail",
+    fields=[
+        Scalar("name"),
+        Scalar("position", description="Public title."),
+        LinkedRecord(
+            "affiliation",
+            PARTNER_COLUMNS,
+            dump="affiliation_id",
+            dump_description="The partner the person works for.",
+        ),
+    ],
+)

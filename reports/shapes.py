@@ -1,0 +1,179 @@
+"""The public shape (registry/shapes.py) of publications.
+
+Drafts stay out: authors, organisations, related publications, partnerships and the launch event
+only when published.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from registry.workflow import Status
+from partnerships.shapes import PartnerRoles, Sources, vocabulary
+from registry.shapes import (
+    AnyOf,
+    Cell,
+    Choice,
+    CodeName,
+    Context,
+    DumpColumn,
+    Entries,
+    Field,
+    Many,
+    PartialDate,
+    RecordShape,
+    Relation,
+    Row,
+    Scalar,
+    code_title,
+    joined_cell,
+    labelled,
+    many_to_many,
+    slug_name,
+    slug_title,
+)
+
+from .models import Authorship, LanguageVersion, Publication, PublicationOrganisation, PublicationRelation
+from .uploads import publication_file_url
+
+PUBLISHED = Status.PUBLISHED
+
+
+def _authors(ids: list[Any]) -> models.QuerySet:
+    return (
+        Authorship.objects.filter(AnyOf("publication_id", ids), person__status=PUBLISHED)
+        .order_by(*Authorship._meta.ordering)
+        .values_list("publication_id", "person__slug", "person__name", "role")
+    )
+
+
+def _versions(ids: list[Any]) -> models.QuerySet:
+    return (
+        LanguageVersion.objects.filter(AnyOf("publication_id", ids))
+        .order_by(*LanguageVersion._meta.ordering)
+        .values_list(
+            "publication_id", "language_id", "title", "url", "file", "is_original", "publication__slug"
+        )
+    )
+
+
+def _relations(ids: list[Any]) -> models.QuerySet:
+    return (
+        PublicationRelation.objects.filter(AnyOf("source_id", ids), target__status=PUBLISHED)
+        .order_by(*PublicationRelation._meta.ordering)
+        .values_list("source_id", "relation_type", "target__slug", "target__title")
+    )
+
+
+def _language_versions(_row: Row, entries: Entries, context: Context) -> list[dict[str, Any]]:
+    """Each version's address: its own, else its file's, else None."""
+    absolute = context.request.build_absolute_uri
+    return [
+        {
+            "language": language,
+            "title": title,
+            "url": url or (absolute(publication_file_url(publication, file)) if file else None),
+            "is_original": is_original,
+        }
+        for language, title, url, file, is_original, publication in entries
+    ]
+
+
+def _series(row: Row, _entries: Entries, _context: Context) -> dict[str, Any] | None:
+    return None if row["series_id"] is None else slug_name(row["series__slug"], row["series__name"])
+
+
+def _launched(row: Row, _entries: Entries, _context: Context) -> dict[str, Any] | None:
+    if row["launched_at__status"] != PUBLISHED:
+        return None
+    return slug_title(row["launched_at__slug"], row["launched_at__title"])
+
+
+PUBLICATION = RecordShape(
+    Publication,
+    api_view="publication-detail",
+    web_view="reports:publication-detail",
+    fields=[
+        Scalar("title", description="Title in the original language."),
+        Choice("type", Publication, source="publication_type", csv=("type_code", "type")),
+        CodeName("document_category", description="IATI DocumentCategory code."),
+        Scalar("summary", csv=False),
+        PartialDate("publication_date", description="First day of the date's period (see precision)."),
+        Field(
+            "series",
+            columns=("series_id", "series__slug", "series__name"),
+            json=_series,
+            csv=(
+                Cell(
+                    "series",
+                    lambda row, _e: (
+                        "" if row["series_id"] is None else labelled(row["series__name"], row["series__slug"])
+                    ),
+                ),
+            ),
+            dump=(DumpColumn("series", "string", "", lambda row, _e: row["series__name"]),),
+        ),
+        Scalar("document_symbol", csv=False, description="UN document symbol."),
+        Many(
+            "authors",
+            Relation(("publication-authors",), _authors),
+            json=lambda slug, name, role: {"slug": slug, "name": name, "role": role},
+            csv=lambda slug, name, _role: labelled(name, slug),
+        ),
+        PartnerRoles("organisations", PublicationOrganisation, "publication"),
+        Field(
+            "language_versions",
+            relation=Relation(("publication-versions",), _versions),
+            json=_language_versions,
+            csv=(Cell("languages", lambda _row, entries: joined_cell(e[0] for e in entries)),),
+        ),
+        Many(
+            "relations",
+            Relation(("publication-relations",), _relations),
+            json=lambda kind, slug, title: {"type": kind, "publication": slug_title(slug, title)},
+        ),
+        Field(
+            "launched_at",
+            columns=("launched_at_id", "launched_at__status", "launched_at__slug", "launched_at__title"),
+            json=_launched,
+            csv=(
+                Cell(
+                    "launched_at",
+                    lambda row, _e: (
+                        row["launched_at__slug"] if row["launched_at__status"] == PUBLISHED else ""
+                    ),
+                ),
+            ),
+            dump=(
+                DumpColumn(
+                    "launched_at_event_id",
+                    "integer",
+                    "The event where it was launched or adopted.",
+                    lambda row, _e: (
+                        row["launched_at_id"] if row["launched_at__status"] == PUBLISHED else None
+                    ),
+                ),
+            ),
+        ),
+        Scalar("launch_type", csv=False, dump=False),
+        Many(
+            "partnerships",
+            many_to_many(Publication, "partnerships", "slug", "title", status=PUBLISHED),
+            json=slug_title,
+        ),
+        vocabulary(
+            Publication,
+            "sdgs",
+            "code",
+            "short_title",
+            json=code_title,
+            dump_description="SDG numbers.",
+            item_type="integer",
+        ),
+        vocabulary(Publication, "regions", "code", "name", dump_description="UN M49 region codes."),
+        vocabulary(Publication, "themes", "slug", "name", json=slug_name, dump_description="Theme slugs."),
+        Sources(Publication),
+    ],
+)
