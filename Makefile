@@ -37,9 +37,12 @@ serve: install
 	DJANGO_ENV=production $(PY) manage.py migrate --noinput
 	DJANGO_ENV=production $(VENV)/bin/gunicorn sscregistry.wsgi
 
-## Run the whole test suite against a throwaway PostgreSQL (or DATABASE_URL if set).
+## Run the whole test suite against a throwaway PostgreSQL (or DATABASE_URL if set), in parallel:
+## TEST_WORKERS pytest-xdist workers, each with its own server and database (TEST_WORKERS=0: serial).
+## Idle workers take tests from busy ones (worksteal), so one slow test does not hold up the rest.
+TEST_WORKERS ?= 3
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal)
 
 lint: install
 	$(VENV)/bin/ruff check .

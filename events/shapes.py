@@ -13,7 +13,6 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from registry.workflow import Status
 from partnerships.shapes import PartnerRoles, Sources, partner_compact, vocabulary
 from registry.shapes import (
     AnyOf,
@@ -35,6 +34,7 @@ from registry.shapes import (
     slug_name,
     slug_title,
 )
+from registry.workflow import Status
 
 from .models import Event, EventOrganiser, EventParticipant, RegistrationLink
 

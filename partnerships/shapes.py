@@ -12,6 +12,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from partnerships.models import Participation, Partner, PartnerName, Partnership, Person
+from registry.models import SourceLink
 from registry.shapes import (
     AnyOf,
     Cell,
@@ -33,10 +35,7 @@ from registry.shapes import (
     many_to_many,
     slug_name,
 )
-
 from registry.workflow import Status
-from partnerships.models import Participation, Partner, PartnerName, Partnership, Person
-from registry.models import SourceLink
 
 PUBLISHED = Status.PUBLISHED
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.db import models
 
-from registry.workflow import Status
 from partnerships.shapes import PartnerRoles, Sources, vocabulary
 from registry.shapes import (
     AnyOf,
@@ -34,6 +33,7 @@ from registry.shapes import (
     slug_name,
     slug_title,
 )
+from registry.workflow import Status
 
 from .models import Authorship, LanguageVersion, Publication, PublicationOrganisation, PublicationRelation
 from .uploads import publication_file_url

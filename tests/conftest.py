@@ -48,6 +48,17 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         RegistryChange.objects.all().delete()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """Hash test passwords with MD5: the production hasher (PBKDF2, a million rounds) costs about
+    half a second per user created or signed in with a password, and tests make hundreds.
+    No test is about the hasher's strength; settings.PASSWORD_HASHERS is untouched outside tests."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 # Shared fixtures for the curation workflow: one user per role, and small record builders.
 
 
