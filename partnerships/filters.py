@@ -21,14 +21,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from partnerships.models import Participation, Partner, Partnership, Person, TriangularRole
-from registry.facets import (
-    LinkFacet,
-    PartnershipCountryFacet,
-    PartnershipRegionFacet,
-    TokenFacet,
-    TokenIndex,
-    vocabulary_tokens,
-)
+from registry.facets import LinkFacet, TokenFacet, TokenIndex, vocabulary_tokens
 from registry.filters import (
     AnyOfFilter,
     LinkedSlugFilter,
@@ -47,6 +40,8 @@ from vocabularies.models import (
     SDGTarget,
     SustainableDevelopmentGoal,
 )
+
+from .facets import PartnershipCountryFacet, PartnershipRegionFacet
 
 PUBLISHED = Status.PUBLISHED
 
