@@ -20,6 +20,7 @@ import zoneinfo
 from typing import Any
 
 import pghistory
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
@@ -27,6 +28,8 @@ from django.utils import timezone
 from events.models import Event, EventOrganiser, EventParticipant, RegistrationLink
 from partnerships.models import Participation, Partner, PartnerName, Partnership, Person
 from registry.models import SourceLink
+from registry.search import search_documents, search_index_update
+from registry.signals import disconnected
 from registry.workflow import Status
 from reports.models import (
     Authorship,
@@ -834,6 +837,14 @@ class SeedLoader:
         self.records_kept = 0
         self._new: set[tuple[type[models.Model], int]] = set()
 
+    def write_search_documents(self) -> None:
+        """The search documents of the searchable records this run created."""
+        for document in search_documents():
+            model = apps.get_model(document.model)
+            pks = [pk for created, pk in self._new if created is model]
+            if pks:
+                search_index_update(model, pks)
+
     def is_new(self, record: models.Model) -> bool:
         return (type(record), record.pk) in self._new
 
@@ -1096,8 +1107,15 @@ class SeedLoader:
 
 @transaction.atomic
 def load_seed_data() -> SeedLoader:
-    """Create the missing seed records in one transaction; returns the counts."""
+    """Create the missing seed records in one transaction; returns the counts.
+
+    The search documents are written once at the end, for the records this run created, rather
+    than by the receivers after every row (which rewrote a partner's documents once per name,
+    participation and source: most of the load's time). No other record can quote a record that
+    did not exist before the run, so nothing else needs rewriting.
+    """
     loader = SeedLoader()
-    with pghistory.context(via="seed (manage.py load_seed_data)"):
+    with transaction.atomic(), pghistory.context(via="seed (manage.py load_seed_data)"), disconnected():
         loader.run()
+        loader.write_search_documents()
     return loader

@@ -438,7 +438,7 @@ def test_a_page_sends_its_relation_queries_as_one_batch(api, monkeypatch):
     for table in (
         "partnerships_participation",
         "partnerships_partnership_modalities",
-        "partnerships_sourcelink",
+        "registry_sourcelink",
     ):
         assert batch.count(f'FROM "{table}"') == 1, table
 
