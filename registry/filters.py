@@ -13,6 +13,7 @@ Conventions for every registry FilterSet (events and publications follow them to
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any, ClassVar
 
 import django_filters
@@ -118,7 +119,7 @@ class RegistryFilterSet(django_filters.FilterSet):
     volatile_filters: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
-    def get_filters(cls) -> dict[str, django_filters.Filter]:
+    def get_filters(cls) -> OrderedDict[str, django_filters.Filter]:
         filters = super().get_filters()
         # Checked when each FilterSet class is made: a plain DateFilter would take any year.
         for name, filter_ in filters.items():
