@@ -91,8 +91,7 @@ class WorkflowAdminForm(forms.ModelForm):
             self.fields["edit_version"].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
-        super().clean()
-        cleaned = self.cleaned_data  # what ModelForm.clean() answers
+        cleaned = cast(dict[str, Any], super().clean())  # ModelForm's answers its cleaned_data
         if self.instance.pk:
             if cleaned.get("edit_version") is None:
                 # Without it the check below could not tell a stale save from a fresh one.

@@ -478,14 +478,14 @@ class ShapeReadMixin(_ViewSet):
         return (type(self), self.shape, self.action, changed if page else None, get_language(), lists)
 
     @property
-    def pagination(self) -> RegistryPagination:
+    def _pagination(self) -> RegistryPagination:
         """The viewset's paginator, a RegistryPagination (pagination_class)."""
         return cast(RegistryPagination, self.paginator)
 
     def _plan_of_page(self) -> PagePlan | None:
         """The plan of the page `paginate_queryset` has just read (None for a deep page, or one
         whose rows need more than their SQL)."""
-        pagination = self.pagination
+        pagination = self._pagination
         paginator = pagination.capped_paginator
         query = paginator.page_query
         compiled = compiled_values(query)
@@ -506,7 +506,7 @@ class ShapeReadMixin(_ViewSet):
 
     def _page_from_plan(self, plan: PagePlan, request: Request) -> Rows:
         """What `paginate_queryset` gives, from a kept plan: the page's rows, read by its SQL."""
-        pagination = self.pagination
+        pagination = self._pagination
         pagination.request = request
         paginator = CappedPaginator([], plan.per_page)
         paginator.__dict__["count"] = plan.count  # a cached_property: what the plan counted
