@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-
-# Django 5.1's server-side binding cursor, not yet in django-stubs 5.2.
-from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
+from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]  # psycopg 3 only: not in the stubs
+    ServerBindingCursor,
+)
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models.query import ValuesIterable
 
