@@ -49,6 +49,9 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	@# The layers of docs/architecture.md: no package imports one above it (pyproject.toml).
 	$(VENV)/bin/lint-imports
+	@# Types (pyproject.toml [tool.mypy]). The Django plugin imports the settings and every model;
+	@# no database is needed or reached (the DATABASE_URL given names none).
+	DATABASE_URL=postgres:///unused $(VENV)/bin/mypy
 
 ## Security scans: bandit over our code; pip-audit over the pinned requirements (needs the
 ## vulnerability database to be reachable; it says so when it is not).

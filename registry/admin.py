@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -23,12 +23,13 @@ from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.views.generic import DetailView
 from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -37,9 +38,17 @@ from import_export.forms import ImportForm
 from registry import services
 from registry.history import record_history
 from registry.models import ImportJob, SourceLink
-from registry.resources import CSVImport, JSONImport, TooManyRows, XLSXImport, import_resources, read_dataset
+from registry.resources import (
+    CSVImport,
+    JSONImport,
+    TooManyRows,
+    XLSXImport,
+    _CappedFormat,
+    import_resources,
+    read_dataset,
+)
 from registry.tasks import import_job_confirm, import_job_start
-from registry.workflow import PublishableModel, StaleRecordError, Status
+from registry.workflow import PublishableModel, PublishableQuerySet, StaleRecordError, Status
 
 REVIEW_INTERVAL = datetime.timedelta(days=730)
 
@@ -54,7 +63,7 @@ DATE_FORMAT_HINT = "Enter the date as YYYY-MM-DD, e.g. 2023-09-12."
 
 
 # Typed addresses without a scheme are https (Django 6's default; set now to avoid its warning).
-URL_FIELD_OVERRIDES = {
+URL_FIELD_OVERRIDES: dict[type[models.Field], dict[str, Any]] = {
     models.URLField: {"assume_scheme": "https"},
     models.DateField: {
         "widget": admin_widgets.AdminDateWidget(attrs={"placeholder": "YYYY-MM-DD"}),
@@ -81,8 +90,8 @@ class WorkflowAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["edit_version"].initial = self.instance.version
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast(dict[str, Any], super().clean())  # ModelForm's answers its cleaned_data
         if self.instance.pk:
             if cleaned.get("edit_version") is None:
                 # Without it the check below could not tell a stale save from a fresh one.
@@ -213,7 +222,7 @@ class ReviewAgeFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: models.QuerySet) -> models.QuerySet:
         cutoff = timezone.now() - REVIEW_INTERVAL
         if self.value() == "stale":
-            return queryset.published().not_reviewed_since(cutoff)
+            return cast(PublishableQuerySet, queryset).published().not_reviewed_since(cutoff)
         if self.value() == "recent":
             return queryset.filter(last_reviewed_at__gte=cutoff)
         return queryset
@@ -321,7 +330,7 @@ class PublishableAdmin(admin.ModelAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
-    def action_checkbox(self, obj: PublishableModel) -> str:
+    def action_checkbox(self, obj: PublishableModel) -> SafeString:
         # Beside each row's checkbox, the version the curator sees: a bulk action then refuses a
         # row someone changed since, as a single transition does (`_run_transition`).
         return format_html(
@@ -341,7 +350,7 @@ class PublishableAdmin(admin.ModelAdmin):
             return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_preview", args=[obj.pk])
         return super().get_view_on_site_url(obj)
 
-    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
         """The record's public page as it will look once published, whatever its state.
 
         Under /admin/, so the admin's login, two-factor gate and never-cache headers apply, and the
@@ -353,7 +362,8 @@ class PublishableAdmin(admin.ModelAdmin):
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         match = resolve(obj.get_absolute_url())
-        view = preview_of(match.func.view_class).as_view(
+        public_view: Any = match.func  # made by as_view(): its view_class is the page's view
+        view = preview_of(public_view.view_class).as_view(
             preview={
                 "kind": obj._meta.verbose_name,
                 "status": obj.get_status_display().lower(),
@@ -468,7 +478,10 @@ class PublishableAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            # The admin's own "not found" answer (private, so not in the stubs).
+            return self._get_obj_does_not_exist_redirect(  # type: ignore[attr-defined]
+                request, self.opts, object_id
+            )
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         can_revert = services.user_can_edit(request.user, obj)
@@ -537,14 +550,15 @@ def every_status(public: models.QuerySet) -> models.QuerySet:
     """
     records = public.model._default_manager.all()
     records.query.select_related = public.query.select_related
-    return records.prefetch_related(*public._prefetch_related_lookups)
+    # The queryset's prefetches (private, so not in the stubs).
+    return records.prefetch_related(*public._prefetch_related_lookups)  # type: ignore[attr-defined]
 
 
 @functools.cache
 def preview_of(view_class: type[DetailView]) -> type[DetailView]:
     """`view_class` (a public detail page) showing a record whatever its state, marked as a preview."""
 
-    class Preview(view_class):
+    class Preview(view_class):  # type: ignore[valid-type, misc]  # a subclass of the view given
         preview: dict[str, str] = {}
 
         def get_queryset(self) -> models.QuerySet:
@@ -562,7 +576,7 @@ def _value_text(instance: Any, f: models.Field) -> str:
         value = getattr(instance, f.attname)
         if value is None:
             return "—"
-        target = f.related_model._default_manager.filter(pk=value).first()
+        target = cast(type[models.Model], f.related_model)._default_manager.filter(pk=value).first()
         return str(target) if target is not None else f"#{value}"
     value = getattr(instance, f.attname)
     if f.choices:
@@ -600,6 +614,17 @@ class RecordImportExportMixin(ImportExportMixin, ExportActionMixin):
     change_form_template = "admin/registry/change_form.html"
     workflow_base_template = "admin/import_export/change_form.html"
 
+    if TYPE_CHECKING:  # mixed into a ModelAdmin, whose method this is
+
+        def message_user(
+            self,
+            request: HttpRequest,
+            message: Any,
+            level: int | str = ...,
+            extra_tags: str = ...,
+            fail_silently: bool = ...,
+        ) -> None: ...
+
     def get_import_context_data(self, **kwargs: Any) -> dict:
         return {
             **super().get_import_context_data(**kwargs),
@@ -613,7 +638,8 @@ class RecordImportExportMixin(ImportExportMixin, ExportActionMixin):
         else:
             super().add_data_read_fail_error_to_form(form, e)
 
-    def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    # The stubs say it always renders (TemplateResponse); a large file redirects to its job.
+    def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:  # type: ignore[override]
         if request.method == "POST" and request.FILES and self.has_import_permission(request):
             job = self.start_background_import(request)
             if job is not None:
@@ -635,7 +661,10 @@ class RecordImportExportMixin(ImportExportMixin, ExportActionMixin):
         form = self.create_import_form(request)
         if not form.is_valid():
             return None
-        format_class = self.get_import_formats()[int(form.cleaned_data["format"])]
+        # The classes of import_formats (the stubs say instances of Format).
+        format_class = cast(
+            "type[_CappedFormat]", self.get_import_formats()[int(form.cleaned_data["format"])]
+        )
         upload = form.cleaned_data["import_file"]
         content = b"".join(upload.chunks())
         try:
@@ -683,7 +712,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         "error_list",
         "note_list",
     ]
-    readonly_fields = fields
+    readonly_fields = cast(list[str], fields)  # names only, no groups
     # Seconds between refreshes while a job waits or runs.
     refresh_seconds = 2
 

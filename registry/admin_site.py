@@ -41,7 +41,8 @@ class CuratorAuthenticationForm(AdminAuthenticationForm):
         for device in devices:
             allowed, _ = device.verify_is_allowed()
             if allowed and device.verify_token(token):
-                user.otp_device = device  # django-otp keeps it in the session at login
+                # django-otp keeps it in the session at login (an attribute of its own on the user).
+                user.otp_device = device  # type: ignore[attr-defined]
                 return cleaned
         raise forms.ValidationError("That authenticator code is not valid.", code="invalid_token")
 
@@ -58,7 +59,7 @@ class SecureAdminSite(admin.AdminSite):
             return False
         user = request.user
         if user_has_device(user):
-            return user.is_verified()
+            return user.is_verified()  # type: ignore[union-attr]  # set by django-otp's OTPMiddleware
         return not settings.OTP_REQUIRED
 
     def may_preview(self, request: HttpRequest, model: type[Model]) -> bool:

@@ -15,7 +15,7 @@ definition over the link tables (`link`), which the tests hold the tokens to.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connections, models
 from django.db.models import Count, F
@@ -95,8 +95,8 @@ class LinkFacet(Facet):
         if not self.model._meta.auto_created:
             return False
         target, _, field = self.value.partition("__")
-        related = self.model._meta.get_field(target).related_model
-        return "__" not in field and related._meta.get_field(field).unique
+        related = cast(type[models.Model], self.model._meta.get_field(target).related_model)
+        return "__" not in field and cast(models.Field, related._meta.get_field(field)).unique
 
 
 class ChoiceFacet(Facet):
@@ -282,7 +282,8 @@ def facet_counts(filterset: RegistryFilterSet) -> dict[str, FacetValues]:
         token_source[name] = token_ctes[key]
     branches = []
     for number, (name, facet) in enumerate(facets.items()):
-        if name in token_source:
+        facet_params: list[Any]
+        if name in token_source and isinstance(facet, TokenFacet):  # only token facets have one
             sql, facet_params = facet.sql_from(token_source[name]), []
         else:
             sql, facet_params = facet.sql(f"SELECT * FROM facet_records_{which[name]}", using)  # nosec B608
@@ -322,7 +323,8 @@ def _without(filterset: RegistryFilterSet, name: str, mode: str | None) -> Regis
     field = form.fields[name]
     cleaned[name] = field.clean(field.widget.value_from_datadict(data, form.files, form.add_prefix(name)))
     form.cleaned_data = cleaned
-    form._errors = ErrorDict()  # validated: the form's own errors property will not clean again
+    # Validated: the form's own errors property will not clean again (private, not in the stubs).
+    form._errors = ErrorDict()  # type: ignore[attr-defined]
     return others
 
 

@@ -102,6 +102,8 @@ class WebAddressField(models.URLField):
 
     default_validators = [*models.URLField.default_validators, validate_single_line]
 
-    def formfield(self, **kwargs: Any) -> Any:
+    # URLField's own formfield() takes keywords only (the stubs give Field's signature), and so
+    # does this one: a form_class=None passed on would replace URLField's forms.URLField.
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs.setdefault("assume_scheme", "https")
         return super().formfield(**kwargs)

@@ -13,6 +13,7 @@ Conventions for every registry FilterSet (events and publications follow them to
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any, ClassVar
 
 import django_filters
@@ -20,7 +21,7 @@ from django import forms
 from django.core.exceptions import BadRequest, ImproperlyConfigured
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -116,9 +117,11 @@ class RegistryFilterSet(django_filters.FilterSet):
     # Filters whose records change with the clock, not only with writes: a list filtered by one
     # is never answered from a stored page plan (registry/plans.py).
     volatile_filters: ClassVar[frozenset[str]] = frozenset()
+    # FilterSet keeps `data or {}`: never None, whatever the stubs say.
+    data: QueryDict | dict[str, Any]
 
     @classmethod
-    def get_filters(cls) -> dict[str, django_filters.Filter]:
+    def get_filters(cls) -> OrderedDict[str, django_filters.Filter]:
         filters = super().get_filters()
         # Checked when each FilterSet class is made: a plain DateFilter would take any year.
         for name, filter_ in filters.items():

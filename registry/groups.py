@@ -6,7 +6,7 @@ so a role is only ever the set of permissions its group holds.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
@@ -36,7 +36,7 @@ def _registry_models(role: str) -> list[tuple[str, str]]:
         for model in global_apps.get_app_config(label).get_models():
             is_record = issubclass(model, PublishableModel)
             if (role == "record" and is_record) or getattr(model, "registry_role", None) == role:
-                found.append((label, model._meta.model_name))
+                found.append((label, cast(str, model._meta.model_name)))
     return found
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, cast
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -56,7 +56,8 @@ class HistoryGroup:
 
 
 def _history_model_label(record: models.Model) -> str:
-    return record.history.model._meta.label
+    # `history`: the reverse relation of the record's pghistory event model, unknown to the stubs.
+    return record.history.model._meta.label  # type: ignore[attr-defined]
 
 
 def _display(model: type[models.Model], name: str, value: Any, cache: dict) -> str:
@@ -64,13 +65,13 @@ def _display(model: type[models.Model], name: str, value: Any, cache: dict) -> s
     if value is None or value == "" or value == []:
         return "—"
     try:
-        f = model._meta.get_field(name)
+        f = cast(models.Field, model._meta.get_field(name))  # a column of the event row
     except FieldDoesNotExist:
         return str(value)
     if f.is_relation and f.many_to_one:
         key = (f.related_model, value)
         if key not in cache:
-            target = f.related_model._default_manager.filter(pk=value).first()
+            target = cast(type[models.Model], f.related_model)._default_manager.filter(pk=value).first()
             cache[key] = str(target) if target is not None else f"#{value} (deleted)"
         return cache[key]
     if f.choices:
@@ -155,7 +156,8 @@ def _points_at_a_record(tracked: type[models.Model], name: str) -> bool:
 
 def _kind(tracked: type[models.Model]) -> str:
     """What a history row is about: 'participation', or 'SDGs' for a tag link table."""
-    owner = tracked._meta.auto_created
+    # The model a link table was made for, or False (the stubs say bool).
+    owner = cast("type[models.Model] | Literal[False]", tracked._meta.auto_created)
     if owner:
         for f in owner._meta.many_to_many:
             if f.remote_field.through is tracked:
@@ -172,7 +174,7 @@ def record_events(record: models.Model) -> models.QuerySet:
 def source_link_events(record: models.Model) -> list[Any]:
     """Source links point at records through a generic relation, which `references` cannot see."""
     content_type = ContentType.objects.get_for_model(record)
-    history_model = SourceLink.history.field.model
+    history_model = SourceLink.history.field.model  # type: ignore[attr-defined]  # as above
     ids = history_model.objects.filter(content_type=content_type, object_id=record.pk).values_list(
         "pgh_obj_id", flat=True
     )
@@ -197,7 +199,9 @@ def record_history(record: models.Model, *, can_revert: bool = False) -> list[Hi
         group = by_key.get(key)
         if group is None:
             via = context.get("via") or context.get("url") or ("database" if not context else "")
-            group = HistoryGroup(when=event.pgh_created_at, user=users.get(context.get("user")), via=via)
+            user_id = context.get("user")
+            user = users.get(user_id) if user_id is not None else None
+            group = HistoryGroup(when=event.pgh_created_at, user=user, via=via)
             by_key[key] = group
             groups.append(group)
         history_model = apps.get_model(event.pgh_model)

@@ -49,7 +49,8 @@ def breadcrumbs(record: models.Model, absolute_url: AbsoluteUrl) -> dict[str, An
     trail = [
         ("SSC Registry", reverse("home")),
         (record_type.label, reverse(record_type.list_url_name)),
-        (str(getattr(record, "title", None) or record), record.get_absolute_url()),
+        # Every public record type has a page (public_type() found it).
+        (str(getattr(record, "title", None) or record), record.get_absolute_url()),  # type: ignore[attr-defined]
     ]
     return {
         "@context": SCHEMA,

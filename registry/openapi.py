@@ -3,7 +3,7 @@ what the FilterSets read."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import django_filters
 from django import forms
@@ -84,7 +84,7 @@ class RegistryAutoSchema(AutoSchema):
                 }
         return parameters
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response" or self.method != "GET":
             return responses

@@ -3,10 +3,11 @@ write, and deep pages that read their ids from the order's index before their ro
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db import models
+from django.db.models import Expression
 from django.utils.functional import cached_property
 
 from .cache import record_set_key, registry_cached
@@ -52,7 +53,7 @@ class RegistryPaginator(Paginator):
     def cached_count(self, limit: int | None = None) -> int:
         """How many records the list holds (at most `limit`), cached until the next write."""
         # Ordering does not change a count, and sorting by relevance is the costly part of a search.
-        counted = self.object_list.order_by().values("pk")
+        counted = cast(models.QuerySet, self.object_list).order_by().values("pk")  # a list of records
         if limit is not None:
             counted = counted[:limit]
         records = record_set_key(counted)
@@ -66,7 +67,8 @@ class RegistryPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(self.rows(bottom, top), number, self)
+        # Django's hook for the page class (not in the stubs).
+        return self._get_page(self.rows(bottom, top), number, self)  # type: ignore[attr-defined]
 
     def rows(self, bottom: int, top: int) -> Any:
         """The records from `bottom` to `top`, in order."""
@@ -123,11 +125,13 @@ def assert_order_parameters_filtered(records: models.QuerySet) -> None:
         name = item.lstrip("-") if isinstance(item, str) else None
         if name is not None and name not in query.annotations:
             continue  # a column: no values
-        expression = query.annotations[name] if name is not None else item.resolve_expression(query)
+        expression = (
+            query.annotations[name] if name is not None else cast(Expression, item).resolve_expression(query)
+        )
         _, params = compiler.compile(expression)
         missing = [value for value in params if repr(value) not in filtered]
         if missing:
             raise AssertionError(
-                f"{query.model._meta.label} is ordered by {item!r} with values {missing!r} that its "
+                f"{records.model._meta.label} is ordered by {item!r} with values {missing!r} that its "
                 "WHERE clause does not hold: the cached ranking's key would not tell them apart."
             )

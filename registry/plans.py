@@ -13,14 +13,19 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]  # psycopg 3 only: not in the stubs
+    ServerBindingCursor,
+)
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models.query import ValuesIterable
+
+if TYPE_CHECKING:
+    from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 
 P = TypeVar("P")
 
@@ -54,7 +59,7 @@ class PagePlan:
 def literal_sql(using: str, sql: str, params: tuple[Any, ...]) -> str:
     """`sql` with `params` written in as literals: the very text psycopg's client-side binding
     (Django's default) sends to the server for them."""
-    return connections[using].ops.compose_sql(sql, params)
+    return cast("PostgresOperations", connections[using].ops).compose_sql(sql, params)
 
 
 # psycopg's own default: a statement is prepared on its sixth run on a connection (and at most

@@ -30,7 +30,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import tablib
 from django.conf import settings
@@ -42,6 +42,9 @@ from import_export.formats import base_formats
 from registry import services
 from registry.spreadsheets import FORMULA_STARTS, safe_row
 from registry.workflow import Status
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 
 class TooManyRows(ValueError):
@@ -107,9 +110,10 @@ def _read_xlsx(content: bytes | str | IO[bytes], limit: int) -> tablib.Dataset:
     # Read-only mode streams the sheet's XML instead of building every cell first.
     book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     try:
-        rows = book.active.iter_rows(values_only=True)
+        rows = cast("Worksheet", book.active).iter_rows(values_only=True)
         dataset = tablib.Dataset()
-        headers = list(next(rows, None) or ())
+        first = next(rows, None)
+        headers = list(first or ())
         while headers and headers[-1] in (None, ""):
             headers.pop()
         if not headers:
@@ -378,9 +382,14 @@ class CodesWidget(widgets.ManyToManyWidget):
         return found
 
 
+def _model_of(resource: resources.ModelResource | type[resources.ModelResource]) -> type[models.Model]:
+    """The model of a record resource (its Meta names the class itself, never a label)."""
+    return cast(type[models.Model], resource._meta.model)
+
+
 def describe_errors(result: Any) -> list[str]:
     """One line per problem, naming the data row (1 = the first row after the header) and field."""
-    lines = []
+    lines: list[str] = []
     for invalid in result.invalid_rows:
         for field, messages in invalid.error_dict.items():
             where = "record" if field == "__all__" else f"field “{field}”"
@@ -418,7 +427,7 @@ class RecordResource(resources.ModelResource):
     @classmethod
     def kind_label(cls) -> str:
         """What a file of this resource holds, for the import jobs' list: "Partnerships"."""
-        return str(cls._meta.model._meta.verbose_name_plural).capitalize()
+        return str(_model_of(cls)._meta.verbose_name_plural).capitalize()
 
     class Meta:
         abstract = True
@@ -453,8 +462,9 @@ class RecordResource(resources.ModelResource):
             # Files without slugs are matched by name or title (see get_instance).
             dataset.append_col([""] * len(dataset), header="slug")
         result = super().import_data(dataset, *args, **kwargs)
-        result.status_column_ignored = "status" in headers
-        result.notes = sorted(self._notes.items())
+        # Shown by the import pages (import-export's Result has no such attributes).
+        result.status_column_ignored = "status" in headers  # type: ignore[attr-defined]
+        result.notes = sorted(self._notes.items())  # type: ignore[attr-defined]
         return result
 
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
@@ -472,12 +482,12 @@ class RecordResource(resources.ModelResource):
             elif value is None and key in text_columns:
                 row[key] = ""  # an empty XLSX cell reads as None; text fields store ""
 
-    def _text_columns(self) -> set[str]:
+    def _text_columns(self) -> set[str | None]:
         """Columns of text fields that are never null (an empty cell means empty text)."""
-        columns = set()
+        columns: set[str | None] = set()
         for field in self.fields.values():
             try:
-                model_field = self._meta.model._meta.get_field(field.attribute or "")
+                model_field = _model_of(self)._meta.get_field(field.attribute or "")
             except FieldDoesNotExist:  # a computed column, such as a label
                 continue
             if isinstance(model_field, models.CharField | models.TextField) and not model_field.null:
@@ -540,7 +550,7 @@ class RecordResource(resources.ModelResource):
         return safe_row(super().export_resource(instance, selected_fields, **kwargs))
 
     def get_instance(self, instance_loader: Any, row: dict) -> Any:
-        model = self._meta.model
+        model = _model_of(self)
         slug = str(row.get("slug") or "").strip()
         if slug:
             return model._default_manager.filter(slug=slug).first()
@@ -550,7 +560,7 @@ class RecordResource(resources.ModelResource):
         title = str(row.get(self.title_field) or "").strip()
         if not title:
             return None
-        matches = list(self._meta.model._default_manager.filter(**{f"{self.title_field}__iexact": title})[:2])
+        matches = list(_model_of(self)._default_manager.filter(**{f"{self.title_field}__iexact": title})[:2])
         return matches[0] if len(matches) == 1 else None
 
     def before_save_instance(self, instance: Any, row: dict, **kwargs: Any) -> None:

@@ -12,8 +12,9 @@ import csv
 import functools
 import hashlib
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
@@ -47,6 +48,7 @@ from registry.pagination import RegistryPaginator
 from registry.parsers import RegistryJSONParser
 from registry.permissions import ReadOrModelPermissions
 from registry.plans import LookupPlan, PagePlan, compiled_values, lookup_plans, page_plans
+from registry.search import SearchOutcome
 from registry.serializers import TextField
 from registry.services import (
     TRANSITIONS,
@@ -56,9 +58,20 @@ from registry.services import (
     user_can,
     user_can_edit,
 )
-from registry.shapes import Context, RecordShape
+from registry.shapes import Context, RecordShape, Row
 from registry.spreadsheets import safe_cell
-from registry.workflow import StaleRecordError, Status
+from registry.workflow import PublishableModel, StaleRecordError, Status
+
+if TYPE_CHECKING:
+    from registry.filters import RegistryFilterSet
+
+    # What the mixins below are mixed into: they call the viewset's methods and read its attributes.
+    _ViewSet = viewsets.ModelViewSet
+else:
+    _ViewSet = object
+
+# A page's rows (the mixins' `list` method hides the builtin in their class bodies).
+Rows = list[Row]
 
 
 class CappedPaginator(RegistryPaginator):
@@ -133,7 +146,9 @@ class RegistryPagination(PageNumberPagination):
     django_paginator_class = CappedPaginator
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list | None:
-        self.django_paginator_class = functools.partial(
+        # DRF calls django_paginator_class(queryset, page_size): the stubs want a class, any
+        # callable that makes a paginator does.
+        self.django_paginator_class = functools.partial(  # type: ignore[assignment]
             CappedPaginator, records=getattr(view, "page_records", None)
         )
         return super().paginate_queryset(queryset, request, view)
@@ -152,8 +167,13 @@ class RegistryPagination(PageNumberPagination):
             raise ValidationError({"page_size": [f"Must be from 1 to {self.max_page_size} (the maximum)."]})
         return size
 
+    @property
+    def capped_paginator(self) -> CappedPaginator:
+        """The paginator of the page just read (set by paginate_queryset, always a CappedPaginator)."""
+        return cast(CappedPaginator, cast(Page, self.page).paginator)
+
     def get_paginated_response(self, data: Any) -> Response:
-        paginator = self.page.paginator
+        paginator = self.capped_paginator
         body = {
             "count": paginator.count,
             "count_is_estimate": paginator.capped,
@@ -230,7 +250,10 @@ class RegistryFilterBackend(DjangoFilterBackend):
     when its parameter is absent.
     """
 
-    def filter_queryset(self, request: Request, queryset: models.QuerySet, view: Any) -> models.QuerySet:
+    # DRF passes its Request (django-filter's stubs say HttpRequest, which has no query_params).
+    def filter_queryset(  # type: ignore[override]
+        self, request: Request, queryset: models.QuerySet, view: Any
+    ) -> models.QuerySet:
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is None:
             return queryset
@@ -244,10 +267,20 @@ class RegistryFilterBackend(DjangoFilterBackend):
         kwargs = self.get_filterset_kwargs(request, queryset, view)
         filterset = narrowed(filterset_class, named)(**kwargs)
         if not filterset.is_valid():
-            raise translate_validation(filterset.errors)
+            raise invalid(filterset)
         records = filterset.qs
-        request.search_outcome = filterset.search
+        keep_search_outcome(request, cast("RegistryFilterSet", filterset).search)
         return records
+
+
+def invalid(filterset: FilterSet) -> ValidationError:
+    """The API's 400 for a FilterSet's errors (django-filter's stubs say it answers a dict)."""
+    return cast(ValidationError, translate_validation(filterset.errors))
+
+
+def keep_search_outcome(request: Request, outcome: SearchOutcome | None) -> None:
+    """Keep how the search was answered on the request, for the paginated answer's `search`."""
+    request.search_outcome = outcome  # type: ignore[attr-defined]  # an attribute of our own
 
 
 @functools.lru_cache(maxsize=512)
@@ -257,10 +290,12 @@ def narrowed(filterset_class: type[FilterSet], names: frozenset[str]) -> type[Fi
     For the API's lists and exports, where a filter whose parameter is absent does nothing. The
     facets and the search pages keep every filter: they count and show the absent ones too.
     """
-    subclass = type(filterset_class.__name__, (filterset_class,), {"__module__": filterset_class.__module__})
-    subclass.base_filters = {
-        name: value for name, value in filterset_class.base_filters.items() if name in names
-    }
+    subclass: type[FilterSet] = type(
+        filterset_class.__name__, (filterset_class,), {"__module__": filterset_class.__module__}
+    )
+    subclass.base_filters = OrderedDict(
+        (name, value) for name, value in filterset_class.base_filters.items() if name in names
+    )
     return subclass
 
 
@@ -268,7 +303,7 @@ def narrowed(filterset_class: type[FilterSet], names: frozenset[str]) -> type[Fi
 CACHED_HEADERS = {"Content-Type", "Content-Language", "Vary", "Allow", "Link"}
 
 
-class ConditionalGetMixin:
+class ConditionalGetMixin(_ViewSet):
     """ETag and Last-Modified (the registry's last write) on GET answers, and 304 Not Modified
     when the client's copy is current.
 
@@ -320,7 +355,12 @@ class ConditionalGetMixin:
     def _not_modified(self, request: Request) -> Any:
         if self._etag is None:
             return None
-        response = get_conditional_response(request, etag=self._etag, last_modified=self._changed)
+        # A float timestamp, compared with the header's seconds (Django's stubs say int).
+        response = get_conditional_response(
+            request,
+            etag=self._etag,
+            last_modified=self._changed,  # type: ignore[arg-type]
+        )
         if response is None or response.status_code != 304:
             return None
         response["ETag"] = self._etag
@@ -345,7 +385,12 @@ class ConditionalGetMixin:
         changed = last_change()
         if changed is not None:
             response["Last-Modified"] = http_date(changed)
-        return get_conditional_response(request, etag=etag, last_modified=changed, response=response)
+        return get_conditional_response(
+            request,
+            etag=etag,
+            last_modified=changed,  # type: ignore[arg-type]  # a float timestamp, as above
+            response=response,
+        )
 
 
 def search_columns(model: type[models.Model]) -> list[str]:
@@ -355,7 +400,7 @@ def search_columns(model: type[models.Model]) -> list[str]:
     return [name for name in ("search_vector", "search_text") if name in names]
 
 
-class ShapeReadMixin:
+class ShapeReadMixin(_ViewSet):
     """Lists and details answered from the viewset's `shape` (registry/shapes.py): `values()` rows
     and relation batches made into the record's JSON, without model instances or serializers. Every
     renderer (JSON, the browsable API) shows the same dicts.
@@ -379,13 +424,13 @@ class ShapeReadMixin:
         context = Context(request, self.shape, format=self.format_kwarg)
         return Response(self.shape.records(self._record_rows(request), context)[0])
 
-    def _page_rows(self, request: Request) -> tuple[list[dict[str, Any]], bool]:
+    def _page_rows(self, request: Request) -> tuple[Rows, bool]:
         """The rows of the page the request names, and whether they are paginated."""
         key = self._plan_key(request)
         plan = page_plans.get(key) if key is not None else None
         if plan is not None:
             if plan.outcome is not None:
-                request.search_outcome = plan.outcome
+                keep_search_outcome(request, plan.outcome)
             return self._page_from_plan(plan, request), True
         self.page_records = self.filter_queryset(self.published_records())
         rows = self.shape.rows(self.page_records)
@@ -396,7 +441,7 @@ class ShapeReadMixin:
             page_plans.put(key, plan)
         return page, True
 
-    def _record_rows(self, request: Request) -> list[dict[str, Any]]:
+    def _record_rows(self, request: Request) -> Rows:
         """The one row of the record the request names (404 if none)."""
         value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         key = self._plan_key(request, page=False)
@@ -432,41 +477,49 @@ class ShapeReadMixin:
         # The shape names the query's columns.
         return (type(self), self.shape, self.action, changed if page else None, get_language(), lists)
 
+    @property
+    def _pagination(self) -> RegistryPagination:
+        """The viewset's paginator, a RegistryPagination (pagination_class)."""
+        return cast(RegistryPagination, self.paginator)
+
     def _plan_of_page(self) -> PagePlan | None:
         """The plan of the page `paginate_queryset` has just read (None for a deep page, or one
         whose rows need more than their SQL)."""
-        pagination = self.paginator
-        paginator = pagination.page.paginator  # a CappedPaginator (django_paginator_class)
-        compiled = compiled_values(paginator.page_query)
-        if compiled is None:
+        pagination = self._pagination
+        paginator = pagination.capped_paginator
+        query = paginator.page_query
+        compiled = compiled_values(query)
+        if query is None or compiled is None:
             return None
         sql, params, names = compiled
         return PagePlan(
             sql=sql,
             params=params,
             names=names,
-            using=paginator.page_query.db,
-            number=pagination.page.number,
+            using=query.db,
+            number=cast(Page, pagination.page).number,
             per_page=paginator.per_page,
             count=paginator.count,
             capped=paginator.capped,
             outcome=getattr(pagination.request, "search_outcome", None),
         )
 
-    def _page_from_plan(self, plan: PagePlan, request: Request) -> list[dict[str, Any]]:
+    def _page_from_plan(self, plan: PagePlan, request: Request) -> Rows:
         """What `paginate_queryset` gives, from a kept plan: the page's rows, read by its SQL."""
-        pagination = self.paginator
+        pagination = self._pagination
         pagination.request = request
         paginator = CappedPaginator([], plan.per_page)
         paginator.__dict__["count"] = plan.count  # a cached_property: what the plan counted
         paginator.capped = plan.capped
         rows = plan.rows()
+        page: Page
         if plan.capped:  # a capped page reads one row more, to know whether another follows
-            pagination.page = CappedPage(rows[: plan.per_page], plan.number, paginator)
-            pagination.page.more = len(rows) > plan.per_page
+            page = CappedPage(rows[: plan.per_page], plan.number, paginator)
+            page.more = len(rows) > plan.per_page
         else:
-            pagination.page = Page(rows, plan.number, paginator)
-        return list(pagination.page)
+            page = Page(rows, plan.number, paginator)
+        pagination.page = page
+        return list(page)
 
 
 class Conflict(APIException):
@@ -481,7 +534,7 @@ class PreconditionFailed(APIException):
     default_code = "precondition_failed"
 
 
-def check_if_match(request: Request, record: models.Model) -> int | None:
+def check_if_match(request: Request, record: PublishableModel) -> int | None:
     """Refuse the write (412) unless `If-Match`, when given, names the record's current ETag.
 
     RFC 9110's strong comparison: the record's own version ETag (`record.etag`, as writes answer
@@ -550,7 +603,7 @@ def _cell(value: Any) -> Any:
 
 class FacetValueSerializer(serializers.Serializer):
     value = serializers.JSONField(help_text="The value to pass to the filter parameter.")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     count = serializers.IntegerField()
 
 
@@ -581,7 +634,7 @@ class CanEditRecord(ReadOrModelPermissions):
         return user_can_edit(request.user, obj)
 
 
-class StorableLookupMixin:
+class StorableLookupMixin(_ViewSet):
     """A detail address whose lookup value PostgreSQL cannot hold (NUL) names no record: 404.
 
     Any segment reaches the view (lookup_value_regex); a NUL in a query parameter is an error
@@ -610,8 +663,10 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, ShapeReadMix
     filter_backends = [RegistryFilterBackend]
     pagination_class = RegistryPagination
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
-    model: type[models.Model]
-    write_serializer_class: type[serializers.Serializer]
+    model: type[PublishableModel]
+    serializer_class: type[serializers.Serializer]
+    write_serializer_class: type[serializers.ModelSerializer]
+    filterset_class: type[RegistryFilterSet]
     export_filename = "export"
 
     def get_queryset(self) -> models.QuerySet:
@@ -635,7 +690,7 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, ShapeReadMix
             return [permissions.IsAuthenticated()]
         return [CanEditRecord()]
 
-    def perform_create(self, serializer: serializers.Serializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.save(created_by=self.request.user, updated_by=self.request.user, status=Status.DRAFT)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -644,7 +699,7 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, ShapeReadMix
             response = super().update(request, *args, **kwargs)
         return self._with_version(response)
 
-    def perform_update(self, serializer: serializers.Serializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         serializer.save(updated_by=self.request.user)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -653,7 +708,9 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, ShapeReadMix
     def _with_version(self, response: Response) -> Response:
         """Written records answer with their version ETag, for the next write's If-Match."""
         slug = response.data.get("slug") if isinstance(response.data, dict) else None
-        record = self.model.objects.filter(slug=slug).only("pk", "version").first() if slug else None
+        # Every record model has a slug (PublishableModel itself has none).
+        by_slug = {"slug": slug}
+        record = self.model.objects.filter(**by_slug).only("pk", "version").first() if slug else None
         if record is not None:
             response["ETag"] = record.etag
         return response
@@ -663,7 +720,7 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, ShapeReadMix
         with transaction.atomic():
             return super().destroy(request, *args, **kwargs)
 
-    def perform_destroy(self, instance: models.Model) -> None:
+    def perform_destroy(self, instance: PublishableModel) -> None:
         check_if_match(self.request, instance)
         try:
             instance.delete()
@@ -727,7 +784,7 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, ShapeReadMix
     def _valid_filterset(self, request: Request) -> Any:
         filterset = self.filterset_class(request.query_params, queryset=self.get_queryset(), request=request)
         if not filterset.is_valid():
-            raise translate_validation(filterset.errors)
+            raise invalid(filterset)
         return filterset
 
     @action(detail=False, methods=["get"], pagination_class=None)

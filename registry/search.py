@@ -39,6 +39,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connections, models, router
 from django.db.models import F, Func, OuterRef, Subquery, Value
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Concat, Length, Lower
 
 from registry.cache import record_set_key, registry_cached
@@ -69,7 +70,7 @@ def joined(queryset: models.QuerySet, expression: Any) -> Func:
 
 def name_of(model: type[models.Model], foreign_key: str, field: str = "name") -> Subquery:
     """The `field` of the row a foreign key points at (UPDATE cannot join, so a subquery)."""
-    return Subquery(model.objects.filter(pk=OuterRef(foreign_key)).values(field)[:1])
+    return Subquery(model._default_manager.filter(pk=OuterRef(foreign_key)).values(field)[:1])
 
 
 def name_and_acronym(prefix: str = "") -> Concat:
@@ -144,7 +145,7 @@ def search_index_update(
     """
     label = model._meta.label_lower
     documents = _documents(label, apps)
-    vector = None
+    vector: SearchVector | CombinedExpression | None = None
     for weight, parts in documents.items():
         part = SearchVector(*parts, config=SEARCH_CONFIG, weight=weight)
         vector = part if vector is None else vector + part
@@ -214,7 +215,7 @@ _OPERATOR_WORDS = {"or", "and"}
 
 def plain_terms(query: str) -> list[str]:
     """The words a web-search query asks for, without quotes, `OR` and `-excluded` words."""
-    terms = []
+    terms: list[str] = []
     for token in query.replace('"', " ").split():
         if token.startswith("-") or token.lower() in _OPERATOR_WORDS:
             continue
@@ -294,7 +295,8 @@ def _closest_words(term: str) -> list[str]:
 
     wanted = Unaccent(Lower(Value(term)))
     return list(
-        SearchWord.objects.annotate(similarity=TrigramSimilarity("word", wanted))
+        # An expression as the second argument, as Django allows (the stubs say str).
+        SearchWord.objects.annotate(similarity=TrigramSimilarity("word", wanted))  # type: ignore[arg-type]
         .filter(word__trigram_similar=wanted, similarity__gte=settings.SEARCH_TRIGRAM_THRESHOLD)
         .order_by("-similarity", Length("word"), "word")
         .values_list("word", flat=True)[:CANDIDATES]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
@@ -48,7 +48,7 @@ class RecordSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["url"].view_name = self.api_view_name
+        cast(serializers.HyperlinkedIdentityField, self.fields["url"]).view_name = self.api_view_name
 
 
 class CodeNameSerializer(serializers.Serializer):
@@ -72,7 +72,13 @@ def published_or_none(record: Any) -> Any:
     return record if record is not None and record.status == PUBLISHED else None
 
 
-class _TextOnly:
+if TYPE_CHECKING:
+    _CharField = serializers.CharField  # what _TextOnly is mixed into
+else:
+    _CharField = object
+
+
+class _TextOnly(_CharField):
     """Text only, as the schema says: DRF would otherwise read 5 or 5.0 as "5"."""
 
     def to_internal_value(self, data: Any) -> Any:
@@ -117,7 +123,8 @@ class KeyRelatedField(serializers.PrimaryKeyRelatedField):
         return super().run_validation(data)
 
     def to_internal_value(self, data: Any) -> Any:
-        key_type = int if isinstance(self.queryset.model._meta.pk, models.IntegerField) else str
+        queryset = cast(models.QuerySet, self.queryset)  # a related field's, always given
+        key_type = int if isinstance(queryset.model._meta.pk, models.IntegerField) else str
         if isinstance(data, bool) or not isinstance(data, key_type):
             self.fail("incorrect_type", data_type=type(data).__name__)
         return super().to_internal_value(data)
@@ -188,7 +195,8 @@ class WriteSerializer(serializers.ModelSerializer):
             for name, value in attrs.items()
             if not isinstance(self.fields[name], (serializers.ManyRelatedField, serializers.ListSerializer))
         }
-        instance = copy.copy(self.instance) if self.instance is not None else self.Meta.model()
+        model = cast(type[models.Model], self.Meta.model)
+        instance = copy.copy(self.instance) if self.instance is not None else model()
         for name, value in plain.items():
             setattr(instance, name, value)
         try:

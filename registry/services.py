@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -19,7 +20,8 @@ from django.utils import timezone
 
 from registry.workflow import SEARCH_FIELDS, PublishableModel, Status
 
-User = AbstractBaseUser | AnonymousUser | None
+# Who acts: a curator (the user model, AUTH_USER_MODEL's default), the anonymous public, or nobody.
+User = AuthUser | AnonymousUser | None
 
 
 class TransitionNotAllowed(Exception):
@@ -144,7 +146,7 @@ def user_can_edit(user: User, record: PublishableModel) -> bool:
     return record.status == Status.DRAFT or user_can(user, record, "publish")
 
 
-def acting_user(user: User) -> AbstractBaseUser | None:
+def acting_user(user: User) -> AuthUser | None:
     return user if user is not None and user.is_authenticated else None
 
 

@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 from django.conf import settings
@@ -92,7 +92,15 @@ class AnyOf(Func):
         array = values if isinstance(values, Subquery) else Value(list(values))
         super().__init__(F(column), array)
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra: Any,
+    ) -> tuple[str, list[Any]]:
         column, column_params = compiler.compile(self.source_expressions[0])
         values, values_params = compiler.compile(self.source_expressions[1])
         return f"{column} = ANY({values})", [*column_params, *values_params]
@@ -114,12 +122,13 @@ def many_to_many(model: type[models.Model], name: str, *fields: str, **target: A
     entries (`status="published"`)."""
 
     def build(ids: list[Any]) -> models.QuerySet:
-        relation = model._meta.get_field(name)
-        through = relation.remote_field.through
+        relation = cast(models.ManyToManyField, model._meta.get_field(name))
+        through = cast(type[models.Model], relation.remote_field.through)
+        linked_model = cast(type[models.Model], relation.related_model)
         source, linked = relation.m2m_field_name(), relation.m2m_reverse_field_name()
         ordering = [
             f"-{linked}__{key[1:]}" if key.startswith("-") else f"{linked}__{key}"
-            for key in relation.related_model._meta.ordering
+            for key in linked_model._meta.ordering or ()
         ]
         links = through._default_manager.filter(AnyOf(f"{source}_id", ids))
         if target:
@@ -297,7 +306,7 @@ def labelled(name: Any, code: Any) -> str:
 def choice_labels(model: type[models.Model], name: str) -> Callable[[Any], str]:
     """The label of a field's value, as `get_<name>_display()` shows it in the active language (a
     value outside the choices shows as itself)."""
-    choices = model._meta.get_field(name).flatchoices
+    choices = cast(models.Field, model._meta.get_field(name)).flatchoices
 
     def label(value: Any) -> str:
         return next((str(text) for key, text in choices if key == value), value)
@@ -440,7 +449,7 @@ def Many(  # noqa: N802
                     dump[0],
                     "array",
                     dump_description,
-                    lambda _row, entries, value=dump[1]: [value(*e) for e in entries],
+                    _each(dump[1]),
                     many=True,
                     item_type=item_type,
                 ),
@@ -449,6 +458,11 @@ def Many(  # noqa: N802
             else ()
         ),
     )
+
+
+def _each(value: Callable[..., Any]) -> Callable[[Row, Entries], list[Any]]:
+    """A dump column's value for a list of entries: `value` of each entry."""
+    return lambda _row, entries: [value(*e) for e in entries]
 
 
 def code_name(code: Any, name: Any) -> dict[str, Any]:

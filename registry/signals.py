@@ -78,7 +78,8 @@ def _m2m_receiver(document: SearchDocument, field_name: str) -> Any:
         # Reverse side: `instance` is the vocabulary entry and pk_set names the records.
         if action == "pre_clear":
             related = record_model._default_manager.filter(**{field_name: instance.pk})
-            instance._search_cleared = list(related.values_list("pk", flat=True))
+            # Kept on the entry until post_clear (an attribute of our own).
+            instance._search_cleared = list(related.values_list("pk", flat=True))  # type: ignore[attr-defined]
         elif action == "post_clear":
             search_index_update(record_model, getattr(instance, "_search_cleared", []))
         elif action in ("post_add", "post_remove"):

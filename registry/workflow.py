@@ -66,7 +66,7 @@ class StaleRecordError(Exception):
         self.expected = expected
         self.current = current
         super().__init__(
-            f"{record._meta.verbose_name.capitalize()} “{record}” was changed by someone else while you "
+            f"{str(record._meta.verbose_name).capitalize()} “{record}” was changed by someone else while you "
             f"were editing it (you started from version {expected}, it is now at version {current}). "
             "Nothing was saved: reload the page to see their changes, then make yours again."
         )

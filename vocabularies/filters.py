@@ -23,7 +23,8 @@ class _CountryCodesField(forms.ModelMultipleChoiceField):
 class CountryFilter(django_filters.ModelMultipleChoiceFilter):
     """ISO 3166-1 alpha-2 codes, in either case; repeating the parameter means any of them."""
 
-    field_class = _CountryCodesField
+    # A plain Django field, as django-filter allows (its stubs want its own field class).
+    field_class = _CountryCodesField  # type: ignore[assignment]
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("queryset", Country.objects.all())

@@ -15,7 +15,8 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 def registration_agency_codes() -> frozenset[str]:
     """The prefixes of org-id.guide's register, as replicated by IATI."""
     tree = ET.parse(DATA_DIR / "iati" / "OrganisationRegistrationAgency.xml")
-    return frozenset(item.findtext("code") for item in tree.iter("codelist-item"))
+    codes = (item.findtext("code") for item in tree.iter("codelist-item"))
+    return frozenset(code for code in codes if code is not None)
 
 
 def validate_org_identifier(value: str) -> None:

@@ -29,7 +29,7 @@ def record_summary(record: models.Model) -> str:
 def record_meta(context: template.Context, record: models.Model) -> SafeString:
     """Canonical link, Open Graph and Twitter card tags for a record page."""
     request = context["request"]
-    url = request.build_absolute_uri(record.get_absolute_url())
+    url = request.build_absolute_uri(record.get_absolute_url())  # type: ignore[attr-defined]  # a record page
     title = str(getattr(record, "title", None) or record)
     description = record_summary(record)
     record_type = public_type(type(record))
