@@ -27,20 +27,8 @@ from registry.workflow import (
     version_trigger,
     workflow_permissions,
 )
+from vocabularies import models as vocabularies
 from vocabularies.identifiers import validate_org_identifier
-from vocabularies.models import (
-    ActivityStatus,
-    Country,
-    Language,
-    Modality,
-    OrganisationRole,
-    OrganisationType,
-    Platform,
-    Region,
-    SDGTarget,
-    SustainableDevelopmentGoal,
-    Theme,
-)
 
 # Public records
 
@@ -53,10 +41,10 @@ class Partner(SearchableModel, PublishableModel):
     acronym = LineField(max_length=40, blank=True)
     slug = models.SlugField(max_length=120, unique=True, blank=True)
     organisation_type = models.ForeignKey(
-        OrganisationType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        vocabularies.OrganisationType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     country = models.ForeignKey(
-        Country,
+        vocabularies.Country,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -138,7 +126,7 @@ class PartnerName(models.Model):
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="alternative_names")
     name = LineField(max_length=300)
-    language = models.ForeignKey(Language, null=True, blank=True, on_delete=models.PROTECT)
+    language = models.ForeignKey(vocabularies.Language, null=True, blank=True, on_delete=models.PROTECT)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TRANSLATION)
 
     class Meta:
@@ -205,10 +193,12 @@ class Partnership(SearchableModel, PublishableModel):
     objective = models.TextField(blank=True, help_text="The partnership's stated objective.")
     description = models.TextField(blank=True)
     modalities = models.ManyToManyField(
-        Modality, blank=True, help_text="South-South, triangular, North-South, multi-stakeholder."
+        vocabularies.Modality,
+        blank=True,
+        help_text="South-South, triangular, North-South, multi-stakeholder.",
     )
     activity_status = models.ForeignKey(
-        ActivityStatus,
+        vocabularies.ActivityStatus,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -228,20 +218,26 @@ class Partnership(SearchableModel, PublishableModel):
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     partners = models.ManyToManyField(Partner, through="Participation", related_name="partnerships")
-    platforms = models.ManyToManyField(Platform, blank=True, related_name="partnerships")
+    platforms = models.ManyToManyField(vocabularies.Platform, blank=True, related_name="partnerships")
     sdgs = models.ManyToManyField(
-        SustainableDevelopmentGoal, blank=True, related_name="partnerships", verbose_name="SDGs"
+        vocabularies.SustainableDevelopmentGoal, blank=True, related_name="partnerships", verbose_name="SDGs"
     )
     sdg_targets = models.ManyToManyField(
-        SDGTarget, blank=True, related_name="partnerships", verbose_name="SDG targets"
+        vocabularies.SDGTarget, blank=True, related_name="partnerships", verbose_name="SDG targets"
     )
     countries = models.ManyToManyField(
-        Country, blank=True, related_name="partnerships", help_text="Countries the partnership covers."
+        vocabularies.Country,
+        blank=True,
+        related_name="partnerships",
+        help_text="Countries the partnership covers.",
     )
     regions = models.ManyToManyField(
-        Region, blank=True, related_name="partnerships", help_text="Regions the partnership covers."
+        vocabularies.Region,
+        blank=True,
+        related_name="partnerships",
+        help_text="Regions the partnership covers.",
     )
-    themes = models.ManyToManyField(Theme, blank=True, related_name="partnerships")
+    themes = models.ManyToManyField(vocabularies.Theme, blank=True, related_name="partnerships")
     sources = GenericRelation(SourceLink)
 
     objects = PartnershipQuerySet.as_manager()
@@ -336,7 +332,7 @@ class Participation(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="participations")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="participations")
     role = models.ForeignKey(
-        OrganisationRole,
+        vocabularies.OrganisationRole,
         null=True,
         blank=True,
         on_delete=models.PROTECT,

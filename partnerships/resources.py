@@ -15,18 +15,7 @@ from registry.resources import (
     _labels,
     _role_pairs,
 )
-from vocabularies.models import (
-    ActivityStatus,
-    Country,
-    Modality,
-    OrganisationRole,
-    OrganisationType,
-    Platform,
-    Region,
-    SDGTarget,
-    SustainableDevelopmentGoal,
-    Theme,
-)
+from vocabularies import models as vocabularies
 
 from .duplicates import similar_partners
 from .models import Participation, Partner, PartnerName, Partnership
@@ -44,10 +33,12 @@ class PartnerResource(RecordResource):
     organisation_type = fields.Field(
         attribute="organisation_type",
         column_name="organisation_type",
-        widget=VocabularyWidget(OrganisationType),
+        widget=VocabularyWidget(vocabularies.OrganisationType),
     )
     organisation_type_label = fields.Field(column_name="organisation_type_label", readonly=True)
-    country = fields.Field(attribute="country", column_name="country", widget=VocabularyWidget(Country))
+    country = fields.Field(
+        attribute="country", column_name="country", widget=VocabularyWidget(vocabularies.Country)
+    )
     country_label = fields.Field(column_name="country_label", readonly=True)
     parent = fields.Field(attribute="parent", column_name="parent", widget=CodeWidget(Partner, "slug"))
     alternative_names = fields.Field(column_name="alternative_names", readonly=True)
@@ -124,28 +115,38 @@ class PartnerResource(RecordResource):
 
 class PartnershipResource(RecordResource):
     activity_status = fields.Field(
-        attribute="activity_status", column_name="activity_status", widget=VocabularyWidget(ActivityStatus)
+        attribute="activity_status",
+        column_name="activity_status",
+        widget=VocabularyWidget(vocabularies.ActivityStatus),
     )
     activity_status_label = fields.Field(column_name="activity_status_label", readonly=True)
     modalities = fields.Field(
-        attribute="modalities", column_name="modalities", widget=VocabularyListWidget(Modality)
+        attribute="modalities", column_name="modalities", widget=VocabularyListWidget(vocabularies.Modality)
     )
     platforms = fields.Field(
-        attribute="platforms", column_name="platforms", widget=VocabularyListWidget(Platform)
+        attribute="platforms", column_name="platforms", widget=VocabularyListWidget(vocabularies.Platform)
     )
     sdgs = fields.Field(
-        attribute="sdgs", column_name="sdgs", widget=VocabularyListWidget(SustainableDevelopmentGoal)
+        attribute="sdgs",
+        column_name="sdgs",
+        widget=VocabularyListWidget(vocabularies.SustainableDevelopmentGoal),
     )
     sdg_labels = fields.Field(column_name="sdg_labels", readonly=True)
     sdg_targets = fields.Field(
-        attribute="sdg_targets", column_name="sdg_targets", widget=VocabularyListWidget(SDGTarget)
+        attribute="sdg_targets",
+        column_name="sdg_targets",
+        widget=VocabularyListWidget(vocabularies.SDGTarget),
     )
     countries = fields.Field(
-        attribute="countries", column_name="countries", widget=VocabularyListWidget(Country)
+        attribute="countries", column_name="countries", widget=VocabularyListWidget(vocabularies.Country)
     )
     country_labels = fields.Field(column_name="country_labels", readonly=True)
-    regions = fields.Field(attribute="regions", column_name="regions", widget=VocabularyListWidget(Region))
-    themes = fields.Field(attribute="themes", column_name="themes", widget=VocabularyListWidget(Theme))
+    regions = fields.Field(
+        attribute="regions", column_name="regions", widget=VocabularyListWidget(vocabularies.Region)
+    )
+    themes = fields.Field(
+        attribute="themes", column_name="themes", widget=VocabularyListWidget(vocabularies.Theme)
+    )
     partners = fields.Field(column_name="partners", readonly=True)
     partner_labels = fields.Field(column_name="partner_labels", readonly=True)
     part_columns = ("partners",)
@@ -209,7 +210,7 @@ class PartnershipResource(RecordResource):
             return
         pairs = _role_pairs(row.get("partners"), "partners")
         partners = _partners_by_slug([s for s, _ in pairs], "partners")
-        vocabulary = VOCABULARIES[OrganisationRole]
+        vocabulary = VOCABULARIES[vocabularies.OrganisationRole]
         unknown = [r for _, r in pairs if r and len(vocabulary.find(r)) != 1]
         if unknown:
             raise ValueError(f"partners: no IATI organisation role with code or name {', '.join(unknown)}")
