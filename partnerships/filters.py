@@ -1,14 +1,6 @@
 """FilterSets for partnerships, partners and people, shared by the API and the public pages.
 
-Conventions for every registry FilterSet (registry/filters.py; events and publications follow them too):
-- repeating a parameter means OR within it (`?platform=cities&platform=academia-and-youth`);
-  different parameters combine with AND;
-- a value that names nothing (`sdg=18`, `country=XX`, a draft partner's slug) is a validation
-  error naming the parameter, never silently ignored; an empty value (`country=`) is no filter;
-- `q` is the registry's search (registry/search.py), applied after every other filter so that
-  its typo fallback only runs when the filtered list has no full-text match; with `q` the order is
-  relevance unless `ordering` is given;
-- every linked record that counts is published: a draft partner never makes a partnership match.
+They follow the conventions of every registry FilterSet (registry/filters.py).
 """
 
 from __future__ import annotations
@@ -21,14 +13,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from partnerships.models import Participation, Partner, Partnership, Person, TriangularRole
-from registry.facets import (
-    LinkFacet,
-    PartnershipCountryFacet,
-    PartnershipRegionFacet,
-    TokenFacet,
-    TokenIndex,
-    vocabulary_tokens,
-)
+from registry.facets import LinkFacet, TokenFacet, TokenIndex, vocabulary_tokens
 from registry.filters import (
     AnyOfFilter,
     LinkedSlugFilter,
@@ -47,6 +32,8 @@ from vocabularies.models import (
     SDGTarget,
     SustainableDevelopmentGoal,
 )
+
+from .facets import PartnershipCountryFacet, PartnershipRegionFacet
 
 PUBLISHED = Status.PUBLISHED
 
