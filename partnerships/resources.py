@@ -8,17 +8,19 @@ from import_export import fields
 
 from registry.resources import (
     VOCABULARIES,
+    WORKFLOW_COLUMNS,
     CodeWidget,
     RecordResource,
     VocabularyListWidget,
     VocabularyWidget,
     _labels,
     _role_pairs,
+    replace_partner_roles,
 )
 from vocabularies import models as vocabularies
 
 from .duplicates import similar_partners
-from .models import Participation, Partner, PartnerName, Partnership
+from .models import Partner, PartnerName, Partnership
 
 
 def _partners_by_slug(slugs: list[str], column: str) -> dict[str, Partner]:
@@ -61,12 +63,9 @@ class PartnerResource(RecordResource):
             "parent",
             "description",
             "alternative_names",
-            "status",
-            "status_label",
-            "published_at",
+            *WORKFLOW_COLUMNS,
             "last_reviewed_at",
         ]
-        export_order = fields
 
     def find_without_slug(self, row: dict) -> Any:
         identifier = str(row.get("identifier") or "").strip()
@@ -176,12 +175,9 @@ class PartnershipResource(RecordResource):
             "country_labels",
             "regions",
             "themes",
-            "status",
-            "status_label",
-            "published_at",
+            *WORKFLOW_COLUMNS,
             "last_reviewed_at",
         ]
-        export_order = fields
 
     def dehydrate_activity_status_label(self, p: Partnership) -> str:
         return p.activity_status.name if p.activity_status else ""
@@ -215,12 +211,7 @@ class PartnershipResource(RecordResource):
         if unknown:
             raise ValueError(f"partners: no IATI organisation role with code or name {', '.join(unknown)}")
         wanted = {(partners[s].pk, vocabulary.get(r).pk if r else None) for s, r in pairs}
-        for row_ in instance.participations.all():
-            if (row_.partner_id, row_.role_id) not in wanted:
-                row_.delete()
-        have = set(instance.participations.values_list("partner_id", "role_id"))
-        for partner_id, role in wanted - have:
-            Participation.objects.create(partnership=instance, partner_id=partner_id, role_id=role)
+        replace_partner_roles(instance.participations, wanted, role="role_id")
 
 
 def register() -> None:
