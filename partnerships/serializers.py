@@ -55,6 +55,17 @@ class PersonCompactSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+# A linked record known by its title (a partnership, an event, a publication). No docstring: the
+# schema would give it to every subclass as its description.
+class TitledCompactSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+
+
+class PartnershipCompactSerializer(TitledCompactSerializer):
+    pass
+
+
 # Reference vocabularies.
 
 

@@ -8,8 +8,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events.models import Event
-from events.serializers import EventCompactSerializer, PartnershipCompactSerializer
-from partnerships.serializers import PartnerCompactSerializer, SDGCompactSerializer
+from events.serializers import EventCompactSerializer
+from partnerships.serializers import (
+    PartnerCompactSerializer,
+    PartnershipCompactSerializer,
+    SDGCompactSerializer,
+    TitledCompactSerializer,
+)
 from registry.serializers import (
     CodeNameSerializer,
     KeyRelatedField,
@@ -61,9 +66,8 @@ class LanguageVersionSerializer(serializers.ModelSerializer):
         return None
 
 
-class PublicationCompactSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    title = serializers.CharField()
+class PublicationCompactSerializer(TitledCompactSerializer):
+    pass
 
 
 class RelationSerializer(serializers.Serializer):
