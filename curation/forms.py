@@ -96,6 +96,10 @@ class ProposalForm(forms.Form):
         if self.partners_required and not cleaned.get("partners") and not cleaned.get("new_partners"):
             if "partners" not in self.errors and "new_partners" not in self.errors:
                 self.add_error("partners", "Name at least one partner: choose one or type its name below.")
+        # Every proposal has a start date and may have an end date (its subclasses declare them).
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date cannot be before the start date.")
         return cleaned
 
 
@@ -145,13 +149,6 @@ class PartnershipProposalForm(ProposalForm):
             raise ValidationError(f"Choose at most {MAX_COUNTRIES} countries.")
         return countries
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", "The end date cannot be before the start date.")
-        return cleaned
-
 
 class EventProposalForm(ProposalForm):
     partners_required = False
@@ -193,10 +190,3 @@ class EventProposalForm(ProposalForm):
         self.fields["partners"].label = "Organisers"
         self.fields["new_partners"].label = "Other organisers"
         self.fields["timezone"].choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", "The end date cannot be before the start date.")
-        return cleaned

@@ -74,17 +74,7 @@ def submission_create_partnership(*, data: dict, base_url: str = "") -> Submissi
     partnership.countries.set(data.get("countries") or [])
     if data.get("platform"):
         partnership.platforms.set([data["platform"]])
-    _source(partnership, data["source_url"])
-    record_propose(record=partnership)
-    submission = Submission.objects.create(
-        kind=Submission.Kind.PARTNERSHIP,
-        partnership=partnership,
-        submitter_name=data["submitter_name"],
-        submitter_email=data["submitter_email"],
-    )
-    submission.new_partners.set(created)
-    transaction.on_commit(lambda: notify_curators_safely(submission, base_url=base_url))
-    return submission
+    return _submitted(partnership, Submission.Kind.PARTNERSHIP, data, created, base_url)
 
 
 @transaction.atomic
@@ -110,15 +100,21 @@ def submission_create_event(*, data: dict, base_url: str = "") -> Submission:
     event.save()
     for partner in partners:
         EventOrganiser.objects.create(event=event, partner=partner)
-    _source(event, data["source_url"])
-    record_propose(record=event)
+    return _submitted(event, Submission.Kind.EVENT, data, created, base_url)
+
+
+def _submitted(record: Any, kind: str, data: dict, new_partners: list, base_url: str) -> Submission:
+    """Put a proposed record in review with its source, and keep who proposed it (the Submission
+    links the record by the field its kind names) and the draft partners it made."""
+    _source(record, data["source_url"])
+    record_propose(record=record)
     submission = Submission.objects.create(
-        kind=Submission.Kind.EVENT,
-        event=event,
+        kind=kind,
+        **{str(kind): record},
         submitter_name=data["submitter_name"],
         submitter_email=data["submitter_email"],
     )
-    submission.new_partners.set(created)
+    submission.new_partners.set(new_partners)
     transaction.on_commit(lambda: notify_curators_safely(submission, base_url=base_url))
     return submission
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -47,14 +49,16 @@ class ProposeView(View):
     """A proposal form: validates on the server, creates records in review, thanks the visitor."""
 
     form_class: type[ProposalForm]
-    template_name: str
-    kind: str
+    kind: str  # the record proposed; its form is the template curation/propose_<kind>.html
+    #: The service that files a proposal (`submission_create_<kind>`): (data, base_url) -> Submission.
+    submit: Callable[..., object]
 
     def create(self, data: dict, base_url: str) -> object:
-        raise NotImplementedError
+        return self.submit(data=data, base_url=base_url)
 
     def render_form(self, request: HttpRequest, form: ProposalForm, status: int = 200) -> HttpResponse:
-        return render(request, self.template_name, {"form": form, "kind": self.kind}, status=status)
+        template = f"curation/propose_{self.kind}.html"
+        return render(request, template, {"form": form, "kind": self.kind}, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.render_form(request, self.form_class())
@@ -115,20 +119,14 @@ def add_model_errors(form: ProposalForm, error: ValidationError) -> None:
 
 class ProposePartnershipView(ProposeView):
     form_class = PartnershipProposalForm
-    template_name = "curation/propose_partnership.html"
     kind = "partnership"
-
-    def create(self, data: dict, base_url: str) -> object:
-        return submission_create_partnership(data=data, base_url=base_url)
+    submit = staticmethod(submission_create_partnership)
 
 
 class ProposeEventView(ProposeView):
     form_class = EventProposalForm
-    template_name = "curation/propose_event.html"
     kind = "event"
-
-    def create(self, data: dict, base_url: str) -> object:
-        return submission_create_event(data=data, base_url=base_url)
+    submit = staticmethod(submission_create_event)
 
 
 def propose_thanks(request: HttpRequest) -> HttpResponse:

@@ -23,20 +23,16 @@ from registry.fields import (
     single_line_check,
     window_check,
 )
-from registry.models import SourceLink, unique_slug
+from registry.models import SourceLink
 from registry.workflow import (
     HISTORY_QUIET_FIELDS,
-    SEARCH_FIELDS,
     DatePrecision,
     PublishableModel,
     PublishableQuerySet,
     SearchableModel,
-    public_order_index,
-    published_constraint,
-    search_indexes,
+    SluggedModel,
+    record_meta,
     track_history,
-    version_trigger,
-    workflow_permissions,
 )
 from vocabularies.models import Country, Theme
 
@@ -90,7 +86,7 @@ class EventQuerySet(PublishableQuerySet):
 
 
 @track_history(quiet=HISTORY_QUIET_FIELDS)
-class Event(SearchableModel, PublishableModel):
+class Event(SluggedModel, SearchableModel, PublishableModel):
     """A dated gathering: a conference, a side event within it, an observance, a launch."""
 
     class Type(models.TextChoices):
@@ -181,20 +177,17 @@ class Event(SearchableModel, PublishableModel):
     sources = GenericRelation(SourceLink)
 
     objects = EventQuerySet.as_manager()
+    slug_source = ("short_title", "title")
 
-    class Meta:
-        ordering = ["-start", "id"]
-        indexes = [
-            *search_indexes("event"),
-            public_order_index("event", ["-start", "id"]),
+    Meta = record_meta(
+        "event",
+        ordering=["-start", "id"],
+        indexes=[
             # Upcoming events (not ended yet) are few among twenty years of them: found by their end
             # (EventQuerySet.upcoming).
             models.Index(fields=["end"], name="event_end"),
-        ]
-        permissions = workflow_permissions("event", "event")
-        triggers = [version_trigger("event", ignore=SEARCH_FIELDS)]
-        constraints = [
-            published_constraint("event"),
+        ],
+        constraints=[
             single_line_check("event", "title", "short_title", "theme", "venue", "city"),
             window_check("event", "start", "end", times=True),
             window_check("event_announced", "announced_on"),
@@ -203,7 +196,8 @@ class Event(SearchableModel, PublishableModel):
                 name="event_end_after_start",
                 violation_error_message="The end cannot be before the start.",
             ),
-        ]
+        ],
+    )
 
     def __str__(self) -> str:
         return self.title
@@ -237,11 +231,6 @@ class Event(SearchableModel, PublishableModel):
             raise ValidationError({"end": "The end cannot be before the start."})
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": "An event cannot be part of itself."})
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(self, self.short_title or self.title)
-        super().save(*args, **kwargs)
 
 
 for _field, _name in [

@@ -7,6 +7,7 @@ from import_export import fields, widgets
 from partnerships.models import Partnership
 from partnerships.resources import _partners_by_slug
 from registry.resources import (
+    WORKFLOW_COLUMNS,
     ChoiceWidget,
     CodesWidget,
     CodeWidget,
@@ -14,6 +15,9 @@ from registry.resources import (
     VocabularyListWidget,
     VocabularyWidget,
     _role_pairs,
+    partner_role_labels,
+    partner_roles,
+    replace_partner_roles,
 )
 from vocabularies.models import (
     Country,
@@ -77,11 +81,8 @@ class EventResource(RecordResource):
             "partnerships",
             "themes",
             "document_symbols",
-            "status",
-            "status_label",
-            "published_at",
+            *WORKFLOW_COLUMNS,
         ]
-        export_order = fields
 
     def dehydrate_event_type_label(self, e: Event) -> str:
         return e.get_event_type_display()
@@ -90,12 +91,10 @@ class EventResource(RecordResource):
         return e.country.name if e.country else ""
 
     def dehydrate_organisers(self, e: Event) -> str:
-        return "; ".join(f"{o.partner.slug}|{o.role}" for o in e.organiser_roles.select_related("partner"))
+        return partner_roles(e.organiser_roles)
 
     def dehydrate_organiser_labels(self, e: Event) -> str:
-        return "; ".join(
-            f"{o.partner} ({o.get_role_display()})" for o in e.organiser_roles.select_related("partner")
-        )
+        return partner_role_labels(e.organiser_roles)
 
     def save_parts(self, instance: Event, row: dict) -> None:
         """The `organisers` column, when present, is the full list: `slug|role; ...`.
@@ -112,13 +111,7 @@ class EventResource(RecordResource):
         if unknown:
             raise ValueError(f"organisers: unknown role(s): {', '.join(unknown)}")
         partners = _partners_by_slug([s for s, _ in pairs], "organisers")
-        wanted = {(partners[s].pk, r) for s, r in pairs}
-        for organiser in instance.organiser_roles.all():
-            if (organiser.partner_id, organiser.role) not in wanted:
-                organiser.delete()
-        have = set(instance.organiser_roles.values_list("partner_id", "role"))
-        for partner_id, role in wanted - have:
-            EventOrganiser.objects.create(event=instance, partner_id=partner_id, role=role)
+        replace_partner_roles(instance.organiser_roles, {(partners[s].pk, r) for s, r in pairs})
 
 
 def register() -> None:

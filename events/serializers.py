@@ -10,7 +10,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from partnerships.serializers import PartnerCompactSerializer, PersonCompactSerializer
+from partnerships.serializers import (
+    PartnerCompactSerializer,
+    PartnershipCompactSerializer,
+    PersonCompactSerializer,
+    TitledCompactSerializer,
+)
 from registry.serializers import (
     CodeNameSerializer,
     KeyRelatedField,
@@ -74,14 +79,8 @@ class RegistrationLinkSerializer(serializers.ModelSerializer):
         fields = ["kind", "url", "note"]
 
 
-class EventCompactSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    title = serializers.CharField()
-
-
-class PartnershipCompactSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    title = serializers.CharField()
+class EventCompactSerializer(TitledCompactSerializer):
+    pass
 
 
 class EventSerializer(RecordSerializer):

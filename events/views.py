@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from partnerships.models import Partner, Partnership
-from partnerships.views import localised_country_names
+from partnerships.views import localised_country_names, published_parts
 from registry.search_pages import FacetedSearchView
 from registry.workflow import Status
 
@@ -206,12 +206,7 @@ class EventDetailView(DetailView):
             Event.objects.published()
             .select_related("country", "parent")
             .prefetch_related(
-                Prefetch(
-                    "organiser_roles",
-                    queryset=EventOrganiser.objects.filter(partner__status=Status.PUBLISHED).select_related(
-                        "partner"
-                    ),
-                ),
+                published_parts("organiser_roles", EventOrganiser, "partner"),
                 Prefetch(
                     "participants",
                     queryset=EventParticipant.objects.filter(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from registry.rest import PublicRecordViewSet, ReferenceViewSet, documented
+from registry.rest import ReferenceViewSet, record_viewset
 from vocabularies.models import (
     Country,
     Language,
@@ -17,38 +17,17 @@ from vocabularies.models import (
 
 from . import serializers
 from .filters import PartnerFilter, PartnershipFilter, PersonFilter
-from .models import Partner, Partnership, Person
 from .shapes import PARTNER, PARTNERSHIP, PERSON
 
-
-@documented("Partnership")
-class PartnershipViewSet(PublicRecordViewSet):
-    model = Partnership
-    serializer_class = serializers.PartnershipSerializer
-    write_serializer_class = serializers.PartnershipWriteSerializer
-    filterset_class = PartnershipFilter
-    shape = PARTNERSHIP
-    export_filename = "partnerships"
-
-
-@documented("Partner")
-class PartnerViewSet(PublicRecordViewSet):
-    model = Partner
-    serializer_class = serializers.PartnerSerializer
-    write_serializer_class = serializers.PartnerWriteSerializer
-    filterset_class = PartnerFilter
-    shape = PARTNER
-    export_filename = "partners"
-
-
-@documented("Person")
-class PersonViewSet(PublicRecordViewSet):
-    model = Person
-    serializer_class = serializers.PersonSerializer
-    write_serializer_class = serializers.PersonWriteSerializer
-    filterset_class = PersonFilter
-    shape = PERSON
-    export_filename = "people"
+PartnershipViewSet = record_viewset(
+    PARTNERSHIP, PartnershipFilter, serializers.PartnershipSerializer, serializers.PartnershipWriteSerializer
+)
+PartnerViewSet = record_viewset(
+    PARTNER, PartnerFilter, serializers.PartnerSerializer, serializers.PartnerWriteSerializer
+)
+PersonViewSet = record_viewset(
+    PERSON, PersonFilter, serializers.PersonSerializer, serializers.PersonWriteSerializer
+)
 
 
 class SDGViewSet(ReferenceViewSet):

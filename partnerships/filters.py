@@ -1,14 +1,6 @@
 """FilterSets for partnerships, partners and people, shared by the API and the public pages.
 
-Conventions for every registry FilterSet (registry/filters.py; events and publications follow them too):
-- repeating a parameter means OR within it (`?platform=cities&platform=academia-and-youth`);
-  different parameters combine with AND;
-- a value that names nothing (`sdg=18`, `country=XX`, a draft partner's slug) is a validation
-  error naming the parameter, never silently ignored; an empty value (`country=`) is no filter;
-- `q` is the registry's search (registry/search.py), applied after every other filter so that
-  its typo fallback only runs when the filtered list has no full-text match; with `q` the order is
-  relevance unless `ordering` is given;
-- every linked record that counts is published: a draft partner never makes a partnership match.
+They follow the conventions of every registry FilterSet (registry/filters.py).
 """
 
 from __future__ import annotations

@@ -10,53 +10,38 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 
 from registry.fields import LineField, WebAddressField, WindowedDateField, single_line_check, window_check
-from registry.models import SourceLink, unique_slug
+from registry.models import SourceLink
 from registry.workflow import (
     HISTORY_QUIET_FIELDS,
-    SEARCH_FIELDS,
     DatePrecision,
     PublishableModel,
     PublishableQuerySet,
     SearchableModel,
+    SluggedModel,
     Status,
     public_order_index,
-    published_constraint,
-    search_indexes,
+    record_meta,
     track_history,
     truncate_date,
-    version_trigger,
-    workflow_permissions,
 )
+from vocabularies import models as vocabularies
 from vocabularies.identifiers import validate_org_identifier
-from vocabularies.models import (
-    ActivityStatus,
-    Country,
-    Language,
-    Modality,
-    OrganisationRole,
-    OrganisationType,
-    Platform,
-    Region,
-    SDGTarget,
-    SustainableDevelopmentGoal,
-    Theme,
-)
 
 # Public records
 
 
 @track_history(quiet=HISTORY_QUIET_FIELDS)
-class Partner(SearchableModel, PublishableModel):
+class Partner(SluggedModel, SearchableModel, PublishableModel):
     """An organisation taking part in South-South and triangular cooperation."""
 
     name = LineField(max_length=300, help_text="The organisation's name in English.")
     acronym = LineField(max_length=40, blank=True)
     slug = models.SlugField(max_length=120, unique=True, blank=True)
     organisation_type = models.ForeignKey(
-        OrganisationType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        vocabularies.OrganisationType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     country = models.ForeignKey(
-        Country,
+        vocabularies.Country,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -84,17 +69,13 @@ class Partner(SearchableModel, PublishableModel):
     sources = GenericRelation(SourceLink)
 
     objects = PublishableQuerySet.as_manager()
+    slug_source = ("acronym", "name")
 
-    class Meta:
-        ordering = ["name", "id"]
-        indexes = [*search_indexes("partner"), public_order_index("partner", ["name", "id"])]
-        permissions = [
-            *workflow_permissions("partner", "partner"),
-            ("merge_partner", "Can merge a duplicate partner into another"),
-        ]
-        triggers = [version_trigger("partner", ignore=SEARCH_FIELDS)]
-        constraints = [
-            published_constraint("partner"),
+    Meta = record_meta(
+        "partner",
+        ordering=["name", "id"],
+        permissions=[("merge_partner", "Can merge a duplicate partner into another")],
+        constraints=[
             single_line_check("partner", "name", "acronym", "identifier"),
             models.UniqueConstraint(
                 Upper("identifier"),
@@ -102,7 +83,8 @@ class Partner(SearchableModel, PublishableModel):
                 name="partner_identifier_unique",
                 violation_error_message="Another partner already has this organisation identifier.",
             ),
-        ]
+        ],
+    )
 
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
@@ -119,11 +101,6 @@ class Partner(SearchableModel, PublishableModel):
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": "A partner cannot be its own parent."})
 
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(self, self.acronym or self.name)
-        super().save(*args, **kwargs)
-
 
 @track_history()
 class PartnerName(models.Model):
@@ -138,7 +115,7 @@ class PartnerName(models.Model):
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="alternative_names")
     name = LineField(max_length=300)
-    language = models.ForeignKey(Language, null=True, blank=True, on_delete=models.PROTECT)
+    language = models.ForeignKey(vocabularies.Language, null=True, blank=True, on_delete=models.PROTECT)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TRANSLATION)
 
     class Meta:
@@ -153,7 +130,7 @@ class PartnerName(models.Model):
 
 
 @track_history(quiet=HISTORY_QUIET_FIELDS)
-class Person(PublishableModel):
+class Person(SluggedModel, PublishableModel):
     """A person named in the registry: an author, a speaker, a delegation member.
 
     Only public roles are recorded; no private contact data.
@@ -168,22 +145,18 @@ class Person(PublishableModel):
     sources = GenericRelation(SourceLink)
 
     objects = PublishableQuerySet.as_manager()
+    slug_source = ("name",)
 
-    class Meta:
-        ordering = ["name", "id"]
-        indexes = [public_order_index("person", ["name", "id"])]
-        verbose_name_plural = "people"
-        permissions = workflow_permissions("person", "person")
-        triggers = [version_trigger("person")]
-        constraints = [published_constraint("person"), single_line_check("person", "name", "position")]
+    Meta = record_meta(
+        "person",
+        ordering=["name", "id"],
+        searchable=False,
+        constraints=[single_line_check("person", "name", "position")],
+        verbose_name_plural="people",
+    )
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
 
 
 class PartnershipQuerySet(PublishableQuerySet):
@@ -196,7 +169,7 @@ class PartnershipQuerySet(PublishableQuerySet):
 
 
 @track_history(quiet=HISTORY_QUIET_FIELDS)
-class Partnership(SearchableModel, PublishableModel):
+class Partnership(SluggedModel, SearchableModel, PublishableModel):
     """A cooperation between partners, with its aims, places, goals and participants."""
 
     title = LineField(max_length=300)
@@ -205,10 +178,12 @@ class Partnership(SearchableModel, PublishableModel):
     objective = models.TextField(blank=True, help_text="The partnership's stated objective.")
     description = models.TextField(blank=True)
     modalities = models.ManyToManyField(
-        Modality, blank=True, help_text="South-South, triangular, North-South, multi-stakeholder."
+        vocabularies.Modality,
+        blank=True,
+        help_text="South-South, triangular, North-South, multi-stakeholder.",
     )
     activity_status = models.ForeignKey(
-        ActivityStatus,
+        vocabularies.ActivityStatus,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -228,35 +203,35 @@ class Partnership(SearchableModel, PublishableModel):
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     partners = models.ManyToManyField(Partner, through="Participation", related_name="partnerships")
-    platforms = models.ManyToManyField(Platform, blank=True, related_name="partnerships")
+    platforms = models.ManyToManyField(vocabularies.Platform, blank=True, related_name="partnerships")
     sdgs = models.ManyToManyField(
-        SustainableDevelopmentGoal, blank=True, related_name="partnerships", verbose_name="SDGs"
+        vocabularies.SustainableDevelopmentGoal, blank=True, related_name="partnerships", verbose_name="SDGs"
     )
     sdg_targets = models.ManyToManyField(
-        SDGTarget, blank=True, related_name="partnerships", verbose_name="SDG targets"
+        vocabularies.SDGTarget, blank=True, related_name="partnerships", verbose_name="SDG targets"
     )
     countries = models.ManyToManyField(
-        Country, blank=True, related_name="partnerships", help_text="Countries the partnership covers."
+        vocabularies.Country,
+        blank=True,
+        related_name="partnerships",
+        help_text="Countries the partnership covers.",
     )
     regions = models.ManyToManyField(
-        Region, blank=True, related_name="partnerships", help_text="Regions the partnership covers."
+        vocabularies.Region,
+        blank=True,
+        related_name="partnerships",
+        help_text="Regions the partnership covers.",
     )
-    themes = models.ManyToManyField(Theme, blank=True, related_name="partnerships")
+    themes = models.ManyToManyField(vocabularies.Theme, blank=True, related_name="partnerships")
     sources = GenericRelation(SourceLink)
 
     objects = PartnershipQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-start_date", "title", "id"]
-        indexes = [
-            *search_indexes("partnership"),
-            public_order_index("partnership", ["-start_date", "title", "id"]),
-            public_order_index("partnership", ["-published_at", "-id"], suffix="newest"),
-        ]
-        permissions = workflow_permissions("partnership", "partnership")
-        triggers = [version_trigger("partnership", ignore=SEARCH_FIELDS)]
-        constraints = [
-            published_constraint("partnership"),
+    Meta = record_meta(
+        "partnership",
+        ordering=["-start_date", "title", "id"],
+        indexes=[public_order_index("partnership", ["-published_at", "-id"], suffix="newest")],
+        constraints=[
             single_line_check("partnership", "title", "summary"),
             window_check("partnership", "start_date", "end_date"),
             models.CheckConstraint(
@@ -266,7 +241,8 @@ class Partnership(SearchableModel, PublishableModel):
                 name="partnership_end_after_start",
                 violation_error_message="The end date cannot be before the start date.",
             ),
-        ]
+        ],
+    )
 
     def __str__(self) -> str:
         return self.title
@@ -300,11 +276,6 @@ class Partnership(SearchableModel, PublishableModel):
             "of its public page, the API and the exports until they are published."
         ]
 
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(self, self.title)
-        super().save(*args, **kwargs)
-
 
 class TriangularRole(models.TextChoices):
     """The OECD's roles in triangular co-operation."""
@@ -336,7 +307,7 @@ class Participation(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="participations")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="participations")
     role = models.ForeignKey(
-        OrganisationRole,
+        vocabularies.OrganisationRole,
         null=True,
         blank=True,
         on_delete=models.PROTECT,

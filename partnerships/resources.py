@@ -8,28 +8,19 @@ from import_export import fields
 
 from registry.resources import (
     VOCABULARIES,
+    WORKFLOW_COLUMNS,
     CodeWidget,
     RecordResource,
     VocabularyListWidget,
     VocabularyWidget,
     _labels,
     _role_pairs,
+    replace_partner_roles,
 )
-from vocabularies.models import (
-    ActivityStatus,
-    Country,
-    Modality,
-    OrganisationRole,
-    OrganisationType,
-    Platform,
-    Region,
-    SDGTarget,
-    SustainableDevelopmentGoal,
-    Theme,
-)
+from vocabularies import models as vocabularies
 
 from .duplicates import similar_partners
-from .models import Participation, Partner, PartnerName, Partnership
+from .models import Partner, PartnerName, Partnership
 
 
 def _partners_by_slug(slugs: list[str], column: str) -> dict[str, Partner]:
@@ -44,10 +35,12 @@ class PartnerResource(RecordResource):
     organisation_type = fields.Field(
         attribute="organisation_type",
         column_name="organisation_type",
-        widget=VocabularyWidget(OrganisationType),
+        widget=VocabularyWidget(vocabularies.OrganisationType),
     )
     organisation_type_label = fields.Field(column_name="organisation_type_label", readonly=True)
-    country = fields.Field(attribute="country", column_name="country", widget=VocabularyWidget(Country))
+    country = fields.Field(
+        attribute="country", column_name="country", widget=VocabularyWidget(vocabularies.Country)
+    )
     country_label = fields.Field(column_name="country_label", readonly=True)
     parent = fields.Field(attribute="parent", column_name="parent", widget=CodeWidget(Partner, "slug"))
     alternative_names = fields.Field(column_name="alternative_names", readonly=True)
@@ -70,12 +63,9 @@ class PartnerResource(RecordResource):
             "parent",
             "description",
             "alternative_names",
-            "status",
-            "status_label",
-            "published_at",
+            *WORKFLOW_COLUMNS,
             "last_reviewed_at",
         ]
-        export_order = fields
 
     def find_without_slug(self, row: dict) -> Any:
         identifier = str(row.get("identifier") or "").strip()
@@ -124,28 +114,38 @@ class PartnerResource(RecordResource):
 
 class PartnershipResource(RecordResource):
     activity_status = fields.Field(
-        attribute="activity_status", column_name="activity_status", widget=VocabularyWidget(ActivityStatus)
+        attribute="activity_status",
+        column_name="activity_status",
+        widget=VocabularyWidget(vocabularies.ActivityStatus),
     )
     activity_status_label = fields.Field(column_name="activity_status_label", readonly=True)
     modalities = fields.Field(
-        attribute="modalities", column_name="modalities", widget=VocabularyListWidget(Modality)
+        attribute="modalities", column_name="modalities", widget=VocabularyListWidget(vocabularies.Modality)
     )
     platforms = fields.Field(
-        attribute="platforms", column_name="platforms", widget=VocabularyListWidget(Platform)
+        attribute="platforms", column_name="platforms", widget=VocabularyListWidget(vocabularies.Platform)
     )
     sdgs = fields.Field(
-        attribute="sdgs", column_name="sdgs", widget=VocabularyListWidget(SustainableDevelopmentGoal)
+        attribute="sdgs",
+        column_name="sdgs",
+        widget=VocabularyListWidget(vocabularies.SustainableDevelopmentGoal),
     )
     sdg_labels = fields.Field(column_name="sdg_labels", readonly=True)
     sdg_targets = fields.Field(
-        attribute="sdg_targets", column_name="sdg_targets", widget=VocabularyListWidget(SDGTarget)
+        attribute="sdg_targets",
+        column_name="sdg_targets",
+        widget=VocabularyListWidget(vocabularies.SDGTarget),
     )
     countries = fields.Field(
-        attribute="countries", column_name="countries", widget=VocabularyListWidget(Country)
+        attribute="countries", column_name="countries", widget=VocabularyListWidget(vocabularies.Country)
     )
     country_labels = fields.Field(column_name="country_labels", readonly=True)
-    regions = fields.Field(attribute="regions", column_name="regions", widget=VocabularyListWidget(Region))
-    themes = fields.Field(attribute="themes", column_name="themes", widget=VocabularyListWidget(Theme))
+    regions = fields.Field(
+        attribute="regions", column_name="regions", widget=VocabularyListWidget(vocabularies.Region)
+    )
+    themes = fields.Field(
+        attribute="themes", column_name="themes", widget=VocabularyListWidget(vocabularies.Theme)
+    )
     partners = fields.Field(column_name="partners", readonly=True)
     partner_labels = fields.Field(column_name="partner_labels", readonly=True)
     part_columns = ("partners",)
@@ -175,12 +175,9 @@ class PartnershipResource(RecordResource):
             "country_labels",
             "regions",
             "themes",
-            "status",
-            "status_label",
-            "published_at",
+            *WORKFLOW_COLUMNS,
             "last_reviewed_at",
         ]
-        export_order = fields
 
     def dehydrate_activity_status_label(self, p: Partnership) -> str:
         return p.activity_status.name if p.activity_status else ""
@@ -209,17 +206,12 @@ class PartnershipResource(RecordResource):
             return
         pairs = _role_pairs(row.get("partners"), "partners")
         partners = _partners_by_slug([s for s, _ in pairs], "partners")
-        vocabulary = VOCABULARIES[OrganisationRole]
+        vocabulary = VOCABULARIES[vocabularies.OrganisationRole]
         unknown = [r for _, r in pairs if r and len(vocabulary.find(r)) != 1]
         if unknown:
             raise ValueError(f"partners: no IATI organisation role with code or name {', '.join(unknown)}")
         wanted = {(partners[s].pk, vocabulary.get(r).pk if r else None) for s, r in pairs}
-        for row_ in instance.participations.all():
-            if (row_.partner_id, row_.role_id) not in wanted:
-                row_.delete()
-        have = set(instance.participations.values_list("partner_id", "role_id"))
-        for partner_id, role in wanted - have:
-            Participation.objects.create(partnership=instance, partner_id=partner_id, role_id=role)
+        replace_partner_roles(instance.participations, wanted, role="role_id")
 
 
 def register() -> None:

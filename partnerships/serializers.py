@@ -25,19 +25,7 @@ from registry.serializers import (
     published_or_none,
 )
 from registry.workflow import Status
-from vocabularies.models import (
-    ActivityStatus,
-    Country,
-    Language,
-    Modality,
-    OrganisationRole,
-    OrganisationType,
-    Platform,
-    Region,
-    SDGTarget,
-    SustainableDevelopmentGoal,
-    Theme,
-)
+from vocabularies import models as vocabularies
 
 PUBLISHED = Status.PUBLISHED
 
@@ -67,12 +55,23 @@ class PersonCompactSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+# A linked record known by its title (a partnership, an event, a publication). No docstring: the
+# schema would give it to every subclass as its description.
+class TitledCompactSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+
+
+class PartnershipCompactSerializer(TitledCompactSerializer):
+    pass
+
+
 # Reference vocabularies.
 
 
 class TargetSerializer(serializers.ModelSerializer):
     class Meta:
-        model = SDGTarget
+        model = vocabularies.SDGTarget
         fields = ["code", "title"]
 
 
@@ -81,7 +80,7 @@ class SDGSerializer(serializers.ModelSerializer):
     targets = TargetSerializer(many=True, read_only=True)
 
     class Meta:
-        model = SustainableDevelopmentGoal
+        model = vocabularies.SustainableDevelopmentGoal
         fields = ["code", "url", "title", "short_title", "colour", "targets"]
 
 
@@ -92,7 +91,7 @@ class RegionSerializer(serializers.ModelSerializer):
     )
 
     class Meta:
-        model = Region
+        model = vocabularies.Region
         fields = ["code", "url", "name", "level", "parent"]
 
 
@@ -103,7 +102,7 @@ class CountrySerializer(serializers.ModelSerializer):
     intermediate_region = CodeNameSerializer(allow_null=True, read_only=True)
 
     class Meta:
-        model = Country
+        model = vocabularies.Country
         fields = [
             "code",
             "url",
@@ -128,7 +127,7 @@ class PlatformSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="platform-detail", lookup_field="slug")
 
     class Meta:
-        model = Platform
+        model = vocabularies.Platform
         fields = ["slug", "url", "name", "description"]
 
 
@@ -136,7 +135,7 @@ class OrganisationTypeSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="organisation-type-detail", lookup_field="code")
 
     class Meta:
-        model = OrganisationType
+        model = vocabularies.OrganisationType
         fields = ["code", "url", "name", "description"]
 
 
@@ -144,7 +143,7 @@ class LanguageSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="language-detail", lookup_field="code")
 
     class Meta:
-        model = Language
+        model = vocabularies.Language
         fields = ["code", "url", "name"]
 
 
@@ -276,7 +275,9 @@ class PartnershipSerializer(RecordSerializer):
 
 class ParticipantWriteSerializer(serializers.Serializer):
     partner = SlugLinkField(slug_field="slug", queryset=Partner.objects.all())
-    role = KeyRelatedField(queryset=OrganisationRole.objects.all(), allow_null=True, required=False)
+    role = KeyRelatedField(
+        queryset=vocabularies.OrganisationRole.objects.all(), allow_null=True, required=False
+    )
     triangular_role = serializers.ChoiceField(
         choices=Participation._meta.get_field("triangular_role").choices, allow_blank=True, required=False
     )
@@ -285,9 +286,9 @@ class ParticipantWriteSerializer(serializers.Serializer):
 
 class PartnerWriteSerializer(WriteSerializer):
     organisation_type = KeyRelatedField(
-        queryset=OrganisationType.objects.all(), allow_null=True, required=False
+        queryset=vocabularies.OrganisationType.objects.all(), allow_null=True, required=False
     )
-    country = KeyRelatedField(queryset=Country.objects.all(), allow_null=True, required=False)
+    country = KeyRelatedField(queryset=vocabularies.Country.objects.all(), allow_null=True, required=False)
     parent = SlugLinkField(slug_field="slug", queryset=Partner.objects.all(), allow_null=True, required=False)
 
     class Meta:
@@ -314,14 +315,22 @@ class PartnerWriteSerializer(WriteSerializer):
 
 
 class PartnershipWriteSerializer(WriteSerializer):
-    modalities = KeyRelatedField(queryset=Modality.objects.all(), many=True, required=False)
-    activity_status = KeyRelatedField(queryset=ActivityStatus.objects.all(), allow_null=True, required=False)
-    platforms = SlugLinkField(slug_field="slug", queryset=Platform.objects.all(), many=True, required=False)
-    sdgs = KeyRelatedField(queryset=SustainableDevelopmentGoal.objects.all(), many=True, required=False)
-    sdg_targets = KeyRelatedField(queryset=SDGTarget.objects.all(), many=True, required=False)
-    countries = KeyRelatedField(queryset=Country.objects.all(), many=True, required=False)
-    regions = KeyRelatedField(queryset=Region.objects.all(), many=True, required=False)
-    themes = SlugLinkField(slug_field="slug", queryset=Theme.objects.all(), many=True, required=False)
+    modalities = KeyRelatedField(queryset=vocabularies.Modality.objects.all(), many=True, required=False)
+    activity_status = KeyRelatedField(
+        queryset=vocabularies.ActivityStatus.objects.all(), allow_null=True, required=False
+    )
+    platforms = SlugLinkField(
+        slug_field="slug", queryset=vocabularies.Platform.objects.all(), many=True, required=False
+    )
+    sdgs = KeyRelatedField(
+        queryset=vocabularies.SustainableDevelopmentGoal.objects.all(), many=True, required=False
+    )
+    sdg_targets = KeyRelatedField(queryset=vocabularies.SDGTarget.objects.all(), many=True, required=False)
+    countries = KeyRelatedField(queryset=vocabularies.Country.objects.all(), many=True, required=False)
+    regions = KeyRelatedField(queryset=vocabularies.Region.objects.all(), many=True, required=False)
+    themes = SlugLinkField(
+        slug_field="slug", queryset=vocabularies.Theme.objects.all(), many=True, required=False
+    )
     participants = ParticipantWriteSerializer(many=True, required=False)
 
     class Meta:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
 from django.http import (
     Http404,
     HttpRequest,
@@ -28,11 +28,16 @@ from .charts import partnership_charts, world_map
 from .filters import PartnerFilter, PartnershipFilter
 from .iati import activities_xml, organisations_xml, reportable_partners, reportable_partnerships
 
-PUBLISHED_PARTICIPATIONS = Prefetch(
-    "participations",
-    queryset=Participation.objects.filter(partner__status=Status.PUBLISHED).select_related(
-        "partner", "partner__country", "partner__organisation_type", "role"
-    ),
+
+def published_parts(name: str, model: type[Model], linked: str, *related: str) -> Prefetch:
+    """Prefetch a record's parts (`name`, rows of `model`) whose `linked` record is published,
+    with that record and any other `related` ones: a draft is never named on a public page."""
+    published = model.objects.filter(**{f"{linked}__status": Status.PUBLISHED})
+    return Prefetch(name, queryset=published.select_related(linked, *related))
+
+
+PUBLISHED_PARTICIPATIONS = published_parts(
+    "participations", Participation, "partner", "partner__country", "partner__organisation_type", "role"
 )
 
 

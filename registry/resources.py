@@ -278,14 +278,15 @@ def register_vocabulary(vocabulary: Vocabulary) -> Vocabulary:
     return vocabulary
 
 
-class VocabularyWidget(widgets.ForeignKeyWidget):
-    """A vocabulary entry written as its code or its label; an unknown one is a row error naming it."""
+class _VocabularyLookup:
+    """A widget whose cells name entries of its model's registered vocabulary by their first code.
 
-    def __init__(self, model: type[models.Model]) -> None:
-        super().__init__(model, "pk")
+    The vocabulary is looked up when the widget is used, not when its resource class is made:
+    resources are defined while the admin is discovered, before the vocabularies register.
+    """
 
-    # The vocabulary is looked up when the widget is used, not when its resource class is made:
-    # resources are defined while the admin is discovered, before the vocabularies register.
+    model: type[models.Model]
+
     @property
     def vocabulary(self) -> Vocabulary:
         return VOCABULARIES[self.model]
@@ -297,31 +298,24 @@ class VocabularyWidget(widgets.ForeignKeyWidget):
     @field.setter
     def field(self, value: str) -> None:
         pass  # always the vocabulary's first code
+
+
+class VocabularyWidget(_VocabularyLookup, widgets.ForeignKeyWidget):
+    """A vocabulary entry written as its code or its label; an unknown one is a row error naming it."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        super().__init__(model, "pk")
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         text = cell_text(value)
         return self.vocabulary.get(text) if text else None
 
 
-class VocabularyListWidget(widgets.ManyToManyWidget):
+class VocabularyListWidget(_VocabularyLookup, widgets.ManyToManyWidget):
     """Several entries of a vocabulary, as codes or labels; unknown ones are errors, not dropped."""
 
     def __init__(self, model: type[models.Model]) -> None:
         super().__init__(model, field="pk")
-
-    # The vocabulary is looked up when the widget is used, not when its resource class is made:
-    # resources are defined while the admin is discovered, before the vocabularies register.
-    @property
-    def vocabulary(self) -> Vocabulary:
-        return VOCABULARIES[self.model]
-
-    @property
-    def field(self) -> str:
-        return self.vocabulary.codes[0]
-
-    @field.setter
-    def field(self, value: str) -> None:
-        pass  # always the vocabulary's first code
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         text = cell_text(value)
@@ -408,6 +402,31 @@ def describe_notes(result: Any) -> list[str]:
 
 def _labels(values: models.QuerySet) -> str:
     return "; ".join(str(v) for v in values)
+
+
+def partner_roles(roles: models.QuerySet) -> str:
+    """A record's partners with their roles, as its parts column reads them: `slug|role; ...`."""
+    return "; ".join(f"{o.partner.slug}|{o.role}" for o in roles.select_related("partner"))
+
+
+def partner_role_labels(roles: models.QuerySet) -> str:
+    """The same for readers: `Partner name (Role label); ...`."""
+    return "; ".join(f"{o.partner} ({o.get_role_display()})" for o in roles.select_related("partner"))
+
+
+def replace_partner_roles(roles: Any, wanted: set[tuple[int, Any]], role: str = "role") -> None:
+    """Make a record's partner roles (`roles`, a related manager) exactly `wanted`, pairs of a
+    partner's pk and a `role` value: the others are deleted, the missing ones created."""
+    for existing in roles.all():
+        if (existing.partner_id, getattr(existing, role)) not in wanted:
+            existing.delete()
+    have = set(roles.values_list("partner_id", role))
+    for partner_id, value in wanted - have:
+        roles.create(partner_id=partner_id, **{role: value})
+
+
+#: The workflow's columns every record's file ends with (after its own, in `Meta.fields`).
+WORKFLOW_COLUMNS = ["status", "status_label", "published_at"]
 
 
 class RecordResource(resources.ModelResource):

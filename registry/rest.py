@@ -813,9 +813,31 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, ShapeReadMix
         return response
 
 
-def documented(name: str) -> Callable[[type[PublicRecordViewSet]], type[PublicRecordViewSet]]:
-    """Class decorator: OpenAPI descriptions of a record viewset's answers, facets and export."""
-    return lambda viewset: _document(viewset, name)
+def record_viewset(
+    shape: RecordShape,
+    filterset_class: type[FilterSet],
+    read: type[serializers.Serializer],
+    write: type[serializers.Serializer],
+) -> type[PublicRecordViewSet]:
+    """The API's viewset of one record type (`PartnershipViewSet`), with its OpenAPI descriptions.
+
+    The shape names the model and makes the answers, `read` describes them in the schema, `write`
+    takes the writes; the CSV export is named after the model's plural (`people.csv`).
+    """
+    model = shape.model
+    viewset = type(
+        f"{model.__name__}ViewSet",
+        (PublicRecordViewSet,),
+        {
+            "model": model,
+            "serializer_class": read,
+            "write_serializer_class": write,
+            "filterset_class": filterset_class,
+            "shape": shape,
+            "export_filename": str(model._meta.verbose_name_plural),
+        },
+    )
+    return _document(viewset, model.__name__)
 
 
 def _document(viewset: type[PublicRecordViewSet], name: str) -> type[PublicRecordViewSet]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 import pghistory
@@ -206,6 +207,24 @@ class SearchableModel(models.Model):
         abstract = True
 
 
+class SluggedModel(models.Model):
+    """A record named in its addresses by its `slug`, made when it is first saved without one from
+    the first of its `slug_source` fields that is not empty (an acronym, else the name)."""
+
+    slug_source: tuple[str, ...] = ("title",)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from .models import unique_slug  # noqa: PLC0415 (registry.models imports this module)
+
+        if not self.slug:
+            text = next(filter(None, (getattr(self, name) for name in self.slug_source)), "")
+            self.slug = unique_slug(self, text)
+        super().save(*args, **kwargs)
+
+
 # Written only by partnerships.search; left out of history and of the version number.
 SEARCH_FIELDS = ["search_vector", "search_text"]
 
@@ -271,6 +290,41 @@ def workflow_permissions(model_name: str, verbose_name: str) -> list[tuple[str, 
         (f"publish_{model_name}", f"Can publish, unpublish or return a {verbose_name} to draft"),
         (f"archive_{model_name}", f"Can archive a {verbose_name}"),
     ]
+
+
+def record_meta(
+    model_name: str,
+    *,
+    ordering: list[str],
+    searchable: bool = True,
+    indexes: Sequence[models.Index] = (),
+    permissions: Sequence[tuple[str, str]] = (),
+    constraints: Sequence[models.BaseConstraint] = (),
+    **options: Any,
+) -> type:
+    """The `Meta` of a publishable record (`Meta = record_meta("event", ordering=[...])`).
+
+    Its `ordering`, with the partial index that serves the public lists in that order; the search
+    index, unless not `searchable`; the workflow's permissions; the trigger that bumps `version`
+    (a search rewrite aside); the constraint that a published record says when. `indexes`,
+    `permissions` and `constraints` are the record's own, after those; `options` any other.
+    """
+    return type(
+        "Meta",
+        (),
+        {
+            "ordering": ordering,
+            "indexes": [
+                *(search_indexes(model_name) if searchable else []),
+                public_order_index(model_name, ordering),
+                *indexes,
+            ],
+            "permissions": [*workflow_permissions(model_name, model_name), *permissions],
+            "triggers": [version_trigger(model_name, ignore=SEARCH_FIELDS if searchable else None)],
+            "constraints": [published_constraint(model_name), *constraints],
+            **options,
+        },
+    )
 
 
 def version_trigger(model_name: str, *, ignore: list[str] | None = None) -> pgtrigger.Trigger:

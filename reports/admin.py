@@ -7,44 +7,37 @@ from django.contrib import admin
 from registry.admin import URL_FIELD_OVERRIDES, PublishableAdmin, RecordImportExportMixin, SourceLinkInline
 from reports.resources import PublicationResource
 
-from .models import (
-    Authorship,
-    LanguageVersion,
-    Publication,
-    PublicationOrganisation,
-    PublicationRelation,
-    Series,
-)
+from . import models
 
 
 class AuthorshipInline(admin.TabularInline):
-    model = Authorship
+    model = models.Authorship
     extra = 0
     autocomplete_fields = ["person"]
 
 
 class PublicationOrganisationInline(admin.TabularInline):
-    model = PublicationOrganisation
+    model = models.PublicationOrganisation
     extra = 0
     autocomplete_fields = ["partner"]
 
 
 class LanguageVersionInline(admin.TabularInline):
-    model = LanguageVersion
+    model = models.LanguageVersion
     extra = 0
     formfield_overrides = URL_FIELD_OVERRIDES
     autocomplete_fields = ["language"]
 
 
 class PublicationRelationInline(admin.TabularInline):
-    model = PublicationRelation
+    model = models.PublicationRelation
     fk_name = "source"
     extra = 0
     autocomplete_fields = ["target"]
     verbose_name = "relation to another publication"
 
 
-@admin.register(Publication)
+@admin.register(models.Publication)
 class PublicationAdmin(RecordImportExportMixin, PublishableAdmin):
     resource_classes = [PublicationResource]
     list_display = ["title", "publication_type", "publication_date", "series", "status"]
@@ -88,7 +81,7 @@ class PublicationAdmin(RecordImportExportMixin, PublishableAdmin):
     ]
 
 
-@admin.register(Series)
+@admin.register(models.Series)
 class SeriesAdmin(admin.ModelAdmin):
     list_display = ["name", "publisher"]
     search_fields = ["name"]

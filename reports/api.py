@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from registry.rest import PublicRecordViewSet, documented
+from registry.rest import record_viewset
 
 from . import serializers
 from .filters import PublicationFilter
-from .models import Publication
 from .shapes import PUBLICATION
 
-
-@documented("Publication")
-class PublicationViewSet(PublicRecordViewSet):
-    model = Publication
-    serializer_class = serializers.PublicationSerializer
-    write_serializer_class = serializers.PublicationWriteSerializer
-    filterset_class = PublicationFilter
-    shape = PUBLICATION
-    export_filename = "publications"
+PublicationViewSet = record_viewset(
+    PUBLICATION, PublicationFilter, serializers.PublicationSerializer, serializers.PublicationWriteSerializer
+)

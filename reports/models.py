@@ -10,21 +10,17 @@ from django.urls import reverse
 
 from partnerships.models import Partner, Partnership, Person
 from registry.fields import LineField, WebAddressField, WindowedDateField, single_line_check, window_check
-from registry.models import SourceLink, unique_slug
+from registry.models import SourceLink
 from registry.workflow import (
     HISTORY_QUIET_FIELDS,
-    SEARCH_FIELDS,
     DatePrecision,
     PublishableModel,
     PublishableQuerySet,
     SearchableModel,
-    public_order_index,
-    published_constraint,
-    search_indexes,
+    SluggedModel,
+    record_meta,
     track_history,
     truncate_date,
-    version_trigger,
-    workflow_permissions,
 )
 from vocabularies.models import DocumentCategory, Language, Region, SustainableDevelopmentGoal, Theme
 
@@ -32,10 +28,11 @@ from .uploads import publication_file_path, validate_publication_file
 
 
 @track_history()
-class Series(models.Model):
+class Series(SluggedModel):
     """A publication series, such as 'South-South and Triangular Cooperation in Action'."""
 
     registry_role = "vocabulary"
+    slug_source = ("name",)
 
     name = LineField(max_length=300, unique=True)
     slug = models.SlugField(max_length=120, unique=True, blank=True)
@@ -51,11 +48,6 @@ class Series(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
-
 
 class PublicationQuerySet(PublishableQuerySet):
     def with_title_languages(self) -> list[Publication]:
@@ -68,7 +60,7 @@ class PublicationQuerySet(PublishableQuerySet):
 
 
 @track_history(quiet=HISTORY_QUIET_FIELDS)
-class Publication(SearchableModel, PublishableModel):
+class Publication(SluggedModel, SearchableModel, PublishableModel):
     """A document: a report, a strategy, a news article, with every language it exists in."""
 
     class Type(models.TextChoices):
@@ -139,19 +131,14 @@ class Publication(SearchableModel, PublishableModel):
 
     objects = PublicationQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-publication_date", "title", "id"]
-        indexes = [
-            *search_indexes("publication"),
-            public_order_index("publication", ["-publication_date", "title", "id"]),
-        ]
-        permissions = workflow_permissions("publication", "publication")
-        triggers = [version_trigger("publication", ignore=SEARCH_FIELDS)]
-        constraints = [
-            published_constraint("publication"),
+    Meta = record_meta(
+        "publication",
+        ordering=["-publication_date", "title", "id"],
+        constraints=[
             single_line_check("publication", "title"),
             window_check("publication", "publication_date"),
-        ]
+        ],
+    )
 
     def __str__(self) -> str:
         return self.title
@@ -165,11 +152,6 @@ class Publication(SearchableModel, PublishableModel):
 
     def clean(self) -> None:
         self.publication_date = truncate_date(self.publication_date, self.publication_date_precision)
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(self, self.title)
-        super().save(*args, **kwargs)
 
 
 for _field, _name in [

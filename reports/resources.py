@@ -7,6 +7,7 @@ from import_export import fields
 from partnerships.models import Partnership
 from partnerships.resources import _partners_by_slug
 from registry.resources import (
+    WORKFLOW_COLUMNS,
     ChoiceWidget,
     CodesWidget,
     CodeWidget,
@@ -15,6 +16,9 @@ from registry.resources import (
     VocabularyWidget,
     _labels,
     _role_pairs,
+    partner_role_labels,
+    partner_roles,
+    replace_partner_roles,
 )
 from vocabularies.models import (
     DocumentCategory,
@@ -72,11 +76,8 @@ class PublicationResource(RecordResource):
             "sdg_labels",
             "regions",
             "themes",
-            "status",
-            "status_label",
-            "published_at",
+            *WORKFLOW_COLUMNS,
         ]
-        export_order = fields
 
     def dehydrate_publication_type_label(self, p: Publication) -> str:
         return p.get_publication_type_display()
@@ -85,12 +86,10 @@ class PublicationResource(RecordResource):
         return _labels(p.sdgs.all())
 
     def dehydrate_organisations(self, p: Publication) -> str:
-        return "; ".join(f"{o.partner.slug}|{o.role}" for o in p.organisation_roles.select_related("partner"))
+        return partner_roles(p.organisation_roles)
 
     def dehydrate_organisation_labels(self, p: Publication) -> str:
-        return "; ".join(
-            f"{o.partner} ({o.get_role_display()})" for o in p.organisation_roles.select_related("partner")
-        )
+        return partner_role_labels(p.organisation_roles)
 
     def save_parts(self, instance: Publication, row: dict) -> None:
         """The `organisations` column, when present, is the full list: `slug|role; ...`."""
@@ -102,13 +101,7 @@ class PublicationResource(RecordResource):
             roles = ", ".join(PublicationOrganisation.Role.values)
             raise ValueError(f"organisations: each needs a role ({roles}): {', '.join(bad)}")
         partners = _partners_by_slug([s for s, _ in pairs], "organisations")
-        wanted = {(partners[s].pk, r) for s, r in pairs}
-        for role in instance.organisation_roles.all():
-            if (role.partner_id, role.role) not in wanted:
-                role.delete()
-        have = set(instance.organisation_roles.values_list("partner_id", "role"))
-        for partner_id, role in wanted - have:
-            PublicationOrganisation.objects.create(publication=instance, partner_id=partner_id, role=role)
+        replace_partner_roles(instance.organisation_roles, {(partners[s].pk, r) for s, r in pairs})
 
 
 def register() -> None:

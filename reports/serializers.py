@@ -8,8 +8,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events.models import Event
-from events.serializers import EventCompactSerializer, PartnershipCompactSerializer
-from partnerships.serializers import PartnerCompactSerializer, SDGCompactSerializer
+from events.serializers import EventCompactSerializer
+from partnerships.serializers import (
+    PartnerCompactSerializer,
+    PartnershipCompactSerializer,
+    SDGCompactSerializer,
+    TitledCompactSerializer,
+)
 from registry.serializers import (
     CodeNameSerializer,
     KeyRelatedField,
@@ -23,14 +28,7 @@ from registry.serializers import (
 from registry.workflow import Status
 from vocabularies.models import DocumentCategory, Region, SustainableDevelopmentGoal, Theme
 
-from .models import (
-    Authorship,
-    LanguageVersion,
-    Publication,
-    PublicationOrganisation,
-    PublicationRelation,
-    Series,
-)
+from . import models
 from .uploads import publication_file_url
 
 PUBLISHED = Status.PUBLISHED
@@ -39,12 +37,12 @@ PUBLISHED = Status.PUBLISHED
 class AuthorSerializer(serializers.Serializer):
     slug = serializers.SlugField(source="person.slug")
     name = serializers.CharField(source="person.name")
-    role = serializers.ChoiceField(choices=Authorship.Role.choices)
+    role = serializers.ChoiceField(choices=models.Authorship.Role.choices)
 
 
 class OrganisationRoleSerializer(serializers.Serializer):
     partner = PartnerCompactSerializer()
-    role = serializers.ChoiceField(choices=PublicationOrganisation.Role.choices)
+    role = serializers.ChoiceField(choices=models.PublicationOrganisation.Role.choices)
 
 
 class LanguageVersionSerializer(serializers.ModelSerializer):
@@ -54,11 +52,11 @@ class LanguageVersionSerializer(serializers.ModelSerializer):
     )
 
     class Meta:
-        model = LanguageVersion
+        model = models.LanguageVersion
         fields = ["language", "title", "url", "is_original"]
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
-    def get_url(self, version: LanguageVersion) -> str | None:
+    def get_url(self, version: models.LanguageVersion) -> str | None:
         if version.url:
             return version.url
         if version.file:
@@ -68,20 +66,19 @@ class LanguageVersionSerializer(serializers.ModelSerializer):
         return None
 
 
-class PublicationCompactSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    title = serializers.CharField()
+class PublicationCompactSerializer(TitledCompactSerializer):
+    pass
 
 
 class RelationSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(source="relation_type", choices=PublicationRelation.Type.choices)
+    type = serializers.ChoiceField(source="relation_type", choices=models.PublicationRelation.Type.choices)
     publication = PublicationCompactSerializer(source="target")
 
 
 class PublicationSerializer(RecordSerializer):
     api_view_name = "publication-detail"
     type = serializers.ChoiceField(
-        source="publication_type", choices=Publication.Type.choices, read_only=True
+        source="publication_type", choices=models.Publication.Type.choices, read_only=True
     )
     document_category = CodeNameSerializer(allow_null=True, read_only=True)
     series = SlugNameSerializer(allow_null=True, read_only=True)
@@ -99,7 +96,7 @@ class PublicationSerializer(RecordSerializer):
     sources = SourceSerializer(many=True, read_only=True)
 
     class Meta:
-        model = Publication
+        model = models.Publication
         fields = [
             "slug",
             "url",
@@ -128,7 +125,7 @@ class PublicationSerializer(RecordSerializer):
         ]
 
     @extend_schema_field(EventCompactSerializer(allow_null=True))
-    def get_launched_at(self, publication: Publication) -> dict[str, Any] | None:
+    def get_launched_at(self, publication: models.Publication) -> dict[str, Any] | None:
         event = published_or_none(publication.launched_at)
         return EventCompactSerializer(event).data if event else None
 
@@ -137,7 +134,9 @@ class PublicationWriteSerializer(WriteSerializer):
     document_category = KeyRelatedField(
         queryset=DocumentCategory.objects.all(), allow_null=True, required=False
     )
-    series = SlugLinkField(slug_field="slug", queryset=Series.objects.all(), allow_null=True, required=False)
+    series = SlugLinkField(
+        slug_field="slug", queryset=models.Series.objects.all(), allow_null=True, required=False
+    )
     launched_at = SlugLinkField(
         slug_field="slug", queryset=Event.objects.all(), allow_null=True, required=False
     )
@@ -146,7 +145,7 @@ class PublicationWriteSerializer(WriteSerializer):
     themes = SlugLinkField(slug_field="slug", queryset=Theme.objects.all(), many=True, required=False)
 
     class Meta:
-        model = Publication
+        model = models.Publication
         fields = [
             "slug",
             "workflow_status",

@@ -17,6 +17,7 @@ from django.views.generic import DetailView
 
 from events.models import Event
 from partnerships.models import Partnership
+from partnerships.views import published_parts
 from registry.search_pages import FacetedSearchView
 from registry.templatetags.registry import language_name
 from registry.workflow import Status
@@ -96,31 +97,11 @@ class PublicationDetailView(DetailView):
             Publication.objects.published()
             .select_related("series", "launched_at")
             .prefetch_related(
-                Prefetch(
-                    "authorships",
-                    queryset=Authorship.objects.filter(person__status=Status.PUBLISHED).select_related(
-                        "person"
-                    ),
-                ),
-                Prefetch(
-                    "organisation_roles",
-                    queryset=PublicationOrganisation.objects.filter(
-                        partner__status=Status.PUBLISHED
-                    ).select_related("partner"),
-                ),
+                published_parts("authorships", Authorship, "person"),
+                published_parts("organisation_roles", PublicationOrganisation, "partner"),
                 "language_versions__language",
-                Prefetch(
-                    "relations",
-                    queryset=PublicationRelation.objects.filter(
-                        target__status=Status.PUBLISHED
-                    ).select_related("target"),
-                ),
-                Prefetch(
-                    "inverse_relations",
-                    queryset=PublicationRelation.objects.filter(
-                        source__status=Status.PUBLISHED
-                    ).select_related("source"),
-                ),
+                published_parts("relations", PublicationRelation, "target"),
+                published_parts("inverse_relations", PublicationRelation, "source"),
                 "sources",
                 Prefetch("partnerships", queryset=Partnership.objects.published().order_by("title", "id")),
                 Prefetch("related_events", queryset=Event.objects.published().order_by("-start", "id")),

@@ -16,11 +16,12 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from events.models import EventOrganiser
@@ -89,6 +90,28 @@ def _links(
     )
 
 
+def _partner_roles(
+    name: str, title: str, model: type[Model], record: tuple[str, str], *columns: Column
+) -> Resource:
+    """A resource of partners' parts in records (`record`: the link's field and the records'
+    resource), published on both sides: the record's id, the partner's, then `columns`."""
+    link, resource = record
+    published = Status.PUBLISHED
+    return _links(
+        name,
+        title,
+        lambda: model.objects.filter(**{f"{link}__status": published}, partner__status=published).order_by(
+            "id"
+        ),
+        [
+            Column(f"{link}_id", "integer", "", attrgetter(f"{link}_id")),
+            Column("partner_id", "integer", "", attrgetter("partner_id")),
+            *columns,
+        ],
+        [_fk(f"{link}_id", resource), _fk("partner_id", "partners")],
+    )
+
+
 def _fk(column: str, resource: str) -> dict[str, Any]:
     return {"fields": column, "reference": {"resource": resource, "fields": "id"}}
 
@@ -113,25 +136,19 @@ def resources(site_url: str) -> list[Resource]:
     partnerships = _records(
         "partnerships", "Partnerships: cooperation between partners", PARTNERSHIP, site_url
     )
-    participations = _links(
+    participations = _partner_roles(
         "participations",
         "Partners' parts in partnerships",
-        lambda: Participation.objects.filter(
-            partnership__status=published, partner__status=published
-        ).order_by("id"),
-        [
-            Column("partnership_id", "integer", "", lambda p: p.partnership_id),
-            Column("partner_id", "integer", "", lambda p: p.partner_id),
-            Column("role", "string", "IATI OrganisationRole code.", lambda p: p.role_id),
-            Column(
-                "triangular_role",
-                "string",
-                "beneficiary, pivotal or facilitating (OECD).",
-                lambda p: p.triangular_role,
-            ),
-            Column("description", "string", "", lambda p: p.description),
-        ],
-        [_fk("partnership_id", "partnerships"), _fk("partner_id", "partners")],
+        Participation,
+        ("partnership", "partnerships"),
+        Column("role", "string", "IATI OrganisationRole code.", lambda p: p.role_id),
+        Column(
+            "triangular_role",
+            "string",
+            "beneficiary, pivotal or facilitating (OECD).",
+            lambda p: p.triangular_role,
+        ),
+        Column("description", "string", "", lambda p: p.description),
     )
     events = _records(
         "events",
@@ -140,18 +157,12 @@ def resources(site_url: str) -> list[Resource]:
         site_url,
         _fk("parent_id", "events"),
     )
-    event_organisers = _links(
+    event_organisers = _partner_roles(
         "event_organisers",
         "Partners' parts in organising events",
-        lambda: EventOrganiser.objects.filter(event__status=published, partner__status=published).order_by(
-            "id"
-        ),
-        [
-            Column("event_id", "integer", "", lambda o: o.event_id),
-            Column("partner_id", "integer", "", lambda o: o.partner_id),
-            Column("role", "string", "organiser, co_organiser, host, partner or sponsor.", lambda o: o.role),
-        ],
-        [_fk("event_id", "events"), _fk("partner_id", "partners")],
+        EventOrganiser,
+        ("event", "events"),
+        Column("role", "string", "organiser, co_organiser, host, partner or sponsor.", lambda o: o.role),
     )
     publications = _records(
         "publications",
@@ -160,18 +171,12 @@ def resources(site_url: str) -> list[Resource]:
         site_url,
         _fk("launched_at_event_id", "events"),
     )
-    publication_organisations = _links(
+    publication_organisations = _partner_roles(
         "publication_organisations",
         "Organisations' parts in publications",
-        lambda: PublicationOrganisation.objects.filter(
-            publication__status=published, partner__status=published
-        ).order_by("id"),
-        [
-            Column("publication_id", "integer", "", lambda o: o.publication_id),
-            Column("partner_id", "integer", "", lambda o: o.partner_id),
-            Column("role", "string", "publisher, author, subject, partner or funder.", lambda o: o.role),
-        ],
-        [_fk("publication_id", "publications"), _fk("partner_id", "partners")],
+        PublicationOrganisation,
+        ("publication", "publications"),
+        Column("role", "string", "publisher, author, subject, partner or funder.", lambda o: o.role),
     )
     authorships = _links(
         "authorships",
