@@ -320,12 +320,12 @@ class VocabularyListWidget(_VocabularyLookup, widgets.ManyToManyWidget):
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         text = cell_text(value)
         if not text:
-            return self.model.objects.none()
+            return self.model._default_manager.none()
         found, unknown = self.vocabulary.get_many(text)
         if unknown:
             names = ", ".join(f"“{item}”" for item in unknown)
             raise ValueError(f"no {self.vocabulary.name} with code or name {names}")
-        return self.model.objects.filter(pk__in=[entry.pk for entry in found])
+        return self.model._default_manager.filter(pk__in=[entry.pk for entry in found])
 
 
 class ChoiceWidget(widgets.CharWidget):
@@ -366,7 +366,7 @@ class CodesWidget(widgets.ManyToManyWidget):
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         text = cell_text(value)
         if not text:
-            return self.model.objects.none()
+            return self.model._default_manager.none()
         codes = [c.strip() for c in text.replace(";", ",").split(",") if c.strip()]
         found = self.model.objects.filter(**{f"{self.field}__in": codes})
         known = {str(v) for v in found.values_list(self.field, flat=True)}

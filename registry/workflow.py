@@ -211,6 +211,7 @@ class SluggedModel(models.Model):
     """A record named in its addresses by its `slug`, made when it is first saved without one from
     the first of its `slug_source` fields that is not empty (an acronym, else the name)."""
 
+    slug: str  # each record type declares its own SlugField
     slug_source: tuple[str, ...] = ("title",)
 
     class Meta:
