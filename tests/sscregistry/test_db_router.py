@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from partnerships.models import Partnership
 from sscregistry.db_router import PrimaryReplicaRouter, ReadAfterWriteMiddleware
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _in_a_request(view):

@@ -19,7 +19,7 @@ from django.db import connection
 from tests import conftest
 from tests.factories import PartnershipFactory
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _free_port() -> int:

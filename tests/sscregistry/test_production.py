@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 SAFE_KEY = "x" * 20 + "a-long-random-production-secret-key-for-tests-only-0123456789"
 
 

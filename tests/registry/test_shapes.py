@@ -4,7 +4,7 @@ dump and the OpenAPI components, compared byte for byte with the files in tests/
 The fixture fills every public field of every record type with a value other than its default,
 beside drafts that must stay out. Ids and timestamps are fixed, so the answers are the same on
 every run. After a deliberate change to an answer, rewrite the files with
-`GOLDEN_UPDATE=1 pytest tests/test_shapes.py` and review the diff.
+`GOLDEN_UPDATE=1 pytest tests/registry/test_shapes.py` and review the diff.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from vocabularies.models import DocumentCategory, Platform, Region, SDGTarget, T
 
 pytestmark = pytest.mark.django_db
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 UPDATE = os.environ.get("GOLDEN_UPDATE") == "1"
 PUBLISHED_AT = datetime.datetime(2024, 3, 5, 9, 30, 15, 123456, tzinfo=datetime.UTC)
 UPDATED_AT = datetime.datetime(2025, 11, 20, 16, 45, 0, 654321, tzinfo=datetime.UTC)
