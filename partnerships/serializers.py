@@ -361,6 +361,8 @@ class PartnershipWriteSerializer(WriteSerializer):
     def validate_participants(self, participants: list[dict]) -> list[dict]:
         seen = set()
         for item in participants:
+            if "partner" not in item:  # a PATCH does not make a participant's fields required
+                raise serializers.ValidationError("Each participant names its partner (`partner`).")
             key = (item["partner"].pk, getattr(item.get("role"), "pk", None))
             if key in seen:
                 raise serializers.ValidationError(

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from registry import services
 from registry.workflow import StaleRecordError, parse_version
-from tests.partnerships.test_workflow import _change_form_data
+from tests.registry.test_workflow import _change_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from partnerships.models import Participation, Partner, PartnerName, PartnerRedi
 from registry.models import SourceLink
 from registry.workflow import Status
 from reports.models import Publication, PublicationOrganisation, Series
-from tests.partnerships.test_workflow import _change_form_data
+from tests.registry.test_workflow import _change_form_data
 
 pytestmark = pytest.mark.django_db
 

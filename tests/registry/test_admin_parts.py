@@ -58,7 +58,7 @@ def test_the_standalone_source_page_changes_nothing(client_as, request, role, pu
 def test_a_contributor_cannot_change_a_published_records_parts_on_its_page(
     client_as, contributor, published_partner_with_source
 ):
-    from tests.test_authorization import admin_form_data
+    from tests.sscregistry.test_authorization import admin_form_data
 
     partner, source = published_partner_with_source
     PartnerName.objects.create(partner=partner, name="Norsk senter for utvekslingssamarbeid")

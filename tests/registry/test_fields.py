@@ -271,7 +271,7 @@ def test_an_ambiguous_date_is_refused_not_misread(client_as, curator, language):
 
 
 def test_an_admin_save_without_its_version_is_refused(client_as, curator):
-    from tests.test_authorization import admin_form_data
+    from tests.sscregistry.test_authorization import admin_form_data
 
     partner = PartnerFactory(name="Norec")
     client = client_as(curator)

@@ -32,7 +32,7 @@ def test_admin_form_edits_are_recorded_with_the_user(client_as, curator, make_pa
     record = make_partnership("Green economy cooperation", summary="First summary")
     client = client_as(curator)
     url = reverse("admin:partnerships_partnership_change", args=[record.pk])
-    from tests.partnerships.test_workflow import _change_form_data
+    from tests.registry.test_workflow import _change_form_data
 
     response = client.post(url, _change_form_data(client.get(url), summary="Second summary"))
 

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from tests.test_production import PRODUCTION, ROOT, _manage
+from tests.sscregistry.test_production import PRODUCTION, ROOT, _manage
 
 # Requests made with the test client inside a production process (no database: the health check
 # answers 503 "down" there, which is still the health check answering).
