@@ -215,7 +215,7 @@ def _stored_field(
     owner = schema.model or model
     if owner is None:
         raise ValueError(f"{schema.column}: a Stored type in an Object names its model")
-    field_class, kwargs = serializers.ModelSerializer().build_field(
-        schema.column, model_meta.get_field_info(owner), owner, 0
-    )
+    # The field a ModelSerializer of `owner` would make of the column (type, length, choices).
+    builder: serializers.ModelSerializer[models.Model] = serializers.ModelSerializer()
+    field_class, kwargs = builder.build_field(schema.column, model_meta.get_field_info(owner), owner, 0)
     return field_class(**{**kwargs, **options})

@@ -386,6 +386,17 @@ def test_the_browsable_api_shows_the_same_record(api):
     assert "Filled partnership" in page.content.decode() and "Lead agency" in page.content.decode()
 
 
+@pytest.mark.usefixtures("full_registry")
+def test_a_curators_forms_and_options_describe_the_writes(curator_api):
+    """The read serializer only describes the answers: forms and OPTIONS about a write (the
+    browsable API's, with the method overridden) get the write serializer."""
+    actions = curator_api.options("/api/v1/partnerships/filled/").json()["actions"]
+    assert "workflow_status" in actions["PUT"] and "activity_status" in actions["PUT"]
+    assert "sources" not in actions["PUT"]
+    page = curator_api.get("/api/v1/partnerships/filled/", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200 and "activity_status" in page.content.decode()
+
+
 def test_urls_outside_the_plain_slug_alphabet_fall_back_to_the_builder():
     build = slug_url_builder(lambda slug: f"https://x.example/a/{slug.replace(' ', '%20')}/?f=1")
     assert build("plain-slug_1") == "https://x.example/a/plain-slug_1/?f=1"
