@@ -173,7 +173,7 @@ def vocabulary(
     *,
     json: Any = CODE_NAME,
     item: Schema | None = None,
-    help: str = "",  # noqa: A002 (the schema's word)
+    help: str = "",
     dump_description: str = "",
     item_type: str = "string",
     dump: bool = True,

@@ -188,7 +188,7 @@ def object_serializer(schema: Object) -> type[serializers.Serializer]:
 def schema_field(schema: Schema, model: type[models.Model] | None, *, top: bool = False) -> serializers.Field:
     """A serializer field that drf-spectacular documents as `schema`. `model`: the record's own,
     for Stored types that name none; `top`: a field of the record itself, not of one of its
-    objects (computed ones are then marked read-only, as they were)."""
+    objects (a computed one is then marked read-only)."""
     options: dict[str, Any] = {}
     if schema.null:
         options["allow_null"] = True

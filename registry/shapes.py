@@ -238,7 +238,7 @@ class Schema:
     null: bool = False
     help: str = ""
 
-    def nullable(self, help: str = "") -> Schema:  # noqa: A002 (the schema's word)
+    def nullable(self, help: str = "") -> Schema:
         """This type, or null."""
         return replace(self, null=True, help=help or self.help)
 
@@ -291,7 +291,6 @@ TEXT = Plain()
 SLUG = Plain(kind="slug")
 URI = Plain(kind="uri")
 INTEGER = Plain(kind="integer")
-DATETIME = Plain(kind="date-time")
 
 # Objects that every record type shows: vocabulary entries and linked records.
 CODE_NAME = Object.of("CodeName", code=TEXT, name=TEXT)
@@ -393,7 +392,7 @@ def Scalar(  # noqa: N802 (a kind of field, named as the classes beside it)
     dump: str | bool = True,
     dump_type: str = "string",
     description: str = "",
-    help: str = "",  # noqa: A002 (the schema's word)
+    help: str = "",
 ) -> Field:
     """A column shown as it is stored (text, a code, a number, a flag). `description`: its meaning
     in the dump's schema; `dump`: False, or the dump's name for it; `help`: its description in the
@@ -470,7 +469,7 @@ def CodeName(  # noqa: N802
     csv: tuple[str, str] | None = None,
     dump: str | bool = True,
     description: str = "",
-    help: str = "",  # noqa: A002 (the schema's word)
+    help: str = "",
 ) -> Field:
     """A vocabulary entry named by a foreign key: `{"code", "name"}` (CODE_NAME) or null in JSON,
     its code and label in the CSV (`csv` names the two columns), its code in the dump."""
@@ -508,7 +507,7 @@ def Many(  # noqa: N802
     *,
     json: Callable[..., Any] | None,
     item: Schema | None = None,
-    help: str = "",  # noqa: A002 (the schema's word)
+    help: str = "",
     csv: Callable[..., str] | None = None,
     dump: tuple[str, Callable[..., Any]] | None = None,
     dump_description: str = "",
