@@ -109,11 +109,11 @@ def _speaker(
     representing_status: Any,
     *representing: Any,
 ) -> dict[str, Any]:
-    return SPEAKER(
-        PERSON_COMPACT(slug, name) if person is not None else None,
+    return SPEAKER.make(
+        PERSON_COMPACT.make(slug, name) if person is not None else None,
         description,
         role,
-        PARTNER_COMPACT(*representing) if representing_status == PUBLISHED else None,
+        PARTNER_COMPACT.make(*representing) if representing_status == PUBLISHED else None,
     )
 
 
@@ -136,7 +136,7 @@ def _registration_links(ids: list[Any]) -> models.QuerySet:
 def _parent(row: Row, _entries: Entries, _context: Context) -> dict[str, Any] | None:
     if row["parent__status"] != PUBLISHED:
         return None
-    return EVENT_COMPACT(row["parent__slug"], row["parent__title"])
+    return EVENT_COMPACT.make(row["parent__slug"], row["parent__title"])
 
 
 EVENT = RecordShape(

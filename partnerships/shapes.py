@@ -82,7 +82,8 @@ def Sources(model: type[models.Model]) -> Field:  # noqa: N802 (a kind of field)
 
     def shown(_row: Row, entries: Entries, context: Context) -> list[dict[str, Any]]:
         date = context.date
-        return [SOURCE(url, title, date(published_on), note) for url, title, published_on, note in entries]
+        make = SOURCE.make
+        return [make(url, title, date(published_on), note) for url, title, published_on, note in entries]
 
     return Field(
         "sources",
@@ -109,7 +110,7 @@ def LinkedRecord(  # noqa: N802
     def shown(row: Row, _entries: Entries, _context: Context) -> dict[str, Any] | None:
         if row[status] != PUBLISHED:
             return None
-        return shown_as(*(row[path] for path in paths))
+        return shown_as.make(*(row[path] for path in paths))
 
     return Field(
         name,
@@ -157,8 +158,8 @@ def PartnerRoles(name: str, model: type[models.Model], parent: str, shown_as: st
     return Many(
         name,
         partner_links(model, parent),
-        json=lambda slug, name, acronym, country, role: entry(
-            PARTNER_COMPACT(slug, name, acronym, country), role
+        json=lambda slug, name, acronym, country, role: entry.make(
+            PARTNER_COMPACT.make(slug, name, acronym, country), role
         ),
         item=entry,
         csv=lambda slug, name, _acronym, _country, role: f"{name} [{slug}] - {role_label(role)}",
@@ -239,9 +240,9 @@ PARTICIPANT = Object.of(
 PARTICIPANTS = Many(
     "participants",
     Relation(("participations",), _participations),
-    json=lambda slug, name, acronym, country, role, role_name, triangular, description: PARTICIPANT(
-        PARTNER_COMPACT(slug, name, acronym, country),
-        None if role is None else CODE_NAME(role, role_name),
+    json=lambda slug, name, acronym, country, role, role_name, triangular, description: PARTICIPANT.make(
+        PARTNER_COMPACT.make(slug, name, acronym, country),
+        None if role is None else CODE_NAME.make(role, role_name),
         triangular,
         description,
     ),

@@ -87,7 +87,7 @@ def _language_versions(_row: Row, entries: Entries, context: Context) -> list[di
     """Each version's address: its own, else its file's, else None."""
     absolute = context.request.build_absolute_uri
     return [
-        LANGUAGE_VERSION(
+        LANGUAGE_VERSION.make(
             language,
             title,
             url or (absolute(publication_file_url(publication, file)) if file else None),
@@ -103,13 +103,13 @@ RELATION = Object.of(
 
 
 def _series(row: Row, _entries: Entries, _context: Context) -> dict[str, Any] | None:
-    return None if row["series_id"] is None else SLUG_NAME(row["series__slug"], row["series__name"])
+    return None if row["series_id"] is None else SLUG_NAME.make(row["series__slug"], row["series__name"])
 
 
 def _launched(row: Row, _entries: Entries, _context: Context) -> dict[str, Any] | None:
     if row["launched_at__status"] != PUBLISHED:
         return None
-    return EVENT_COMPACT(row["launched_at__slug"], row["launched_at__title"])
+    return EVENT_COMPACT.make(row["launched_at__slug"], row["launched_at__title"])
 
 
 PUBLICATION = RecordShape(
@@ -155,7 +155,7 @@ PUBLICATION = RecordShape(
         Many(
             "relations",
             Relation(("publication-relations",), _relations),
-            json=lambda kind, slug, title: RELATION(kind, PUBLICATION_COMPACT(slug, title)),
+            json=lambda kind, slug, title: RELATION.make(kind, PUBLICATION_COMPACT.make(slug, title)),
             item=RELATION,
         ),
         Field(
