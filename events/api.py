@@ -8,6 +8,4 @@ from . import serializers
 from .filters import EventFilter
 from .shapes import EVENT
 
-EventViewSet = record_viewset(
-    EVENT, EventFilter, serializers.EventSerializer, serializers.EventWriteSerializer
-)
+EventViewSet = record_viewset(EVENT, EventFilter, serializers.EventWriteSerializer)

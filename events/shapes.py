@@ -13,8 +13,18 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from partnerships.shapes import PartnerRoles, Sources, partner_compact, vocabulary
+from partnerships.shapes import (
+    PARTNER_COMPACT,
+    PARTNERSHIP_COMPACT,
+    PERSON_COMPACT,
+    PartnerRoles,
+    Sources,
+    vocabulary,
+)
 from registry.shapes import (
+    SLUG,
+    SLUG_NAME,
+    TEXT,
     AnyOf,
     Cell,
     Choice,
@@ -24,21 +34,24 @@ from registry.shapes import (
     Entries,
     Field,
     Many,
+    Object,
+    Plain,
     RecordShape,
     Relation,
     Row,
     Scalar,
+    Stored,
     iso,
     joined_cell,
     many_to_many,
-    slug_name,
-    slug_title,
 )
 from registry.workflow import Status
 
 from .models import Event, EventOrganiser, EventParticipant, RegistrationLink
 
 PUBLISHED = Status.PUBLISHED
+
+EVENT_COMPACT = Object.of("EventCompact", slug=SLUG, title=TEXT)
 
 
 def LocalTime(name: str, description: str) -> Field:  # noqa: N802 (a kind of field)
@@ -53,6 +66,7 @@ def LocalTime(name: str, description: str) -> Field:  # noqa: N802 (a kind of fi
         json=local,
         csv=(Cell(name, local),),
         dump=(DumpColumn(name, "datetime", description, lambda row, _entries: iso(row[name])),),
+        schema=Plain(kind="date-time", help="ISO 8601 with the offset of the event's time zone."),
     )
 
 
@@ -77,6 +91,15 @@ def _speakers(ids: list[Any]) -> models.QuerySet:
     )
 
 
+SPEAKER = Object.of(
+    "Speaker",
+    person=PERSON_COMPACT.nullable(),
+    description=Plain(help="Who they are, when the source does not name them."),
+    role=Stored("role", EventParticipant),
+    representing=PARTNER_COMPACT.nullable(),
+)
+
+
 def _speaker(
     person: Any,
     slug: Any,
@@ -86,12 +109,20 @@ def _speaker(
     representing_status: Any,
     *representing: Any,
 ) -> dict[str, Any]:
-    return {
-        "person": {"slug": slug, "name": name} if person is not None else None,
-        "description": description,
-        "role": role,
-        "representing": partner_compact(*representing) if representing_status == PUBLISHED else None,
-    }
+    return SPEAKER.make(
+        PERSON_COMPACT.make(slug, name) if person is not None else None,
+        description,
+        role,
+        PARTNER_COMPACT.make(*representing) if representing_status == PUBLISHED else None,
+    )
+
+
+REGISTRATION_LINK = Object.of(
+    "RegistrationLink",
+    kind=Stored("kind", RegistrationLink),
+    url=Stored("url", RegistrationLink),
+    note=Stored("note", RegistrationLink),
+)
 
 
 def _registration_links(ids: list[Any]) -> models.QuerySet:
@@ -103,9 +134,9 @@ def _registration_links(ids: list[Any]) -> models.QuerySet:
 
 
 def _parent(row: Row, _entries: Entries, _context: Context) -> dict[str, Any] | None:
-    return (
-        slug_title(row["parent__slug"], row["parent__title"]) if row["parent__status"] == PUBLISHED else None
-    )
+    if row["parent__status"] != PUBLISHED:
+        return None
+    return EVENT_COMPACT.make(row["parent__slug"], row["parent__title"])
 
 
 EVENT = RecordShape(
@@ -140,17 +171,24 @@ EVENT = RecordShape(
         Scalar("venue"),
         Scalar("city"),
         CodeName("country", csv=("country_code", "country"), description="ISO 3166-1 alpha-2."),
-        PartnerRoles("organisers", EventOrganiser, "event"),
-        Many("speakers", Relation(("event-speakers",), _speakers), json=_speaker),
+        PartnerRoles("organisers", EventOrganiser, "event", "Organiser"),
+        Many(
+            "speakers",
+            Relation(("event-speakers",), _speakers),
+            json=_speaker,
+            item=SPEAKER,
+            help="Speakers, presenters, moderators, guests and delegates, in programme order.",
+        ),
         Many(
             "registration_links",
             Relation(("event-registration-links",), _registration_links),
-            json=lambda kind, url, note: {"kind": kind, "url": url, "note": note},
+            json=REGISTRATION_LINK,
         ),
         Field(
             "parent",
             columns=("parent_id", "parent__status", "parent__slug", "parent__title"),
             json=_parent,
+            schema=EVENT_COMPACT.nullable("The event this one takes place within."),
             csv=(
                 Cell(
                     "parent",
@@ -166,17 +204,18 @@ EVENT = RecordShape(
                 ),
             ),
         ),
-        vocabulary(Event, "themes", "slug", "name", json=slug_name, dump_description="Theme slugs."),
+        vocabulary(Event, "themes", "slug", "name", json=SLUG_NAME, dump_description="Theme slugs."),
         Many(
             "partnerships",
             many_to_many(Event, "partnerships", "slug", "title", status=PUBLISHED),
-            json=slug_title,
+            json=PARTNERSHIP_COMPACT,
             csv=lambda slug, _title: slug,
         ),
         Field(
             "document_symbols",
             columns=("document_symbols",),
             json=lambda row, _e, _c: row["document_symbols"],
+            schema=Stored("document_symbols"),
             csv=(Cell("document_symbols", lambda row, _e: joined_cell(row["document_symbols"])),),
             dump=(
                 DumpColumn(

@@ -19,15 +19,9 @@ from . import serializers
 from .filters import PartnerFilter, PartnershipFilter, PersonFilter
 from .shapes import PARTNER, PARTNERSHIP, PERSON
 
-PartnershipViewSet = record_viewset(
-    PARTNERSHIP, PartnershipFilter, serializers.PartnershipSerializer, serializers.PartnershipWriteSerializer
-)
-PartnerViewSet = record_viewset(
-    PARTNER, PartnerFilter, serializers.PartnerSerializer, serializers.PartnerWriteSerializer
-)
-PersonViewSet = record_viewset(
-    PERSON, PersonFilter, serializers.PersonSerializer, serializers.PersonWriteSerializer
-)
+PartnershipViewSet = record_viewset(PARTNERSHIP, PartnershipFilter, serializers.PartnershipWriteSerializer)
+PartnerViewSet = record_viewset(PARTNER, PartnerFilter, serializers.PartnerWriteSerializer)
+PersonViewSet = record_viewset(PERSON, PersonFilter, serializers.PersonWriteSerializer)
 
 
 class SDGViewSet(ReferenceViewSet):

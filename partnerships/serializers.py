@@ -1,69 +1,24 @@
-"""API representations of partnerships, partners, people and the reference vocabularies.
+"""API representations of the reference vocabularies, and curators' writes of partnerships,
+partners and people.
 
-Read serializers show only published linked records: the viewsets prefetch linked rows through
-the `PUBLIC_*` prefetches below (into `public_*` attributes), and these serializers read those.
-Write serializers take vocabulary entries by their codes and slugs and never touch `status`.
+The records' read answers are their shapes' (`partnerships/shapes.py`), which also give their
+OpenAPI schema. Write serializers take vocabulary entries by their codes and slugs and never touch
+`status`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from partnerships.models import Participation, Partner, PartnerName, Partnership, Person
-from registry.serializers import (
-    CodeNameSerializer,
-    KeyRelatedField,
-    RecordSerializer,
-    SlugLinkField,
-    SlugNameSerializer,
-    SourceSerializer,
-    TextField,
-    WriteSerializer,
-    published_or_none,
-)
-from registry.workflow import Status
+from partnerships.models import Participation, Partner, Partnership, Person
+from registry.openapi import object_serializer
+from registry.serializers import KeyRelatedField, SlugLinkField, TextField, WriteSerializer
+from registry.shapes import CODE_NAME
 from vocabularies import models as vocabularies
 
-PUBLISHED = Status.PUBLISHED
-
-
-# Compact forms of vocabulary entries and linked records.
-
-
-class SDGCompactSerializer(serializers.Serializer):
-    code = serializers.IntegerField()
-    title = serializers.CharField(source="short_title")
-
-
-class TargetCompactSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    title = serializers.CharField()
-
-
-class PartnerCompactSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
-    acronym = serializers.CharField()
-    country = serializers.CharField(source="country_id", allow_null=True, help_text="ISO alpha-2 code.")
-
-
-class PersonCompactSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
-
-
-# A linked record known by its title (a partnership, an event, a publication). No docstring: the
-# schema would give it to every subclass as its description.
-class TitledCompactSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    title = serializers.CharField()
-
-
-class PartnershipCompactSerializer(TitledCompactSerializer):
-    pass
+CodeName = object_serializer(CODE_NAME)  # a region as the records show their vocabulary entries
 
 
 # Reference vocabularies.
@@ -97,9 +52,9 @@ class RegionSerializer(serializers.ModelSerializer):
 
 class CountrySerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="country-detail", lookup_field="code")
-    region = CodeNameSerializer(allow_null=True, read_only=True)
-    subregion = CodeNameSerializer(allow_null=True, read_only=True)
-    intermediate_region = CodeNameSerializer(allow_null=True, read_only=True)
+    region = CodeName(allow_null=True, read_only=True)
+    subregion = CodeName(allow_null=True, read_only=True)
+    intermediate_region = CodeName(allow_null=True, read_only=True)
 
     class Meta:
         model = vocabularies.Country
@@ -145,128 +100,6 @@ class LanguageSerializer(serializers.ModelSerializer):
     class Meta:
         model = vocabularies.Language
         fields = ["code", "url", "name"]
-
-
-# Partners and people.
-
-PUBLIC_PARENT = "parent"  # select_related; shown only when published
-
-
-class AlternativeNameSerializer(serializers.ModelSerializer):
-    language = serializers.CharField(source="language_id", allow_null=True, help_text="ISO 639-1 code.")
-
-    class Meta:
-        model = PartnerName
-        fields = ["name", "language", "kind"]
-
-
-class PartnerSerializer(RecordSerializer):
-    api_view_name = "partner-detail"
-    type = CodeNameSerializer(source="organisation_type", allow_null=True, read_only=True)
-    country = CodeNameSerializer(allow_null=True, read_only=True)
-    alternative_names = AlternativeNameSerializer(many=True, read_only=True)
-    parent = serializers.SerializerMethodField()
-    sources = SourceSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Partner
-        fields = [
-            "slug",
-            "url",
-            "web_url",
-            "name",
-            "acronym",
-            "alternative_names",
-            "type",
-            "country",
-            "identifier",
-            "website",
-            "description",
-            "parent",
-            "sources",
-            "published_at",
-            "updated_at",
-        ]
-
-    @extend_schema_field(PartnerCompactSerializer(allow_null=True))
-    def get_parent(self, partner: Partner) -> dict | None:
-        parent = published_or_none(partner.parent)
-        return PartnerCompactSerializer(parent).data if parent else None
-
-
-class PersonSerializer(RecordSerializer):
-    api_view_name = "person-detail"
-    affiliation = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Person
-        fields = ["slug", "url", "web_url", "name", "position", "affiliation", "published_at", "updated_at"]
-
-    @extend_schema_field(PartnerCompactSerializer(allow_null=True))
-    def get_affiliation(self, person: Person) -> dict | None:
-        affiliation = published_or_none(person.affiliation)
-        return PartnerCompactSerializer(affiliation).data if affiliation else None
-
-
-# Partnerships.
-
-
-class ParticipantSerializer(serializers.Serializer):
-    partner = PartnerCompactSerializer()
-    role = CodeNameSerializer(allow_null=True, help_text="IATI OrganisationRole, when the source gives it.")
-    triangular_role = serializers.CharField(
-        help_text="In triangular cooperation: beneficiary, pivotal or facilitating (empty if none)."
-    )
-    description = serializers.CharField()
-
-
-class PartnershipSerializer(RecordSerializer):
-    api_view_name = "partnership-detail"
-    modalities = CodeNameSerializer(many=True, read_only=True)
-    status = CodeNameSerializer(
-        source="activity_status",
-        allow_null=True,
-        read_only=True,
-        help_text="Where the partnership stands (IATI ActivityStatus).",
-    )
-    participants = ParticipantSerializer(source="public_participations", many=True, read_only=True)
-    platforms = SlugNameSerializer(many=True, read_only=True)
-    sdgs = SDGCompactSerializer(many=True, read_only=True)
-    sdg_targets = TargetCompactSerializer(many=True, read_only=True)
-    countries = serializers.SlugRelatedField(
-        slug_field="code", many=True, read_only=True, help_text="ISO alpha-2 codes of the countries covered."
-    )
-    regions = CodeNameSerializer(many=True, read_only=True)
-    themes = SlugNameSerializer(many=True, read_only=True)
-    sources = SourceSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Partnership
-        fields = [
-            "slug",
-            "url",
-            "web_url",
-            "title",
-            "summary",
-            "objective",
-            "description",
-            "modalities",
-            "status",
-            "start_date",
-            "start_date_precision",
-            "end_date",
-            "end_date_precision",
-            "participants",
-            "platforms",
-            "sdgs",
-            "sdg_targets",
-            "countries",
-            "regions",
-            "themes",
-            "sources",
-            "published_at",
-            "updated_at",
-        ]
 
 
 # Curators' writes. Status is never writable: new records are drafts, and publishing goes through

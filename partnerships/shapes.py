@@ -15,6 +15,11 @@ from django.db import models
 from partnerships.models import Participation, Partner, PartnerName, Partnership, Person
 from registry.models import SourceLink
 from registry.shapes import (
+    CODE_NAME,
+    INTEGER,
+    SLUG,
+    SLUG_NAME,
+    TEXT,
     AnyOf,
     Cell,
     CodeName,
@@ -22,22 +27,43 @@ from registry.shapes import (
     DumpColumn,
     Entries,
     Field,
+    ListOf,
     Many,
+    Object,
     PartialDate,
+    Plain,
     RecordShape,
     Relation,
     Row,
     Scalar,
+    Schema,
+    Stored,
     choice_labels,
-    code_name,
-    code_title,
     labelled,
     many_to_many,
-    slug_name,
 )
 from registry.workflow import Status
+from vocabularies.models import Country
 
 PUBLISHED = Status.PUBLISHED
+
+
+# Objects shown in several record types: linked records and vocabulary entries.
+
+PARTNER_COMPACT = Object.of(
+    "PartnerCompact", slug=SLUG, name=TEXT, acronym=TEXT, country=TEXT.nullable("ISO alpha-2 code.")
+)
+PERSON_COMPACT = Object.of("PersonCompact", slug=SLUG, name=TEXT)
+PARTNERSHIP_COMPACT = Object.of("PartnershipCompact", slug=SLUG, title=TEXT)
+SDG_COMPACT = Object.of("SDGCompact", code=INTEGER, title=TEXT)
+TARGET_COMPACT = Object.of("TargetCompact", code=TEXT, title=TEXT)
+SOURCE = Object.of(
+    "Source",
+    url=Stored("url", SourceLink),
+    title=Stored("title", SourceLink),
+    published_on=Stored("published_on", SourceLink),
+    note=Stored("note", SourceLink),
+)
 
 
 # Kinds of field shared by record types.
@@ -56,39 +82,35 @@ def Sources(model: type[models.Model]) -> Field:  # noqa: N802 (a kind of field)
 
     def shown(_row: Row, entries: Entries, context: Context) -> list[dict[str, Any]]:
         date = context.date
-        return [
-            {"url": url, "title": title, "published_on": date(published_on), "note": note}
-            for url, title, published_on, note in entries
-        ]
+        make = SOURCE.make
+        return [make(url, title, date(published_on), note) for url, title, published_on, note in entries]
 
     return Field(
         "sources",
         relation=Relation(("sources", model._meta.label), build),
         json=shown,
+        schema=ListOf(SOURCE),
     )
-
-
-def partner_compact(slug: Any, name: Any, acronym: Any, country: Any) -> dict[str, Any]:
-    return {"slug": slug, "name": name, "acronym": acronym, "country": country}
 
 
 def LinkedRecord(  # noqa: N802
     name: str,
-    columns: tuple[str, ...],
+    shown_as: Object,
     *,
     dump: str | None = None,
     dump_description: str = "",
     csv: bool = True,
 ) -> Field:
-    """A record named by a foreign key, shown only when published: its `columns` in JSON (or
-    null), its slug in the CSV, its id in the dump (`dump` names the column)."""
+    """A record named by a foreign key, shown only when published: as `shown_as` (its columns of
+    the same names) in JSON, or null; its slug in the CSV, its id in the dump (`dump` names the
+    column)."""
     status, slug = f"{name}__status", f"{name}__slug"
-    paths = tuple(f"{name}__{column}" for column in columns)
+    paths = tuple(f"{name}__{column}" for column in shown_as.keys)
 
     def shown(row: Row, _entries: Entries, _context: Context) -> dict[str, Any] | None:
         if row[status] != PUBLISHED:
             return None
-        return {column: row[path] for column, path in zip(columns, paths, strict=True)}
+        return shown_as.make(*(row[path] for path in paths))
 
     return Field(
         name,
@@ -107,10 +129,11 @@ def LinkedRecord(  # noqa: N802
             if dump
             else ()
         ),
+        schema=shown_as.nullable(),
     )
 
 
-PARTNER_COLUMNS = ("slug", "name", "acronym", "country")
+PARTNER_COLUMNS = PARTNER_COMPACT.keys  # ("slug", "name", "acronym", "country")
 
 
 def partner_links(model: type[models.Model], parent: str) -> Relation:
@@ -127,16 +150,18 @@ def partner_links(model: type[models.Model], parent: str) -> Relation:
     return Relation(("partner-links", model._meta.label), build)
 
 
-def PartnerRoles(name: str, model: type[models.Model], parent: str) -> Field:  # noqa: N802
-    """Published partners with their role (`{"partner", "role"}`), and in the CSV `Name [slug] - Role`."""
+def PartnerRoles(name: str, model: type[models.Model], parent: str, shown_as: str) -> Field:  # noqa: N802
+    """Published partners with their role (`{"partner", "role"}`, the schema's object `shown_as`),
+    and in the CSV `Name [slug] - Role`."""
     role_label = choice_labels(model, "role")
+    entry = Object.of(shown_as, partner=PARTNER_COMPACT, role=Stored("role", model))
     return Many(
         name,
         partner_links(model, parent),
-        json=lambda slug, name, acronym, country, role: {
-            "partner": partner_compact(slug, name, acronym, country),
-            "role": role,
-        },
+        json=lambda slug, name, acronym, country, role: entry.make(
+            PARTNER_COMPACT.make(slug, name, acronym, country), role
+        ),
+        item=entry,
         csv=lambda slug, name, _acronym, _country, role: f"{name} [{slug}] - {role_label(role)}",
     )
 
@@ -147,18 +172,22 @@ def vocabulary(
     code: str,
     label: str,
     *,
-    json: Any = code_name,
+    json: Any = CODE_NAME,
+    item: Schema | None = None,
+    help: str = "",
     dump_description: str = "",
     item_type: str = "string",
     dump: bool = True,
     **target: Any,
 ) -> Field:
-    """Linked vocabulary entries: `json(code, label)` each in JSON, `Label [code]; ...` in the CSV,
-    the codes in the dump."""
+    """Linked vocabulary entries: `json(code, label)` each in JSON (of type `item`, or `json` itself
+    when it is an Object), `Label [code]; ...` in the CSV, the codes in the dump."""
     return Many(
         name,
         many_to_many(model, name, code, label, **target),
         json=json,
+        item=item,
+        help=help,
         csv=lambda code, label: labelled(label, code),
         dump=(name, lambda code, _label: code) if dump else None,
         dump_description=dump_description,
@@ -198,15 +227,26 @@ def _participant_cell(
     return f"{shown} [{slug}]" + (f" - {', '.join(roles)}" if roles else "")
 
 
+PARTICIPANT = Object.of(
+    "Participant",
+    partner=PARTNER_COMPACT,
+    role=CODE_NAME.nullable("IATI OrganisationRole, when the source gives it."),
+    triangular_role=Plain(
+        help="In triangular cooperation: beneficiary, pivotal or facilitating (empty if none)."
+    ),
+    description=TEXT,
+)
+
 PARTICIPANTS = Many(
     "participants",
     Relation(("participations",), _participations),
-    json=lambda slug, name, acronym, country, role, role_name, triangular, description: {
-        "partner": partner_compact(slug, name, acronym, country),
-        "role": None if role is None else code_name(role, role_name),
-        "triangular_role": triangular,
-        "description": description,
-    },
+    json=lambda slug, name, acronym, country, role, role_name, triangular, description: PARTICIPANT.make(
+        PARTNER_COMPACT.make(slug, name, acronym, country),
+        None if role is None else CODE_NAME.make(role, role_name),
+        triangular,
+        description,
+    ),
+    item=PARTICIPANT,
     csv=_participant_cell,
 )
 
@@ -232,6 +272,7 @@ PARTNERSHIP = RecordShape(
             source="activity_status",
             csv=("status_code", "status"),
             description="IATI ActivityStatus code.",
+            help="Where the partnership stands (IATI ActivityStatus).",
         ),
         PartialDate(
             "start_date", description="First day of the start date's period (see start_date_precision)."
@@ -239,21 +280,21 @@ PARTNERSHIP = RecordShape(
         PartialDate("end_date"),
         PARTICIPANTS,
         vocabulary(
-            Partnership, "platforms", "slug", "name", json=slug_name, dump_description="Platform slugs."
+            Partnership, "platforms", "slug", "name", json=SLUG_NAME, dump_description="Platform slugs."
         ),
         vocabulary(
             Partnership,
             "sdgs",
             "code",
             "short_title",
-            json=code_title,
+            json=SDG_COMPACT,
             dump_description="SDG numbers, 1 to 17.",
             item_type="integer",
         ),
         Many(
             "sdg_targets",
             many_to_many(Partnership, "sdg_targets", "code", "title"),
-            json=code_title,
+            json=TARGET_COMPACT,
             csv=lambda code, _title: code,
             dump=("sdg_targets", lambda code, _title: code),
             dump_description="SDG target codes such as 17.6.",
@@ -264,16 +305,25 @@ PARTNERSHIP = RecordShape(
             "code",
             "name",
             json=lambda code, _name: code,
+            item=Stored("code", Country),
+            help="ISO alpha-2 codes of the countries covered.",
             dump_description="ISO 3166-1 alpha-2 codes.",
         ),
         vocabulary(Partnership, "regions", "code", "name", dump_description="UN M49 region codes."),
-        vocabulary(Partnership, "themes", "slug", "name", json=slug_name, dump_description="Theme slugs."),
+        vocabulary(Partnership, "themes", "slug", "name", json=SLUG_NAME, dump_description="Theme slugs."),
         Sources(Partnership),
     ],
 )
 
 
 # Partners and people.
+
+ALTERNATIVE_NAME = Object.of(
+    "AlternativeName",
+    name=Stored("name", PartnerName),
+    language=TEXT.nullable("ISO 639-1 code."),
+    kind=Stored("kind", PartnerName),
+)
 
 PARTNER = RecordShape(
     Partner,
@@ -292,7 +342,7 @@ PARTNER = RecordShape(
                     .values_list("partner_id", "name", "language_id", "kind")
                 ),
             ),
-            json=lambda name, language, kind: {"name": name, "language": language, "kind": kind},
+            json=ALTERNATIVE_NAME,
             csv=lambda name, _language, _kind: name,
             dump=("alternative_names", lambda name, _language, _kind: name),
             dump_description="Other names: translations, former and variant names.",
@@ -313,7 +363,7 @@ PARTNER = RecordShape(
         Scalar("description", csv=False),
         LinkedRecord(
             "parent",
-            PARTNER_COLUMNS,
+            PARTNER_COMPACT,
             dump="parent_id",
             dump_description="The partner this one belongs to or is hosted by.",
         ),
@@ -329,7 +379,7 @@ PERSON = RecordShape(
         Scalar("position", description="Public title."),
         LinkedRecord(
             "affiliation",
-            PARTNER_COLUMNS,
+            PARTNER_COMPACT,
             dump="affiliation_id",
             dump_description="The partner the person works for.",
         ),

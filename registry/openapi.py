@@ -1,16 +1,21 @@
-"""OpenAPI generation: every read operation documents the errors it can answer, and filters say
-what the FilterSets read."""
+"""OpenAPI generation: the read answers' components come from the record shapes, every read
+operation documents the errors it can answer, and filters say what the FilterSets read."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import functools
+from dataclasses import replace
+from typing import Any, Literal, cast
 
 import django_filters
 from django import forms
 from django.db import models
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import permissions
+from rest_framework import permissions, serializers
+from rest_framework.utils import model_meta
 
+from registry.shapes import ListOf, Object, Plain, RecordShape, Schema, Stored
 from registry.workflow import EARLIEST_DATE, LATEST_DATE
 
 ERROR_SCHEMA = {
@@ -100,3 +105,117 @@ class RegistryAutoSchema(AutoSchema):
         else:
             responses.setdefault("404", {"description": "No such record.", "content": ERROR_BODY})
         return responses
+
+
+# The read answers' schema, from the shapes' types (registry/shapes.py). drf-spectacular documents
+# serializers: each shape, and each Object of its types, is made into a serializer that only
+# describes (the shape writes the JSON), whose fields drf-spectacular reads as usual: a `Stored`
+# type is the field a ModelSerializer would make of the model field.
+
+_PLAIN_FIELDS: dict[str, type[serializers.Field]] = {
+    "text": serializers.CharField,
+    "slug": serializers.SlugField,
+    "uri": serializers.URLField,
+    "date": serializers.DateField,
+    "date-time": serializers.DateTimeField,
+    "integer": serializers.IntegerField,
+    "boolean": serializers.BooleanField,
+}
+
+
+class Described(serializers.Serializer):
+    """A shape's answer or one of its objects, as the schema gives it (see ShapeSchema)."""
+
+
+class ShapeSchema(OpenApiSerializerExtension):
+    """Every key of a shape's answer is in every answer (null when it has no value): all are
+    required. No description: the component is named after its record or object."""
+
+    target_class = Described
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: AutoSchema, direction: Any) -> dict[str, Any]:
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema.pop("description", None)
+        schema["required"] = sorted(schema.get("properties", {}))
+        return schema
+
+
+class ShapeAnswer(serializers.Serializer):
+    """A record viewset's read answer in the schema: the viewset's `shape`, read when the schema is
+    made (ShapeAnswerSchema), so that a field added to a shape is in the schema with no other edit."""
+
+
+class ShapeAnswerSchema(OpenApiSerializerExtension):
+    """ShapeAnswer is the component `<Model>` (`Partnership`) of the view's shape."""
+
+    target_class = ShapeAnswer
+
+    def get_name(self, auto_schema: AutoSchema, direction: Any) -> str:
+        return _shape(auto_schema).model.__name__
+
+    def get_identity(self, auto_schema: AutoSchema, direction: Any) -> Any:
+        return _shape(auto_schema)
+
+    def map_serializer(self, auto_schema: AutoSchema, direction: Any) -> dict[str, Any]:
+        return auto_schema._map_serializer(shape_serializer(_shape(auto_schema)), direction)
+
+
+def _shape(auto_schema: AutoSchema) -> RecordShape:
+    return cast(RecordShape, auto_schema.view.shape)  # type: ignore[attr-defined]  # a record viewset's
+
+
+@functools.cache
+def shape_serializer(shape: RecordShape) -> type[serializers.Serializer]:
+    """The schema of a shape's answer: its JSON's keys and their types, in order."""
+    fields = {name: schema_field(schema, shape.model, top=True) for name, schema in shape.json_schema()}
+    return type(f"{shape.model.__name__}Serializer", (Described,), {**fields, "__module__": __name__})
+
+
+@functools.cache
+def _object_serializer(schema: Object) -> type[serializers.Serializer]:
+    fields = {name: schema_field(item, None) for name, item in schema.properties}
+    return type(f"{schema.name}Serializer", (Described,), {**fields, "__module__": __name__})
+
+
+def object_serializer(schema: Object) -> type[serializers.Serializer]:
+    """The serializer of an Object type, component `schema.name` (one class per object, however
+    many fields show it, null or not). Its fields read attributes of the properties' names, so it
+    can also write such objects (a country's region)."""
+    return _object_serializer(replace(schema, null=False, help=""))
+
+
+def schema_field(schema: Schema, model: type[models.Model] | None, *, top: bool = False) -> serializers.Field:
+    """A serializer field that drf-spectacular documents as `schema`. `model`: the record's own,
+    for Stored types that name none; `top`: a field of the record itself, not of one of its
+    objects (a computed one is then marked read-only)."""
+    options: dict[str, Any] = {}
+    if schema.null:
+        options["allow_null"] = True
+    if schema.help:
+        options["help_text"] = schema.help
+    if isinstance(schema, Stored):
+        return _stored_field(schema, model, options)
+    if top:
+        options["read_only"] = True
+    if isinstance(schema, Object):
+        return object_serializer(schema)(**options)
+    if isinstance(schema, ListOf):
+        if isinstance(schema.item, Object):
+            return object_serializer(schema.item)(many=True, **options)
+        return serializers.ListField(child=schema_field(schema.item, model), **options)
+    if isinstance(schema, Plain):
+        return _PLAIN_FIELDS[schema.kind](**options)
+    raise TypeError(f"No schema for {schema!r}")
+
+
+def _stored_field(
+    schema: Stored, model: type[models.Model] | None, options: dict[str, Any]
+) -> serializers.Field:
+    owner = schema.model or model
+    if owner is None:
+        raise ValueError(f"{schema.column}: a Stored type in an Object names its model")
+    # The field a ModelSerializer of `owner` would make of the column (type, length, choices).
+    builder: serializers.ModelSerializer[models.Model] = serializers.ModelSerializer()
+    field_class, kwargs = builder.build_field(schema.column, model_meta.get_field_info(owner), owner, 0)
+    return field_class(**{**kwargs, **options})

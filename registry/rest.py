@@ -43,7 +43,7 @@ from rest_framework.routers import DefaultRouter
 from registry.cache import cache_response, cached_response, last_change
 from registry.facets import cached_facet_counts
 from registry.models import RESERVED_SLUGS
-from registry.openapi import ERROR_SCHEMA
+from registry.openapi import ERROR_SCHEMA, ShapeAnswer
 from registry.pagination import RegistryPaginator
 from registry.parsers import RegistryJSONParser
 from registry.permissions import ReadOrModelPermissions
@@ -664,7 +664,7 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, ShapeReadMix
     pagination_class = RegistryPagination
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
     model: type[PublishableModel]
-    serializer_class: type[serializers.Serializer]
+    serializer_class: type[serializers.Serializer]  # the read answers' schema: ShapeAnswer
     write_serializer_class: type[serializers.ModelSerializer]
     filterset_class: type[RegistryFilterSet]
     export_filename = "export"
@@ -680,7 +680,12 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, ShapeReadMix
         return self.model.objects.published().defer(*search_columns(self.model))
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
-        if self.action in ("create", "update", "partial_update"):
+        # The read serializer only describes the shape's answers in the schema: a form or an
+        # OPTIONS answer about a write (the browsable API's, with the method overridden) gets the
+        # write serializer, which reads records.
+        if self.action in ("create", "update", "partial_update") or (
+            getattr(self, "request", None) is not None and self.request.method not in permissions.SAFE_METHODS
+        ):
             return self.write_serializer_class
         return self.serializer_class
 
@@ -814,15 +819,13 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, ShapeReadMix
 
 
 def record_viewset(
-    shape: RecordShape,
-    filterset_class: type[FilterSet],
-    read: type[serializers.Serializer],
-    write: type[serializers.Serializer],
+    shape: RecordShape, filterset_class: type[FilterSet], write: type[serializers.Serializer]
 ) -> type[PublicRecordViewSet]:
     """The API's viewset of one record type (`PartnershipViewSet`), with its OpenAPI descriptions.
 
-    The shape names the model and makes the answers, `read` describes them in the schema, `write`
-    takes the writes; the CSV export is named after the model's plural (`people.csv`).
+    The shape names the model, makes the answers and describes them in the schema
+    (registry/openapi.py ShapeAnswer), `write` takes the writes; the CSV export is named after
+    the model's plural (`people.csv`).
     """
     model = shape.model
     viewset = type(
@@ -830,7 +833,7 @@ def record_viewset(
         (PublicRecordViewSet,),
         {
             "model": model,
-            "serializer_class": read,
+            "serializer_class": ShapeAnswer,
             "write_serializer_class": write,
             "filterset_class": filterset_class,
             "shape": shape,

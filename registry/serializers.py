@@ -1,9 +1,10 @@
-"""The API's serializer bases and fields, shared by every record type.
+"""The API's write serializer base and fields, shared by every record type (the read answers are
+the shapes', registry/shapes.py).
 
-Read fields link records by slug and URL; write fields take values of the type the schema gives
-(text is a string, a flag true or false, a code its key's type) and refuse text PostgreSQL cannot
-store, so that a hostile body is a 400, never a 500. `WriteSerializer` validates with the model's
-own clean() and constraints, so the API and the admin accept the same data.
+Write fields take values of the type the schema gives (text is a string, a flag true or false, a
+code its key's type) and refuse text PostgreSQL cannot store, so that a hostile body is a 400,
+never a 500. `WriteSerializer` validates with the model's own clean() and constraints, so the API
+and the admin accept the same data.
 """
 
 from __future__ import annotations
@@ -13,64 +14,10 @@ import re
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from .models import SourceLink
 from .workflow import Status
-
-PUBLISHED = Status.PUBLISHED
-
-
-@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
-class WebUrlField(serializers.Field):
-    """The record's public web page as an absolute URL (null for records without a page)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(source="*", read_only=True, **kwargs)
-
-    def to_representation(self, value: Any) -> str | None:
-        if not hasattr(value, "get_absolute_url"):
-            return None
-        request = self.context.get("request")
-        path = value.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
-
-
-class RecordSerializer(serializers.ModelSerializer):
-    """Common fields of a public record: slug, API url and web page."""
-
-    url = serializers.HyperlinkedIdentityField(view_name="placeholder", lookup_field="slug")
-    web_url = WebUrlField()
-
-    api_view_name = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(serializers.HyperlinkedIdentityField, self.fields["url"]).view_name = self.api_view_name
-
-
-class CodeNameSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
-class SlugNameSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
-
-
-class SourceSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = SourceLink
-        fields = ["url", "title", "published_on", "note"]
-
-
-def published_or_none(record: Any) -> Any:
-    """A linked record, or None when it is not published (drafts never leak through links)."""
-    return record if record is not None and record.status == PUBLISHED else None
-
 
 if TYPE_CHECKING:
     _CharField = serializers.CharField  # what _TextOnly is mixed into

@@ -22,7 +22,7 @@ import datetime
 import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any, cast
 
@@ -228,6 +228,80 @@ def _compile(queryset: models.QuerySet, using: str) -> tuple[str, list[Any], int
     return sql, list(params), positions[0]
 
 
+# Types: what the OpenAPI schema says of each JSON value (registry/openapi.py writes the schema).
+
+
+@dataclass(frozen=True, kw_only=True)
+class Schema:
+    """The type of a JSON value. `null`: it may be null; `help`: its description in the schema."""
+
+    null: bool = False
+    help: str = ""
+
+    def nullable(self, help: str = "") -> Schema:
+        """This type, or null."""
+        return replace(self, null=True, help=help or self.help)
+
+
+@dataclass(frozen=True)
+class Stored(Schema):
+    """A value as a model field stores it: the schema gives the field's type, length, choices and
+    help text. `model`: None for the record's own model."""
+
+    column: str
+    model: type[models.Model] | None = None
+
+
+@dataclass(frozen=True)
+class Plain(Schema):
+    """A plain JSON value, computed rather than read from one model field: `kind` is text, slug,
+    uri, date, date-time, integer or boolean."""
+
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class ListOf(Schema):
+    """A list of values of one type."""
+
+    item: Schema
+
+
+@dataclass(frozen=True)
+class Object(Schema):
+    """A JSON object with its properties' types, one component of the schema (`name`), and the
+    maker of such objects: `make(*values)`, with the properties' values in order, answers the dict
+    (`CODE_NAME.make("BR", "Brazil")`)."""
+
+    name: str
+    properties: tuple[tuple[str, Schema], ...] = ()
+    keys: tuple[str, ...] = field(init=False, compare=False, repr=False)
+    # As fast as a dict literal, which it is (a list page makes hundreds of these objects).
+    make: Callable[..., dict[str, Any]] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        keys = tuple(key for key, _ in self.properties)
+        arguments = [f"v{index}" for index in range(len(keys))]
+        literal = ", ".join(f"{key!r}: {argument}" for key, argument in zip(keys, arguments, strict=True))
+        object.__setattr__(self, "keys", keys)
+        # Compiled from its source, as namedtuple and dataclasses make their methods.
+        object.__setattr__(self, "make", eval(f"lambda {', '.join(arguments)}: {{{literal}}}"))
+
+    @classmethod
+    def of(cls, name: str, /, **properties: Schema) -> Object:
+        return cls(name, tuple(properties.items()))
+
+
+TEXT = Plain()
+SLUG = Plain(kind="slug")
+URI = Plain(kind="uri")
+INTEGER = Plain(kind="integer")
+
+# Objects that every record type shows: vocabulary entries and linked records.
+CODE_NAME = Object.of("CodeName", code=TEXT, name=TEXT)
+SLUG_NAME = Object.of("SlugName", slug=SLUG, name=TEXT)
+
+
 # Fields.
 
 
@@ -273,8 +347,8 @@ class DumpColumn:
 @dataclass(frozen=True)
 class Field:
     """One public field of a record: the columns of the record's row it reads, or the relation it
-    reads, and how it shows in each output. `json=None` keeps it out of the JSON; no `csv` cells
-    or `dump` columns keep it out of those."""
+    reads, how it shows in each output, and its type in the OpenAPI schema. `json=None` keeps it
+    out of the JSON (and the schema); no `csv` cells or `dump` columns keep it out of those."""
 
     name: str
     columns: tuple[str, ...] = ()
@@ -282,6 +356,7 @@ class Field:
     json: JsonValue | None = None
     csv: tuple[Cell, ...] = ()
     dump: tuple[DumpColumn, ...] = ()
+    schema: Schema | None = None  # the JSON value's type (needed when `json` is given)
 
 
 def iso(value: datetime.date | datetime.datetime | None) -> str | None:
@@ -322,9 +397,11 @@ def Scalar(  # noqa: N802 (a kind of field, named as the classes beside it)
     dump: str | bool = True,
     dump_type: str = "string",
     description: str = "",
+    help: str = "",
 ) -> Field:
     """A column shown as it is stored (text, a code, a number, a flag). `description`: its meaning
-    in the dump's schema; `dump`: False, or the dump's name for it."""
+    in the dump's schema; `dump`: False, or the dump's name for it; `help`: its description in the
+    OpenAPI schema, if not the model field's help text (the schema gives the model field's type)."""
     column = source or name
     return Field(
         name,
@@ -332,6 +409,7 @@ def Scalar(  # noqa: N802 (a kind of field, named as the classes beside it)
         json=lambda row, _entries, _context: row[column],
         csv=(Cell(name, lambda row, _entries: row[column]),) if csv else (),
         dump=(_dump_column(dump, name, dump_type, description, lambda row, _entries: row[column])),
+        schema=Stored(column, help=help),
     )
 
 
@@ -353,6 +431,7 @@ def PartialDate(  # noqa: N802
         json=lambda row, _entries, context: context.date(row[name]),
         csv=(Cell(name, lambda row, _entries: row[name]),) if csv else (),
         dump=_dump_column(dump, name, "date", description, lambda row, _entries: iso(row[name])),
+        schema=Stored(name),
     )
     return date, Scalar(f"{name}_precision", csv=csv, dump=dump, description="day, month or year.")
 
@@ -383,6 +462,7 @@ def Choice(  # noqa: N802
         json=lambda row, _entries, _context: row[column],
         csv=cells,
         dump=_dump_column(dump, column, "string", description, lambda row, _entries: row[column]),
+        schema=Stored(column, model),
     )
 
 
@@ -394,9 +474,10 @@ def CodeName(  # noqa: N802
     csv: tuple[str, str] | None = None,
     dump: str | bool = True,
     description: str = "",
+    help: str = "",
 ) -> Field:
-    """A vocabulary entry named by a foreign key: `{"code", "name"}` or null in JSON, its code and
-    label in the CSV (`csv` names the two columns), its code in the dump."""
+    """A vocabulary entry named by a foreign key: `{"code", "name"}` (CODE_NAME) or null in JSON,
+    its code and label in the CSV (`csv` names the two columns), its code in the dump."""
     relation = source or name
     code_column, label_column = f"{relation}_id", f"{relation}__{label}"
 
@@ -421,6 +502,7 @@ def CodeName(  # noqa: N802
         json=shown,
         csv=cells,
         dump=_dump_column(dump, relation, "string", description, lambda row, _entries: row[code_column]),
+        schema=CODE_NAME.nullable(help),
     )
 
 
@@ -429,15 +511,22 @@ def Many(  # noqa: N802
     relation: Relation,
     *,
     json: Callable[..., Any] | None,
+    item: Schema | None = None,
+    help: str = "",
     csv: Callable[..., str] | None = None,
     dump: tuple[str, Callable[..., Any]] | None = None,
     dump_description: str = "",
     item_type: str = "string",
 ) -> Field:
     """A list of entries read from a relation batch: each entry's columns go to `json`, `csv` (one
-    cell, entries joined) and `dump` (a name, and the value of each entry in a list)."""
-    entry = json
+    cell, entries joined) and `dump` (a name, and the value of each entry in a list). `item`: the
+    type of `json`'s answer, which an Object (`json=CODE_NAME`, made by its `make`) gives itself."""
+    entry = json.make if isinstance(json, Object) else json
     cell = csv
+    if item is None and isinstance(json, Object):
+        item = json
+    if json is not None and item is None:
+        raise ValueError(f"{name}: the type of its entries (item=) is needed for the schema")
     return Field(
         name,
         relation=relation,
@@ -457,28 +546,13 @@ def Many(  # noqa: N802
             if dump
             else ()
         ),
+        schema=ListOf(item, help=help) if item is not None else None,
     )
 
 
 def _each(value: Callable[..., Any]) -> Callable[[Row, Entries], list[Any]]:
     """A dump column's value for a list of entries: `value` of each entry."""
     return lambda _row, entries: [value(*e) for e in entries]
-
-
-def code_name(code: Any, name: Any) -> dict[str, Any]:
-    return {"code": code, "name": name}
-
-
-def slug_name(slug: Any, name: Any) -> dict[str, Any]:
-    return {"slug": slug, "name": name}
-
-
-def slug_title(slug: Any, title: Any) -> dict[str, Any]:
-    return {"slug": slug, "title": title}
-
-
-def code_title(code: Any, title: Any) -> dict[str, Any]:
-    return {"code": code, "title": title}
 
 
 # Shapes.
@@ -513,8 +587,23 @@ class RecordShape:
         if len(set(names)) != len(names):
             raise ValueError(f"{model.__name__}: a field is named twice in {names}")
         self.json_fields = [f for f in self.fields if f.json is not None]
+        untyped = [f.name for f in self.json_fields if f.schema is None]
+        if untyped:
+            raise ValueError(f"{model.__name__}: no type for the schema of {untyped}")
         self.csv_fields = [f for f in self.fields if f.csv]
         self.dump_fields = [f for f in self.fields if f.dump]
+
+    def json_schema(self) -> list[tuple[str, Schema]]:
+        """The JSON's keys and their types, in order: what the OpenAPI schema documents."""
+        own_page = URI.nullable("The record's page on the site (null for records without one).")
+        return [
+            ("slug", Stored("slug")),
+            ("url", Plain(kind="uri", help="The record in the API.")),
+            ("web_url", own_page),
+            *((f.name, cast(Schema, f.schema)) for f in self.json_fields),
+            ("published_at", Stored("published_at")),
+            ("updated_at", Stored("updated_at")),
+        ]
 
     def extended(self, *fields: Field) -> RecordShape:
         """This shape with `fields` added after its own (before the stamps)."""

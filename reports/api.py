@@ -8,6 +8,4 @@ from . import serializers
 from .filters import PublicationFilter
 from .shapes import PUBLICATION
 
-PublicationViewSet = record_viewset(
-    PUBLICATION, PublicationFilter, serializers.PublicationSerializer, serializers.PublicationWriteSerializer
-)
+PublicationViewSet = record_viewset(PUBLICATION, PublicationFilter, serializers.PublicationWriteSerializer)

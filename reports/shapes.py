@@ -10,8 +10,13 @@ from typing import Any
 
 from django.db import models
 
-from partnerships.shapes import PartnerRoles, Sources, vocabulary
+from events.shapes import EVENT_COMPACT
+from partnerships.shapes import PARTNERSHIP_COMPACT, SDG_COMPACT, PartnerRoles, Sources, vocabulary
 from registry.shapes import (
+    SLUG,
+    SLUG_NAME,
+    TEXT,
+    URI,
     AnyOf,
     Cell,
     Choice,
@@ -20,18 +25,19 @@ from registry.shapes import (
     DumpColumn,
     Entries,
     Field,
+    ListOf,
     Many,
+    Object,
     PartialDate,
+    Plain,
     RecordShape,
     Relation,
     Row,
     Scalar,
-    code_title,
+    Stored,
     joined_cell,
     labelled,
     many_to_many,
-    slug_name,
-    slug_title,
 )
 from registry.workflow import Status
 
@@ -39,6 +45,16 @@ from .models import Authorship, LanguageVersion, Publication, PublicationOrganis
 from .uploads import publication_file_url
 
 PUBLISHED = Status.PUBLISHED
+
+PUBLICATION_COMPACT = Object.of("PublicationCompact", slug=SLUG, title=TEXT)
+AUTHOR = Object.of("Author", slug=SLUG, name=TEXT, role=Stored("role", Authorship))
+LANGUAGE_VERSION = Object.of(
+    "LanguageVersion",
+    language=Plain(help="ISO 639-1 code."),
+    title=Stored("title", LanguageVersion),
+    url=URI.nullable("Where to read this version: its web page or file (null when the source gives none)."),
+    is_original=Stored("is_original", LanguageVersion),
+)
 
 
 def _authors(ids: list[Any]) -> models.QuerySet:
@@ -71,24 +87,29 @@ def _language_versions(_row: Row, entries: Entries, context: Context) -> list[di
     """Each version's address: its own, else its file's, else None."""
     absolute = context.request.build_absolute_uri
     return [
-        {
-            "language": language,
-            "title": title,
-            "url": url or (absolute(publication_file_url(publication, file)) if file else None),
-            "is_original": is_original,
-        }
+        LANGUAGE_VERSION.make(
+            language,
+            title,
+            url or (absolute(publication_file_url(publication, file)) if file else None),
+            is_original,
+        )
         for language, title, url, file, is_original, publication in entries
     ]
 
 
+RELATION = Object.of(
+    "Relation", type=Stored("relation_type", PublicationRelation), publication=PUBLICATION_COMPACT
+)
+
+
 def _series(row: Row, _entries: Entries, _context: Context) -> dict[str, Any] | None:
-    return None if row["series_id"] is None else slug_name(row["series__slug"], row["series__name"])
+    return None if row["series_id"] is None else SLUG_NAME.make(row["series__slug"], row["series__name"])
 
 
 def _launched(row: Row, _entries: Entries, _context: Context) -> dict[str, Any] | None:
     if row["launched_at__status"] != PUBLISHED:
         return None
-    return slug_title(row["launched_at__slug"], row["launched_at__title"])
+    return EVENT_COMPACT.make(row["launched_at__slug"], row["launched_at__title"])
 
 
 PUBLICATION = RecordShape(
@@ -105,6 +126,7 @@ PUBLICATION = RecordShape(
             "series",
             columns=("series_id", "series__slug", "series__name"),
             json=_series,
+            schema=SLUG_NAME.nullable(),
             csv=(
                 Cell(
                     "series",
@@ -119,25 +141,30 @@ PUBLICATION = RecordShape(
         Many(
             "authors",
             Relation(("publication-authors",), _authors),
-            json=lambda slug, name, role: {"slug": slug, "name": name, "role": role},
+            json=AUTHOR,
             csv=lambda slug, name, _role: labelled(name, slug),
         ),
-        PartnerRoles("organisations", PublicationOrganisation, "publication"),
+        PartnerRoles("organisations", PublicationOrganisation, "publication", "OrganisationRole"),
         Field(
             "language_versions",
             relation=Relation(("publication-versions",), _versions),
             json=_language_versions,
+            schema=ListOf(LANGUAGE_VERSION),
             csv=(Cell("languages", lambda _row, entries: joined_cell(e[0] for e in entries)),),
         ),
         Many(
             "relations",
             Relation(("publication-relations",), _relations),
-            json=lambda kind, slug, title: {"type": kind, "publication": slug_title(slug, title)},
+            json=lambda kind, slug, title: RELATION.make(kind, PUBLICATION_COMPACT.make(slug, title)),
+            item=RELATION,
         ),
         Field(
             "launched_at",
             columns=("launched_at_id", "launched_at__status", "launched_at__slug", "launched_at__title"),
             json=_launched,
+            schema=EVENT_COMPACT.nullable(
+                "The event where the publication was launched, adopted or presented (see launch_type)."
+            ),
             csv=(
                 Cell(
                     "launched_at",
@@ -161,19 +188,19 @@ PUBLICATION = RecordShape(
         Many(
             "partnerships",
             many_to_many(Publication, "partnerships", "slug", "title", status=PUBLISHED),
-            json=slug_title,
+            json=PARTNERSHIP_COMPACT,
         ),
         vocabulary(
             Publication,
             "sdgs",
             "code",
             "short_title",
-            json=code_title,
+            json=SDG_COMPACT,
             dump_description="SDG numbers.",
             item_type="integer",
         ),
         vocabulary(Publication, "regions", "code", "name", dump_description="UN M49 region codes."),
-        vocabulary(Publication, "themes", "slug", "name", json=slug_name, dump_description="Theme slugs."),
+        vocabulary(Publication, "themes", "slug", "name", json=SLUG_NAME, dump_description="Theme slugs."),
         Sources(Publication),
     ],
 )

@@ -13,6 +13,7 @@ import datetime
 import json
 import os
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from partnerships.models import Participation, Partner, PartnerName, Partnership
 from partnerships.shapes import PARTNERSHIP
 from registry import shapes
 from registry.models import SourceLink
-from registry.shapes import slug_url_builder
+from registry.shapes import ListOf, Object, slug_url_builder
 from reports.models import Authorship, LanguageVersion, Publication, PublicationOrganisation, Series
 from sscregistry.dataset import export_dataset
 from vocabularies.models import DocumentCategory, Platform, Region, SDGTarget, Theme
@@ -385,6 +386,17 @@ def test_the_browsable_api_shows_the_same_record(api):
     assert "Filled partnership" in page.content.decode() and "Lead agency" in page.content.decode()
 
 
+@pytest.mark.usefixtures("full_registry")
+def test_a_curators_forms_and_options_describe_the_writes(curator_api):
+    """The read serializer only describes the answers: forms and OPTIONS about a write (the
+    browsable API's, with the method overridden) get the write serializer."""
+    actions = curator_api.options("/api/v1/partnerships/filled/").json()["actions"]
+    assert "workflow_status" in actions["PUT"] and "activity_status" in actions["PUT"]
+    assert "sources" not in actions["PUT"]
+    page = curator_api.get("/api/v1/partnerships/filled/", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200 and "activity_status" in page.content.decode()
+
+
 def test_urls_outside_the_plain_slug_alphabet_fall_back_to_the_builder():
     build = slug_url_builder(lambda slug: f"https://x.example/a/{slug.replace(' ', '%20')}/?f=1")
     assert build("plain-slug_1") == "https://x.example/a/plain-slug_1/?f=1"
@@ -477,7 +489,8 @@ class TestSeedData:
 @pytest.mark.usefixtures("full_registry")
 def test_a_field_added_to_a_shape_reaches_every_output(api, monkeypatch, tmp_path):
     """One line in a shape, nothing else: the record's `version` (on the model, not yet public)
-    appears in the JSON list and detail, the CSV export and the dump with its schema."""
+    appears in the JSON list and detail, the CSV export, the dump with its schema, and the OpenAPI
+    schema with the model field's type."""
     from partnerships.api import PartnershipViewSet
     from registry.shapes import Scalar
     from sscregistry import dataset
@@ -506,21 +519,69 @@ def test_a_field_added_to_a_shape_reaches_every_output(api, monkeypatch, tmp_pat
     described = next(r for r in package["resources"] if r["name"] == "partnerships")["schema"]["fields"]
     assert {"name": "version", "type": "integer", "description": "Edits so far."} in described
 
+    component = _schema(api)["components"]["schemas"]["Partnership"]
+    assert list(component["properties"])[-4:] == ["sources", "version", "published_at", "updated_at"]
+    assert component["properties"]["version"]["type"] == "integer"  # the model field's type
+    assert "version" in component["required"]
 
-def test_the_read_serializers_describe_the_shapes():
-    """The OpenAPI schema still comes from the read serializers: each names the shape's JSON keys,
-    in order, so that the schema documents every field a shape answers."""
-    from sscregistry.api import router
 
-    for prefix, viewset, _ in router.registry:
-        if prefix in RESOURCES:
-            shape = viewset.shape
-            keys = [
-                "slug",
-                "url",
-                "web_url",
-                *(f.name for f in shape.json_fields),
-                "published_at",
-                "updated_at",
-            ]
-            assert list(viewset.serializer_class.Meta.fields) == keys, prefix
+def _schema(api: Any) -> dict[str, Any]:
+    return json.loads(_body(api.get("/api/v1/schema/", {"format": "json"})))
+
+
+def _objects(schema: Any) -> Iterator[Object]:
+    """The Objects of a type, and of the types inside it."""
+    if isinstance(schema, Object):
+        yield schema
+        for _, item in schema.properties:
+            yield from _objects(item)
+    elif isinstance(schema, ListOf):
+        yield from _objects(schema.item)
+
+
+def test_the_schema_components_come_from_the_shapes(api):
+    """Each record's component lists its shape's JSON keys, in order, all required (every answer
+    has every key), and each object of the shape's types is a component with its keys."""
+    components = _schema(api)["components"]["schemas"]
+    for resource in RESOURCES:
+        shape = viewset_of(resource).shape
+        component = components[shape.model.__name__]
+        keys = [name for name, _ in shape.json_schema()]
+        assert list(component["properties"]) == keys, resource
+        assert component["required"] == sorted(keys), resource
+        for _, schema in shape.json_schema():
+            for found in _objects(schema):
+                assert list(components[found.name]["properties"]) == list(found.keys), found.name
+                assert components[found.name]["required"] == sorted(found.keys), found.name
+        lists = components[f"Paginated{shape.model.__name__}List"]["properties"]["results"]
+        assert lists["items"] == {"$ref": f"#/components/schemas/{shape.model.__name__}"}
+
+
+@pytest.mark.usefixtures("full_registry")
+@pytest.mark.parametrize("resource", list(RESOURCES))
+def test_every_answer_has_the_keys_its_component_lists(api, resource):
+    """The schema and the answers come from one shape: same keys, same order, records and objects
+    alike (a record whose every field is filled shows every object)."""
+    components = _schema(api)["components"]["schemas"]
+    shape = viewset_of(resource).shape
+    expected = list(components[shape.model.__name__]["properties"])
+    for record in api.get(f"/api/v1/{resource}/", {"page_size": 100}).json()["results"]:
+        assert list(record) == expected, record["slug"]
+        for name, schema in shape.json_schema():
+            value = record[name]
+            entries = value if isinstance(schema, ListOf) else [value]
+            item = schema.item if isinstance(schema, ListOf) else schema
+            if isinstance(item, Object):
+                for entry in entries:
+                    assert entry is None or list(entry) == list(item.keys), (record["slug"], name)
+
+
+def test_a_field_without_a_type_is_refused():
+    from registry.shapes import Field, RecordShape
+
+    with pytest.raises(ValueError, match="no type for the schema"):
+        RecordShape(
+            Partnership,
+            api_view="partnership-detail",
+            fields=[Field("title", columns=("title",), json=lambda row, _e, _c: row["title"])],
+        )
