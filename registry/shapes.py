@@ -281,11 +281,16 @@ class Object(Schema):
 
     def __post_init__(self) -> None:
         keys = tuple(key for key, _ in self.properties)
+        if not all(type(key) is str for key in keys):
+            raise TypeError(f"{self.name}: property names must be strings")
         arguments = [f"v{index}" for index in range(len(keys))]
         literal = ", ".join(f"{key!r}: {argument}" for key, argument in zip(keys, arguments, strict=True))
         object.__setattr__(self, "keys", keys)
-        # Compiled from its source, as namedtuple and dataclasses make their methods.
-        object.__setattr__(self, "make", eval(f"lambda {', '.join(arguments)}: {{{literal}}}"))
+        # Compiled from its source, as namedtuple and dataclasses make their methods. The source
+        # holds only generated argument names and repr() of str keys from the code's own shapes,
+        # never input, so eval here runs nothing but that literal.
+        source = f"lambda {', '.join(arguments)}: {{{literal}}}"
+        object.__setattr__(self, "make", eval(source))  # nosec B307
 
     @classmethod
     def of(cls, name: str, /, **properties: Schema) -> Object:
