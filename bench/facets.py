@@ -3,7 +3,7 @@ write waits for them.
 
     .venv/bin/python bench/facets.py                  # every record type with facets, 5 runs each
     .venv/bin/python bench/facets.py --runs 9 --only partnerships
-    .venv/bin/python bench/facets.py --check       # and fail unless kept tokens and link tables agree
+    .venv/bin/python bench/facets.py --check       # and fail unless stored tokens and link tables agree
     .venv/bin/python bench/facets.py --links       # count over the link tables, as before the tokens
 
 It uses the database in DATABASE_URL (or the embedded development one, SSC_PGDATA), which should
@@ -11,7 +11,7 @@ hold `manage.py generate_data --scale 1` for meaningful figures. For each record
 the facets of the published records as the API's `/facets/` does (the same FilterSet over the same
 queryset), with no filter, with one filter and with a search (`q`), and prints the fastest and the
 median wall time of the runs, after one unmeasured run of each (PostgreSQL's buffers warm, no
-answer kept anywhere: the derived cache is never asked). Figures are in docs/scaling.md.
+answer kept anywhere: the figures cache is never asked). Figures are in docs/scaling.md.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def time_case(
 
     filterset_class = import_string(filterset_path)
     model = apps.get_model(model_label)
-    # The same FilterSet with each kept-token facet counted over the link tables instead.
+    # The same FilterSet with each stored-token facet counted over the link tables instead.
     linked = type("Linked", (filterset_class,), {})
     linked.facets = {name: getattr(facet, "link", facet) for name, facet in filterset_class.facets.items()}
     timed = linked if links else filterset_class
@@ -107,7 +107,7 @@ def time_case(
             linked(data, queryset=model.objects.published().defer(*search_columns(model)))
         )
         if answer != expected:
-            raise SystemExit(f"{model_label} {params}: the kept tokens' counts differ from the link tables'")
+            raise SystemExit(f"{model_label} {params}: stored tokens' counts differ from the link tables'")
     measured = times[1:]
     return min(measured), statistics.median(measured)
 
@@ -131,7 +131,7 @@ def main() -> int:
     parser.add_argument(
         "--links",
         action="store_true",
-        help="time the facets counted over the link tables (the way before the kept tokens)",
+        help="time the facets counted over the link tables (the way before the stored tokens)",
     )
     args = parser.parse_args()
     setup(args.dbname)

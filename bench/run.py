@@ -291,7 +291,7 @@ def main() -> int:
         default="none",
         help="none (default): every request computed, as the baseline does; redis: a throwaway "
         "redis-server as the shared cache (REDIS_URL), as production runs, so that repeated anonymous "
-        "requests are answered from kept responses until the next write",
+        "requests are answered from cached responses until the next write",
     )
     parser.add_argument(
         "--dbname", default="sscregistry", help="database of the embedded server, without DATABASE_URL"
@@ -411,8 +411,8 @@ def main() -> int:
             else "no Redis: every answer computed, except facet counts, list counts, search decisions "
             "and the first thousand ranked ids of a search with 2,000 matches or more, kept until the "
             "next write in each worker and in the database's shared cache table; compiled queries "
-            "are kept per worker (API_QUERY_PLANS), their SQL runs on every request, as a prepared "
-            "statement from its sixth run on a connection (API_PREPARED_PLANS)"
+            "are kept per worker (API_COMPILED_QUERIES), their SQL runs on every request, as a prepared "
+            "statement from its sixth run on a connection (API_PREPARED_STATEMENTS)"
         ),
         f"- Largest app worker after the run: {rss:.0f} MB resident",
         "- Queries per list request at page_size 1 / 20 / 100: "

@@ -362,7 +362,7 @@ class PartnershipFacets(models.Model):
     regions rewrite the row whenever what a facet counts changes, on every write path (the ORM,
     `QuerySet.update()`, bulk writes, raw SQL). The tokens follow the facets' rules: a draft
     partner's country, type and regions are not among them. `published` copies the partnership's
-    status, for the kept counts of every published partnership (`PartnershipFacetCount`).
+    status, for the stored counts of every published partnership (`PartnershipFacetCount`).
     """
 
     registry_role = "internal"

@@ -74,7 +74,7 @@ def registry_cached(parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
     The value is looked up in this process's cache, then in the cache every server shares
     (settings.SHARED_CACHE); only one process computes it, the others wait for its result.
     """
-    if not settings.DERIVED_CACHE_SECONDS:
+    if not settings.FIGURES_CACHE_SECONDS:
         return compute()
     changed = last_change()
     if changed is None:
@@ -89,7 +89,7 @@ def registry_cached(parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
     if value is None:
         value = compute_once(key, compute)
     if settings.SHARED_CACHE != "default":
-        cache.set(key, value, settings.DERIVED_CACHE_SECONDS)
+        cache.set(key, value, settings.FIGURES_CACHE_SECONDS)
     return value
 
 
@@ -111,7 +111,7 @@ def compute_once(key: str, compute: Callable[[], T]) -> T:
     if shared.add(lock, True, COMPUTE_LOCK_SECONDS):
         try:
             value = compute()
-            shared.set(key, value, settings.DERIVED_CACHE_SECONDS)
+            shared.set(key, value, settings.FIGURES_CACHE_SECONDS)
         finally:
             shared.delete(lock)
         return value

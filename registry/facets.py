@@ -149,7 +149,7 @@ class SqlFacet(Facet):
 
 class TokenIndex:
     """The facet tokens the database keeps for each record of `model` (`<model>facets`, one row per
-    record: `tokens`, such as `platform:12`, and `published`), and its kept counts over every
+    record: `tokens`, such as `platform:12`, and `published`), and its stored counts over every
     published record (`<model>facetcount`, summed per token). Triggers keep both current
     (`partnerships/migrations/0001_initial.py`)."""
 
@@ -177,14 +177,14 @@ class TokenIndex:
         )
 
     def published_sql(self) -> str:
-        """Each token's kept count over every published record."""
+        """Each token's stored count over every published record."""
         return (
             f"SELECT token, sum(count) AS count FROM {self._table(self.counts_label)} "  # nosec B608
             f"GROUP BY token HAVING sum(count) > 0"
         )
 
     def covers_all_published(self, records: models.QuerySet, using: str) -> bool:
-        """Whether `records` are exactly the model's published records, whose counts are kept."""
+        """Whether `records` are exactly the model's published records, whose counts are stored."""
         if records.model._meta.label != self.model_label:
             return False
         everything = records.model._default_manager.published().order_by().values("pk")
@@ -262,7 +262,7 @@ def facet_counts(filterset: RegistryFilterSet) -> dict[str, FacetValues]:
         ctes.append(f"facet_records_{index} AS ({sql})")
         params += record_params
     # Token facets over one record set share one count of its tokens; over every published
-    # record, the kept counts.
+    # record, the stored counts.
     token_ctes: dict[tuple[int, str], str] = {}
     token_source: dict[str, str] = {}
     for name, facet in facets.items():

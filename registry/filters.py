@@ -115,7 +115,7 @@ class RegistryFilterSet(django_filters.FilterSet):
     # Facets offered by /facets/: parameter name -> how to count its values.
     facets: ClassVar[dict[str, Facet]] = {}
     # Filters whose records change with the clock, not only with writes: a list filtered by one
-    # is never answered from a stored page plan (registry/plans.py).
+    # is never answered from a compiled page (registry/compiled.py).
     volatile_filters: ClassVar[frozenset[str]] = frozenset()
     # FilterSet keeps `data or {}`: never None, whatever the stubs say.
     data: QueryDict | dict[str, Any]

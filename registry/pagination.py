@@ -78,7 +78,7 @@ class RegistryPaginator(Paginator):
         source = self.records if self.records is not None else records
         if top <= RANKING_WINDOW and self.caches_ranking(records):
             ids = self.cached_ranking(source)[bottom:top]
-            # Filtered by their ids alone, in the same order: a page's query, as a plan stores it.
+            # Filtered by their ids alone, in the same order: a page's query, as a compiled page stores it.
             self.page_query = records.filter(AnyOf("pk", ids)) if ids else records.none()
             return self.page_query
         if bottom < DEEP_OFFSET:

@@ -41,13 +41,13 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from registry.cache import cache_response, cached_response, last_change
+from registry.compiled import CompiledLookup, CompiledPage, compiled_lookups, compiled_pages, compiled_values
 from registry.facets import cached_facet_counts
 from registry.models import RESERVED_SLUGS
 from registry.openapi import ERROR_SCHEMA, ShapeAnswer
 from registry.pagination import RegistryPaginator
 from registry.parsers import RegistryJSONParser
 from registry.permissions import ReadOrModelPermissions
-from registry.plans import LookupPlan, PagePlan, compiled_values, lookup_plans, page_plans
 from registry.search import SearchOutcome
 from registry.serializers import TextField
 from registry.services import (
@@ -406,8 +406,8 @@ class ShapeReadMixin(_ViewSet):
     renderer (JSON, the browsable API) shows the same dicts.
 
     The rows of a page or a record are read by `_page_rows()` and `_record_rows()`, the only users
-    of the kept query plans (registry/plans.py): a plan, when one is kept, or the query built
-    afresh, whose plan is then kept.
+    of the compiled queries (registry/compiled.py): the compiled one, when there is one, or the
+    query built afresh, which is then compiled for the next request.
     """
 
     shape: RecordShape
@@ -426,42 +426,44 @@ class ShapeReadMixin(_ViewSet):
 
     def _page_rows(self, request: Request) -> tuple[Rows, bool]:
         """The rows of the page the request names, and whether they are paginated."""
-        key = self._plan_key(request)
-        plan = page_plans.get(key) if key is not None else None
-        if plan is not None:
-            if plan.outcome is not None:
-                keep_search_outcome(request, plan.outcome)
-            return self._page_from_plan(plan, request), True
+        key = self._compiled_key(request)
+        compiled = compiled_pages.get(key) if key is not None else None
+        if compiled is not None:
+            if compiled.outcome is not None:
+                keep_search_outcome(request, compiled.outcome)
+            return self._page_from_compiled(compiled, request), True
         self.page_records = self.filter_queryset(self.published_records())
         rows = self.shape.rows(self.page_records)
         page = self.paginate_queryset(rows)
         if page is None:
             return list(rows), False
-        if key is not None and (plan := self._plan_of_page()) is not None:
-            page_plans.put(key, plan)
+        if key is not None and (compiled := self._compiled_page()) is not None:
+            compiled_pages.put(key, compiled)
         return page, True
 
     def _record_rows(self, request: Request) -> Rows:
         """The one row of the record the request names (404 if none)."""
         value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        key = self._plan_key(request, page=False)
-        plan = lookup_plans.get(key) if key is not None else None
-        if plan is not None:
-            found = plan.rows(value)
+        key = self._compiled_key(request, page=False)
+        compiled = compiled_lookups.get(key) if key is not None else None
+        if compiled is not None:
+            found = compiled.rows(value)
             if len(found) == 1:
                 return found
             # None (or, against the unique slug, two): the usual way, with its usual answer.
         rows = self.shape.rows(self.filter_queryset(self.published_records()))
         row = get_object_or_404(rows, **{self.lookup_field: value})
-        if key is not None and plan is None and (plan := LookupPlan.of(rows, self.lookup_field)) is not None:
-            lookup_plans.put(key, plan)
+        if key is not None and compiled is None:
+            compiled = CompiledLookup.of(rows, self.lookup_field)
+            if compiled is not None:
+                compiled_lookups.put(key, compiled)
         return [row]
 
-    def _plan_key(self, request: Request, *, page: bool = True) -> tuple[Any, ...] | None:
-        """What names a list page's plan or a record's (registry/plans.py): None when the query
-        must be built afresh (plans off, a filter that reads the clock, or, for a page, no write
+    def _compiled_key(self, request: Request, *, page: bool = True) -> tuple[Any, ...] | None:
+        """What names a list page's compiled query or a record's (registry/compiled.py): None when the query
+        must be built afresh (compiled queries off, a filter that reads the clock, or, for a page, no write
         recorded yet: its count and search decision are cached until the next write)."""
-        if not settings.API_QUERY_PLANS:
+        if not settings.API_COMPILED_QUERIES:
             return None
         changed = last_change() if page else None
         if page and changed is None:
@@ -471,7 +473,7 @@ class ShapeReadMixin(_ViewSet):
         if any(name in query for name in getattr(filterset_class, "volatile_filters", ())):
             return None
         if not page and any(name in query for name in getattr(filterset_class, "base_filters", ())):
-            return None  # a record found through a search: planned with the page's rules only
+            return None  # a record found through a search: compiled with the page's rules only
         lists = tuple(sorted((name, tuple(values)) for name, values in query.lists()))
         # A record's query does not change with the records: only a page's count and search do.
         # The shape names the query's columns.
@@ -482,8 +484,8 @@ class ShapeReadMixin(_ViewSet):
         """The viewset's paginator, a RegistryPagination (pagination_class)."""
         return cast(RegistryPagination, self.paginator)
 
-    def _plan_of_page(self) -> PagePlan | None:
-        """The plan of the page `paginate_queryset` has just read (None for a deep page, or one
+    def _compiled_page(self) -> CompiledPage | None:
+        """The compiled query of the page `paginate_queryset` has just read (None for a deep page, or one
         whose rows need more than their SQL)."""
         pagination = self._pagination
         paginator = pagination.capped_paginator
@@ -492,7 +494,7 @@ class ShapeReadMixin(_ViewSet):
         if query is None or compiled is None:
             return None
         sql, params, names = compiled
-        return PagePlan(
+        return CompiledPage(
             sql=sql,
             params=params,
             names=names,
@@ -504,20 +506,20 @@ class ShapeReadMixin(_ViewSet):
             outcome=getattr(pagination.request, "search_outcome", None),
         )
 
-    def _page_from_plan(self, plan: PagePlan, request: Request) -> Rows:
-        """What `paginate_queryset` gives, from a kept plan: the page's rows, read by its SQL."""
+    def _page_from_compiled(self, compiled: CompiledPage, request: Request) -> Rows:
+        """What `paginate_queryset` gives, from its compiled query: the page's rows, read by its SQL."""
         pagination = self._pagination
         pagination.request = request
-        paginator = CappedPaginator([], plan.per_page)
-        paginator.__dict__["count"] = plan.count  # a cached_property: what the plan counted
-        paginator.capped = plan.capped
-        rows = plan.rows()
+        paginator = CappedPaginator([], compiled.per_page)
+        paginator.__dict__["count"] = compiled.count  # a cached_property: what the compiled page counted
+        paginator.capped = compiled.capped
+        rows = compiled.rows()
         page: Page
-        if plan.capped:  # a capped page reads one row more, to know whether another follows
-            page = CappedPage(rows[: plan.per_page], plan.number, paginator)
-            page.more = len(rows) > plan.per_page
+        if compiled.capped:  # a capped page reads one row more, to know whether another follows
+            page = CappedPage(rows[: compiled.per_page], compiled.number, paginator)
+            page.more = len(rows) > compiled.per_page
         else:
-            page = Page(rows, plan.number, paginator)
+            page = Page(rows, compiled.number, paginator)
         pagination.page = page
         return list(page)
 

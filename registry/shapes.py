@@ -152,7 +152,7 @@ def grouped(rows: Iterable[tuple]) -> dict[Any, list[tuple]]:
 # The SQL of each relation query, compiled once per process and database alias (see rows_for_ids).
 _compiled: dict[tuple[Hashable, str], tuple[str, list[Any], int] | None] = {}
 _models: dict[Hashable, type[models.Model]] = {}
-_IDS_MARKER = ["lean-ids-marker"]
+_IDS_MARKER = ["shape-ids-marker"]
 
 
 def rows_for_ids(relation: Relation, ids: list[Any]) -> list[tuple]:

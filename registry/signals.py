@@ -91,7 +91,7 @@ def _m2m_receiver(document: SearchDocument, field_name: str) -> Any:
 _receivers: dict[str, Any] = {}  # kept alive: signals hold weak references by default
 
 
-def _kept(uid: str, make: Any) -> Any:
+def _receiver_once(uid: str, make: Any) -> Any:
     if uid not in _receivers:
         _receivers[uid] = make()
     return _receivers[uid]
@@ -110,18 +110,18 @@ def _connections() -> Iterator[tuple[ModelSignal, Any, Any, str]]:
                 uid = f"search-{document.model}-{part}-{signal}"
                 yield (
                     signal,
-                    _kept(uid, lambda d=document, a=attribute: _part_receiver(d, a)),
+                    _receiver_once(uid, lambda d=document, a=attribute: _part_receiver(d, a)),
                     _model(part),
                     uid,
                 )
         for vocabulary, lookup in document.vocabularies.items():
             uid = f"search-{document.model}-{vocabulary}"
-            receiver = _kept(uid, lambda d=document, lk=lookup: _vocabulary_receiver(d, lk))
+            receiver = _receiver_once(uid, lambda d=document, lk=lookup: _vocabulary_receiver(d, lk))
             yield post_save, receiver, _model(vocabulary), uid
         for field_name in document.many_to_many:
             through = getattr(_model(document.model), field_name).through
             uid = f"search-{through._meta.label}"
-            receiver = _kept(uid, lambda d=document, f=field_name: _m2m_receiver(d, f))
+            receiver = _receiver_once(uid, lambda d=document, f=field_name: _m2m_receiver(d, f))
             yield m2m_changed, receiver, through, uid
 
 

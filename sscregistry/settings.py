@@ -352,15 +352,15 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         },
     }
-# The cache every server sees: where derived figures are kept and computed under a lock.
+# The cache every server sees: where computed figures are stored and computed under a lock.
 SHARED_CACHE = "shared" if "shared" in CACHES else "default"
 
-# API reads keep their compiled queries in each process (registry/plans.py): a list page's
+# API reads keep their compiled queries in each process (registry/compiled.py): a list page's
 # query and count until the next write, a record's query by its slug. Rows are read fresh.
-API_QUERY_PLANS = env_bool("API_QUERY_PLANS", True)
+API_COMPILED_QUERIES = env_bool("API_COMPILED_QUERIES", True)
 # ...and run them as prepared statements with their values written in, except behind PgBouncer in
 # transaction mode (DISABLE_SERVER_SIDE_CURSORS).
-API_PREPARED_PLANS = env_bool("API_PREPARED_PLANS", True)
+API_PREPARED_STATEMENTS = env_bool("API_PREPARED_STATEMENTS", True)
 
 # Anonymous API reads (lists and details) are kept in the cache for this many seconds; 0 turns it
 # off. The key holds the time of the registry's last write, so a publish (any write) is seen at
@@ -372,7 +372,7 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
 
 # Facet counts and chart figures (registry/cache.py) are kept in the cache for this many
 # seconds, or until the registry's next write, whichever comes first; 0 turns it off.
-DERIVED_CACHE_SECONDS = env_int("DERIVED_CACHE_SECONDS", 600)
+FIGURES_CACHE_SECONDS = env_int("FIGURES_CACHE_SECONDS", 600)
 
 # Calendar subscriptions (events.ics, a partner's events.ics) hold at most this many events: the
 # next ones (or, with ?when=past, the latest ones). Each event is built in Python, so an unbounded

@@ -226,7 +226,7 @@ def english_between_tests():
 
 @pytest.fixture
 def empty_cache() -> Iterator[None]:
-    """An empty cache before and after the test: rate-limit counts and kept pages start afresh."""
+    """An empty cache before and after the test: rate-limit counts and cached pages start afresh."""
     from django.core.cache import cache
 
     cache.clear()

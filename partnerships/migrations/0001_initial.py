@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-# Hand-written: partnerships' facet tokens and the kept counts (registry/facets.py TokenIndex).
-# Partnerships' facet tokens and the kept counts of every published partnership, on every path.
+# Hand-written: partnerships' facet tokens and the stored counts (registry/facets.py TokenIndex).
+# Partnerships' facet tokens and the stored counts of every published partnership, on every path.
 #
 # `partnerships_partnership_facets_refresh(ids)` writes the tokens (`status:2`, `platform:12`,
 # `sdg:13`, `region:002`...) of the given partnerships into `partnerships_partnershipfacets`, with the rules
@@ -930,6 +930,6 @@ DROP TRIGGER IF EXISTS partnership_sdg_target_implies_goal ON partnerships_partn
 DROP FUNCTION IF EXISTS partnerships_target_implies_goal();
 """,
         ),
-        # Hand-written: partnerships' facet tokens and kept counts, written by triggers (above).
+        # Hand-written: partnerships' facet tokens and stored counts, written by triggers (above).
         migrations.RunSQL(FACETS_CREATE + LINK_TRIGGERS, FACETS_DROP),
     ]

@@ -1,8 +1,8 @@
-"""The facet tokens and kept counts the database writes (the triggers in
+"""The facet tokens and stored counts the database writes (the triggers in
 partnerships/migrations/0001_initial.py) stay current on every write path.
 
-Each test writes one way, then checks that the facets counted from the kept tokens (and, with no
-filter, from the kept counts) equal the same facets counted over the link tables.
+Each test writes one way, then checks that the facets counted from the stored tokens (and, with no
+filter, from the stored counts) equal the same facets counted over the link tables.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 class LinkedFilter(PartnershipFilter):
-    """The same FilterSet, each facet counted over the link tables instead of the kept tokens."""
+    """The same FilterSet, each facet counted over the link tables instead of the stored tokens."""
 
     facets = {name: getattr(facet, "link", facet) for name, facet in PartnershipFilter.facets.items()}
 
@@ -37,7 +37,7 @@ def counted(filterset_class: type, queryset, **params) -> dict:
 
 def assert_current() -> None:
     published = Partnership.objects.published()
-    # Every published partnership: the kept counts. A subset: the kept tokens of its rows.
+    # Every published partnership: the stored counts. A subset: the stored tokens of its rows.
     subset = Partnership.objects.published().filter(pk__gt=0)
     for queryset in (published, subset):
         for params in ({}, {"platform": "cities"}):

@@ -69,7 +69,7 @@ def test_the_home_page_figures_follow_a_publish(client, recorded, django_assert_
 
 
 def test_nothing_is_cached_when_turned_off(api, settings, recorded, django_assert_max_num_queries):
-    settings.DERIVED_CACHE_SECONDS = 0
+    settings.FIGURES_CACHE_SECONDS = 0
     with recorded():
         partnership = _partnership(["4"])
     assert _sdg_counts(api.get(FACETS)) == {4: 1}
@@ -123,7 +123,7 @@ def test_a_worker_without_the_figure_takes_it_from_the_shared_cache(recorded):
 def test_a_figure_being_computed_elsewhere_is_waited_for(recorded, monkeypatch, settings):
     from django.core.cache import caches
 
-    from registry import cache as derived
+    from registry import cache as figures
 
     shared = caches[settings.SHARED_CACHE]
     with recorded():
@@ -136,15 +136,15 @@ def test_a_figure_being_computed_elsewhere_is_waited_for(recorded, monkeypatch, 
         if len(waits) == 3:
             shared.set("figure:elsewhere", 7, 60)
 
-    monkeypatch.setattr(derived.time, "sleep", other_process_finishes)
-    assert derived.compute_once("figure:elsewhere", lambda: pytest.fail("computed twice")) == 7
+    monkeypatch.setattr(figures.time, "sleep", other_process_finishes)
+    assert figures.compute_once("figure:elsewhere", lambda: pytest.fail("computed twice")) == 7
     assert len(waits) == 3
 
 
 def test_a_failed_computation_elsewhere_is_taken_over(recorded, monkeypatch, settings):
     from django.core.cache import caches
 
-    from registry import cache as derived
+    from registry import cache as figures
 
     shared = caches[settings.SHARED_CACHE]
     shared.add("figure:failed:computing", True, 30)
@@ -152,22 +152,22 @@ def test_a_failed_computation_elsewhere_is_taken_over(recorded, monkeypatch, set
     def other_process_fails(seconds: float) -> None:
         shared.delete("figure:failed:computing")
 
-    monkeypatch.setattr(derived.time, "sleep", other_process_fails)
-    assert derived.compute_once("figure:failed", lambda: 3) == 3
+    monkeypatch.setattr(figures.time, "sleep", other_process_fails)
+    assert figures.compute_once("figure:failed", lambda: 3) == 3
 
 
 def test_a_computation_that_raises_releases_its_lock(settings):
     from django.core.cache import caches
 
-    from registry import cache as derived
+    from registry import cache as figures
 
     def broken() -> int:
         raise RuntimeError("database went away")
 
     with pytest.raises(RuntimeError):
-        derived.compute_once("figure:broken", broken)
+        figures.compute_once("figure:broken", broken)
     assert caches[settings.SHARED_CACHE].get("figure:broken:computing") is None
-    assert derived.compute_once("figure:broken", lambda: 5) == 5
+    assert figures.compute_once("figure:broken", lambda: 5) == 5
 
 
 @pytest.mark.django_db(transaction=True)

@@ -275,7 +275,7 @@ def full_registry(db: None) -> None:
     report.themes.set([water, farming])
     _sources(report)
 
-    # Fixed stamps (update() skips auto_now), then a write stamp so that no kept answer survives.
+    # Fixed stamps (update() skips auto_now), then a write stamp so that no cached answer survives.
     for model in RESOURCES.values():
         model.objects.update(updated_at=UPDATED_AT)
     # The update()s are a write: fire the stamp's commit-time trigger now (the test never commits).

@@ -1,8 +1,8 @@
-"""Kept query plans: a list page's or a record's query compiled once, then run from its SQL.
+"""Compiled queries: a list page's or a record's query compiled once, then run from its SQL.
 
 Building a filtered, searched page's query with django-filter and the ORM, compiling it and
 counting cost about as much Python as the rest of an API read (a fifth to a third of a search's
-CPU time at scale 1). A plan keeps the SQL, which still runs on every request (the rows are read
+CPU time at scale 1). A compiled query holds the SQL, which still runs on every request (the rows are read
 fresh), under a key that names what the SQL depends on.
 """
 
@@ -31,7 +31,7 @@ P = TypeVar("P")
 
 
 @dataclass(frozen=True)
-class PagePlan:
+class CompiledPage:
     """A list page's query, compiled, with what its paginator had worked out for it: the page
     number, the count and the search's outcome. Its key names the registry's last write, which
     changes the count and a search's choice between full text and a respelling."""
@@ -77,17 +77,17 @@ def value_rows(using: str, literal: str, names: tuple[str, ...]) -> list[dict[st
     values are part of its text, so the plan is made for them, as for any query Django sends;
     preparing the SQL with parameters instead gets PostgreSQL's generic plan after five runs, which
     was slower for searches. Behind PgBouncer in transaction mode (DISABLE_SERVER_SIDE_CURSORS) a
-    prepared statement would not follow the connection, so there, or with API_PREPARED_PLANS=false,
+    prepared statement would not follow the connection, so there, or with API_PREPARED_STATEMENTS=false,
     the statement runs as any query does.
     """
-    with _plan_cursor(connections[using]) as cursor:
+    with _prepared_cursor(connections[using]) as cursor:
         cursor.execute(literal)
         return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
 
 
-def _plan_cursor(connection: Any) -> CursorWrapper:
+def _prepared_cursor(connection: Any) -> CursorWrapper:
     """A cursor that prepares what it runs often (see value_rows), or Django's usual one."""
-    if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS") or not settings.API_PREPARED_PLANS:
+    if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS") or not settings.API_PREPARED_STATEMENTS:
         return connection.cursor()
     connection.ensure_connection()
     with connection.wrap_database_errors:
@@ -117,40 +117,40 @@ def compiled_values(queryset: Any) -> tuple[str, tuple[Any, ...], tuple[str, ...
     return sql, tuple(params), names
 
 
-class Plans(Generic[P]):
-    """Plans kept in this process, the least recently used dropped first.
+class CompiledQueries(Generic[P]):
+    """Compiled queries held in this process, the least recently used dropped first.
 
     The key must name everything the SQL depends on: the endpoint, the query string, the language
     and, for a page, the registry's last write. Filters that read the clock (a FilterSet's
-    `volatile_filters`) are never planned.
+    `volatile_filters`) are never compiled ahead.
     """
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._plans: OrderedDict[Hashable, P] = OrderedDict()
+        self._queries: OrderedDict[Hashable, P] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> P | None:
         with self._lock:
-            plan = self._plans.get(key)
-            if plan is not None:
-                self._plans.move_to_end(key)
-            return plan
+            query = self._queries.get(key)
+            if query is not None:
+                self._queries.move_to_end(key)
+            return query
 
-    def put(self, key: Hashable, plan: P) -> None:
+    def put(self, key: Hashable, query: P) -> None:
         with self._lock:
-            self._plans[key] = plan
-            self._plans.move_to_end(key)
-            while len(self._plans) > self.size:
-                self._plans.popitem(last=False)
+            self._queries[key] = query
+            self._queries.move_to_end(key)
+            while len(self._queries) > self.size:
+                self._queries.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:
-            self._plans.clear()
+            self._queries.clear()
 
 
 @dataclass(frozen=True)
-class LookupPlan:
+class CompiledLookup:
     """A record's query by its lookup value (a detail's slug), compiled with a marker in its place."""
 
     sql: str
@@ -160,8 +160,8 @@ class LookupPlan:
     using: str
 
     @classmethod
-    def of(cls, queryset: models.QuerySet, field: str) -> LookupPlan | None:
-        """The plan of `queryset.filter(<field>=value)`, at most two rows (as `get()` reads), for
+    def of(cls, queryset: models.QuerySet, field: str) -> CompiledLookup | None:
+        """`queryset.filter(<field>=value)` compiled, at most two rows (as `get()` reads), for
         any text `value`; None when its rows need more than their SQL."""
         compiled = compiled_values(queryset.filter(**{field: LOOKUP_MARKER})[:2])
         if compiled is None:
@@ -179,5 +179,5 @@ class LookupPlan:
 
 LOOKUP_MARKER = "\x00lookup-marker"
 
-page_plans: Plans[PagePlan] = Plans(size=1024)
-lookup_plans: Plans[LookupPlan] = Plans(size=256)
+compiled_pages: CompiledQueries[CompiledPage] = CompiledQueries(size=1024)
+compiled_lookups: CompiledQueries[CompiledLookup] = CompiledQueries(size=256)

@@ -1,4 +1,4 @@
-"""Kept query plans (registry/plans.py) and kept rankings (registry/pagination.py): the same
+"""Compiled queries (registry/compiled.py) and stored rankings (registry/pagination.py): the same
 answers as building every query afresh, and never an answer from before the registry's last write."""
 
 from __future__ import annotations
@@ -11,7 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from registry import pagination
-from registry.plans import LookupPlan, PagePlan, Plans, compiled_values, lookup_plans, page_plans
+from registry.compiled import (
+    CompiledLookup,
+    CompiledPage,
+    CompiledQueries,
+    compiled_lookups,
+    compiled_pages,
+    compiled_values,
+)
 from tests.factories import EventFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,44 +33,44 @@ def recorded(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture(autouse=True)
-def _no_plans_from_other_tests():
-    page_plans.clear()
-    lookup_plans.clear()
+def _no_compiled_queries_from_other_tests():
+    compiled_pages.clear()
+    compiled_lookups.clear()
 
 
 def _fresh(api, settings, path: str, params: dict | None = None):
-    """The answer with every query built afresh (no plans, no kept ranking)."""
-    settings.API_QUERY_PLANS = False
-    kept_from, pagination.RANKING_CACHED_FROM = pagination.RANKING_CACHED_FROM, 10**9
+    """The answer with every query built afresh (nothing compiled, no stored ranking)."""
+    settings.API_COMPILED_QUERIES = False
+    cached_from, pagination.RANKING_CACHED_FROM = pagination.RANKING_CACHED_FROM, 10**9
     try:
         return api.get(path, params or {})
     finally:
-        settings.API_QUERY_PLANS = True
-        pagination.RANKING_CACHED_FROM = kept_from
+        settings.API_COMPILED_QUERIES = True
+        pagination.RANKING_CACHED_FROM = cached_from
 
 
 def _titles(response) -> list[str]:
     return [row["title"] for row in response.json()["results"]]
 
 
-def test_a_repeated_list_is_answered_from_its_plan_with_the_same_body(api, recorded, settings, monkeypatch):
-    original = PagePlan.rows
+def test_a_repeated_list_is_answered_from_its_compiled_page_alike(api, recorded, settings, monkeypatch):
+    original = CompiledPage.rows
     with recorded():
         for number in range(5):
             PartnershipFactory(title=f"Exchange {number}", start_date=datetime.date(2020, 1, number + 1))
     params = {"page_size": 2, "page": 2, "ordering": "title"}
     first = api.get(LIST, params)
-    assert len(page_plans._plans) == 1
+    assert len(compiled_pages._queries) == 1
     read = []
-    monkeypatch.setattr(PagePlan, "rows", lambda plan: read.append(plan) or [*original(plan)])
+    monkeypatch.setattr(CompiledPage, "rows", lambda page: read.append(page) or [*original(page)])
     again = api.get(LIST, params)
-    assert read == list(page_plans._plans.values())  # the kept SQL, not a query built again
+    assert read == list(compiled_pages._queries.values())  # the compiled SQL, not a query built again
     assert again.content == first.content == _fresh(api, settings, LIST, params).content
     assert _titles(again) == ["Exchange 2", "Exchange 3"]
     assert again.json()["count"] == 5
 
 
-def test_a_plan_keeps_the_search_outcome(api, recorded):
+def test_a_compiled_page_keeps_the_search_outcome(api, recorded):
     with recorded():
         PartnershipFactory(title="Geothermal heating exchange")
     first = api.get(LIST, {"q": "geotermal"})
@@ -72,7 +79,7 @@ def test_a_plan_keeps_the_search_outcome(api, recorded):
     assert again.content == first.content
 
 
-def test_a_write_makes_the_plans_stale(api, recorded):
+def test_a_write_makes_the_compiled_queries_stale(api, recorded):
     with recorded():
         PartnershipFactory(title="Solar exchange")
         draft = PartnershipFactory(title="Solar training", draft=True)
@@ -85,47 +92,47 @@ def test_a_write_makes_the_plans_stale(api, recorded):
     assert sorted(row["title"] for row in answer["results"]) == ["Solar exchange", "Solar training"]
 
 
-def test_nothing_is_planned_before_a_write_is_recorded(api):
+def test_nothing_is_compiled_before_a_write_is_recorded(api):
     PartnershipFactory(title="Unrecorded exchange")  # no committed write: nothing names the state
     assert _titles(api.get(LIST)) == ["Unrecorded exchange"]
-    assert not page_plans._plans
+    assert not compiled_pages._queries
 
 
-def test_a_filter_that_reads_the_clock_is_never_planned(api, recorded):
+def test_a_filter_that_reads_the_clock_is_never_compiled(api, recorded):
     with recorded():
         EventFactory(title="Next week's forum")
     assert [row["title"] for row in api.get("/api/v1/events/", {"when": "upcoming"}).json()["results"]] == [
         "Next week's forum"
     ]
-    assert not page_plans._plans
+    assert not compiled_pages._queries
     api.get("/api/v1/events/")
-    assert len(page_plans._plans) == 1
+    assert len(compiled_pages._queries) == 1
 
 
-def test_bad_input_is_refused_before_any_plan(api, recorded):
+def test_bad_input_is_refused_before_anything_is_compiled(api, recorded):
     with recorded():
         PartnershipFactory()
     for params in ({"sdg": "18"}, {"page_size": "1000"}, {"page": "9"}):
         first, again = api.get(LIST, params), api.get(LIST, params)
         assert first.status_code == again.status_code in (400, 404)
         assert first.content == again.content
-    assert not page_plans._plans
+    assert not compiled_pages._queries
 
 
-def test_plans_are_turned_off_by_the_setting(api, recorded, settings):
-    settings.API_QUERY_PLANS = False
+def test_compiled_queries_are_turned_off_by_the_setting(api, recorded, settings):
+    settings.API_COMPILED_QUERIES = False
     with recorded():
         PartnershipFactory()
     api.get(LIST)
     api.get(f"{LIST}{PartnershipFactory().slug}/")
-    assert not page_plans._plans and not lookup_plans._plans
+    assert not compiled_pages._queries and not compiled_lookups._queries
 
 
-def test_a_detail_is_read_by_its_plan_for_any_slug(api, settings):
+def test_a_detail_is_read_by_its_compiled_lookup_for_any_slug(api, settings):
     first, second = PartnershipFactory(title="First"), PartnershipFactory(title="Second")
     draft = PartnershipFactory(title="Draft", draft=True)
     answer = api.get(f"{LIST}{first.slug}/")
-    assert len(lookup_plans._plans) == 1
+    assert len(compiled_lookups._queries) == 1
     assert api.get(f"{LIST}{first.slug}/").content == answer.content
     assert api.get(f"{LIST}{second.slug}/").json()["title"] == "Second"
     assert api.get(f"{LIST}{second.slug}/").content == _fresh(api, settings, f"{LIST}{second.slug}/").content
@@ -137,26 +144,26 @@ def test_a_detail_is_read_by_its_plan_for_any_slug(api, settings):
     assert api.get(f"{LIST}{first.slug}/").status_code == 404
 
 
-def test_a_lookup_plan_puts_the_value_in_place_of_its_marker():
+def test_a_compiled_lookup_puts_the_value_in_place_of_its_marker():
     from partnerships.models import Partnership
 
     one = PartnershipFactory(title="Marked")
-    plan = LookupPlan.of(Partnership.objects.published().values("id", "title"), "slug")
-    assert plan is not None
-    assert plan.rows(one.slug) == [{"id": one.id, "title": "Marked"}]
-    assert plan.rows("'; DROP TABLE x; --") == []  # a parameter, never SQL
+    lookup = CompiledLookup.of(Partnership.objects.published().values("id", "title"), "slug")
+    assert lookup is not None
+    assert lookup.rows(one.slug) == [{"id": one.id, "title": "Marked"}]
+    assert lookup.rows("'; DROP TABLE x; --") == []  # a parameter, never SQL
 
 
-def test_the_plans_keep_the_most_recently_used():
-    plans: Plans[int] = Plans(size=2)
-    plans.put("a", 1)
-    plans.put("b", 2)
-    assert plans.get("a") == 1
-    plans.put("c", 3)
-    assert plans.get("b") is None and plans.get("a") == 1 and plans.get("c") == 3
+def test_the_compiled_queries_keep_the_most_recently_used():
+    queries: CompiledQueries[int] = CompiledQueries(size=2)
+    queries.put("a", 1)
+    queries.put("b", 2)
+    assert queries.get("a") == 1
+    queries.put("c", 3)
+    assert queries.get("b") is None and queries.get("a") == 1 and queries.get("c") == 3
 
 
-class TestKeptRanking:
+class TestStoredRanking:
     """A search with many matches keeps its first ranked ids until the next write."""
 
     @pytest.fixture(autouse=True)
@@ -222,21 +229,21 @@ def _prepared_statements() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-class TestPreparedPlans:
-    """Kept plans run as prepared statements with their values written in (registry/plans.py)."""
+class TestPreparedStatements:
+    """Compiled queries run as prepared statements with their values written in (registry/compiled.py)."""
 
-    def test_a_plan_is_prepared_after_five_runs_with_its_values_written_in(self, api, recorded, settings):
+    def test_a_compiled_query_is_prepared_after_five_runs_values_written_in(self, api, recorded, settings):
         with recorded():
             PartnershipFactory(title="Prepared exchange")
         slug = PartnershipFactory(title="Prepared detail").slug
         fresh = _fresh(api, settings, LIST, {"q": "prepared exchange"}).json()
-        for _ in range(8):  # the first builds the plans; psycopg prepares on a statement's sixth run
+        for _ in range(8):  # the first compiles the queries; psycopg prepares on a statement's sixth run
             assert api.get(LIST, {"q": "prepared exchange"}).json() == fresh
             assert api.get(f"{LIST}{slug}/").json()["title"] == "Prepared detail"
         statements = _prepared_statements()
         assert any("websearch_to_tsquery" in sql and "'prepared exchange'" in sql for sql in statements)
         assert any(f"'{slug}'" in sql for sql in statements)  # the detail's, for its slug
-        assert not any("$1" in sql for sql in statements)  # values written in: a plan made for them
+        assert not any("$1" in sql for sql in statements)  # values written in: PostgreSQL plans for them
 
     def test_quotes_and_percent_signs_are_written_in_as_values(self, api, recorded, settings):
         with recorded():
@@ -252,11 +259,11 @@ class TestPreparedPlans:
         with recorded():
             PartnershipFactory(title="Pooled exchange")
         before = _prepared_statements()
-        settings.API_PREPARED_PLANS = False
+        settings.API_PREPARED_STATEMENTS = False
         for _ in range(8):
             assert _titles(api.get(LIST, {"q": "pooled exchange"})) == ["Pooled exchange"]
         assert _prepared_statements() == before
-        settings.API_PREPARED_PLANS = True
+        settings.API_PREPARED_STATEMENTS = True
         connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
         try:
             for _ in range(8):
@@ -266,9 +273,9 @@ class TestPreparedPlans:
             connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
 
 
-def test_the_django_internals_the_plans_rely_on_are_still_there():
-    """Kept plans (registry/plans.py), the shapes' compiled relation queries (registry/shapes.py)
-    and the planned paginator use Django internals that are not public API. Each is named here, so
+def test_the_django_internals_the_compiled_queries_rely_on_are_still_there():
+    """Compiled queries (registry/compiled.py), the shapes' compiled relation queries (registry/shapes.py)
+    and the compiled paginator use Django internals that are not public API. Each is named here, so
     that a Django upgrade that changes one fails in this one test, not somewhere in an answer."""
     import psycopg
     from django.core.paginator import Paginator
@@ -308,7 +315,7 @@ def test_the_django_internals_the_plans_rely_on_are_still_there():
     assert hasattr(connection.wrap_database_errors, "__enter__")
     assert hasattr(connection.connection, "prepare_threshold")
     assert connection.ops.compose_sql("SELECT %s", ["x"]) == "SELECT 'x'"
-    # ShapeReadMixin._page_from_plan(): the planned count goes into the cached `count`.
+    # ShapeReadMixin._page_from_compiled(): the compiled count goes into the cached `count`.
     # A cached property without __set__: a value in the instance's __dict__ wins over it.
     for paginator_class in (Paginator, CappedPaginator):
         assert not hasattr(type(paginator_class.__dict__["count"]), "__set__"), paginator_class
