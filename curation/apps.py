@@ -1,11 +1,11 @@
-from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 
+from registry import apps as registry_apps
 
-class CurationConfig(AppConfig):
+
+class CurationConfig(registry_apps.RegistryAppConfig):
     name = "curation"
     verbose_name = "Curation"
-    registry_app = True  # its models' permissions go to the curation roles (registry/groups.py)
     default = True
 
 

@@ -5,19 +5,14 @@ from __future__ import annotations
 from import_export import fields, widgets
 
 from partnerships.models import Partnership
-from partnerships.resources import _partners_by_slug
+from partnerships.resources import PartnerRolesResource
 from registry.resources import (
     WORKFLOW_COLUMNS,
     ChoiceWidget,
     CodesWidget,
     CodeWidget,
-    RecordResource,
     VocabularyListWidget,
     VocabularyWidget,
-    _role_pairs,
-    partner_role_labels,
-    partner_roles,
-    replace_partner_roles,
 )
 from vocabularies.models import (
     Country,
@@ -27,7 +22,7 @@ from vocabularies.models import (
 from .models import Event, EventOrganiser
 
 
-class EventResource(RecordResource):
+class EventResource(PartnerRolesResource):
     event_type = fields.Field(
         attribute="event_type", column_name="event_type", widget=ChoiceWidget(Event.Type.choices)
     )
@@ -50,11 +45,16 @@ class EventResource(RecordResource):
         attribute="partnerships", column_name="partnerships", widget=CodesWidget(Partnership, field="slug")
     )
     themes = fields.Field(attribute="themes", column_name="themes", widget=VocabularyListWidget(Theme))
-    organisers = fields.Field(column_name="organisers", readonly=True)
-    organiser_labels = fields.Field(column_name="organiser_labels", readonly=True)
+    organisers = fields.Field(column_name="organisers", readonly=True, dehydrate_method="dehydrate_roles")
+    organiser_labels = fields.Field(
+        column_name="organiser_labels", readonly=True, dehydrate_method="dehydrate_role_labels"
+    )
     part_columns = ("organisers",)
+    roles_relation = "organiser_roles"
+    role_choices = EventOrganiser.Role
+    default_role = EventOrganiser.Role.ORGANISER
 
-    class Meta(RecordResource.Meta):
+    class Meta(PartnerRolesResource.Meta):
         model = Event
         fields = [
             "slug",
@@ -89,29 +89,6 @@ class EventResource(RecordResource):
 
     def dehydrate_country_label(self, e: Event) -> str:
         return e.country.name if e.country else ""
-
-    def dehydrate_organisers(self, e: Event) -> str:
-        return partner_roles(e.organiser_roles)
-
-    def dehydrate_organiser_labels(self, e: Event) -> str:
-        return partner_role_labels(e.organiser_roles)
-
-    def save_parts(self, instance: Event, row: dict) -> None:
-        """The `organisers` column, when present, is the full list: `slug|role; ...`.
-
-        The role defaults to organiser.
-        """
-        if "organisers" not in row:
-            return
-        pairs = [
-            (s, r or EventOrganiser.Role.ORGANISER)
-            for s, r in _role_pairs(row.get("organisers"), "organisers")
-        ]
-        unknown = [r for _, r in pairs if r not in EventOrganiser.Role.values]
-        if unknown:
-            raise ValueError(f"organisers: unknown role(s): {', '.join(unknown)}")
-        partners = _partners_by_slug([s for s, _ in pairs], "organisers")
-        replace_partner_roles(instance.organiser_roles, {(partners[s].pk, r) for s, r in pairs})
 
 
 def register() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from import_export import fields
 
 from registry.resources import (
@@ -15,6 +16,8 @@ from registry.resources import (
     VocabularyWidget,
     _labels,
     _role_pairs,
+    partner_role_labels,
+    partner_roles,
     replace_partner_roles,
 )
 from vocabularies import models as vocabularies
@@ -29,6 +32,38 @@ def _partners_by_slug(slugs: list[str], column: str) -> dict[str, Partner]:
     if unknown:
         raise ValueError(f"{column}: unknown partner slug(s): {', '.join(unknown)}")
     return found
+
+
+class PartnerRolesResource(RecordResource):
+    """A record resource whose parts are partners in roles (an event's organisers, a publication's
+    organisations): its first part column reads and writes them as `slug|role; ...`, the full list
+    when a file has the column, and `labels_column` shows them as `Partner name (Role); ...`."""
+
+    roles_relation = ""  # the record's related manager of roles, such as "organiser_roles"
+    role_choices: type[models.TextChoices]
+    default_role = ""  # the role of a partner named without one ("": each needs a role)
+
+    class Meta(RecordResource.Meta):
+        abstract = True
+
+    def dehydrate_roles(self, record: Any) -> str:
+        return partner_roles(getattr(record, self.roles_relation))
+
+    def dehydrate_role_labels(self, record: Any) -> str:
+        return partner_role_labels(getattr(record, self.roles_relation))
+
+    def save_parts(self, instance: Any, row: dict) -> None:
+        column = self.part_columns[0]
+        if column not in row:
+            return
+        pairs = [(s, r or self.default_role) for s, r in _role_pairs(row.get(column), column)]
+        bad = [f"{s}|{r}" for s, r in pairs if r not in self.role_choices.values]
+        if bad:
+            roles = ", ".join(self.role_choices.values)
+            raise ValueError(f"{column}: each needs a role ({roles}): {', '.join(bad)}")
+        partners = _partners_by_slug([s for s, _ in pairs], column)
+        wanted = {(partners[s].pk, r) for s, r in pairs}
+        replace_partner_roles(getattr(instance, self.roles_relation), wanted)
 
 
 class PartnerResource(RecordResource):

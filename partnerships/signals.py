@@ -27,7 +27,7 @@ def _keep_implied_goals(instance: models.Model, action: str, reverse: bool, **kw
             partnership.sdgs.add(*missing)
 
 
-def connect() -> None:
+def register() -> None:
     """Connect the receivers above. Called once from PartnershipsConfig.ready()."""
     m2m_changed.connect(
         _keep_implied_goals, sender=Partnership.sdgs.through, dispatch_uid="sdg-implied-goals"

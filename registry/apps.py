@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -10,6 +12,7 @@ class RegistryConfig(AppConfig):
 
     name = "registry"
     verbose_name = "Registry"
+    default = True  # the app's config, not the base below
     registry_app = True  # its models' permissions go to the curation roles (registry/groups.py)
 
     def ready(self) -> None:
@@ -21,3 +24,22 @@ class RegistryConfig(AppConfig):
         post_migrate.connect(sync_groups, sender=self)
         signals.connect()
         changes.register_change_trigger()
+
+
+class RegistryAppConfig(AppConfig):
+    """An app whose models are registry records (their permissions go to the curation roles,
+    registry/groups.py) and which contributes to the core when it is ready.
+
+    Subclass it through the module (`registry_apps.RegistryAppConfig`), so that Django finds one
+    config in the app's apps.py. Each module named in `contributes` has a `register()`, called in
+    order from `ready()`: for example `resources` (import resources), `search` (search documents),
+    `site` (public record types: JSON-LD, sitemap section, breadcrumbs) and `signals` (the app's
+    own receivers).
+    """
+
+    registry_app = True
+    contributes: tuple[str, ...] = ()
+
+    def ready(self) -> None:
+        for module in self.contributes:
+            import_module(f"{self.name}.{module}").register()

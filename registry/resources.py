@@ -557,7 +557,7 @@ class RecordResource(resources.ModelResource):
         return all(
             column not in row
             or _normalise_parts(row.get(column))
-            == _normalise_parts(getattr(self, f"dehydrate_{column}")(original))
+            == _normalise_parts(self.export_field(self.fields[column], original))
             for column in self.part_columns
         )
 

@@ -5,20 +5,15 @@ from __future__ import annotations
 from import_export import fields
 
 from partnerships.models import Partnership
-from partnerships.resources import _partners_by_slug
+from partnerships.resources import PartnerRolesResource
 from registry.resources import (
     WORKFLOW_COLUMNS,
     ChoiceWidget,
     CodesWidget,
     CodeWidget,
-    RecordResource,
     VocabularyListWidget,
     VocabularyWidget,
     _labels,
-    _role_pairs,
-    partner_role_labels,
-    partner_roles,
-    replace_partner_roles,
 )
 from vocabularies.models import (
     DocumentCategory,
@@ -30,7 +25,7 @@ from vocabularies.models import (
 from .models import Publication, PublicationOrganisation, Series
 
 
-class PublicationResource(RecordResource):
+class PublicationResource(PartnerRolesResource):
     publication_type = fields.Field(
         attribute="publication_type",
         column_name="publication_type",
@@ -52,11 +47,17 @@ class PublicationResource(RecordResource):
     partnerships = fields.Field(
         attribute="partnerships", column_name="partnerships", widget=CodesWidget(Partnership, field="slug")
     )
-    organisations = fields.Field(column_name="organisations", readonly=True)
-    organisation_labels = fields.Field(column_name="organisation_labels", readonly=True)
+    organisations = fields.Field(
+        column_name="organisations", readonly=True, dehydrate_method="dehydrate_roles"
+    )
+    organisation_labels = fields.Field(
+        column_name="organisation_labels", readonly=True, dehydrate_method="dehydrate_role_labels"
+    )
     part_columns = ("organisations",)
+    roles_relation = "organisation_roles"
+    role_choices = PublicationOrganisation.Role
 
-    class Meta(RecordResource.Meta):
+    class Meta(PartnerRolesResource.Meta):
         model = Publication
         fields = [
             "slug",
@@ -84,24 +85,6 @@ class PublicationResource(RecordResource):
 
     def dehydrate_sdg_labels(self, p: Publication) -> str:
         return _labels(p.sdgs.all())
-
-    def dehydrate_organisations(self, p: Publication) -> str:
-        return partner_roles(p.organisation_roles)
-
-    def dehydrate_organisation_labels(self, p: Publication) -> str:
-        return partner_role_labels(p.organisation_roles)
-
-    def save_parts(self, instance: Publication, row: dict) -> None:
-        """The `organisations` column, when present, is the full list: `slug|role; ...`."""
-        if "organisations" not in row:
-            return
-        pairs = _role_pairs(row.get("organisations"), "organisations")
-        bad = [f"{s}|{r}" for s, r in pairs if r not in PublicationOrganisation.Role.values]
-        if bad:
-            roles = ", ".join(PublicationOrganisation.Role.values)
-            raise ValueError(f"organisations: each needs a role ({roles}): {', '.join(bad)}")
-        partners = _partners_by_slug([s for s, _ in pairs], "organisations")
-        replace_partner_roles(instance.organisation_roles, {(partners[s].pk, r) for s, r in pairs})
 
 
 def register() -> None:

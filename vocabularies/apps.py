@@ -1,19 +1,19 @@
 from django.apps import AppConfig
 
+from registry import apps as registry_apps
 
-class VocabulariesConfig(AppConfig):
+
+class VocabulariesConfig(registry_apps.RegistryAppConfig):
     """The reference vocabularies: regions, countries, SDGs, IATI codelists, languages, themes."""
 
     name = "vocabularies"
     verbose_name = "Reference vocabularies"
-    registry_app = True  # its models' permissions go to the curation roles (registry/groups.py)
+    contributes = ("resources",)
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import resources
-
-        resources.register()
+        super().ready()
         post_migrate.connect(_load_reference_data, sender=self, dispatch_uid="vocabularies-reference-data")
 
 
