@@ -147,14 +147,23 @@ def _run_transition(
         modeladmin.message_user(request, message, messages.WARNING)
 
 
-@admin.action(description="Submit the selected records for review", permissions=["submit"])
-def submit_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet) -> None:
-    _run_transition(modeladmin, request, queryset, "submit")
+def _transition_action(transition: str, description: str, permission: str) -> Any:
+    """The changelist action that moves the selected records along `transition`."""
+
+    @admin.action(description=description, permissions=[permission])
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet) -> None:
+        _run_transition(modeladmin, request, queryset, transition)
+
+    action.__name__ = action.__qualname__ = f"{transition}_selected"
+    return action
 
 
-@admin.action(description="Publish the selected records", permissions=["publish"])
-def publish_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet) -> None:
-    _run_transition(modeladmin, request, queryset, "publish")
+submit_selected = _transition_action("submit", "Submit the selected records for review", "submit")
+publish_selected = _transition_action("publish", "Publish the selected records", "publish")
+unpublish_selected = _transition_action(
+    "unpublish", "Unpublish the selected records (back to draft)", "publish"
+)
+archive_selected = _transition_action("archive", "Archive the selected records", "archive")
 
 
 @admin.action(description="Return the selected records to draft (with a reason)", permissions=["publish"])
@@ -185,16 +194,6 @@ def return_selected_to_draft(
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         },
     )
-
-
-@admin.action(description="Unpublish the selected records (back to draft)", permissions=["publish"])
-def unpublish_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet) -> None:
-    _run_transition(modeladmin, request, queryset, "unpublish")
-
-
-@admin.action(description="Archive the selected records", permissions=["archive"])
-def archive_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet) -> None:
-    _run_transition(modeladmin, request, queryset, "archive")
 
 
 @admin.action(description="Mark the selected records as reviewed (still accurate)", permissions=["publish"])
@@ -244,20 +243,7 @@ class PublishableAdmin(admin.ModelAdmin):
         archive_selected,
         mark_selected_reviewed,
     ]
-    readonly_fields = [
-        "status",
-        "published_at",
-        "submitted_at",
-        "submitted_by",
-        "last_reviewed_at",
-        "last_reviewed_by",
-        "review_note",
-        "created_at",
-        "created_by",
-        "updated_at",
-        "updated_by",
-        "public_submission",
-    ]
+    readonly_fields = [*(f for f in services.WORKFLOW_FIELDS if f != "version"), "public_submission"]
     workflow_fieldset = (
         "Workflow",
         {

@@ -104,22 +104,21 @@ TRANSITIONS: dict[str, Transition] = {
     ]
 }
 
-# Fields the workflow owns: edits, imports and reverts never write them.
-WORKFLOW_FIELDS = frozenset(
-    {
-        "status",
-        "published_at",
-        "submitted_at",
-        "submitted_by",
-        "last_reviewed_at",
-        "last_reviewed_by",
-        "review_note",
-        "version",
-        "created_at",
-        "created_by",
-        "updated_at",
-        "updated_by",
-    }
+# Fields the workflow owns, in the order the admin shows them: edits, imports and reverts never
+# write them.
+WORKFLOW_FIELDS = (
+    "status",
+    "published_at",
+    "submitted_at",
+    "submitted_by",
+    "last_reviewed_at",
+    "last_reviewed_by",
+    "review_note",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    "version",
 )
 
 
@@ -315,7 +314,7 @@ def record_mark_reviewed(*, record: PublishableModel, user: User) -> Publishable
 def revertible_fields(model: type[models.Model]) -> list[models.Field]:
     """The record's own content fields: what a revert restores (never its workflow state)."""
     # Search documents are derived (and not kept in history): the save after a revert rewrites them.
-    skipped = WORKFLOW_FIELDS | set(SEARCH_FIELDS)
+    skipped = {*WORKFLOW_FIELDS, *SEARCH_FIELDS}
     return [f for f in model._meta.concrete_fields if not f.primary_key and f.name not in skipped]
 
 

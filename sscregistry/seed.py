@@ -153,42 +153,26 @@ PARTNERS: list[dict[str, Any]] = [
             "beneficiaries come from the Global South."
         ),
     },
-    {
-        "slug": "fao",
-        "name": "Food and Agriculture Organization of the United Nations",
-        "acronym": "FAO",
-        "organisation_type_id": "40",
-        "country_id": "IT",
-        "identifier": "XM-DAC-41301",
-        "website": "https://www.fao.org",
-        "description": "One of the three Rome-based agencies, with IFAD and WFP.",
-        "alternative_names": [("Rome-based agencies", "en", PartnerName.Kind.VARIANT)],
-        "sources": [(CRS_CODELIST, "IATI CRS channel code 41301", "DAC channel code")],
-    },
-    {
-        "slug": "ifad",
-        "name": "International Fund for Agricultural Development",
-        "acronym": "IFAD",
-        "organisation_type_id": "40",
-        "country_id": "IT",
-        "identifier": "XM-DAC-41108",
-        "website": "https://www.ifad.org",
-        "description": "One of the three Rome-based agencies, with FAO and WFP.",
-        "alternative_names": [("Rome-based agencies", "en", PartnerName.Kind.VARIANT)],
-        "sources": [(CRS_CODELIST, "IATI CRS channel code 41108", "DAC channel code")],
-    },
-    {
-        "slug": "wfp",
-        "name": "World Food Programme",
-        "acronym": "WFP",
-        "organisation_type_id": "40",
-        "country_id": "IT",
-        "identifier": "XM-DAC-41140",
-        "website": "https://www.wfp.org",
-        "description": "One of the three Rome-based agencies, with FAO and IFAD.",
-        "alternative_names": [("Rome-based agencies", "en", PartnerName.Kind.VARIANT)],
-        "sources": [(CRS_CODELIST, "IATI CRS channel code 41140", "DAC channel code")],
-    },
+    # The three Rome-based agencies: UN entities in Rome, each named by its DAC channel code.
+    *(
+        {
+            "slug": slug,
+            "name": name,
+            "acronym": slug.upper(),
+            "organisation_type_id": "40",
+            "country_id": "IT",
+            "identifier": f"XM-DAC-{code}",
+            "website": f"https://www.{slug}.org",
+            "description": f"One of the three Rome-based agencies, with {others}.",
+            "alternative_names": [("Rome-based agencies", "en", PartnerName.Kind.VARIANT)],
+            "sources": [(CRS_CODELIST, f"IATI CRS channel code {code}", "DAC channel code")],
+        }
+        for slug, name, code, others in (
+            ("fao", "Food and Agriculture Organization of the United Nations", "41301", "IFAD and WFP"),
+            ("ifad", "International Fund for Agricultural Development", "41108", "FAO and WFP"),
+            ("wfp", "World Food Programme", "41140", "FAO and IFAD"),
+        )
+    ),
     {
         "slug": "rwanda-cooperation",
         "name": "Rwanda Cooperation",
