@@ -909,6 +909,27 @@ class ReferenceViewSet(StorableLookupMixin, ConditionalGetMixin, viewsets.ReadOn
     lookup_value_regex = "[^/]+"
 
 
+def reference_viewset(
+    queryset: models.QuerySet,
+    serializer_class: type[serializers.Serializer],
+    lookup_field: str,
+    doc: str = "",
+    name: str = "",
+) -> type[ReferenceViewSet]:
+    """The API's read-only viewset of one reference vocabulary (`RegionViewSet`), described by
+    `doc` in the schema and named `name` (by default the model's name)."""
+    return type(
+        f"{name or queryset.model.__name__}ViewSet",
+        (ReferenceViewSet,),
+        {
+            "queryset": queryset,
+            "serializer_class": serializer_class,
+            "lookup_field": lookup_field,
+            "__doc__": doc,
+        },
+    )
+
+
 class RegistryRouter(DefaultRouter):
     """The default router, except that file-like actions (`export.csv`) take no trailing slash."""
 

@@ -45,62 +45,24 @@ class Transition:
     sources: frozenset[str]
     target: str
     permission: str
+    done: str = ""  # what the records are once moved, for messages: "published"
     needs_reason: bool = False
-    done: str = ""
 
+
+_D, _R, _P, _A = Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED, Status.ARCHIVED
 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
+        # name, label, from, to, the permission it needs, what the records are once moved
+        Transition("submit", "Submit for review", frozenset({_D}), _R, "submit", "submitted"),
+        Transition("publish", "Publish", frozenset({_D, _R, _A}), _P, "publish", "published"),
         Transition(
-            "submit",
-            "Submit for review",
-            frozenset({Status.DRAFT}),
-            Status.IN_REVIEW,
-            "submit",
-            done="submitted",
+            "return_to_draft", "Return to draft", frozenset({_R}), _D, "publish", "returned to draft", True
         ),
-        Transition(
-            "publish",
-            "Publish",
-            frozenset({Status.DRAFT, Status.IN_REVIEW, Status.ARCHIVED}),
-            Status.PUBLISHED,
-            "publish",
-            done="published",
-        ),
-        Transition(
-            "return_to_draft",
-            "Return to draft",
-            frozenset({Status.IN_REVIEW}),
-            Status.DRAFT,
-            "publish",
-            needs_reason=True,
-            done="returned to draft",
-        ),
-        Transition(
-            "unpublish",
-            "Unpublish",
-            frozenset({Status.PUBLISHED}),
-            Status.DRAFT,
-            "publish",
-            done="unpublished",
-        ),
-        Transition(
-            "archive",
-            "Archive",
-            frozenset({Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED}),
-            Status.ARCHIVED,
-            "archive",
-            done="archived",
-        ),
-        Transition(
-            "restore",
-            "Restore to draft",
-            frozenset({Status.ARCHIVED}),
-            Status.DRAFT,
-            "archive",
-            done="restored",
-        ),
+        Transition("unpublish", "Unpublish", frozenset({_P}), _D, "publish", "unpublished"),
+        Transition("archive", "Archive", frozenset({_D, _R, _P}), _A, "archive", "archived"),
+        Transition("restore", "Restore to draft", frozenset({_A}), _D, "archive", "restored"),
     ]
 }
 
