@@ -13,35 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from partnerships.models import Participation, Partner, PartnerName, Partnership, Person
+from registry import shapes
 from registry.models import SourceLink
-from registry.shapes import (
-    CODE_NAME,
-    INTEGER,
-    SLUG,
-    SLUG_NAME,
-    TEXT,
-    AnyOf,
-    Cell,
-    CodeName,
-    Context,
-    DumpColumn,
-    Entries,
-    Field,
-    ListOf,
-    Many,
-    Object,
-    PartialDate,
-    Plain,
-    RecordShape,
-    Relation,
-    Row,
-    Scalar,
-    Schema,
-    Stored,
-    choice_labels,
-    labelled,
-    many_to_many,
-)
 from registry.workflow import Status
 from vocabularies.models import Country
 
@@ -50,76 +23,82 @@ PUBLISHED = Status.PUBLISHED
 
 # Objects shown in several record types: linked records and vocabulary entries.
 
-PARTNER_COMPACT = Object.of(
-    "PartnerCompact", slug=SLUG, name=TEXT, acronym=TEXT, country=TEXT.nullable("ISO alpha-2 code.")
+PARTNER_COMPACT = shapes.Object.of(
+    "PartnerCompact",
+    slug=shapes.SLUG,
+    name=shapes.TEXT,
+    acronym=shapes.TEXT,
+    country=shapes.TEXT.nullable("ISO alpha-2 code."),
 )
-PERSON_COMPACT = Object.of("PersonCompact", slug=SLUG, name=TEXT)
-PARTNERSHIP_COMPACT = Object.of("PartnershipCompact", slug=SLUG, title=TEXT)
-SDG_COMPACT = Object.of("SDGCompact", code=INTEGER, title=TEXT)
-TARGET_COMPACT = Object.of("TargetCompact", code=TEXT, title=TEXT)
-SOURCE = Object.of(
+PERSON_COMPACT = shapes.Object.of("PersonCompact", slug=shapes.SLUG, name=shapes.TEXT)
+PARTNERSHIP_COMPACT = shapes.Object.of("PartnershipCompact", slug=shapes.SLUG, title=shapes.TEXT)
+SDG_COMPACT = shapes.Object.of("SDGCompact", code=shapes.INTEGER, title=shapes.TEXT)
+TARGET_COMPACT = shapes.Object.of("TargetCompact", code=shapes.TEXT, title=shapes.TEXT)
+SOURCE = shapes.Object.of(
     "Source",
-    url=Stored("url", SourceLink),
-    title=Stored("title", SourceLink),
-    published_on=Stored("published_on", SourceLink),
-    note=Stored("note", SourceLink),
+    url=shapes.Stored("url", SourceLink),
+    title=shapes.Stored("title", SourceLink),
+    published_on=shapes.Stored("published_on", SourceLink),
+    note=shapes.Stored("note", SourceLink),
 )
 
 
 # Kinds of field shared by record types.
 
 
-def Sources(model: type[models.Model]) -> Field:  # noqa: N802 (a kind of field)
+def Sources(model: type[models.Model]) -> shapes.Field:  # noqa: N802 (a kind of field)
     """The record's sources (the generic relation `sources`), in JSON only."""
 
     def build(ids: list[Any]) -> models.QuerySet:
         content_type = ContentType.objects.get_for_model(model)
         return (
-            SourceLink.objects.filter(AnyOf("object_id", ids), content_type=content_type)
+            SourceLink.objects.filter(shapes.AnyOf("object_id", ids), content_type=content_type)
             .order_by(*SourceLink._meta.ordering)
             .values_list("object_id", "url", "title", "published_on", "note")
         )
 
-    def shown(_row: Row, entries: Entries, context: Context) -> list[dict[str, Any]]:
+    def shown(_row: shapes.Row, entries: shapes.Entries, context: shapes.Context) -> list[dict[str, Any]]:
         date = context.date
         make = SOURCE.make
         return [make(url, title, date(published_on), note) for url, title, published_on, note in entries]
 
-    return Field(
+    return shapes.Field(
         "sources",
-        relation=Relation(("sources", model._meta.label), build),
+        relation=shapes.Relation(("sources", model._meta.label), build),
         json=shown,
-        schema=ListOf(SOURCE),
+        schema=shapes.ListOf(SOURCE),
     )
 
 
 def LinkedRecord(  # noqa: N802
     name: str,
-    shown_as: Object,
+    shown_as: shapes.Object,
     *,
     dump: str | None = None,
     dump_description: str = "",
     csv: bool = True,
-) -> Field:
+) -> shapes.Field:
     """A record named by a foreign key, shown only when published: as `shown_as` (its columns of
     the same names) in JSON, or null; its slug in the CSV, its id in the dump (`dump` names the
     column)."""
     status, slug = f"{name}__status", f"{name}__slug"
     paths = tuple(f"{name}__{column}" for column in shown_as.keys)
 
-    def shown(row: Row, _entries: Entries, _context: Context) -> dict[str, Any] | None:
+    def shown(row: shapes.Row, _entries: shapes.Entries, _context: shapes.Context) -> dict[str, Any] | None:
         if row[status] != PUBLISHED:
             return None
         return shown_as.make(*(row[path] for path in paths))
 
-    return Field(
+    return shapes.Field(
         name,
         columns=(status, slug, f"{name}_id", *paths),
         json=shown,
-        csv=(Cell(name, lambda row, _entries: row[slug] if row[status] == PUBLISHED else ""),) if csv else (),
+        csv=(shapes.Cell(name, lambda row, _entries: row[slug] if row[status] == PUBLISHED else ""),)
+        if csv
+        else (),
         dump=(
             (
-                DumpColumn(
+                shapes.DumpColumn(
                     dump,
                     "integer",
                     dump_description,
@@ -136,26 +115,26 @@ def LinkedRecord(  # noqa: N802
 PARTNER_COLUMNS = PARTNER_COMPACT.keys  # ("slug", "name", "acronym", "country")
 
 
-def partner_links(model: type[models.Model], parent: str) -> Relation:
+def partner_links(model: type[models.Model], parent: str) -> shapes.Relation:
     """A link model's published partners and their role by parent id (an event's organisers, a
     publication's organisations), in the model's order: `(slug, name, acronym, country, role)`."""
 
     def build(ids: list[Any]) -> models.QuerySet:
         return (
-            model.objects.filter(AnyOf(f"{parent}_id", ids), partner__status=PUBLISHED)
+            model.objects.filter(shapes.AnyOf(f"{parent}_id", ids), partner__status=PUBLISHED)
             .order_by(*model._meta.ordering)
             .values_list(f"{parent}_id", *(f"partner__{c}" for c in PARTNER_COLUMNS), "role")
         )
 
-    return Relation(("partner-links", model._meta.label), build)
+    return shapes.Relation(("partner-links", model._meta.label), build)
 
 
-def PartnerRoles(name: str, model: type[models.Model], parent: str, shown_as: str) -> Field:  # noqa: N802
+def PartnerRoles(name: str, model: type[models.Model], parent: str, shown_as: str) -> shapes.Field:  # noqa: N802
     """Published partners with their role (`{"partner", "role"}`, the schema's object `shown_as`),
     and in the CSV `Name [slug] - Role`."""
-    role_label = choice_labels(model, "role")
-    entry = Object.of(shown_as, partner=PARTNER_COMPACT, role=Stored("role", model))
-    return Many(
+    role_label = shapes.choice_labels(model, "role")
+    entry = shapes.Object.of(shown_as, partner=PARTNER_COMPACT, role=shapes.Stored("role", model))
+    return shapes.Many(
         name,
         partner_links(model, parent),
         json=lambda slug, name, acronym, country, role: entry.make(
@@ -172,23 +151,23 @@ def vocabulary(
     code: str,
     label: str,
     *,
-    json: Any = CODE_NAME,
-    item: Schema | None = None,
+    json: Any = shapes.CODE_NAME,
+    item: shapes.Schema | None = None,
     help: str = "",
     dump_description: str = "",
     item_type: str = "string",
     dump: bool = True,
     **target: Any,
-) -> Field:
+) -> shapes.Field:
     """Linked vocabulary entries: `json(code, label)` each in JSON (of type `item`, or `json` itself
     when it is an Object), `Label [code]; ...` in the CSV, the codes in the dump."""
-    return Many(
+    return shapes.Many(
         name,
-        many_to_many(model, name, code, label, **target),
+        shapes.many_to_many(model, name, code, label, **target),
         json=json,
         item=item,
         help=help,
-        csv=lambda code, label: labelled(label, code),
+        csv=lambda code, label: shapes.labelled(label, code),
         dump=(name, lambda code, _label: code) if dump else None,
         dump_description=dump_description,
         item_type=item_type,
@@ -200,7 +179,7 @@ def vocabulary(
 
 def _participations(ids: list[Any]) -> models.QuerySet:
     return (
-        Participation.objects.filter(AnyOf("partnership_id", ids), partner__status=PUBLISHED)
+        Participation.objects.filter(shapes.AnyOf("partnership_id", ids), partner__status=PUBLISHED)
         # The order of a partnership's participations: Participation's Meta.ordering (partnership,
         # role, id), where `role` sorts by the role's code, which is role_id (missing roles last).
         .order_by("role_id", "id")
@@ -215,7 +194,7 @@ def _participations(ids: list[Any]) -> models.QuerySet:
     )
 
 
-_triangular = choice_labels(Participation, "triangular_role")
+_triangular = shapes.choice_labels(Participation, "triangular_role")
 
 
 def _participant_cell(
@@ -227,22 +206,22 @@ def _participant_cell(
     return f"{shown} [{slug}]" + (f" - {', '.join(roles)}" if roles else "")
 
 
-PARTICIPANT = Object.of(
+PARTICIPANT = shapes.Object.of(
     "Participant",
     partner=PARTNER_COMPACT,
-    role=CODE_NAME.nullable("IATI OrganisationRole, when the source gives it."),
-    triangular_role=Plain(
+    role=shapes.CODE_NAME.nullable("IATI OrganisationRole, when the source gives it."),
+    triangular_role=shapes.Plain(
         help="In triangular cooperation: beneficiary, pivotal or facilitating (empty if none)."
     ),
-    description=TEXT,
+    description=shapes.TEXT,
 )
 
-PARTICIPANTS = Many(
+PARTICIPANTS = shapes.Many(
     "participants",
-    Relation(("participations",), _participations),
+    shapes.Relation(("participations",), _participations),
     json=lambda slug, name, acronym, country, role, role_name, triangular, description: PARTICIPANT.make(
         PARTNER_COMPACT.make(slug, name, acronym, country),
-        None if role is None else CODE_NAME.make(role, role_name),
+        None if role is None else shapes.CODE_NAME.make(role, role_name),
         triangular,
         description,
     ),
@@ -251,15 +230,15 @@ PARTICIPANTS = Many(
 )
 
 
-PARTNERSHIP = RecordShape(
+PARTNERSHIP = shapes.RecordShape(
     Partnership,
     api_view="partnership-detail",
     web_view="partnerships:partnership-detail",
     fields=[
-        Scalar("title"),
-        Scalar("summary"),
-        Scalar("objective", csv=False),
-        Scalar("description", csv=False),
+        shapes.Scalar("title"),
+        shapes.Scalar("summary"),
+        shapes.Scalar("objective", csv=False),
+        shapes.Scalar("description", csv=False),
         vocabulary(
             Partnership,
             "modalities",
@@ -267,20 +246,25 @@ PARTNERSHIP = RecordShape(
             "name",
             dump_description="south_south, triangular, north_south, ...",
         ),
-        CodeName(
+        shapes.CodeName(
             "status",
             source="activity_status",
             csv=("status_code", "status"),
             description="IATI ActivityStatus code.",
             help="Where the partnership stands (IATI ActivityStatus).",
         ),
-        PartialDate(
+        shapes.PartialDate(
             "start_date", description="First day of the start date's period (see start_date_precision)."
         ),
-        PartialDate("end_date"),
+        shapes.PartialDate("end_date"),
         PARTICIPANTS,
         vocabulary(
-            Partnership, "platforms", "slug", "name", json=SLUG_NAME, dump_description="Platform slugs."
+            Partnership,
+            "platforms",
+            "slug",
+            "name",
+            json=shapes.SLUG_NAME,
+            dump_description="Platform slugs.",
         ),
         vocabulary(
             Partnership,
@@ -291,9 +275,9 @@ PARTNERSHIP = RecordShape(
             dump_description="SDG numbers, 1 to 17.",
             item_type="integer",
         ),
-        Many(
+        shapes.Many(
             "sdg_targets",
-            many_to_many(Partnership, "sdg_targets", "code", "title"),
+            shapes.many_to_many(Partnership, "sdg_targets", "code", "title"),
             json=TARGET_COMPACT,
             csv=lambda code, _title: code,
             dump=("sdg_targets", lambda code, _title: code),
@@ -305,12 +289,14 @@ PARTNERSHIP = RecordShape(
             "code",
             "name",
             json=lambda code, _name: code,
-            item=Stored("code", Country),
+            item=shapes.Stored("code", Country),
             help="ISO alpha-2 codes of the countries covered.",
             dump_description="ISO 3166-1 alpha-2 codes.",
         ),
         vocabulary(Partnership, "regions", "code", "name", dump_description="UN M49 region codes."),
-        vocabulary(Partnership, "themes", "slug", "name", json=SLUG_NAME, dump_description="Theme slugs."),
+        vocabulary(
+            Partnership, "themes", "slug", "name", json=shapes.SLUG_NAME, dump_description="Theme slugs."
+        ),
         Sources(Partnership),
     ],
 )
@@ -318,26 +304,26 @@ PARTNERSHIP = RecordShape(
 
 # Partners and people.
 
-ALTERNATIVE_NAME = Object.of(
+ALTERNATIVE_NAME = shapes.Object.of(
     "AlternativeName",
-    name=Stored("name", PartnerName),
-    language=TEXT.nullable("ISO 639-1 code."),
-    kind=Stored("kind", PartnerName),
+    name=shapes.Stored("name", PartnerName),
+    language=shapes.TEXT.nullable("ISO 639-1 code."),
+    kind=shapes.Stored("kind", PartnerName),
 )
 
-PARTNER = RecordShape(
+PARTNER = shapes.RecordShape(
     Partner,
     api_view="partner-detail",
     web_view="partnerships:partner-detail",
     fields=[
-        Scalar("name", description="Name in English."),
-        Scalar("acronym"),
-        Many(
+        shapes.Scalar("name", description="Name in English."),
+        shapes.Scalar("acronym"),
+        shapes.Many(
             "alternative_names",
-            Relation(
+            shapes.Relation(
                 ("partner-names",),
                 lambda ids: (
-                    PartnerName.objects.filter(AnyOf("partner_id", ids))
+                    PartnerName.objects.filter(shapes.AnyOf("partner_id", ids))
                     .order_by("name", "pk")  # Meta.ordering is (partner, name)
                     .values_list("partner_id", "name", "language_id", "kind")
                 ),
@@ -347,20 +333,20 @@ PARTNER = RecordShape(
             dump=("alternative_names", lambda name, _language, _kind: name),
             dump_description="Other names: translations, former and variant names.",
         ),
-        CodeName(
+        shapes.CodeName(
             "type",
             source="organisation_type",
             csv=("type_code", "type"),
             description="IATI OrganisationType code.",
         ),
-        CodeName(
+        shapes.CodeName(
             "country",
             csv=("country_code", "country"),
             description="Headquarters country, ISO 3166-1 alpha-2.",
         ),
-        Scalar("identifier", description="Organisation identifier (org-id.guide), e.g. XM-DAC-41301."),
-        Scalar("website"),
-        Scalar("description", csv=False),
+        shapes.Scalar("identifier", description="Organisation identifier (org-id.guide), e.g. XM-DAC-41301."),
+        shapes.Scalar("website"),
+        shapes.Scalar("description", csv=False),
         LinkedRecord(
             "parent",
             PARTNER_COMPACT,
@@ -371,12 +357,12 @@ PARTNER = RecordShape(
     ],
 )
 
-PERSON = RecordShape(
+PERSON = shapes.RecordShape(
     Person,
     api_view="person-detail",
     fields=[
-        Scalar("name"),
-        Scalar("position", description="Public title."),
+        shapes.Scalar("name"),
+        shapes.Scalar("position", description="Public title."),
         LinkedRecord(
             "affiliation",
             PARTNER_COMPACT,

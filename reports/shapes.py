@@ -12,33 +12,7 @@ from django.db import models
 
 from events.shapes import EVENT_COMPACT
 from partnerships.shapes import PARTNERSHIP_COMPACT, SDG_COMPACT, PartnerRoles, Sources, vocabulary
-from registry.shapes import (
-    SLUG,
-    SLUG_NAME,
-    TEXT,
-    URI,
-    AnyOf,
-    Cell,
-    Choice,
-    CodeName,
-    Context,
-    DumpColumn,
-    Entries,
-    Field,
-    ListOf,
-    Many,
-    Object,
-    PartialDate,
-    Plain,
-    RecordShape,
-    Relation,
-    Row,
-    Scalar,
-    Stored,
-    joined_cell,
-    labelled,
-    many_to_many,
-)
+from registry import shapes
 from registry.workflow import Status
 
 from .models import Authorship, LanguageVersion, Publication, PublicationOrganisation, PublicationRelation
@@ -46,20 +20,24 @@ from .uploads import publication_file_url
 
 PUBLISHED = Status.PUBLISHED
 
-PUBLICATION_COMPACT = Object.of("PublicationCompact", slug=SLUG, title=TEXT)
-AUTHOR = Object.of("Author", slug=SLUG, name=TEXT, role=Stored("role", Authorship))
-LANGUAGE_VERSION = Object.of(
+PUBLICATION_COMPACT = shapes.Object.of("PublicationCompact", slug=shapes.SLUG, title=shapes.TEXT)
+AUTHOR = shapes.Object.of(
+    "Author", slug=shapes.SLUG, name=shapes.TEXT, role=shapes.Stored("role", Authorship)
+)
+LANGUAGE_VERSION = shapes.Object.of(
     "LanguageVersion",
-    language=Plain(help="ISO 639-1 code."),
-    title=Stored("title", LanguageVersion),
-    url=URI.nullable("Where to read this version: its web page or file (null when the source gives none)."),
-    is_original=Stored("is_original", LanguageVersion),
+    language=shapes.Plain(help="ISO 639-1 code."),
+    title=shapes.Stored("title", LanguageVersion),
+    url=shapes.URI.nullable(
+        "Where to read this version: its web page or file (null when the source gives none)."
+    ),
+    is_original=shapes.Stored("is_original", LanguageVersion),
 )
 
 
 def _authors(ids: list[Any]) -> models.QuerySet:
     return (
-        Authorship.objects.filter(AnyOf("publication_id", ids), person__status=PUBLISHED)
+        Authorship.objects.filter(shapes.AnyOf("publication_id", ids), person__status=PUBLISHED)
         .order_by(*Authorship._meta.ordering)
         .values_list("publication_id", "person__slug", "person__name", "role")
     )
@@ -67,7 +45,7 @@ def _authors(ids: list[Any]) -> models.QuerySet:
 
 def _versions(ids: list[Any]) -> models.QuerySet:
     return (
-        LanguageVersion.objects.filter(AnyOf("publication_id", ids))
+        LanguageVersion.objects.filter(shapes.AnyOf("publication_id", ids))
         .order_by(*LanguageVersion._meta.ordering)
         .values_list(
             "publication_id", "language_id", "title", "url", "file", "is_original", "publication__slug"
@@ -77,13 +55,15 @@ def _versions(ids: list[Any]) -> models.QuerySet:
 
 def _relations(ids: list[Any]) -> models.QuerySet:
     return (
-        PublicationRelation.objects.filter(AnyOf("source_id", ids), target__status=PUBLISHED)
+        PublicationRelation.objects.filter(shapes.AnyOf("source_id", ids), target__status=PUBLISHED)
         .order_by(*PublicationRelation._meta.ordering)
         .values_list("source_id", "relation_type", "target__slug", "target__title")
     )
 
 
-def _language_versions(_row: Row, entries: Entries, context: Context) -> list[dict[str, Any]]:
+def _language_versions(
+    _row: shapes.Row, entries: shapes.Entries, context: shapes.Context
+) -> list[dict[str, Any]]:
     """Each version's address: its own, else its file's, else None."""
     absolute = context.request.build_absolute_uri
     return [
@@ -97,68 +77,72 @@ def _language_versions(_row: Row, entries: Entries, context: Context) -> list[di
     ]
 
 
-RELATION = Object.of(
-    "Relation", type=Stored("relation_type", PublicationRelation), publication=PUBLICATION_COMPACT
+RELATION = shapes.Object.of(
+    "Relation", type=shapes.Stored("relation_type", PublicationRelation), publication=PUBLICATION_COMPACT
 )
 
 
-def _series(row: Row, _entries: Entries, _context: Context) -> dict[str, Any] | None:
-    return None if row["series_id"] is None else SLUG_NAME.make(row["series__slug"], row["series__name"])
+def _series(row: shapes.Row, _entries: shapes.Entries, _context: shapes.Context) -> dict[str, Any] | None:
+    return (
+        None if row["series_id"] is None else shapes.SLUG_NAME.make(row["series__slug"], row["series__name"])
+    )
 
 
-def _launched(row: Row, _entries: Entries, _context: Context) -> dict[str, Any] | None:
+def _launched(row: shapes.Row, _entries: shapes.Entries, _context: shapes.Context) -> dict[str, Any] | None:
     if row["launched_at__status"] != PUBLISHED:
         return None
     return EVENT_COMPACT.make(row["launched_at__slug"], row["launched_at__title"])
 
 
-PUBLICATION = RecordShape(
+PUBLICATION = shapes.RecordShape(
     Publication,
     api_view="publication-detail",
     web_view="reports:publication-detail",
     fields=[
-        Scalar("title", description="Title in the original language."),
-        Choice("type", Publication, source="publication_type", csv=("type_code", "type")),
-        CodeName("document_category", description="IATI DocumentCategory code."),
-        Scalar("summary", csv=False),
-        PartialDate("publication_date", description="First day of the date's period (see precision)."),
-        Field(
+        shapes.Scalar("title", description="Title in the original language."),
+        shapes.Choice("type", Publication, source="publication_type", csv=("type_code", "type")),
+        shapes.CodeName("document_category", description="IATI DocumentCategory code."),
+        shapes.Scalar("summary", csv=False),
+        shapes.PartialDate("publication_date", description="First day of the date's period (see precision)."),
+        shapes.Field(
             "series",
             columns=("series_id", "series__slug", "series__name"),
             json=_series,
-            schema=SLUG_NAME.nullable(),
+            schema=shapes.SLUG_NAME.nullable(),
             csv=(
-                Cell(
+                shapes.Cell(
                     "series",
                     lambda row, _e: (
-                        "" if row["series_id"] is None else labelled(row["series__name"], row["series__slug"])
+                        ""
+                        if row["series_id"] is None
+                        else shapes.labelled(row["series__name"], row["series__slug"])
                     ),
                 ),
             ),
-            dump=(DumpColumn("series", "string", "", lambda row, _e: row["series__name"]),),
+            dump=(shapes.DumpColumn("series", "string", "", lambda row, _e: row["series__name"]),),
         ),
-        Scalar("document_symbol", csv=False, description="UN document symbol."),
-        Many(
+        shapes.Scalar("document_symbol", csv=False, description="UN document symbol."),
+        shapes.Many(
             "authors",
-            Relation(("publication-authors",), _authors),
+            shapes.Relation(("publication-authors",), _authors),
             json=AUTHOR,
-            csv=lambda slug, name, _role: labelled(name, slug),
+            csv=lambda slug, name, _role: shapes.labelled(name, slug),
         ),
         PartnerRoles("organisations", PublicationOrganisation, "publication", "OrganisationRole"),
-        Field(
+        shapes.Field(
             "language_versions",
-            relation=Relation(("publication-versions",), _versions),
+            relation=shapes.Relation(("publication-versions",), _versions),
             json=_language_versions,
-            schema=ListOf(LANGUAGE_VERSION),
-            csv=(Cell("languages", lambda _row, entries: joined_cell(e[0] for e in entries)),),
+            schema=shapes.ListOf(LANGUAGE_VERSION),
+            csv=(shapes.Cell("languages", lambda _row, entries: shapes.joined_cell(e[0] for e in entries)),),
         ),
-        Many(
+        shapes.Many(
             "relations",
-            Relation(("publication-relations",), _relations),
+            shapes.Relation(("publication-relations",), _relations),
             json=lambda kind, slug, title: RELATION.make(kind, PUBLICATION_COMPACT.make(slug, title)),
             item=RELATION,
         ),
-        Field(
+        shapes.Field(
             "launched_at",
             columns=("launched_at_id", "launched_at__status", "launched_at__slug", "launched_at__title"),
             json=_launched,
@@ -166,7 +150,7 @@ PUBLICATION = RecordShape(
                 "The event where the publication was launched, adopted or presented (see launch_type)."
             ),
             csv=(
-                Cell(
+                shapes.Cell(
                     "launched_at",
                     lambda row, _e: (
                         row["launched_at__slug"] if row["launched_at__status"] == PUBLISHED else ""
@@ -174,7 +158,7 @@ PUBLICATION = RecordShape(
                 ),
             ),
             dump=(
-                DumpColumn(
+                shapes.DumpColumn(
                     "launched_at_event_id",
                     "integer",
                     "The event where it was launched or adopted.",
@@ -184,10 +168,10 @@ PUBLICATION = RecordShape(
                 ),
             ),
         ),
-        Scalar("launch_type", csv=False, dump=False),
-        Many(
+        shapes.Scalar("launch_type", csv=False, dump=False),
+        shapes.Many(
             "partnerships",
-            many_to_many(Publication, "partnerships", "slug", "title", status=PUBLISHED),
+            shapes.many_to_many(Publication, "partnerships", "slug", "title", status=PUBLISHED),
             json=PARTNERSHIP_COMPACT,
         ),
         vocabulary(
@@ -200,7 +184,9 @@ PUBLICATION = RecordShape(
             item_type="integer",
         ),
         vocabulary(Publication, "regions", "code", "name", dump_description="UN M49 region codes."),
-        vocabulary(Publication, "themes", "slug", "name", json=SLUG_NAME, dump_description="Theme slugs."),
+        vocabulary(
+            Publication, "themes", "slug", "name", json=shapes.SLUG_NAME, dump_description="Theme slugs."
+        ),
         Sources(Publication),
     ],
 )
