@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 
-from registry.feeds import RecordFeed, as_html, atom
+from registry.feeds import RecordFeed, as_html
 from registry.templatetags.registry import event_when
 
 from .filters import EventFilter
@@ -38,6 +38,3 @@ class EventFeed(RecordFeed):
 
     def item_categories(self, item: Event) -> list[str]:
         return [item.get_event_type_display()]
-
-
-EventAtomFeed = atom(EventFeed)

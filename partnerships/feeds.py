@@ -6,7 +6,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 
-from registry.feeds import RecordFeed, as_html, atom
+from registry.feeds import RecordFeed, as_html
 
 from .filters import PartnershipFilter
 from .models import Partnership
@@ -39,6 +39,3 @@ class PartnershipFeed(RecordFeed):
 
     def item_categories(self, item: Partnership) -> list[str]:
         return [m.name for m in item.modalities.all()] + [f"SDG {g.code}" for g in item.goal_list]
-
-
-PartnershipAtomFeed = atom(PartnershipFeed)

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, path
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import linebreaks
 
@@ -68,3 +69,12 @@ def as_html(text: str) -> str:
 def atom(feed_class: type[RecordFeed]) -> type[RecordFeed]:
     """The same feed as Atom 1.0."""
     return type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": Atom1Feed})
+
+
+def feed_urls(feed_class: type[RecordFeed], prefix: str, name: str) -> list[URLPattern]:
+    """A record type's two feeds: Atom 1.0 at `<prefix>feed/` (named `<name>-feed`), and RSS 2.0
+    at `<prefix>feed/rss/` (`<name>-feed-rss`)."""
+    return [
+        path(f"{prefix}feed/", atom(feed_class)(), name=f"{name}-feed"),
+        path(f"{prefix}feed/rss/", feed_class(), name=f"{name}-feed-rss"),
+    ]

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 
-from registry.feeds import RecordFeed, as_html, atom
+from registry.feeds import RecordFeed, as_html
 
 from .models import Publication
 
@@ -32,6 +32,3 @@ class PublicationFeed(RecordFeed):
 
     def item_categories(self, item: Publication) -> list[str]:
         return [item.get_publication_type_display()]
-
-
-PublicationAtomFeed = atom(PublicationFeed)

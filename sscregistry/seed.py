@@ -926,35 +926,11 @@ class SeedLoader:
                 self.sources(person, data["slug"], data.get("sources", []))
 
         events: dict[str, Event] = {}
-        event_fields = (
-            "title",
-            "short_title",
-            "event_type",
-            "theme",
-            "start",
-            "end",
-            "timezone",
-            "all_day",
-            "date_precision",
-            "schedule_note",
-            "venue",
-            "city",
-            "country_id",
-            "attendance_mode",
-            "document_symbols",
-            "description",
-            "announced_on",
-        )
-        defaults = {
-            "theme": "",
-            "date_precision": "day",
-            "schedule_note": "",
-            "venue": "",
-            "document_symbols": [],
-            "announced_on": None,
-        }
+        # The events' own columns come straight from their entries; what an entry leaves out takes
+        # the model's default.
+        event_columns = {f.attname for f in Event._meta.concrete_fields} - {"id", "slug"}
         for data in EVENTS:
-            values = {k: data.get(k, defaults.get(k, "")) for k in event_fields}
+            values = {k: v for k, v in data.items() if k in event_columns}
             values["parent"] = events.get(data.get("parent", ""))
             event = self.record(Event, data["slug"], values)
             events[data["slug"]] = event
