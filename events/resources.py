@@ -13,6 +13,7 @@ from registry.resources import (
     CodeWidget,
     VocabularyListWidget,
     VocabularyWidget,
+    label_column,
 )
 from vocabularies.models import (
     Country,
@@ -34,9 +35,9 @@ class EventResource(PartnerRolesResource):
     event_status = fields.Field(
         attribute="event_status", column_name="event_status", widget=ChoiceWidget(Event.EventStatus.choices)
     )
-    event_type_label = fields.Field(column_name="event_type_label", readonly=True)
+    event_type_label = label_column("event_type")
     country = fields.Field(attribute="country", column_name="country", widget=VocabularyWidget(Country))
-    country_label = fields.Field(column_name="country_label", readonly=True)
+    country_label = label_column("country")
     parent = fields.Field(attribute="parent", column_name="parent", widget=CodeWidget(Event, "slug"))
     document_symbols = fields.Field(
         attribute="document_symbols", column_name="document_symbols", widget=widgets.SimpleArrayWidget(",")
@@ -83,12 +84,6 @@ class EventResource(PartnerRolesResource):
             "document_symbols",
             *WORKFLOW_COLUMNS,
         ]
-
-    def dehydrate_event_type_label(self, e: Event) -> str:
-        return e.get_event_type_display()
-
-    def dehydrate_country_label(self, e: Event) -> str:
-        return e.country.name if e.country else ""
 
 
 def register() -> None:

@@ -14,8 +14,8 @@ from registry.resources import (
     RecordResource,
     VocabularyListWidget,
     VocabularyWidget,
-    _labels,
     _role_pairs,
+    label_column,
     partner_role_labels,
     partner_roles,
     replace_partner_roles,
@@ -72,11 +72,11 @@ class PartnerResource(RecordResource):
         column_name="organisation_type",
         widget=VocabularyWidget(vocabularies.OrganisationType),
     )
-    organisation_type_label = fields.Field(column_name="organisation_type_label", readonly=True)
+    organisation_type_label = label_column("organisation_type")
     country = fields.Field(
         attribute="country", column_name="country", widget=VocabularyWidget(vocabularies.Country)
     )
-    country_label = fields.Field(column_name="country_label", readonly=True)
+    country_label = label_column("country")
     parent = fields.Field(attribute="parent", column_name="parent", widget=CodeWidget(Partner, "slug"))
     alternative_names = fields.Field(column_name="alternative_names", readonly=True)
 
@@ -128,12 +128,6 @@ class PartnerResource(RecordResource):
                 "confirming (or merge the duplicates afterwards).",
             )
 
-    def dehydrate_organisation_type_label(self, partner: Partner) -> str:
-        return partner.organisation_type.name if partner.organisation_type else ""
-
-    def dehydrate_country_label(self, partner: Partner) -> str:
-        return partner.country.name if partner.country else ""
-
     def dehydrate_alternative_names(self, partner: Partner) -> str:
         return "; ".join(partner.alternative_names.values_list("name", flat=True))
 
@@ -153,7 +147,7 @@ class PartnershipResource(RecordResource):
         column_name="activity_status",
         widget=VocabularyWidget(vocabularies.ActivityStatus),
     )
-    activity_status_label = fields.Field(column_name="activity_status_label", readonly=True)
+    activity_status_label = label_column("activity_status")
     modalities = fields.Field(
         attribute="modalities", column_name="modalities", widget=VocabularyListWidget(vocabularies.Modality)
     )
@@ -165,7 +159,7 @@ class PartnershipResource(RecordResource):
         column_name="sdgs",
         widget=VocabularyListWidget(vocabularies.SustainableDevelopmentGoal),
     )
-    sdg_labels = fields.Field(column_name="sdg_labels", readonly=True)
+    sdg_labels = label_column("sdgs")
     sdg_targets = fields.Field(
         attribute="sdg_targets",
         column_name="sdg_targets",
@@ -174,7 +168,7 @@ class PartnershipResource(RecordResource):
     countries = fields.Field(
         attribute="countries", column_name="countries", widget=VocabularyListWidget(vocabularies.Country)
     )
-    country_labels = fields.Field(column_name="country_labels", readonly=True)
+    country_labels = label_column("countries")
     regions = fields.Field(
         attribute="regions", column_name="regions", widget=VocabularyListWidget(vocabularies.Region)
     )
@@ -213,15 +207,6 @@ class PartnershipResource(RecordResource):
             *WORKFLOW_COLUMNS,
             "last_reviewed_at",
         ]
-
-    def dehydrate_activity_status_label(self, p: Partnership) -> str:
-        return p.activity_status.name if p.activity_status else ""
-
-    def dehydrate_sdg_labels(self, p: Partnership) -> str:
-        return _labels(p.sdgs.all())
-
-    def dehydrate_country_labels(self, p: Partnership) -> str:
-        return _labels(p.countries.all())
 
     def dehydrate_partners(self, p: Partnership) -> str:
         return "; ".join(

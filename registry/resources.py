@@ -404,6 +404,23 @@ def _labels(values: models.QuerySet) -> str:
     return "; ".join(str(v) for v in values)
 
 
+def label_column(of: str) -> fields.Field:
+    """A read-only column of what readers see for the column `of`, beside the codes a file imports:
+    a choice's label (`event_type`), a vocabulary entry's name (`country`) or the names of many,
+    joined by "; " (`sdgs`)."""
+
+    def label(record: Any) -> str:
+        display = getattr(record, f"get_{of}_display", None)
+        if display is not None:
+            return display()
+        value = getattr(record, of)
+        if isinstance(value, models.Manager):
+            return _labels(value.all())
+        return value.name if value is not None else ""
+
+    return fields.Field(readonly=True, dehydrate_method=label)
+
+
 def partner_roles(roles: models.QuerySet) -> str:
     """A record's partners with their roles, as its parts column reads them: `slug|role; ...`."""
     return "; ".join(f"{o.partner.slug}|{o.role}" for o in roles.select_related("partner"))
@@ -433,7 +450,7 @@ class RecordResource(resources.ModelResource):
     """What every record resource shares: identity, status handling and permission checks."""
 
     status = fields.Field(attribute="status", column_name="status", readonly=True)
-    status_label = fields.Field(column_name="status_label", readonly=True)
+    status_label = label_column("status")
     published_at = fields.Field(attribute="published_at", column_name="published_at", readonly=True)
     last_reviewed_at = fields.Field(
         attribute="last_reviewed_at", column_name="last_reviewed_at", readonly=True
@@ -560,9 +577,6 @@ class RecordResource(resources.ModelResource):
             == _normalise_parts(self.export_field(self.fields[column], original))
             for column in self.part_columns
         )
-
-    def dehydrate_status_label(self, record: Any) -> str:
-        return record.get_status_display()
 
     def export_resource(self, instance: Any, selected_fields: Any = None, **kwargs: Any) -> list[Any]:
         # Text a spreadsheet would run as a formula is written as text, in CSV and XLSX alike.

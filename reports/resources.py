@@ -13,7 +13,7 @@ from registry.resources import (
     CodeWidget,
     VocabularyListWidget,
     VocabularyWidget,
-    _labels,
+    label_column,
 )
 from vocabularies.models import (
     DocumentCategory,
@@ -31,7 +31,7 @@ class PublicationResource(PartnerRolesResource):
         column_name="publication_type",
         widget=ChoiceWidget(Publication.Type.choices),
     )
-    publication_type_label = fields.Field(column_name="publication_type_label", readonly=True)
+    publication_type_label = label_column("publication_type")
     document_category = fields.Field(
         attribute="document_category",
         column_name="document_category",
@@ -41,7 +41,7 @@ class PublicationResource(PartnerRolesResource):
     sdgs = fields.Field(
         attribute="sdgs", column_name="sdgs", widget=VocabularyListWidget(SustainableDevelopmentGoal)
     )
-    sdg_labels = fields.Field(column_name="sdg_labels", readonly=True)
+    sdg_labels = label_column("sdgs")
     regions = fields.Field(attribute="regions", column_name="regions", widget=VocabularyListWidget(Region))
     themes = fields.Field(attribute="themes", column_name="themes", widget=VocabularyListWidget(Theme))
     partnerships = fields.Field(
@@ -79,12 +79,6 @@ class PublicationResource(PartnerRolesResource):
             "themes",
             *WORKFLOW_COLUMNS,
         ]
-
-    def dehydrate_publication_type_label(self, p: Publication) -> str:
-        return p.get_publication_type_display()
-
-    def dehydrate_sdg_labels(self, p: Publication) -> str:
-        return _labels(p.sdgs.all())
 
 
 def register() -> None:

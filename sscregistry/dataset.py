@@ -90,12 +90,20 @@ def _links(
     )
 
 
+def _choice(model: type[Model], field: str) -> Column:
+    """A column of a field with choices, described by its values: "author, editor or contributor."."""
+    *values, last = [value for value, _label in model._meta.get_field(field).choices or []]
+    return Column(field, "string", f"{', '.join(values)} or {last}.", attrgetter(field))
+
+
 def _partner_roles(
     name: str, title: str, model: type[Model], record: tuple[str, str], *columns: Column
 ) -> Resource:
     """A resource of partners' parts in records (`record`: the link's field and the records'
-    resource), published on both sides: the record's id, the partner's, then `columns`."""
+    resource), published on both sides: the record's id, the partner's, then `columns` (by
+    default the role, from its choices)."""
     link, resource = record
+    columns = columns or (_choice(model, "role"),)
     published = Status.PUBLISHED
     return _links(
         name,
@@ -158,11 +166,7 @@ def resources(site_url: str) -> list[Resource]:
         _fk("parent_id", "events"),
     )
     event_organisers = _partner_roles(
-        "event_organisers",
-        "Partners' parts in organising events",
-        EventOrganiser,
-        ("event", "events"),
-        Column("role", "string", "organiser, co_organiser, host, partner or sponsor.", lambda o: o.role),
+        "event_organisers", "Partners' parts in organising events", EventOrganiser, ("event", "events")
     )
     publications = _records(
         "publications",
@@ -176,7 +180,6 @@ def resources(site_url: str) -> list[Resource]:
         "Organisations' parts in publications",
         PublicationOrganisation,
         ("publication", "publications"),
-        Column("role", "string", "publisher, author, subject, partner or funder.", lambda o: o.role),
     )
     authorships = _links(
         "authorships",
@@ -187,7 +190,7 @@ def resources(site_url: str) -> list[Resource]:
         [
             Column("publication_id", "integer", "", lambda a: a.publication_id),
             Column("person_id", "integer", "", lambda a: a.person_id),
-            Column("role", "string", "author, editor or contributor.", lambda a: a.role),
+            _choice(Authorship, "role"),
             Column("order", "integer", "Position in the author list.", lambda a: a.order),
         ],
         [_fk("publication_id", "publications"), _fk("person_id", "people")],
