@@ -418,7 +418,8 @@ def label_column(of: str) -> fields.Field:
             return _labels(value.all())
         return value.name if value is not None else ""
 
-    return fields.Field(readonly=True, dehydrate_method=label)
+    # import-export calls a callable dehydrate_method with the record (its annotation says str only).
+    return fields.Field(readonly=True, dehydrate_method=cast(Any, label))
 
 
 def partner_roles(roles: models.QuerySet) -> str:
