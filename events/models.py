@@ -23,7 +23,7 @@ from registry.fields import (
     single_line_check,
     window_check,
 )
-from registry.models import SourceLink
+from registry.models import FacetTokenCount, FacetTokens, SourceLink
 from registry.workflow import (
     HISTORY_QUIET_FIELDS,
     DatePrecision,
@@ -343,3 +343,17 @@ class RegistrationLink(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class EventFacets(FacetTokens):
+    """An event's facet tokens (`type:conference`, `country:RW`, `organiser:12`: published
+    organisers only), written by the triggers in `events/migrations/0001_initial.py`."""
+
+    event = models.OneToOneField(Event, primary_key=True, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"facets of event {self.event_id}"
+
+
+class EventFacetCount(FacetTokenCount):
+    """How many published events have each facet token, as rows of changes (see FacetTokenCount)."""

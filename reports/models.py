@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from partnerships.models import Partner, Partnership, Person
 from registry.fields import LineField, WebAddressField, WindowedDateField, single_line_check, window_check
-from registry.models import SourceLink
+from registry.models import FacetTokenCount, FacetTokens, SourceLink
 from registry.workflow import (
     HISTORY_QUIET_FIELDS,
     DatePrecision,
@@ -308,3 +308,21 @@ def with_title_languages(publications: list[Publication]) -> list[Publication]:
         publication.title_language = original.language_id if original else ""
         publication.versions = versions
     return publications
+
+
+class PublicationFacets(FacetTokens):
+    """A publication's facet tokens (`type:report`, `year:2019`, `language:fr`, `series:3`,
+    `partner:12`: published partners only), written by the triggers in
+    `reports/migrations/0001_initial.py`."""
+
+    publication = models.OneToOneField(
+        Publication, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"facets of publication {self.publication_id}"
+
+
+class PublicationFacetCount(FacetTokenCount):
+    """How many published publications have each facet token, as rows of changes (see
+    FacetTokenCount)."""
