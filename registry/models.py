@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.text import slugify
@@ -162,38 +161,3 @@ class ImportJob(models.Model):
     @property
     def percent_done(self) -> int:
         return round(100 * self.rows_done / self.rows_total) if self.rows_total else 0
-
-
-class FacetTokens(models.Model):
-    """The facet values of one record, as tokens `facet:value` (`platform:12`, `type:conference`),
-    written only by the database (the triggers of `registry.facets.token_index_sql`, in the record
-    app's migration), whenever what a facet counts changes, on every write path (the ORM,
-    `QuerySet.update()`, bulk writes, raw SQL). `published` copies the record's status, for the
-    stored counts of every published record (`FacetTokenCount`). A subclass adds the record, as a
-    one-to-one primary key."""
-
-    registry_role = "internal"
-
-    published = models.BooleanField(default=False)
-    tokens = ArrayField(models.CharField(max_length=40), default=list)
-
-    class Meta:
-        abstract = True
-
-
-class FacetTokenCount(models.Model):
-    """Changes to how many published records have each facet token: the count of a token is the
-    sum of its rows. Triggers on the tokens table add a row per token for each statement that
-    changes it (never updating one, so concurrent writes take no lock on them), and fold the rows
-    together once they are many."""
-
-    registry_role = "internal"
-
-    token = models.CharField(max_length=40)
-    count = models.IntegerField()
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return f"{self.token}: {self.count:+d}"
