@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from partnerships.models import Partner
-from registry.facets import ChoiceFacet, LinkFacet
+from registry.facets import ChoiceFacet, LinkFacet, TokenFacet, TokenIndex, vocabulary_tokens
 from registry.filters import RegistryFilterSet, StableOrderingFilter, WindowDateFilter
 from registry.workflow import Status
 from vocabularies.filters import CountryFilter
@@ -22,6 +22,9 @@ from .models import Event, EventOrganiser
 
 def _start_of_day(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
+
+
+EVENT_TOKENS = TokenIndex("events.Event", "events.EventFacets", "events.EventFacetCount", "event_id")
 
 
 class EventFilter(RegistryFilterSet):
@@ -67,13 +70,32 @@ class EventFilter(RegistryFilterSet):
         help_text="Sort by `start`, `title` or `updated_at`; prefix `-` to reverse.",
     )
 
+    # Counted from the tokens the database keeps for each event (as partnerships' facets are);
+    # `link` is each facet counted over the tables, which the tokens must always agree with.
     facets = {
-        "type": ChoiceFacet(Event, "event_type", Event.Type.choices),
-        "attendance_mode": ChoiceFacet(Event, "attendance_mode", Event.AttendanceMode.choices),
-        "status": ChoiceFacet(Event, "event_status", Event.EventStatus.choices),
-        "country": LinkFacet(Event, "pk", "country__code", "country__name"),
-        "organiser": LinkFacet(
-            EventOrganiser, "event", "partner__slug", "partner__name", partner__status=Status.PUBLISHED
+        "type": TokenFacet(EVENT_TOKENS, "type", None, ChoiceFacet(Event, "event_type", Event.Type.choices)),
+        "attendance_mode": TokenFacet(
+            EVENT_TOKENS,
+            "attendance_mode",
+            None,
+            ChoiceFacet(Event, "attendance_mode", Event.AttendanceMode.choices),
+        ),
+        "status": TokenFacet(
+            EVENT_TOKENS, "status", None, ChoiceFacet(Event, "event_status", Event.EventStatus.choices)
+        ),
+        "country": TokenFacet(
+            EVENT_TOKENS,
+            "country",
+            vocabulary_tokens("country", "vocabularies.Country", "code", "code", "name"),
+            LinkFacet(Event, "pk", "country__code", "country__name"),
+        ),
+        "organiser": TokenFacet(
+            EVENT_TOKENS,
+            "organiser",
+            vocabulary_tokens("organiser", "partnerships.Partner", "id", "slug", "name"),
+            LinkFacet(
+                EventOrganiser, "event", "partner__slug", "partner__name", partner__status=Status.PUBLISHED
+            ),
         ),
     }
 

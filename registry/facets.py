@@ -15,6 +15,7 @@ definition over the link tables (`link`), which the tests hold the tokens to.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connections, models
@@ -196,9 +197,9 @@ class TokenFacet(Facet):
     the vocabulary `label_sql` (rows of token, value, label). `link` is the same facet counted
     over the link tables, whose counts these equal (the tests compare them)."""
 
-    def __init__(self, index: TokenIndex, name: str, label_sql: Any, link: Facet):
+    def __init__(self, index: TokenIndex, name: str, label_sql: Any, link: Facet, cast: str = ""):
         self.index, self.name, self._label_sql, self.link = index, name, label_sql, link
-        self.sort = link.sort
+        self.sort, self.cast = link.sort, cast
 
     @property
     def rows_unique(self) -> bool:
@@ -208,7 +209,15 @@ class TokenFacet(Facet):
         return self.sql_from(f"({self.index.records_sql(records)})"), []
 
     def sql_from(self, counts: str) -> str:
-        """The facet's rows from `counts`, a table or CTE of (token, count)."""
+        """The facet's rows from `counts`, a table or CTE of (token, count). Without `label_sql`
+        the value (and label) is the token's own text after `<name>:` (a choice, a year), as type
+        `cast` if given."""
+        if self._label_sql is None:
+            value = f"substr(c.token, {len(self.name) + 2})" + (f"::{self.cast}" if self.cast else "")
+            return (
+                f"SELECT {value}, {value}, c.count FROM {counts} c "  # nosec B608 (see SqlFacet)
+                f"WHERE starts_with(c.token, '{self.name}:')"
+            )
         return (
             f"SELECT v.value, v.label, c.count FROM {counts} c "  # nosec B608 (see SqlFacet)
             f"JOIN ({self._label_sql()}) v ON v.token = c.token"
@@ -344,3 +353,214 @@ def cached_facet_counts(filterset: RegistryFilterSet) -> dict[str, FacetValues]:
     )
     parts = ("facets", type(filterset).__qualname__, records, tuple(filters))
     return registry_cached(parts, lambda: facet_counts(filterset))
+
+
+def token_index_sql(
+    *,
+    app: str,
+    model: str,
+    key: str,
+    tokens_sql: str,
+    token_columns: list[str],
+    link_tables: list[str],
+    watched: Sequence[tuple[str, str, list[str], str]] = (),
+) -> tuple[str, str]:
+    """The triggers that keep a TokenIndex current, as (create, drop) SQL for an app's migration.
+
+    The record table is `<app>_<model>`, its tokens table `<app>_<model>facets` (column `key`, the
+    record's id, `published` and `tokens`) and its counts table `<app>_<model>facetcount`.
+    `tokens_sql` is a `WITH` clause ending in `tokens(id, token)`: the tokens of the records in
+    `ids` (a bigint[]), each once. Triggers refresh a record's row when it is inserted, when one of
+    `token_columns` changes and when rows of the `link_tables` (which have a `key` column) naming
+    it are written, per statement; its workflow status only sets `published`. Each of `watched`,
+    (name, table, columns, ids), refreshes the records that `ids` selects (SQL over NEW) when one of
+    `columns` of a row of `table` changes. Then triggers on the tokens table add each statement's
+    change of every token's count over published records to the counts table (rows only ever
+    inserted, so that concurrent writers never wait for each other there), and fold the rows into
+    one per token once there are more than 2,000 (skipping rows another transaction is folding).
+
+    A migration calls this: what it returns is what a fresh database gets, so a change here needs a
+    migration that replaces the functions (CREATE OR REPLACE) of databases built before.
+    """
+    record = f"{app}_{model}"
+    rows, counts = f"{record}facets", f"{record}facetcount"
+    prefix, short = f"{record}_facets", model
+    watched_columns = ["status", *token_columns]
+    changed_columns = ", ".join(watched_columns)
+
+    def row(alias: str, columns: list[str]) -> str:
+        return "(" + ", ".join(f"{alias}.{column}" for column in columns) + ")"
+
+    token_changed = (
+        " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in token_columns) or "false"
+    )
+    create = f"""
+CREATE FUNCTION {prefix}_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $$
+{tokens_sql}
+INSERT INTO {rows} AS f ({key}, published, tokens)
+SELECT r.id, r.status = 'published', coalesce(g.tokens, '{{}}')
+FROM {record} r
+LEFT JOIN (SELECT id, array_agg(token ORDER BY token) AS tokens FROM tokens GROUP BY id) g ON g.id = r.id
+WHERE r.id = ANY(ids)
+ON CONFLICT ({key}) DO UPDATE SET published = EXCLUDED.published, tokens = EXCLUDED.tokens
+WHERE (f.published, f.tokens) IS DISTINCT FROM (EXCLUDED.published, EXCLUDED.tokens);
+$$;
+
+-- The records named by a statement's rows of a table with a {key} column.
+CREATE FUNCTION {prefix}_rows_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(DISTINCT {key}) INTO ids FROM new_rows;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(DISTINCT {key}) INTO ids FROM old_rows;
+    ELSE
+        SELECT array_agg({key}) INTO ids
+        FROM (SELECT {key} FROM new_rows UNION SELECT {key} FROM old_rows) AS changed;
+    END IF;
+    IF ids IS NOT NULL THEN
+        PERFORM {prefix}_refresh(ids);
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION {prefix}_status_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF {token_changed} THEN
+        PERFORM {prefix}_refresh(ARRAY[NEW.id]);
+    ELSE
+        -- The workflow status changes only what the counts see, not the tokens.
+        UPDATE {rows} SET published = NEW.status = 'published' WHERE {key} = NEW.id;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION {prefix}_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM {prefix}_refresh(ARRAY(SELECT id FROM new_rows));
+    RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION {prefix}_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- Removing a record's links refreshed its row just before the record went.
+    DELETE FROM {rows} WHERE {key} IN (SELECT id FROM old_rows);
+    RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION {app}_facet_counts_fold() RETURNS void LANGUAGE sql AS $$
+WITH gone AS (
+    DELETE FROM {counts} WHERE id IN (SELECT id FROM {counts} FOR UPDATE SKIP LOCKED)
+    RETURNING token, count
+)
+INSERT INTO {counts} (token, count)
+SELECT token, sum(count) FROM gone GROUP BY token HAVING sum(count) <> 0;
+$$;
+
+CREATE FUNCTION {app}_facet_counts_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO {counts} (token, count)
+        SELECT token, count(*) FROM new_rows, unnest(new_rows.tokens) AS token
+        WHERE new_rows.published GROUP BY token;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO {counts} (token, count)
+        SELECT token, -count(*) FROM old_rows, unnest(old_rows.tokens) AS token
+        WHERE old_rows.published GROUP BY token;
+    ELSE
+        INSERT INTO {counts} (token, count)
+        SELECT token, sum(change) FROM (
+            SELECT token, 1 AS change FROM new_rows, unnest(new_rows.tokens) AS token WHERE new_rows.published
+            UNION ALL
+            SELECT token, -1 FROM old_rows, unnest(old_rows.tokens) AS token WHERE old_rows.published
+        ) AS changes GROUP BY token HAVING sum(change) <> 0;
+    END IF;
+    IF (SELECT count(*) FROM (SELECT 1 FROM {counts} LIMIT 2001) AS kept) > 2000 THEN
+        PERFORM {app}_facet_counts_fold();
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION {app}_facet_counts_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- DELETE, not TRUNCATE: a TRUNCATE of both tables at once (a test database's flush) is still
+    -- using the counts table when this runs.
+    DELETE FROM {counts};
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER {short}_facet_counts_insert AFTER INSERT ON {rows}
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {app}_facet_counts_changed();
+CREATE TRIGGER {short}_facet_counts_update AFTER UPDATE ON {rows}
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {app}_facet_counts_changed();
+CREATE TRIGGER {short}_facet_counts_delete AFTER DELETE ON {rows}
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {app}_facet_counts_changed();
+CREATE TRIGGER {short}_facet_counts_truncate AFTER TRUNCATE ON {rows}
+    FOR EACH STATEMENT EXECUTE FUNCTION {app}_facet_counts_truncated();
+
+CREATE TRIGGER {short}_facets_insert AFTER INSERT ON {record}
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_inserted();
+CREATE TRIGGER {short}_facets_status AFTER UPDATE OF {changed_columns} ON {record}
+    FOR EACH ROW WHEN ({row("OLD", watched_columns)} IS DISTINCT FROM {row("NEW", watched_columns)})
+    EXECUTE FUNCTION {prefix}_status_changed();
+CREATE TRIGGER {short}_facets_delete AFTER DELETE ON {record}
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_deleted();
+"""
+    drop = ""
+    for name, table, columns, ids in watched:
+        create += f"""
+CREATE FUNCTION {prefix}_{name}_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM {prefix}_refresh(ARRAY({ids}));
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER {short}_facets_{name} AFTER UPDATE OF {", ".join(columns)} ON {table} FOR EACH ROW
+    WHEN ({row("OLD", columns)} IS DISTINCT FROM {row("NEW", columns)})
+    EXECUTE FUNCTION {prefix}_{name}_changed();
+"""
+        drop += f"DROP TRIGGER IF EXISTS {short}_facets_{name} ON {table};\n"
+        drop += f"DROP FUNCTION IF EXISTS {prefix}_{name}_changed();\n"
+    for table in link_tables:
+        for op, referencing in (
+            ("insert", "NEW TABLE AS new_rows"),
+            ("update", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+            ("delete", "OLD TABLE AS old_rows"),
+        ):
+            create += (
+                f"CREATE TRIGGER {table}_facets_{op} AFTER {op.upper()} ON {table}\n"
+                f"    REFERENCING {referencing}\n"
+                f"    FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_rows_changed();\n"
+            )
+            drop += f"DROP TRIGGER IF EXISTS {table}_facets_{op} ON {table};\n"
+    for trigger, table in (
+        ("facets_delete", record),
+        ("facets_status", record),
+        ("facets_insert", record),
+        ("facet_counts_truncate", rows),
+        ("facet_counts_delete", rows),
+        ("facet_counts_update", rows),
+        ("facet_counts_insert", rows),
+    ):
+        drop += f"DROP TRIGGER IF EXISTS {short}_{trigger} ON {table};\n"
+    for function in (
+        f"{app}_facet_counts_truncated()",
+        f"{app}_facet_counts_changed()",
+        f"{app}_facet_counts_fold()",
+        f"{prefix}_deleted()",
+        f"{prefix}_status_changed()",
+        f"{prefix}_inserted()",
+        f"{prefix}_rows_changed()",
+        f"{prefix}_refresh(bigint[])",
+    ):
+        drop += f"DROP FUNCTION IF EXISTS {function};\n"
+    drop += f"DELETE FROM {rows};\nDELETE FROM {counts};\n"
+    return create, drop

@@ -11,12 +11,16 @@ from django.db.models import Exists, OuterRef
 
 from events.models import Event
 from partnerships.models import Partner
-from registry.facets import ChoiceFacet, LinkFacet
+from registry.facets import ChoiceFacet, LinkFacet, TokenFacet, TokenIndex, vocabulary_tokens
 from registry.filters import LinkedSlugFilter, RegistryFilterSet, StableOrderingFilter, YearFilter
 from registry.workflow import Status
 from vocabularies.models import Language
 
 from .models import LanguageVersion, Publication, PublicationOrganisation, Series
+
+PUBLICATION_TOKENS = TokenIndex(
+    "reports.Publication", "reports.PublicationFacets", "reports.PublicationFacetCount", "publication_id"
+)
 
 
 class PublicationFilter(RegistryFilterSet):
@@ -54,18 +58,46 @@ class PublicationFilter(RegistryFilterSet):
         help_text="Sort by `publication_date`, `title` or `updated_at`; prefix `-` to reverse.",
     )
 
+    # Counted from the tokens the database keeps for each publication (as partnerships' facets
+    # are); `link` is each facet counted over the tables, which the tokens must always agree with.
     facets = {
-        "type": ChoiceFacet(Publication, "publication_type", Publication.Type.choices),
-        "language": LinkFacet(LanguageVersion, "publication", "language__code", "language__name"),
-        "year": LinkFacet(Publication, "pk", "publication_date__year", "publication_date__year"),
-        "series": LinkFacet(Publication, "pk", "series__slug", "series__name"),
+        "type": TokenFacet(
+            PUBLICATION_TOKENS,
+            "type",
+            None,
+            ChoiceFacet(Publication, "publication_type", Publication.Type.choices),
+        ),
+        "language": TokenFacet(
+            PUBLICATION_TOKENS,
+            "language",
+            vocabulary_tokens("language", "vocabularies.Language", "code", "code", "name"),
+            LinkFacet(LanguageVersion, "publication", "language__code", "language__name"),
+        ),
+        "year": TokenFacet(
+            PUBLICATION_TOKENS,
+            "year",
+            None,
+            LinkFacet(Publication, "pk", "publication_date__year", "publication_date__year"),
+            cast="integer",
+        ),
+        "series": TokenFacet(
+            PUBLICATION_TOKENS,
+            "series",
+            vocabulary_tokens("series", "reports.Series", "id", "slug", "name"),
+            LinkFacet(Publication, "pk", "series__slug", "series__name"),
+        ),
         # Published organisations in any role (publisher, author, funder...), as `partner` filters.
-        "partner": LinkFacet(
-            PublicationOrganisation,
-            "publication",
-            "partner__slug",
-            "partner__name",
-            partner__status=Status.PUBLISHED,
+        "partner": TokenFacet(
+            PUBLICATION_TOKENS,
+            "partner",
+            vocabulary_tokens("partner", "partnerships.Partner", "id", "slug", "name"),
+            LinkFacet(
+                PublicationOrganisation,
+                "publication",
+                "partner__slug",
+                "partner__name",
+                partner__status=Status.PUBLISHED,
+            ),
         ),
     }
 
