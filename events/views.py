@@ -57,6 +57,7 @@ class EventListView(EventFacets, FacetedSearchView):
     """Upcoming events (not ended yet), soonest first, with the API's filters and facets."""
 
     template_name = "events/event_list.html"
+    heading = _lazy("Events")
     when = "upcoming"
     sort_options = [
         ("start", _lazy("Soonest first")),

@@ -69,6 +69,7 @@ class PartnershipListView(FacetedSearchView):
     """The partnership search: free text, facets with counts, sort, pages; every state an address."""
 
     template_name = "partnerships/partnership_list.html"
+    heading = _lazy("Partnerships")
     filterset_class = PartnershipFilter
     facet_titles = {
         "platform": _lazy("Platform"),
@@ -175,6 +176,7 @@ class PartnerListView(FacetedSearchView):
     """Partners: search by name, filter by type, country, region and Global South."""
 
     template_name = "partnerships/partner_list.html"
+    heading = _lazy("Partners")
     filterset_class = PartnerFilter
     paginate_by = 50
     facet_titles = {"type": _lazy("Type"), "country": _lazy("Headquarters")}

@@ -70,6 +70,8 @@ class FacetedSearchView(TemplateView):
     """
 
     filterset_class: ClassVar[type[RegistryFilterSet]]
+    # The page's name, in its h1 and its title (a lazy translation).
+    heading: ClassVar[Any] = ""
     paginate_by = 20
     # Facet parameter -> its title in the sidebar (a lazy translation).
     facet_titles: ClassVar[dict[str, Any]] = {}
@@ -111,6 +113,7 @@ class FacetedSearchView(TemplateView):
         filterset = self.filterset
         context.update(
             {
+                "heading": self.heading,
                 "query": query,
                 "q": query.get("q", "").strip(),
                 "ordering": query.get("ordering", ""),

@@ -38,6 +38,7 @@ class PublicationListView(FacetedSearchView):
     """The publications library: search, and filters by type, language, year, partner and series."""
 
     template_name = "reports/publication_list.html"
+    heading = _lazy("Publications")
     filterset_class = PublicationFilter
     facet_titles = {
         "type": _lazy("Type"),

@@ -82,6 +82,23 @@ def test_interface_languages_have_their_own_addresses(client, seed, path, lang, 
     assert '<a href="/es/" hreflang="es" lang="es"' in text
 
 
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/fr/partnerships/", "Partenariats"),
+        ("/es/partnerships/", "Alianzas"),
+        ("/partners/", "Partners"),
+        ("/es/publications/", "Publicaciones"),
+        ("/fr/events/", "Événements"),
+    ],
+)
+def test_a_list_page_names_itself_in_its_heading_and_title_in_the_visitors_language(client, path, heading):
+    text = client.get(path).text
+    assert f"<h1>{heading}</h1>" in text
+    assert f"<title>{heading} · " in text or path.endswith("/events/")  # events: "upcoming" or "past"
+    assert f"<title>green · {heading} · " in client.get(f"{path}?q=green").text or path.endswith("/events/")
+
+
 def test_language_prefixes_reach_every_public_page_but_not_machine_addresses(client, seed):
     for path in (
         "/fr/partnerships/",
