@@ -23,7 +23,7 @@ from registry.fields import (
     single_line_check,
     window_check,
 )
-from registry.models import SourceLink
+from registry.models import FacetTokenCount, FacetTokens, SourceLink
 from registry.workflow import (
     HISTORY_QUIET_FIELDS,
     DatePrecision,
@@ -345,28 +345,16 @@ class RegistrationLink(models.Model):
         return self.get_kind_display()
 
 
-class EventFacets(models.Model):
+class EventFacets(FacetTokens):
     """An event's facet tokens (`type:conference`, `country:RW`, `organiser:12`: published
     organisers only), written by the triggers in `events/migrations/0001_initial.py`."""
 
-    registry_role = "internal"
-
     event = models.OneToOneField(Event, primary_key=True, on_delete=models.CASCADE, related_name="+")
-    published = models.BooleanField(default=False)
-    tokens = ArrayField(models.CharField(max_length=40), default=list)
 
     def __str__(self) -> str:
         return f"facets of event {self.event_id}"
 
 
-class EventFacetCount(models.Model):
+class EventFacetCount(FacetTokenCount):
     """Changes to how many published events have each facet token, summed per token (as
     `PartnershipFacetCount`): rows only inserted by the triggers, folded once they are many."""
-
-    registry_role = "internal"
-
-    token = models.CharField(max_length=40)
-    count = models.IntegerField()
-
-    def __str__(self) -> str:
-        return f"{self.token}: {self.count:+d}"

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.contenttypes.fields import GenericRelation
-from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
 
 from registry.fields import LineField, WebAddressField, WindowedDateField, single_line_check, window_check
-from registry.models import SourceLink
+from registry.models import FacetTokenCount, FacetTokens, SourceLink
 from registry.workflow import (
     HISTORY_QUIET_FIELDS,
     DatePrecision,
@@ -354,7 +353,7 @@ class PartnerRedirect(models.Model):
         return f"{self.old_slug} → {self.partner.slug}"
 
 
-class PartnershipFacets(models.Model):
+class PartnershipFacets(FacetTokens):
     """The facet values of one partnership, as tokens `facet:value` (`platform:12`, `region:002`),
     written only by the database (the triggers in `partnerships/migrations/0001_initial.py`).
 
@@ -365,28 +364,16 @@ class PartnershipFacets(models.Model):
     status, for the stored counts of every published partnership (`PartnershipFacetCount`).
     """
 
-    registry_role = "internal"
-
     partnership = models.OneToOneField(
         Partnership, primary_key=True, on_delete=models.CASCADE, related_name="+"
     )
-    published = models.BooleanField(default=False)
-    tokens = ArrayField(models.CharField(max_length=40), default=list)
 
     def __str__(self) -> str:
         return f"facets of partnership {self.partnership_id}"
 
 
-class PartnershipFacetCount(models.Model):
+class PartnershipFacetCount(FacetTokenCount):
     """Changes to how many published partnerships have each facet token: the count of a token is
     the sum of its rows. Triggers on `PartnershipFacets` add a row per token for each statement
     that changes it (never updating one, so concurrent writes take no lock on them), and fold the
     rows together once they are many."""
-
-    registry_role = "internal"
-
-    token = models.CharField(max_length=40)
-    count = models.IntegerField()
-
-    def __str__(self) -> str:
-        return f"{self.token}: {self.count:+d}"

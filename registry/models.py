@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.text import slugify
@@ -161,3 +162,34 @@ class ImportJob(models.Model):
     @property
     def percent_done(self) -> int:
         return round(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+
+class FacetTokens(models.Model):
+    """A record's facet tokens (`type:conference`, `country:RW`), written by the triggers of its
+    app's migration (registry/facets.py `token_index_sql`); `published` copies its status. Each app
+    adds the one-to-one primary key to its records."""
+
+    registry_role = "internal"
+
+    published = models.BooleanField(default=False)
+    tokens = ArrayField(models.CharField(max_length=40), default=list)
+
+    class Meta:
+        abstract = True
+
+
+class FacetTokenCount(models.Model):
+    """Changes to how many published records have each facet token: the count of a token is the
+    sum of its rows, only inserted by the triggers (never updated, so concurrent writes take no
+    lock on them) and folded together once they are many."""
+
+    registry_role = "internal"
+
+    token = models.CharField(max_length=40)
+    count = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.token}: {self.count:+d}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.contenttypes.fields import GenericRelation
-from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import prefetch_related_objects
@@ -11,7 +10,7 @@ from django.urls import reverse
 
 from partnerships.models import Partner, Partnership, Person
 from registry.fields import LineField, WebAddressField, WindowedDateField, single_line_check, window_check
-from registry.models import SourceLink
+from registry.models import FacetTokenCount, FacetTokens, SourceLink
 from registry.workflow import (
     HISTORY_QUIET_FIELDS,
     DatePrecision,
@@ -311,31 +310,19 @@ def with_title_languages(publications: list[Publication]) -> list[Publication]:
     return publications
 
 
-class PublicationFacets(models.Model):
+class PublicationFacets(FacetTokens):
     """A publication's facet tokens (`type:report`, `year:2019`, `language:fr`, `series:3`,
     `partner:12`: published partners only), written by the triggers in
     `reports/migrations/0001_initial.py`."""
 
-    registry_role = "internal"
-
     publication = models.OneToOneField(
         Publication, primary_key=True, on_delete=models.CASCADE, related_name="+"
     )
-    published = models.BooleanField(default=False)
-    tokens = ArrayField(models.CharField(max_length=40), default=list)
 
     def __str__(self) -> str:
         return f"facets of publication {self.publication_id}"
 
 
-class PublicationFacetCount(models.Model):
+class PublicationFacetCount(FacetTokenCount):
     """Changes to how many published publications have each facet token, summed per token (as
     `PartnershipFacetCount`): rows only inserted by the triggers, folded once they are many."""
-
-    registry_role = "internal"
-
-    token = models.CharField(max_length=40)
-    count = models.IntegerField()
-
-    def __str__(self) -> str:
-        return f"{self.token}: {self.count:+d}"
