@@ -15,41 +15,26 @@ from registry.resources import (
     VocabularyWidget,
     label_column,
 )
-from vocabularies.models import (
-    Country,
-    Theme,
-)
+from vocabularies.models import Country, Theme
 
 from .models import Event, EventOrganiser
 
 
 class EventResource(PartnerRolesResource):
-    event_type = fields.Field(
-        attribute="event_type", column_name="event_type", widget=ChoiceWidget(Event.Type.choices)
-    )
+    event_type = fields.Field(attribute="event_type", widget=ChoiceWidget(Event.Type.choices))
     attendance_mode = fields.Field(
-        attribute="attendance_mode",
-        column_name="attendance_mode",
-        widget=ChoiceWidget(Event.AttendanceMode.choices),
+        attribute="attendance_mode", widget=ChoiceWidget(Event.AttendanceMode.choices)
     )
-    event_status = fields.Field(
-        attribute="event_status", column_name="event_status", widget=ChoiceWidget(Event.EventStatus.choices)
-    )
+    event_status = fields.Field(attribute="event_status", widget=ChoiceWidget(Event.EventStatus.choices))
     event_type_label = label_column("event_type")
-    country = fields.Field(attribute="country", column_name="country", widget=VocabularyWidget(Country))
+    country = fields.Field(attribute="country", widget=VocabularyWidget(Country))
     country_label = label_column("country")
-    parent = fields.Field(attribute="parent", column_name="parent", widget=CodeWidget(Event, "slug"))
-    document_symbols = fields.Field(
-        attribute="document_symbols", column_name="document_symbols", widget=widgets.SimpleArrayWidget(",")
-    )
-    partnerships = fields.Field(
-        attribute="partnerships", column_name="partnerships", widget=CodesWidget(Partnership, field="slug")
-    )
-    themes = fields.Field(attribute="themes", column_name="themes", widget=VocabularyListWidget(Theme))
-    organisers = fields.Field(column_name="organisers", readonly=True, dehydrate_method="dehydrate_roles")
-    organiser_labels = fields.Field(
-        column_name="organiser_labels", readonly=True, dehydrate_method="dehydrate_role_labels"
-    )
+    parent = fields.Field(attribute="parent", widget=CodeWidget(Event, "slug"))
+    document_symbols = fields.Field(attribute="document_symbols", widget=widgets.SimpleArrayWidget(","))
+    partnerships = fields.Field(attribute="partnerships", widget=CodesWidget(Partnership, field="slug"))
+    themes = fields.Field(attribute="themes", widget=VocabularyListWidget(Theme))
+    organisers = fields.Field(readonly=True, dehydrate_method="dehydrate_roles")
+    organiser_labels = fields.Field(readonly=True, dehydrate_method="dehydrate_role_labels")
     part_columns = ("organisers",)
     roles_relation = "organiser_roles"
     role_choices = EventOrganiser.Role

@@ -68,17 +68,13 @@ class PartnerRolesResource(RecordResource):
 
 class PartnerResource(RecordResource):
     organisation_type = fields.Field(
-        attribute="organisation_type",
-        column_name="organisation_type",
-        widget=VocabularyWidget(vocabularies.OrganisationType),
+        attribute="organisation_type", widget=VocabularyWidget(vocabularies.OrganisationType)
     )
     organisation_type_label = label_column("organisation_type")
-    country = fields.Field(
-        attribute="country", column_name="country", widget=VocabularyWidget(vocabularies.Country)
-    )
+    country = fields.Field(attribute="country", widget=VocabularyWidget(vocabularies.Country))
     country_label = label_column("country")
-    parent = fields.Field(attribute="parent", column_name="parent", widget=CodeWidget(Partner, "slug"))
-    alternative_names = fields.Field(column_name="alternative_names", readonly=True)
+    parent = fields.Field(attribute="parent", widget=CodeWidget(Partner, "slug"))
+    alternative_names = fields.Field(readonly=True)
 
     title_field = "name"
     part_columns = ("alternative_names",)
@@ -143,40 +139,22 @@ class PartnerResource(RecordResource):
 
 class PartnershipResource(RecordResource):
     activity_status = fields.Field(
-        attribute="activity_status",
-        column_name="activity_status",
-        widget=VocabularyWidget(vocabularies.ActivityStatus),
+        attribute="activity_status", widget=VocabularyWidget(vocabularies.ActivityStatus)
     )
     activity_status_label = label_column("activity_status")
-    modalities = fields.Field(
-        attribute="modalities", column_name="modalities", widget=VocabularyListWidget(vocabularies.Modality)
-    )
-    platforms = fields.Field(
-        attribute="platforms", column_name="platforms", widget=VocabularyListWidget(vocabularies.Platform)
-    )
+    modalities = fields.Field(attribute="modalities", widget=VocabularyListWidget(vocabularies.Modality))
+    platforms = fields.Field(attribute="platforms", widget=VocabularyListWidget(vocabularies.Platform))
     sdgs = fields.Field(
-        attribute="sdgs",
-        column_name="sdgs",
-        widget=VocabularyListWidget(vocabularies.SustainableDevelopmentGoal),
+        attribute="sdgs", widget=VocabularyListWidget(vocabularies.SustainableDevelopmentGoal)
     )
     sdg_labels = label_column("sdgs")
-    sdg_targets = fields.Field(
-        attribute="sdg_targets",
-        column_name="sdg_targets",
-        widget=VocabularyListWidget(vocabularies.SDGTarget),
-    )
-    countries = fields.Field(
-        attribute="countries", column_name="countries", widget=VocabularyListWidget(vocabularies.Country)
-    )
+    sdg_targets = fields.Field(attribute="sdg_targets", widget=VocabularyListWidget(vocabularies.SDGTarget))
+    countries = fields.Field(attribute="countries", widget=VocabularyListWidget(vocabularies.Country))
     country_labels = label_column("countries")
-    regions = fields.Field(
-        attribute="regions", column_name="regions", widget=VocabularyListWidget(vocabularies.Region)
-    )
-    themes = fields.Field(
-        attribute="themes", column_name="themes", widget=VocabularyListWidget(vocabularies.Theme)
-    )
-    partners = fields.Field(column_name="partners", readonly=True)
-    partner_labels = fields.Field(column_name="partner_labels", readonly=True)
+    regions = fields.Field(attribute="regions", widget=VocabularyListWidget(vocabularies.Region))
+    themes = fields.Field(attribute="themes", widget=VocabularyListWidget(vocabularies.Theme))
+    partners = fields.Field(readonly=True)
+    partner_labels = fields.Field(readonly=True)
     part_columns = ("partners",)
 
     class Meta(RecordResource.Meta):

@@ -450,12 +450,10 @@ WORKFLOW_COLUMNS = ["status", "status_label", "published_at"]
 class RecordResource(resources.ModelResource):
     """What every record resource shares: identity, status handling and permission checks."""
 
-    status = fields.Field(attribute="status", column_name="status", readonly=True)
+    status = fields.Field(attribute="status", readonly=True)
     status_label = label_column("status")
-    published_at = fields.Field(attribute="published_at", column_name="published_at", readonly=True)
-    last_reviewed_at = fields.Field(
-        attribute="last_reviewed_at", column_name="last_reviewed_at", readonly=True
-    )
+    published_at = fields.Field(attribute="published_at", readonly=True)
+    last_reviewed_at = fields.Field(attribute="last_reviewed_at", readonly=True)
 
     #: A callable told (row number, total rows) after each row, for progress reports.
     progress: Callable[[int, int], None] | None = None

@@ -15,44 +15,25 @@ from registry.resources import (
     VocabularyWidget,
     label_column,
 )
-from vocabularies.models import (
-    DocumentCategory,
-    Region,
-    SustainableDevelopmentGoal,
-    Theme,
-)
+from vocabularies.models import DocumentCategory, Region, SustainableDevelopmentGoal, Theme
 
 from .models import Publication, PublicationOrganisation, Series
 
 
 class PublicationResource(PartnerRolesResource):
     publication_type = fields.Field(
-        attribute="publication_type",
-        column_name="publication_type",
-        widget=ChoiceWidget(Publication.Type.choices),
+        attribute="publication_type", widget=ChoiceWidget(Publication.Type.choices)
     )
     publication_type_label = label_column("publication_type")
-    document_category = fields.Field(
-        attribute="document_category",
-        column_name="document_category",
-        widget=VocabularyWidget(DocumentCategory),
-    )
-    series = fields.Field(attribute="series", column_name="series", widget=CodeWidget(Series, "slug"))
-    sdgs = fields.Field(
-        attribute="sdgs", column_name="sdgs", widget=VocabularyListWidget(SustainableDevelopmentGoal)
-    )
+    document_category = fields.Field(attribute="document_category", widget=VocabularyWidget(DocumentCategory))
+    series = fields.Field(attribute="series", widget=CodeWidget(Series, "slug"))
+    sdgs = fields.Field(attribute="sdgs", widget=VocabularyListWidget(SustainableDevelopmentGoal))
     sdg_labels = label_column("sdgs")
-    regions = fields.Field(attribute="regions", column_name="regions", widget=VocabularyListWidget(Region))
-    themes = fields.Field(attribute="themes", column_name="themes", widget=VocabularyListWidget(Theme))
-    partnerships = fields.Field(
-        attribute="partnerships", column_name="partnerships", widget=CodesWidget(Partnership, field="slug")
-    )
-    organisations = fields.Field(
-        column_name="organisations", readonly=True, dehydrate_method="dehydrate_roles"
-    )
-    organisation_labels = fields.Field(
-        column_name="organisation_labels", readonly=True, dehydrate_method="dehydrate_role_labels"
-    )
+    regions = fields.Field(attribute="regions", widget=VocabularyListWidget(Region))
+    themes = fields.Field(attribute="themes", widget=VocabularyListWidget(Theme))
+    partnerships = fields.Field(attribute="partnerships", widget=CodesWidget(Partnership, field="slug"))
+    organisations = fields.Field(readonly=True, dehydrate_method="dehydrate_roles")
+    organisation_labels = fields.Field(readonly=True, dehydrate_method="dehydrate_role_labels")
     part_columns = ("organisations",)
     roles_relation = "organisation_roles"
     role_choices = PublicationOrganisation.Role
