@@ -29,34 +29,27 @@ SDGViewSet = reference_viewset(
         Prefetch("targets", queryset=SDGTarget.objects.order_by("sort_key"))
     ),
     serializers.SDGSerializer,
-    "code",
     "The 17 Sustainable Development Goals with their targets.",
     name="SDG",
 )
 CountryViewSet = reference_viewset(
     Country.objects.select_related("region", "subregion", "intermediate_region").order_by("name", "code"),
     serializers.CountrySerializer,
-    "code",
     "Countries with their UN M49 regions, LDC/LLDC/SIDS flags and the curated Global South flag.",
 )
 RegionViewSet = reference_viewset(
     Region.objects.order_by("code"),
     serializers.RegionSerializer,
-    "code",
     "UN M49 regions, sub-regions and intermediate regions.",
 )
 PlatformViewSet = reference_viewset(
-    Platform.objects.order_by("name", "id"), serializers.PlatformSerializer, "slug"
+    Platform.objects.order_by("name", "id"), serializers.PlatformSerializer, lookup_field="slug"
 )
 OrganisationTypeViewSet = reference_viewset(
     OrganisationType.objects.order_by("code"),
     serializers.OrganisationTypeSerializer,
-    "code",
     "IATI OrganisationType codes.",
 )
 LanguageViewSet = reference_viewset(
-    Language.objects.order_by("name", "code"),
-    serializers.LanguageSerializer,
-    "code",
-    "Languages by ISO 639-1 code.",
+    Language.objects.order_by("name", "code"), serializers.LanguageSerializer, "Languages by ISO 639-1 code."
 )

@@ -912,8 +912,8 @@ class ReferenceViewSet(StorableLookupMixin, ConditionalGetMixin, viewsets.ReadOn
 def reference_viewset(
     queryset: models.QuerySet,
     serializer_class: type[serializers.Serializer],
-    lookup_field: str,
     doc: str = "",
+    lookup_field: str = "code",
     name: str = "",
 ) -> type[ReferenceViewSet]:
     """The API's read-only viewset of one reference vocabulary (`RegionViewSet`), described by
