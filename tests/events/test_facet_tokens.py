@@ -6,42 +6,21 @@ counted over the tables."""
 from __future__ import annotations
 
 import pytest
-from django.db.models import Sum
-from django.http import QueryDict
 
 from events.filters import EventFilter
 from events.models import Event, EventFacetCount, EventFacets, EventOrganiser
 from partnerships.models import Partner
-from registry.facets import facet_counts
 from registry.workflow import Status
+from tests.facet_tokens import assert_tokens_current, counted
 from tests.factories import EventFactory, EventOrganiserFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
 
-class LinkedFilter(EventFilter):
-    facets = {name: getattr(facet, "link", facet) for name, facet in EventFilter.facets.items()}
-
-
-def counted(filterset_class: type, queryset, **params) -> dict:
-    data = QueryDict(mutable=True)
-    data.update(params)
-    filterset = filterset_class(data, queryset=queryset)
-    assert filterset.is_valid(), filterset.errors
-    return facet_counts(filterset)
-
-
 def assert_current() -> None:
-    for queryset in (Event.objects.published(), Event.objects.published().filter(pk__gt=0)):
-        for params in ({}, {"type": "conference"}):
-            assert counted(EventFilter, queryset, **params) == counted(LinkedFilter, queryset, **params)
-    rows = EventFacetCount.objects.values("token").annotate(total=Sum("count")).order_by()
-    totals = {row["token"]: row["total"] for row in rows if row["total"]}
-    expected: dict[str, int] = {}
-    for row in EventFacets.objects.filter(published=True):
-        for token in row.tokens:
-            expected[token] = expected.get(token, 0) + 1
-    assert totals == expected
+    assert_tokens_current(
+        EventFilter, Event.objects.published(), EventFacets, EventFacetCount, {"type": "conference"}
+    )
 
 
 def tokens(event: Event) -> list[str]:

@@ -9,54 +9,25 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.http import QueryDict
 
 from partnerships.filters import PartnershipFilter
 from partnerships.models import Participation, Partner, Partnership, PartnershipFacetCount, PartnershipFacets
-from registry.facets import facet_counts
 from registry.workflow import Status
+from tests.facet_tokens import assert_tokens_current, counted
 from tests.factories import ParticipationFactory, PartnerFactory, PartnershipFactory
 from vocabularies.models import Country, Platform, Region
 
 pytestmark = pytest.mark.django_db
 
 
-class LinkedFilter(PartnershipFilter):
-    """The same FilterSet, each facet counted over the link tables instead of the stored tokens."""
-
-    facets = {name: getattr(facet, "link", facet) for name, facet in PartnershipFilter.facets.items()}
-
-
-def counted(filterset_class: type, queryset, **params) -> dict:
-    data = QueryDict(mutable=True)
-    data.update(params)
-    filterset = filterset_class(data, queryset=queryset)
-    assert filterset.is_valid(), filterset.errors
-    return facet_counts(filterset)
-
-
 def assert_current() -> None:
-    published = Partnership.objects.published()
-    # Every published partnership: the stored counts. A subset: the stored tokens of its rows.
-    subset = Partnership.objects.published().filter(pk__gt=0)
-    for queryset in (published, subset):
-        for params in ({}, {"platform": "cities"}):
-            kept = counted(PartnershipFilter, queryset, **params)
-            assert kept == counted(LinkedFilter, queryset, **params), (queryset.query, params)
-    # And no count is left over from a token no published partnership has any more.
-    totals = {row["token"]: row["total"] for row in _kept_totals()}
-    expected: dict[str, int] = {}
-    for row in PartnershipFacets.objects.filter(published=True):
-        for token in row.tokens:
-            expected[token] = expected.get(token, 0) + 1
-    assert totals == expected
-
-
-def _kept_totals() -> list[dict]:
-    from django.db.models import Sum
-
-    rows = PartnershipFacetCount.objects.values("token").annotate(total=Sum("count")).order_by()
-    return [row for row in rows if row["total"] != 0]
+    assert_tokens_current(
+        PartnershipFilter,
+        Partnership.objects.published(),
+        PartnershipFacets,
+        PartnershipFacetCount,
+        {"platform": "cities"},
+    )
 
 
 def tokens(partnership: Partnership) -> list[str]:

@@ -8,11 +8,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db.models import Sum
-from django.http import QueryDict
 
 from partnerships.models import Partner
-from registry.facets import facet_counts
 from registry.workflow import Status
 from reports.filters import PublicationFilter
 from reports.models import (
@@ -23,6 +20,7 @@ from reports.models import (
     PublicationOrganisation,
     Series,
 )
+from tests.facet_tokens import assert_tokens_current, counted
 from tests.factories import (
     LanguageVersionFactory,
     PartnerFactory,
@@ -33,29 +31,14 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-class LinkedFilter(PublicationFilter):
-    facets = {name: getattr(facet, "link", facet) for name, facet in PublicationFilter.facets.items()}
-
-
-def counted(filterset_class: type, queryset, **params) -> dict:
-    data = QueryDict(mutable=True)
-    data.update(params)
-    filterset = filterset_class(data, queryset=queryset)
-    assert filterset.is_valid(), filterset.errors
-    return facet_counts(filterset)
-
-
 def assert_current() -> None:
-    for queryset in (Publication.objects.published(), Publication.objects.published().filter(pk__gt=0)):
-        for params in ({}, {"type": "report"}):
-            assert counted(PublicationFilter, queryset, **params) == counted(LinkedFilter, queryset, **params)
-    rows = PublicationFacetCount.objects.values("token").annotate(total=Sum("count")).order_by()
-    totals = {row["token"]: row["total"] for row in rows if row["total"]}
-    expected: dict[str, int] = {}
-    for row in PublicationFacets.objects.filter(published=True):
-        for token in row.tokens:
-            expected[token] = expected.get(token, 0) + 1
-    assert totals == expected
+    assert_tokens_current(
+        PublicationFilter,
+        Publication.objects.published(),
+        PublicationFacets,
+        PublicationFacetCount,
+        {"type": "report"},
+    )
 
 
 def tokens(publication: Publication) -> list[str]:
