@@ -42,6 +42,7 @@ from events.models import Event  # noqa: E402
 from partnerships.models import Partner, Partnership  # noqa: E402
 from registry.search_pages import FacetedSearchView  # noqa: E402
 from reports.models import Publication  # noqa: E402
+from sscregistry.middleware import unavailable_page  # noqa: E402
 
 OUT = Path(sys.argv[1])
 OUT.mkdir(parents=True, exist_ok=True)
@@ -129,7 +130,7 @@ for lang, prefix in PREFIXES.items():
             429,
             render_to_string("curation/propose_rate_limited.html", {"window_minutes": 60}, request=request),
         )
-        save(f"render {lang} 503", 503, render_to_string("503.html", request=request))
+        save(f"render {lang} 503", 503, unavailable_page(request))
         save(f"render {lang} 500", 500, render_to_string("500.html"))
     count += 3
 

@@ -58,6 +58,7 @@ class EventListView(EventFacets, FacetedSearchView):
 
     template_name = "events/event_list.html"
     heading = _lazy("Events")
+    search_label = _lazy("Search events")
     when = "upcoming"
     sort_options = [
         ("start", _lazy("Soonest first")),

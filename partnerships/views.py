@@ -70,6 +70,7 @@ class PartnershipListView(FacetedSearchView):
 
     template_name = "partnerships/partnership_list.html"
     heading = _lazy("Partnerships")
+    search_label = _lazy("Search partnerships")
     filterset_class = PartnershipFilter
     facet_titles = {
         "platform": _lazy("Platform"),
@@ -177,6 +178,7 @@ class PartnerListView(FacetedSearchView):
 
     template_name = "partnerships/partner_list.html"
     heading = _lazy("Partners")
+    search_label = _lazy("Search partners by name or acronym")
     filterset_class = PartnerFilter
     paginate_by = 50
     facet_titles = {"type": _lazy("Type"), "country": _lazy("Headquarters")}

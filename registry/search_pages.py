@@ -72,6 +72,8 @@ class FacetedSearchView(TemplateView):
     filterset_class: ClassVar[type[RegistryFilterSet]]
     # The page's name, in its h1 and its title (a lazy translation).
     heading: ClassVar[Any] = ""
+    # The search box's label (a lazy translation).
+    search_label: ClassVar[Any] = ""
     paginate_by = 20
     # Facet parameter -> its title in the sidebar (a lazy translation).
     facet_titles: ClassVar[dict[str, Any]] = {}
@@ -114,6 +116,7 @@ class FacetedSearchView(TemplateView):
         context.update(
             {
                 "heading": self.heading,
+                "search_label": self.search_label,
                 "query": query,
                 "q": query.get("q", "").strip(),
                 "ordering": query.get("ordering", ""),

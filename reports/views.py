@@ -39,6 +39,7 @@ class PublicationListView(FacetedSearchView):
 
     template_name = "reports/publication_list.html"
     heading = _lazy("Publications")
+    search_label = _lazy("Search publications")
     filterset_class = PublicationFilter
     facet_titles = {
         "type": _lazy("Type"),

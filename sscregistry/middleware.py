@@ -18,6 +18,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django_filters import FilterSet
 
 from registry.cache import cache_response, cached_response, last_change, one_reading
@@ -78,6 +79,17 @@ class RegistryChangeMiddleware:
             return self.get_response(request)
 
 
+def unavailable_page(request: HttpRequest) -> str:
+    """The site's page for a database outage (it reads nothing from the database)."""
+    page = {
+        "page_title": _("Temporarily unavailable"),
+        "code": 503,
+        "heading": _("The registry is temporarily unavailable"),
+        "lead": _("We cannot reach our database at the moment. Please try again in a minute."),
+    }
+    return render_to_string("error_page.html", page, request=request)
+
+
 class DatabaseUnavailableMiddleware:
     """Answer 503 with Retry-After, not 500, while the database is unreachable.
 
@@ -99,7 +111,7 @@ class DatabaseUnavailableMiddleware:
                 {"detail": "The registry's database is unavailable; please retry shortly."}, status=503
             )
         else:
-            response = HttpResponse(render_to_string("503.html", request=request), status=503)
+            response = HttpResponse(unavailable_page(request), status=503)
         response["Retry-After"] = "30"
         return response
 
