@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from partnerships.models import Partner
-from registry.facets import ChoiceFacet, LinkFacet, TokenFacet, TokenIndex, vocabulary_tokens
+from registry.facets import TokenIndex
 from registry.filters import RegistryFilterSet, StableOrderingFilter, WindowDateFilter
 from registry.workflow import Status
 from vocabularies.filters import CountryFilter
@@ -73,29 +73,18 @@ class EventFilter(RegistryFilterSet):
     # Counted from the tokens the database keeps for each event (as partnerships' facets are);
     # `link` is each facet counted over the tables, which the tokens must always agree with.
     facets = {
-        "type": TokenFacet(EVENT_TOKENS, "type", None, ChoiceFacet(Event, "event_type", Event.Type.choices)),
-        "attendance_mode": TokenFacet(
-            EVENT_TOKENS,
-            "attendance_mode",
-            None,
-            ChoiceFacet(Event, "attendance_mode", Event.AttendanceMode.choices),
-        ),
-        "status": TokenFacet(
-            EVENT_TOKENS, "status", None, ChoiceFacet(Event, "event_status", Event.EventStatus.choices)
-        ),
-        "country": TokenFacet(
-            EVENT_TOKENS,
-            "country",
-            vocabulary_tokens("country", "vocabularies.Country", "code", "code", "name"),
-            LinkFacet(Event, "pk", "country__code", "country__name"),
-        ),
-        "organiser": TokenFacet(
-            EVENT_TOKENS,
+        "type": EVENT_TOKENS.choice("type", Event, "event_type"),
+        "attendance_mode": EVENT_TOKENS.choice("attendance_mode", Event, "attendance_mode"),
+        "status": EVENT_TOKENS.choice("status", Event, "event_status"),
+        "country": EVENT_TOKENS.linked("country", Event, "pk", "country"),
+        "organiser": EVENT_TOKENS.linked(
             "organiser",
-            vocabulary_tokens("organiser", "partnerships.Partner", "id", "slug", "name"),
-            LinkFacet(
-                EventOrganiser, "event", "partner__slug", "partner__name", partner__status=Status.PUBLISHED
-            ),
+            EventOrganiser,
+            "event",
+            "partner",
+            key="id",
+            value="slug",
+            partner__status=Status.PUBLISHED,
         ),
     }
 

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from partnerships.models import Participation, Partner, Partnership, Person, TriangularRole
-from registry.facets import LinkFacet, TokenFacet, TokenIndex, vocabulary_tokens
+from registry.facets import LinkFacet, TokenIndex
 from registry.filters import (
     AnyOfFilter,
     LinkedSlugFilter,
@@ -140,60 +140,26 @@ class PartnershipFilter(RegistryFilterSet):
     facets = {
         # The counts come from the tokens the database keeps for each partnership; `link` is each
         # facet counted over the link tables, which the tokens must always agree with.
-        "platform": TokenFacet(
-            PARTNERSHIP_TOKENS,
-            "platform",
-            vocabulary_tokens("platform", "vocabularies.Platform", "id", "slug", "name"),
-            LinkFacet(Partnership.platforms.through, "partnership", "platform__slug", "platform__name"),
+        "platform": PARTNERSHIP_TOKENS.linked(
+            "platform", Partnership.platforms.through, "partnership", "platform", key="id", value="slug"
         ),
-        "modality": TokenFacet(
-            PARTNERSHIP_TOKENS,
-            "modality",
-            vocabulary_tokens("modality", "vocabularies.Modality", "code", "code", "name"),
-            LinkFacet(Partnership.modalities.through, "partnership", "modality__code", "modality__name"),
+        "modality": PARTNERSHIP_TOKENS.linked(
+            "modality", Partnership.modalities.through, "partnership", "modality"
         ),
-        "status": TokenFacet(
-            PARTNERSHIP_TOKENS,
-            "status",
-            vocabulary_tokens("status", "vocabularies.ActivityStatus", "code", "code", "name"),
-            LinkFacet(Partnership, "pk", "activity_status__code", "activity_status__name"),
+        "status": PARTNERSHIP_TOKENS.linked("status", Partnership, "pk", "activity_status"),
+        "sdg": PARTNERSHIP_TOKENS.linked(
+            "sdg", Partnership.sdgs.through, "partnership", "sustainabledevelopmentgoal", label="short_title"
         ),
-        "sdg": TokenFacet(
-            PARTNERSHIP_TOKENS,
-            "sdg",
-            vocabulary_tokens(
-                "sdg", "vocabularies.SustainableDevelopmentGoal", "code", "code", "short_title"
-            ),
-            LinkFacet(
-                Partnership.sdgs.through,
-                "partnership",
-                "sustainabledevelopmentgoal__code",
-                "sustainabledevelopmentgoal__short_title",
-            ),
+        "region": PARTNERSHIP_TOKENS.vocabulary("region", "vocabularies.Region", PartnershipRegionFacet()),
+        "country": PARTNERSHIP_TOKENS.vocabulary(
+            "country", "vocabularies.Country", PartnershipCountryFacet()
         ),
-        "region": TokenFacet(
-            PARTNERSHIP_TOKENS,
-            "region",
-            vocabulary_tokens("region", "vocabularies.Region", "code", "code", "name"),
-            PartnershipRegionFacet(),
-        ),
-        "country": TokenFacet(
-            PARTNERSHIP_TOKENS,
-            "country",
-            vocabulary_tokens("country", "vocabularies.Country", "code", "code", "name"),
-            PartnershipCountryFacet(),
-        ),
-        "partner_type": TokenFacet(
-            PARTNERSHIP_TOKENS,
+        "partner_type": PARTNERSHIP_TOKENS.linked(
             "partner_type",
-            vocabulary_tokens("partner_type", "vocabularies.OrganisationType", "code", "code", "name"),
-            LinkFacet(
-                Participation,
-                "partnership",
-                "partner__organisation_type__code",
-                "partner__organisation_type__name",
-                partner__status=PUBLISHED,
-            ),
+            Participation,
+            "partnership",
+            "partner__organisation_type",
+            partner__status=PUBLISHED,
         ),
     }
 

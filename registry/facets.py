@@ -15,7 +15,7 @@ definition over the link tables (`link`), which the tests hold the tokens to.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connections, models
@@ -184,6 +184,46 @@ class TokenIndex:
             f"GROUP BY token HAVING sum(count) > 0"
         )
 
+    def choice(self, name: str, model: type[models.Model], field: str) -> TokenFacet:
+        """A facet over the record's choice field `field`, labelled from its choices."""
+        choices = cast(models.Field, model._meta.get_field(field)).choices
+        return TokenFacet(self, name, None, ChoiceFacet(model, field, choices))
+
+    def year(self, name: str, model: type[models.Model], field: str) -> TokenFacet:
+        """A facet over the year of the record's date field `field`."""
+        year = f"{field}__year"
+        return TokenFacet(self, name, None, LinkFacet(model, "pk", year, year), cast="integer")
+
+    def vocabulary(
+        self,
+        name: str,
+        vocabulary: str | Callable[[], str],
+        link: Facet,
+        key: str = "code",
+        value: str = "code",
+        label: str = "name",
+    ) -> TokenFacet:
+        """A facet over the vocabulary `vocabulary` (a model label), whose rows are the tokens
+        `<name>:<key>`, shown as `value` and `label`; `link` counts it over the link tables."""
+        return TokenFacet(self, name, vocabulary_tokens(name, vocabulary, key, value, label), link)
+
+    def linked(
+        self,
+        name: str,
+        model: type[models.Model],
+        record: str,
+        path: str,
+        key: str = "code",
+        value: str = "code",
+        label: str = "name",
+        **conditions: Any,
+    ) -> TokenFacet:
+        """A facet over the vocabulary that `path` leads to from `model`: the record's own model
+        (`record` is then "pk") or a link table whose field `record` is the record. `conditions`
+        restrict the link rows that count (a published partner)."""
+        link = LinkFacet(model, record, f"{path}__{value}", f"{path}__{label}", **conditions)
+        return self.vocabulary(name, lambda: _related_label(model, path), link, key, value, label)
+
     def covers_all_published(self, records: models.QuerySet, using: str) -> bool:
         """Whether `records` are exactly the model's published records, whose counts are stored."""
         if records.model._meta.label != self.model_label:
@@ -227,13 +267,24 @@ class TokenFacet(Facet):
         return self.link.entry(value, label, count)
 
 
-def vocabulary_tokens(name: str, model_label: str, key: str, value: str, label: str) -> Any:
-    """SQL listing a vocabulary's tokens `<name>:<key>` with the facet's value and label."""
+def _related_label(model: type[models.Model], path: str) -> str:
+    """The label of the model that the field path `path` leads to from `model`."""
+    for part in path.split("__"):
+        model = cast(type[models.Model], model._meta.get_field(part).related_model)
+    return model._meta.label
+
+
+def vocabulary_tokens(
+    name: str, model_label: str | Callable[[], str], key: str, value: str, label: str
+) -> Any:
+    """SQL listing a vocabulary's tokens `<name>:<key>` with the facet's value and label; the
+    vocabulary is a model label, or a function that gives it once the apps are loaded."""
 
     def sql() -> str:
         from django.apps import apps
 
-        table = apps.get_model(model_label)._meta.db_table
+        vocabulary = model_label if isinstance(model_label, str) else model_label()
+        table = apps.get_model(vocabulary)._meta.db_table
         return f"SELECT '{name}:' || {key} AS token, {value} AS value, {label} AS label FROM {table}"  # nosec B608
 
     return sql

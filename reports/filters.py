@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef
 
 from events.models import Event
 from partnerships.models import Partner
-from registry.facets import ChoiceFacet, LinkFacet, TokenFacet, TokenIndex, vocabulary_tokens
+from registry.facets import TokenIndex
 from registry.filters import LinkedSlugFilter, RegistryFilterSet, StableOrderingFilter, YearFilter
 from registry.workflow import Status
 from vocabularies.models import Language
@@ -61,43 +61,19 @@ class PublicationFilter(RegistryFilterSet):
     # Counted from the tokens the database keeps for each publication (as partnerships' facets
     # are); `link` is each facet counted over the tables, which the tokens must always agree with.
     facets = {
-        "type": TokenFacet(
-            PUBLICATION_TOKENS,
-            "type",
-            None,
-            ChoiceFacet(Publication, "publication_type", Publication.Type.choices),
-        ),
-        "language": TokenFacet(
-            PUBLICATION_TOKENS,
-            "language",
-            vocabulary_tokens("language", "vocabularies.Language", "code", "code", "name"),
-            LinkFacet(LanguageVersion, "publication", "language__code", "language__name"),
-        ),
-        "year": TokenFacet(
-            PUBLICATION_TOKENS,
-            "year",
-            None,
-            LinkFacet(Publication, "pk", "publication_date__year", "publication_date__year"),
-            cast="integer",
-        ),
-        "series": TokenFacet(
-            PUBLICATION_TOKENS,
-            "series",
-            vocabulary_tokens("series", "reports.Series", "id", "slug", "name"),
-            LinkFacet(Publication, "pk", "series__slug", "series__name"),
-        ),
+        "type": PUBLICATION_TOKENS.choice("type", Publication, "publication_type"),
+        "language": PUBLICATION_TOKENS.linked("language", LanguageVersion, "publication", "language"),
+        "year": PUBLICATION_TOKENS.year("year", Publication, "publication_date"),
+        "series": PUBLICATION_TOKENS.linked("series", Publication, "pk", "series", key="id", value="slug"),
         # Published organisations in any role (publisher, author, funder...), as `partner` filters.
-        "partner": TokenFacet(
-            PUBLICATION_TOKENS,
+        "partner": PUBLICATION_TOKENS.linked(
             "partner",
-            vocabulary_tokens("partner", "partnerships.Partner", "id", "slug", "name"),
-            LinkFacet(
-                PublicationOrganisation,
-                "publication",
-                "partner__slug",
-                "partner__name",
-                partner__status=Status.PUBLISHED,
-            ),
+            PublicationOrganisation,
+            "publication",
+            "partner",
+            key="id",
+            value="slug",
+            partner__status=Status.PUBLISHED,
         ),
     }
 
