@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from partnerships.models import Partner
+from partnerships.filters import PartnerSlugFilter
 from registry.facets import TokenIndex
 from registry.filters import RegistryFilterSet, StableOrderingFilter, WindowDateFilter
 from registry.workflow import Status
@@ -59,16 +59,10 @@ class EventFilter(RegistryFilterSet):
         choices=Event.EventStatus.choices,
         help_text="Whether the event goes ahead as announced.",
     )
-    organiser = django_filters.ModelMultipleChoiceFilter(
-        queryset=Partner.objects.published(),
-        to_field_name="slug",
-        method="filter_organiser",
-        help_text="Slug of a partner organising, hosting or sponsoring the event.",
+    organiser = PartnerSlugFilter(
+        method="filter_organiser", help_text="Slug of a partner organising, hosting or sponsoring the event."
     )
-    ordering = StableOrderingFilter(
-        fields=["start", "title", "updated_at"],
-        help_text="Sort by `start`, `title` or `updated_at`; prefix `-` to reverse.",
-    )
+    ordering = StableOrderingFilter(fields=["start", "title", "updated_at"])
 
     # Counted from the tokens the database keeps for each event (as partnerships' facets are);
     # `link` is each facet counted over the tables, which the tokens must always agree with.
@@ -111,12 +105,8 @@ class EventFilter(RegistryFilterSet):
     def filter_starts_before(
         self, queryset: models.QuerySet, name: str, value: datetime.date
     ) -> models.QuerySet:
-        if not value:
-            return queryset
         return queryset.filter(start__lt=_start_of_day(value + datetime.timedelta(days=1)))
 
     def filter_organiser(self, queryset: models.QuerySet, name: str, value: Any) -> models.QuerySet:
-        if not value:
-            return queryset
         organised = EventOrganiser.objects.filter(event=OuterRef("pk"), partner__in=value)
         return queryset.filter(Exists(organised))

@@ -65,6 +65,13 @@ PARTNERSHIP_TOKENS = TokenIndex(
 )
 
 
+class PartnerSlugFilter(django_filters.ModelMultipleChoiceFilter):
+    """Published partners named by slug (a draft's slug is refused as an unknown value)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=Partner.objects.published(), to_field_name="slug", **kwargs)
+
+
 class PartnershipFilter(RegistryFilterSet):
     platform = AnyOfFilter(
         field_name="platforms",
@@ -104,9 +111,7 @@ class PartnershipFilter(RegistryFilterSet):
         help_text="UN M49 region code, e.g. `202` (Sub-Saharan Africa), sub-regions included: "
         "partnerships covering the region or a country in it, or with a partner based there.",
     )
-    partner = django_filters.ModelMultipleChoiceFilter(
-        queryset=Partner.objects.published(),
-        to_field_name="slug",
+    partner = PartnerSlugFilter(
         method="filter_partner",
         help_text="Slug of a participating partner. With `role`, the partner must have that role.",
     )
@@ -132,10 +137,7 @@ class PartnershipFilter(RegistryFilterSet):
     active_on = WindowDateFilter(
         method="filter_active_on", help_text="Running on this date (YYYY-MM-DD): started by then, not ended."
     )
-    ordering = StableOrderingFilter(
-        fields=["title", "start_date", "end_date", "updated_at"],
-        help_text="Sort by `title`, `start_date`, `end_date` or `updated_at`; prefix `-` to reverse.",
-    )
+    ordering = StableOrderingFilter(fields=["title", "start_date", "end_date", "updated_at"])
 
     facets = {
         # The counts come from the tokens the database keeps for each partnership; `link` is each
@@ -168,14 +170,10 @@ class PartnershipFilter(RegistryFilterSet):
         fields: list[str] = []
 
     def filter_country(self, queryset: models.QuerySet, name: str, value: Any) -> models.QuerySet:
-        if not value:
-            return queryset
         covered = Partnership.countries.through.objects.filter(partnership=OuterRef("pk"), country__in=value)
         return queryset.filter(Exists(covered) | _published_participations(partner__country__in=value))
 
     def filter_region(self, queryset: models.QuerySet, name: str, value: Any) -> models.QuerySet:
-        if not value:
-            return queryset
         regions, countries = region_and_subregions(value), countries_in(value)
         covered_region = Partnership.regions.through.objects.filter(
             partnership=OuterRef("pk"), region__in=regions
@@ -190,12 +188,10 @@ class PartnershipFilter(RegistryFilterSet):
         )
 
     def filter_partner(self, queryset: models.QuerySet, name: str, value: Any) -> models.QuerySet:
-        if not value:
-            return queryset
         return queryset.filter(_published_participations(self._role_condition(), partner__in=value))
 
     def filter_role(self, queryset: models.QuerySet, name: str, value: Any) -> models.QuerySet:
-        if not value or self.form.cleaned_data.get("partner"):
+        if self.form.cleaned_data.get("partner"):
             return queryset  # filter_partner applies the role to the chosen partners
         return queryset.filter(_published_participations(self._role_condition()))
 
@@ -210,8 +206,6 @@ class PartnershipFilter(RegistryFilterSet):
         )
 
     def filter_partner_type(self, queryset: models.QuerySet, name: str, value: Any) -> models.QuerySet:
-        if not value:
-            return queryset
         return queryset.filter(_published_participations(partner__organisation_type__in=value))
 
     def filter_active_on(self, queryset: models.QuerySet, name: str, value: datetime.date) -> models.QuerySet:
@@ -224,9 +218,7 @@ class PartnerFilter(RegistryFilterSet):
         queryset=OrganisationType.objects.all(),
         help_text="IATI OrganisationType code, e.g. `10` government, `40` multilateral.",
     )
-    country = CountryFilter(
-        help_text="ISO 3166-1 alpha-2 code of the partner's headquarters, e.g. `NO`.",
-    )
+    country = CountryFilter(help_text="ISO 3166-1 alpha-2 code of the partner's headquarters, e.g. `NO`.")
     region = django_filters.ModelMultipleChoiceFilter(
         queryset=Region.objects.all(),
         method="filter_region",
@@ -238,9 +230,7 @@ class PartnerFilter(RegistryFilterSet):
         help_text="`true`: partners based in a Global South country (see /api/v1/countries/); "
         "`false`: partners based elsewhere.",
     )
-    ordering = StableOrderingFilter(
-        fields=["name", "updated_at"], help_text="Sort by `name` or `updated_at`; prefix `-` to reverse."
-    )
+    ordering = StableOrderingFilter(fields=["name", "updated_at"])
 
     facets = {
         "type": LinkFacet(Partner, "pk", "organisation_type__code", "organisation_type__name"),
@@ -260,12 +250,9 @@ class PartnerFilter(RegistryFilterSet):
 
 class PersonFilter(RegistryFilterSet):
     affiliation = LinkedSlugFilter(
-        queryset=Partner.objects.published(),
-        help_text="Slug of the partner the person works for.",
+        queryset=Partner.objects.published(), help_text="Slug of the partner the person works for."
     )
-    ordering = StableOrderingFilter(
-        fields=["name", "updated_at"], help_text="Sort by `name` or `updated_at`."
-    )
+    ordering = StableOrderingFilter(fields=["name", "updated_at"])
 
     class Meta:
         model = Person

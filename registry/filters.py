@@ -54,7 +54,14 @@ class LinkedSlugFilter(django_filters.ModelMultipleChoiceFilter):
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
-    """`ordering=field` or `ordering=-field`; ties are always broken by id, so pages never overlap."""
+    """`ordering=field` or `ordering=-field`; ties are always broken by id, so pages never overlap.
+    Its help text names the fields."""
+
+    def __init__(self, *, fields: list[str], **kwargs: Any) -> None:
+        names = [f"`{field}`" for field in fields]
+        listed = f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else names[0]
+        kwargs.setdefault("help_text", f"Sort by {listed}; prefix `-` to reverse.")
+        super().__init__(fields=fields, **kwargs)
 
     def filter(self, qs: models.QuerySet, value: Any) -> models.QuerySet:
         # Empty items are skipped (`ordering=,` once reached order_by("") and answered 500).
@@ -96,6 +103,14 @@ def _without_blanks(data: Any) -> Any:
             if not kept.getlist(name):
                 del kept[name]
     return kept
+
+
+def _empty(value: Any) -> bool:
+    """Whether a cleaned value is empty: left out, blank, or no choice (a multiple model choice
+    cleans to an empty queryset, which this reads without a query)."""
+    if isinstance(value, models.QuerySet):
+        return value.query.is_empty()
+    return value is None or (isinstance(value, (str, list, tuple)) and not value)
 
 
 class RegistryFilterSet(django_filters.FilterSet):
@@ -151,7 +166,8 @@ class RegistryFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
         cleaned = self.form.cleaned_data
         for name, value in cleaned.items():
-            if name not in ("q", "ordering"):
+            # A parameter left out or empty filters nothing, so filter methods need not check.
+            if name not in ("q", "ordering") and not _empty(value):
                 queryset = self.filters[name].filter(queryset, value)
         if cleaned.get("q"):
             queryset, self.search = search(queryset, cleaned["q"], mode=self.search_mode)

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 
 from events.models import Event
-from partnerships.models import Partner
+from partnerships.filters import PartnerSlugFilter
 from registry.facets import TokenIndex
 from registry.filters import LinkedSlugFilter, RegistryFilterSet, StableOrderingFilter, YearFilter
 from registry.workflow import Status
@@ -39,24 +39,16 @@ class PublicationFilter(RegistryFilterSet):
         max_value=2100,
         help_text="Year of publication, e.g. `2019`.",
     )
-    partner = django_filters.ModelMultipleChoiceFilter(
-        queryset=Partner.objects.published(),
-        to_field_name="slug",
+    partner = PartnerSlugFilter(
         method="filter_partner",
         help_text="Slug of a partner that published, wrote, funded or is the subject of the publication.",
     )
-    series = LinkedSlugFilter(
-        queryset=Series.objects.all(),
-        help_text="Slug of the publication series.",
-    )
+    series = LinkedSlugFilter(queryset=Series.objects.all(), help_text="Slug of the publication series.")
     launched_at = LinkedSlugFilter(
         queryset=Event.objects.published(),
         help_text="Slug of the event where the publication was launched, adopted or presented.",
     )
-    ordering = StableOrderingFilter(
-        fields=["publication_date", "title", "updated_at"],
-        help_text="Sort by `publication_date`, `title` or `updated_at`; prefix `-` to reverse.",
-    )
+    ordering = StableOrderingFilter(fields=["publication_date", "title", "updated_at"])
 
     # Counted from the tokens the database keeps for each publication (as partnerships' facets
     # are); `link` is each facet counted over the tables, which the tokens must always agree with.
@@ -82,14 +74,10 @@ class PublicationFilter(RegistryFilterSet):
         fields: list[str] = []
 
     def filter_language(self, queryset: models.QuerySet, name: str, value: Any) -> models.QuerySet:
-        if not value:
-            return queryset
         return queryset.filter(
             Exists(LanguageVersion.objects.filter(publication=OuterRef("pk"), language__in=value))
         )
 
     def filter_partner(self, queryset: models.QuerySet, name: str, value: Any) -> models.QuerySet:
-        if not value:
-            return queryset
         roles = PublicationOrganisation.objects.filter(publication=OuterRef("pk"), partner__in=value)
         return queryset.filter(Exists(roles))
