@@ -10,6 +10,7 @@ import django_filters
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from partnerships.filters import PartnerSlugFilter
 from registry.facets import TokenIndex
@@ -67,10 +68,12 @@ class EventFilter(RegistryFilterSet):
     # Counted from the tokens the database keeps for each event (as partnerships' facets are);
     # `link` is each facet counted over the tables, which the tokens must always agree with.
     facets = {
-        "type": EVENT_TOKENS.choice("type", Event, "event_type"),
-        "attendance_mode": EVENT_TOKENS.choice("attendance_mode", Event, "attendance_mode"),
-        "status": EVENT_TOKENS.choice("status", Event, "event_status"),
-        "country": EVENT_TOKENS.linked("country", Event, "pk", "country"),
+        "type": EVENT_TOKENS.choice("type", Event, "event_type", title=_("Type")),
+        "attendance_mode": EVENT_TOKENS.choice(
+            "attendance_mode", Event, "attendance_mode", title=_("Attendance")
+        ),
+        "status": EVENT_TOKENS.choice("status", Event, "event_status", title=_("Status")),
+        "country": EVENT_TOKENS.linked("country", Event, "pk", "country", title=_("Country")),
         "organiser": EVENT_TOKENS.linked(
             "organiser",
             EventOrganiser,
@@ -78,6 +81,7 @@ class EventFilter(RegistryFilterSet):
             "partner",
             key="id",
             value="slug",
+            title=_("Organiser"),
             partner__status=Status.PUBLISHED,
         ),
     }

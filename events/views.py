@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -33,13 +32,6 @@ class EventFacets:
     """The events pages' sidebar: the API's event facets, labels in the interface language."""
 
     filterset_class = EventFilter
-    facet_titles = {
-        "type": _lazy("Type"),
-        "attendance_mode": _lazy("Attendance"),
-        "status": _lazy("Status"),
-        "country": _lazy("Country"),
-        "organiser": _lazy("Organiser"),
-    }
 
     def facet_groups(self, counts: dict[str, list[dict[str, Any]]]) -> list[Any]:
         self.country_names = localised_country_names() if get_language() != "en" else {}
@@ -56,7 +48,6 @@ class EventFacets:
 class EventListView(EventFacets, FacetedSearchView):
     """Upcoming events (not ended yet), soonest first, with the API's filters and facets."""
 
-    template_name = "events/event_list.html"
     heading = _lazy("Events")
     search_label = _lazy("Search events")
     when = "upcoming"
@@ -65,8 +56,6 @@ class EventListView(EventFacets, FacetedSearchView):
         ("-start", _lazy("Latest first")),
         ("title", _lazy("Title (A–Z)")),
     ]
-    api_list_route = "event-list"
-    api_export_route = "event-export"
 
     def get_queryset(self) -> QuerySet[Event]:
         return Event.objects.published().select_related("country", "parent")
@@ -80,10 +69,6 @@ class EventListView(EventFacets, FacetedSearchView):
 
     def api_fixed_params(self) -> dict[str, str]:
         return {"when": self.when}
-
-    def sort_choices(self, q: str) -> list[tuple[str, Any]]:
-        options = list(self.sort_options)
-        return [("", _("Relevance")), *options] if q else options
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -131,6 +116,7 @@ class EventCalendarView(EventFacets, FacetedSearchView):
     """A month of events on a calendar grid, with the list pages' filters (day-precise events only)."""
 
     template_name = "events/event_calendar.html"
+    api_links = False  # a month of the calendar has no address in the API
     # A month holds far fewer events than this; the grid needs them all on one page.
     paginate_by = 1000
 

@@ -11,6 +11,7 @@ from typing import Any
 import django_filters
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Participation, Partner, Partnership, Person, TriangularRole
 from registry.facets import LinkFacet, TokenIndex
@@ -143,24 +144,40 @@ class PartnershipFilter(RegistryFilterSet):
         # The counts come from the tokens the database keeps for each partnership; `link` is each
         # facet counted over the link tables, which the tokens must always agree with.
         "platform": PARTNERSHIP_TOKENS.linked(
-            "platform", Partnership.platforms.through, "partnership", "platform", key="id", value="slug"
+            "platform",
+            Partnership.platforms.through,
+            "partnership",
+            "platform",
+            key="id",
+            value="slug",
+            title=_("Platform"),
         ),
         "modality": PARTNERSHIP_TOKENS.linked(
-            "modality", Partnership.modalities.through, "partnership", "modality"
+            "modality", Partnership.modalities.through, "partnership", "modality", title=_("Modality")
         ),
-        "status": PARTNERSHIP_TOKENS.linked("status", Partnership, "pk", "activity_status"),
+        "status": PARTNERSHIP_TOKENS.linked(
+            "status", Partnership, "pk", "activity_status", title=_("Status")
+        ),
         "sdg": PARTNERSHIP_TOKENS.linked(
-            "sdg", Partnership.sdgs.through, "partnership", "sustainabledevelopmentgoal", label="short_title"
+            "sdg",
+            Partnership.sdgs.through,
+            "partnership",
+            "sustainabledevelopmentgoal",
+            label="short_title",
+            title=_("Sustainable Development Goal"),
         ),
-        "region": PARTNERSHIP_TOKENS.vocabulary("region", "vocabularies.Region", PartnershipRegionFacet()),
+        "region": PARTNERSHIP_TOKENS.vocabulary(
+            "region", "vocabularies.Region", PartnershipRegionFacet(), title=_("Region")
+        ),
         "country": PARTNERSHIP_TOKENS.vocabulary(
-            "country", "vocabularies.Country", PartnershipCountryFacet()
+            "country", "vocabularies.Country", PartnershipCountryFacet(), title=_("Country")
         ),
         "partner_type": PARTNERSHIP_TOKENS.linked(
             "partner_type",
             Participation,
             "partnership",
             "partner__organisation_type",
+            title=_("Partner type"),
             partner__status=PUBLISHED,
         ),
     }
@@ -233,8 +250,10 @@ class PartnerFilter(RegistryFilterSet):
     ordering = StableOrderingFilter(fields=["name", "updated_at"])
 
     facets = {
-        "type": LinkFacet(Partner, "pk", "organisation_type__code", "organisation_type__name"),
-        "country": LinkFacet(Partner, "pk", "country__code", "country__name"),
+        "type": LinkFacet(
+            Partner, "pk", "organisation_type__code", "organisation_type__name", title=_("Type")
+        ),
+        "country": LinkFacet(Partner, "pk", "country__code", "country__name", title=_("Headquarters")),
     }
 
     class Meta:

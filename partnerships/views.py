@@ -68,30 +68,10 @@ def participants_of(partnership: Partnership) -> list[dict[str, Any]]:
 class PartnershipListView(FacetedSearchView):
     """The partnership search: free text, facets with counts, sort, pages; every state an address."""
 
-    template_name = "partnerships/partnership_list.html"
     heading = _lazy("Partnerships")
     search_label = _lazy("Search partnerships")
     filterset_class = PartnershipFilter
-    facet_titles = {
-        "platform": _lazy("Platform"),
-        "modality": _lazy("Modality"),
-        "status": _lazy("Status"),
-        "sdg": _lazy("Sustainable Development Goal"),
-        "region": _lazy("Region"),
-        "country": _lazy("Country"),
-        "partner_type": _lazy("Partner type"),
-    }
-    sort_options = [("", _lazy("Newest first")), ("title", _lazy("Title (A–Z)"))]
-    api_list_route = "partnership-list"
-    api_export_route = "partnership-export"
-
-    def get_queryset(self) -> QuerySet[Partnership]:
-        return Partnership.objects.published()
-
-    def sort_choices(self, q: str) -> list[tuple[str, Any]]:
-        if q:
-            return [("", _("Relevance")), ("-start_date", _("Newest first")), ("title", _("Title (A–Z)"))]
-        return list(self.sort_options)
+    default_ordering = "-start_date"
 
     def facet_groups(self, counts: dict[str, list[dict[str, Any]]]) -> list[Any]:
         self.sdg_colours = dict(SustainableDevelopmentGoal.objects.values_list("code", "colour"))
@@ -176,15 +156,12 @@ class PartnershipDetailView(DetailView):
 class PartnerListView(FacetedSearchView):
     """Partners: search by name, filter by type, country, region and Global South."""
 
-    template_name = "partnerships/partner_list.html"
     heading = _lazy("Partners")
     search_label = _lazy("Search partners by name or acronym")
     filterset_class = PartnerFilter
     paginate_by = 50
-    facet_titles = {"type": _lazy("Type"), "country": _lazy("Headquarters")}
     sort_options = [("", _lazy("Name (A–Z)")), ("-updated_at", _lazy("Recently updated"))]
-    api_list_route = "partner-list"
-    api_export_route = "partner-export"
+    default_ordering = "name"
 
     def get_queryset(self) -> QuerySet[Partner]:
         return Partner.objects.published().select_related("country", "organisation_type")

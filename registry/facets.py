@@ -39,10 +39,12 @@ class Facet:
     `sql(records, using)` answers `(value, label, count)` rows, one per value, in no order, where
     `records` is SQL selecting the matching records' primary keys; `sort` names the column that
     breaks ties between equal counts ("label" or "value"); `entry()` makes a row the facet's answer.
-    `facet_counts()` runs every facet of a FilterSet in one query.
+    `facet_counts()` runs every facet of a FilterSet in one query. `title` is its heading on the
+    search pages (a lazy translation).
     """
 
     sort = "label"
+    title: Any = ""
 
     def sql(self, records: str, using: str) -> Compiled:
         raise NotImplementedError
@@ -64,7 +66,16 @@ class LinkFacet(Facet):
     counted as they are, without COUNT(DISTINCT ...), which sorts every matching row.
     """
 
-    def __init__(self, model: type[models.Model], record: str, value: str, label: str, **conditions: Any):
+    def __init__(
+        self,
+        model: type[models.Model],
+        record: str,
+        value: str,
+        label: str,
+        *,
+        title: Any = "",
+        **conditions: Any,
+    ):
         self.model, self.record, self.value, self.label, self.conditions = (
             model,
             record,
@@ -72,6 +83,7 @@ class LinkFacet(Facet):
             label,
             conditions,
         )
+        self.title = title
 
     def sql(self, records: str, using: str) -> Compiled:
         rows = (
@@ -184,15 +196,15 @@ class TokenIndex:
             f"GROUP BY token HAVING sum(count) > 0"
         )
 
-    def choice(self, name: str, model: type[models.Model], field: str) -> TokenFacet:
+    def choice(self, name: str, model: type[models.Model], field: str, *, title: Any = "") -> TokenFacet:
         """A facet over the record's choice field `field`, labelled from its choices."""
         choices = cast(models.Field, model._meta.get_field(field)).choices
-        return TokenFacet(self, name, None, ChoiceFacet(model, field, choices))
+        return TokenFacet(self, name, None, ChoiceFacet(model, field, choices), title=title)
 
-    def year(self, name: str, model: type[models.Model], field: str) -> TokenFacet:
+    def year(self, name: str, model: type[models.Model], field: str, *, title: Any = "") -> TokenFacet:
         """A facet over the year of the record's date field `field`."""
         year = f"{field}__year"
-        return TokenFacet(self, name, None, LinkFacet(model, "pk", year, year), cast="integer")
+        return TokenFacet(self, name, None, LinkFacet(model, "pk", year, year), cast="integer", title=title)
 
     def vocabulary(
         self,
@@ -202,10 +214,14 @@ class TokenIndex:
         key: str = "code",
         value: str = "code",
         label: str = "name",
+        *,
+        title: Any = "",
     ) -> TokenFacet:
         """A facet over the vocabulary `vocabulary` (a model label), whose rows are the tokens
         `<name>:<key>`, shown as `value` and `label`; `link` counts it over the link tables."""
-        return TokenFacet(self, name, vocabulary_tokens(name, vocabulary, key, value, label), link)
+        return TokenFacet(
+            self, name, vocabulary_tokens(name, vocabulary, key, value, label), link, title=title
+        )
 
     def linked(
         self,
@@ -216,13 +232,17 @@ class TokenIndex:
         key: str = "code",
         value: str = "code",
         label: str = "name",
+        *,
+        title: Any = "",
         **conditions: Any,
     ) -> TokenFacet:
         """A facet over the vocabulary that `path` leads to from `model`: the record's own model
         (`record` is then "pk") or a link table whose field `record` is the record. `conditions`
         restrict the link rows that count (a published partner)."""
         link = LinkFacet(model, record, f"{path}__{value}", f"{path}__{label}", **conditions)
-        return self.vocabulary(name, lambda: _related_label(model, path), link, key, value, label)
+        return self.vocabulary(
+            name, lambda: _related_label(model, path), link, key, value, label, title=title
+        )
 
     def covers_all_published(self, records: models.QuerySet, using: str) -> bool:
         """Whether `records` are exactly the model's published records, whose counts are stored."""
@@ -237,9 +257,11 @@ class TokenFacet(Facet):
     the vocabulary `label_sql` (rows of token, value, label). `link` is the same facet counted
     over the link tables, whose counts these equal (the tests compare them)."""
 
-    def __init__(self, index: TokenIndex, name: str, label_sql: Any, link: Facet, cast: str = ""):
+    def __init__(
+        self, index: TokenIndex, name: str, label_sql: Any, link: Facet, cast: str = "", title: Any = ""
+    ):
         self.index, self.name, self._label_sql, self.link = index, name, label_sql, link
-        self.sort, self.cast = link.sort, cast
+        self.sort, self.cast, self.title = link.sort, cast, title
 
     @property
     def rows_unique(self) -> bool:

@@ -8,18 +8,20 @@ search page is a shareable address and "the same query in the API" is the same q
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from .facets import cached_facet_counts
 from .filters import RegistryFilterSet
 from .pagination import RegistryPaginator
+from .workflow import PublishableQuerySet
 
 # Parameters that change the page but not which records match.
 NOT_FILTERS = ("page", "ordering", "page_size")
@@ -65,8 +67,8 @@ def query_without(query: QueryDict, name: str, value: str | None = None) -> str:
 class FacetedSearchView(TemplateView):
     """A list of published records, filtered, searched, faceted, sorted and paginated.
 
-    Subclasses name the FilterSet, the base queryset, the facets to show (in order, with their
-    titles) and the sort options. Unreadable filter values answer 400 with the FilterSet's message.
+    Subclasses name the FilterSet (whose facets with a title are shown, in its order), the base
+    queryset and the sort options. Unreadable filter values answer 400 with the FilterSet's message.
     """
 
     filterset_class: ClassVar[type[RegistryFilterSet]]
@@ -75,20 +77,32 @@ class FacetedSearchView(TemplateView):
     # The search box's label (a lazy translation).
     search_label: ClassVar[Any] = ""
     paginate_by = 20
-    # Facet parameter -> its title in the sidebar (a lazy translation).
-    facet_titles: ClassVar[dict[str, Any]] = {}
     # (ordering value, label); the first is the default when there is no search text.
-    sort_options: ClassVar[list[tuple[str, Any]]] = []
-    # Names of the API routes for "the same query in the API" and the CSV export.
-    api_list_route = ""
-    api_export_route = ""
+    sort_options: ClassVar[list[tuple[str, Any]]] = [
+        ("", gettext_lazy("Newest first")),
+        ("title", gettext_lazy("Title (A–Z)")),
+    ]
+    # The ordering value of the default ("") without search text, which a search makes relevance.
+    default_ordering = ""
+    # Whether the page links the same query in the API and as CSV.
+    api_links = True
     facet_limit = 8
     # At most this many more values under "N more": a facet over every partner of the library has
     # thousands (a 3.7 MB page at 20,000 partners); the rest are reached through the search box.
     facet_more_limit = 50
 
+    @property
+    def model(self) -> type[Model]:
+        return self.filterset_class._meta.model  # type: ignore[attr-defined]
+
     def get_queryset(self) -> QuerySet:
-        raise NotImplementedError
+        return cast(PublishableQuerySet, self.model._default_manager.all()).published()
+
+    def get_template_names(self) -> list[str]:
+        """`template_name`, or `<app>/<model>_list.html` as Django's list views name it."""
+        if self.template_name:
+            return [self.template_name]
+        return [f"{self.model._meta.app_label}/{self.model._meta.model_name}_list.html"]
 
     def filter_data(self) -> QueryDict:
         """The query string the FilterSet reads (subclasses may add fixed filters)."""
@@ -141,8 +155,9 @@ class FacetedSearchView(TemplateView):
                 "chips": self.chips(facets),
                 "search": filterset.search,
                 "clear_url": self.request.path,
-                "api_url": self.api_url(self.api_list_route),
-                "export_url": self.api_url(self.api_export_route),
+                # The same query in the API, and as CSV (the routes of registry/rest.py's routers).
+                "api_url": self.api_url("list"),
+                "export_url": self.api_url("export"),
             }
         )
         return context
@@ -153,13 +168,16 @@ class FacetedSearchView(TemplateView):
 
     def sort_choices(self, q: str) -> list[tuple[str, Any]]:
         options = list(self.sort_options)
-        if q:
-            options.insert(0, ("", _("Relevance")))
-        return options
+        if not q:
+            return options
+        named = [(value or self.default_ordering, label) for value, label in options]
+        return [("", _("Relevance")), *[option for option in named if option[0]]]
 
-    def api_url(self, route: str) -> str:
-        if not route:
+    def api_url(self, action: str) -> str:
+        """The API route `<model>-<action>` with the page's query (without its page number)."""
+        if not self.api_links:
             return ""
+        route = f"{self.model._meta.model_name}-{action}"
         params = self.request.GET.copy()
         params.pop("page", None)
         extra = self.api_fixed_params()
@@ -175,7 +193,9 @@ class FacetedSearchView(TemplateView):
     def facet_groups(self, counts: dict[str, list[dict[str, Any]]]) -> list[FacetGroup]:
         query = self.request.GET
         groups = []
-        for name, title in self.facet_titles.items():
+        # The FilterSet's facets that have a title, in its order.
+        titled = {name: facet.title for name, facet in self.filterset_class.facets.items() if facet.title}
+        for name, title in titled.items():
             chosen = query.getlist(name)
             picked = set(chosen)
 

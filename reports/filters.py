@@ -8,6 +8,7 @@ from typing import Any
 import django_filters
 from django.db import models
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from partnerships.filters import PartnerSlugFilter
@@ -53,10 +54,11 @@ class PublicationFilter(RegistryFilterSet):
     # Counted from the tokens the database keeps for each publication (as partnerships' facets
     # are); `link` is each facet counted over the tables, which the tokens must always agree with.
     facets = {
-        "type": PUBLICATION_TOKENS.choice("type", Publication, "publication_type"),
-        "language": PUBLICATION_TOKENS.linked("language", LanguageVersion, "publication", "language"),
-        "year": PUBLICATION_TOKENS.year("year", Publication, "publication_date"),
-        "series": PUBLICATION_TOKENS.linked("series", Publication, "pk", "series", key="id", value="slug"),
+        "type": PUBLICATION_TOKENS.choice("type", Publication, "publication_type", title=_("Type")),
+        "language": PUBLICATION_TOKENS.linked(
+            "language", LanguageVersion, "publication", "language", title=_("Language")
+        ),
+        "year": PUBLICATION_TOKENS.year("year", Publication, "publication_date", title=_("Year")),
         # Published organisations in any role (publisher, author, funder...), as `partner` filters.
         "partner": PUBLICATION_TOKENS.linked(
             "partner",
@@ -65,7 +67,11 @@ class PublicationFilter(RegistryFilterSet):
             "partner",
             key="id",
             value="slug",
+            title=_("Organisation"),
             partner__status=Status.PUBLISHED,
+        ),
+        "series": PUBLICATION_TOKENS.linked(
+            "series", Publication, "pk", "series", key="id", value="slug", title=_("Series")
         ),
     }
 

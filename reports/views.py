@@ -10,7 +10,6 @@ from django.contrib import admin
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
@@ -37,32 +36,13 @@ from .uploads import CONTENT_TYPES, file_extension, publication_file_url
 class PublicationListView(FacetedSearchView):
     """The publications library: search, and filters by type, language, year, partner and series."""
 
-    template_name = "reports/publication_list.html"
     heading = _lazy("Publications")
     search_label = _lazy("Search publications")
     filterset_class = PublicationFilter
-    facet_titles = {
-        "type": _lazy("Type"),
-        "language": _lazy("Language"),
-        "year": _lazy("Year"),
-        "partner": _lazy("Organisation"),
-        "series": _lazy("Series"),
-    }
-    sort_options = [("", _lazy("Newest first")), ("title", _lazy("Title (A–Z)"))]
-    api_list_route = "publication-list"
-    api_export_route = "publication-export"
+    default_ordering = "-publication_date"
 
     def get_queryset(self) -> QuerySet[Publication]:
         return Publication.objects.published().select_related("series")
-
-    def sort_choices(self, q: str) -> list[tuple[str, Any]]:
-        if q:
-            return [
-                ("", _("Relevance")),
-                ("-publication_date", _("Newest first")),
-                ("title", _("Title (A–Z)")),
-            ]
-        return list(self.sort_options)
 
     def facet_label(self, name: str, row: dict[str, Any]) -> str:
         if name in ("partner", "series", "year"):
