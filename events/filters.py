@@ -12,10 +12,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.filters import PartnerSlugFilter
+from partnerships.filters import PartnerSlugFilter, partner_facet
 from registry.facets import TokenIndex
 from registry.filters import RegistryFilterSet, StableOrderingFilter, WindowDateFilter
-from registry.workflow import Status
 from vocabularies.filters import CountryFilter
 
 from .models import Event, EventOrganiser
@@ -74,16 +73,7 @@ class EventFilter(RegistryFilterSet):
         ),
         "status": EVENT_TOKENS.choice("status", Event, "event_status", title=_("Status")),
         "country": EVENT_TOKENS.linked("country", Event, "pk", "country", title=_("Country")),
-        "organiser": EVENT_TOKENS.linked(
-            "organiser",
-            EventOrganiser,
-            "event",
-            "partner",
-            key="id",
-            value="slug",
-            title=_("Organiser"),
-            partner__status=Status.PUBLISHED,
-        ),
+        "organiser": partner_facet(EVENT_TOKENS, "organiser", EventOrganiser, "event", title=_("Organiser")),
     }
 
     class Meta:

@@ -22,19 +22,16 @@ def _tables() -> dict[str, str]:
 class PartnershipCountryFacet(SqlFacet):
     """Countries a partnership covers or where one of its published partners is based."""
 
-    @property
-    def label_sql(self) -> str:
-        return f"SELECT code, name FROM {_tables()['country']}"  # nosec B608
+    vocabulary = "vocabularies.Country"
 
     def pairs_sql(self) -> str:
-        t = _tables()
-        return (
-            f"SELECT partnership_id AS record_id, country_id AS code FROM {t['countries']} "  # nosec B608
-            f"WHERE partnership_id IN (SELECT * FROM matched) "
-            f"UNION SELECT pa.partnership_id, p.country_id FROM {t['participation']} pa "
-            f"JOIN {t['partner']} p ON p.id = pa.partner_id AND p.status = %s "
-            f"WHERE pa.partnership_id IN (SELECT * FROM matched) AND p.country_id IS NOT NULL"
-        )
+        return """
+            SELECT partnership_id AS record_id, country_id AS code FROM {countries}
+            WHERE partnership_id IN (SELECT * FROM matched)
+            UNION SELECT pa.partnership_id, p.country_id FROM {participation} pa
+                JOIN {partner} p ON p.id = pa.partner_id AND p.status = %s
+                WHERE pa.partnership_id IN (SELECT * FROM matched) AND p.country_id IS NOT NULL
+        """.format(**_tables())  # nosec B608
 
 
 class PartnershipRegionFacet(SqlFacet):
@@ -46,28 +43,26 @@ class PartnershipRegionFacet(SqlFacet):
     then joined to those once (docs/scaling.md has the figures).
     """
 
-    @property
-    def label_sql(self) -> str:
-        return f"SELECT code, name FROM {_tables()['region']}"  # nosec B608
+    vocabulary = "vocabularies.Region"
 
     def pairs_sql(self) -> str:
-        t = _tables()
-        return (
-            f"WITH RECURSIVE ancestors(code, above) AS ("  # nosec B608
-            f"SELECT code, code FROM {t['region']} "
-            f"UNION SELECT a.code, r.parent_id FROM ancestors a JOIN {t['region']} r ON r.code = a.above "
-            f"WHERE r.parent_id IS NOT NULL"
-            f"), country_regions(country, code) AS ("
-            f"SELECT DISTINCT c.code, a.above FROM {t['country']} c JOIN ancestors a "
-            f"ON a.code IN (c.region_id, c.subregion_id, c.intermediate_region_id)"
-            f") SELECT pr.partnership_id AS record_id, a.above AS code FROM {t['regions']} pr "
-            f"JOIN ancestors a ON a.code = pr.region_id "
-            f"WHERE pr.partnership_id IN (SELECT * FROM matched) "
-            f"UNION SELECT pc.partnership_id, cr.code FROM {t['countries']} pc "
-            f"JOIN country_regions cr ON cr.country = pc.country_id "
-            f"WHERE pc.partnership_id IN (SELECT * FROM matched) "
-            f"UNION SELECT pa.partnership_id, cr.code FROM {t['participation']} pa "
-            f"JOIN {t['partner']} p ON p.id = pa.partner_id AND p.status = %s "
-            f"JOIN country_regions cr ON cr.country = p.country_id "
-            f"WHERE pa.partnership_id IN (SELECT * FROM matched)"
-        )
+        return """
+            WITH RECURSIVE ancestors(code, above) AS (
+                SELECT code, code FROM {region}
+                UNION SELECT a.code, r.parent_id FROM ancestors a JOIN {region} r ON r.code = a.above
+                WHERE r.parent_id IS NOT NULL
+            ), country_regions(country, code) AS (
+                SELECT DISTINCT c.code, a.above FROM {country} c
+                JOIN ancestors a ON a.code IN (c.region_id, c.subregion_id, c.intermediate_region_id)
+            )
+            SELECT pr.partnership_id AS record_id, a.above AS code FROM {regions} pr
+                JOIN ancestors a ON a.code = pr.region_id
+                WHERE pr.partnership_id IN (SELECT * FROM matched)
+            UNION SELECT pc.partnership_id, cr.code FROM {countries} pc
+                JOIN country_regions cr ON cr.country = pc.country_id
+                WHERE pc.partnership_id IN (SELECT * FROM matched)
+            UNION SELECT pa.partnership_id, cr.code FROM {participation} pa
+                JOIN {partner} p ON p.id = pa.partner_id AND p.status = %s
+                JOIN country_regions cr ON cr.country = p.country_id
+                WHERE pa.partnership_id IN (SELECT * FROM matched)
+        """.format(**_tables())  # nosec B608

@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Participation, Partner, Partnership, Person, TriangularRole
-from registry.facets import LinkFacet, TokenIndex
+from registry.facets import LinkFacet, TokenFacet, TokenIndex
 from registry.filters import (
     AnyOfFilter,
     LinkedSlugFilter,
@@ -71,6 +71,16 @@ class PartnerSlugFilter(django_filters.ModelMultipleChoiceFilter):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(queryset=Partner.objects.published(), to_field_name="slug", **kwargs)
+
+
+def partner_facet(
+    index: TokenIndex, name: str, model: type[models.Model], record: str, *, title: Any
+) -> TokenFacet:
+    """A facet of another record type over the published partners that rows of `model` (a link
+    table whose field `record` is the record) link it to, by slug; its tokens are `<name>:<id>`."""
+    return index.linked(
+        name, model, record, "partner", key="id", value="slug", title=title, partner__status=PUBLISHED
+    )
 
 
 class PartnershipFilter(RegistryFilterSet):
@@ -166,12 +176,8 @@ class PartnershipFilter(RegistryFilterSet):
             label="short_title",
             title=_("Sustainable Development Goal"),
         ),
-        "region": PARTNERSHIP_TOKENS.vocabulary(
-            "region", "vocabularies.Region", PartnershipRegionFacet(), title=_("Region")
-        ),
-        "country": PARTNERSHIP_TOKENS.vocabulary(
-            "country", "vocabularies.Country", PartnershipCountryFacet(), title=_("Country")
-        ),
+        "region": PARTNERSHIP_TOKENS.vocabulary("region", PartnershipRegionFacet(), title=_("Region")),
+        "country": PARTNERSHIP_TOKENS.vocabulary("country", PartnershipCountryFacet(), title=_("Country")),
         "partner_type": PARTNERSHIP_TOKENS.linked(
             "partner_type",
             Participation,

@@ -141,10 +141,17 @@ class SqlFacet(Facet):
     query; every value travels as a query parameter (hence the reviewed `nosec B608` marks).
     """
 
+    # The vocabulary's model label; its rows have a `code` and a `name`.
+    vocabulary = ""
+
     def pairs_sql(self) -> str:
         raise NotImplementedError
 
-    label_sql = ""
+    @property
+    def label_sql(self) -> str:
+        from django.apps import apps
+
+        return f"SELECT code, name FROM {apps.get_model(self.vocabulary)._meta.db_table}"  # nosec B608
 
     def sql(self, records: str, using: str) -> Compiled:
         sql = (
@@ -206,21 +213,10 @@ class TokenIndex:
         year = f"{field}__year"
         return TokenFacet(self, name, None, LinkFacet(model, "pk", year, year), cast="integer", title=title)
 
-    def vocabulary(
-        self,
-        name: str,
-        vocabulary: str | Callable[[], str],
-        link: Facet,
-        key: str = "code",
-        value: str = "code",
-        label: str = "name",
-        *,
-        title: Any = "",
-    ) -> TokenFacet:
-        """A facet over the vocabulary `vocabulary` (a model label), whose rows are the tokens
-        `<name>:<key>`, shown as `value` and `label`; `link` counts it over the link tables."""
+    def vocabulary(self, name: str, link: SqlFacet, *, title: Any = "") -> TokenFacet:
+        """A facet over the vocabulary of `link`, which counts it over several link tables."""
         return TokenFacet(
-            self, name, vocabulary_tokens(name, vocabulary, key, value, label), link, title=title
+            self, name, vocabulary_tokens(name, link.vocabulary, "code", "code", "name"), link, title=title
         )
 
     def linked(
@@ -237,12 +233,12 @@ class TokenIndex:
         **conditions: Any,
     ) -> TokenFacet:
         """A facet over the vocabulary that `path` leads to from `model`: the record's own model
-        (`record` is then "pk") or a link table whose field `record` is the record. `conditions`
-        restrict the link rows that count (a published partner)."""
+        (`record` is then "pk") or a link table whose field `record` is the record. Its tokens are
+        `<name>:<key>`, shown as `value` and `label`; `conditions` restrict the link rows that
+        count (a published partner)."""
         link = LinkFacet(model, record, f"{path}__{value}", f"{path}__{label}", **conditions)
-        return self.vocabulary(
-            name, lambda: _related_label(model, path), link, key, value, label, title=title
-        )
+        tokens = vocabulary_tokens(name, lambda: _related_label(model, path), key, value, label)
+        return TokenFacet(self, name, tokens, link, title=title)
 
     def covers_all_published(self, records: models.QuerySet, using: str) -> bool:
         """Whether `records` are exactly the model's published records, whose counts are stored."""

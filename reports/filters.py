@@ -11,10 +11,9 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from partnerships.filters import PartnerSlugFilter
+from partnerships.filters import PartnerSlugFilter, partner_facet
 from registry.facets import TokenIndex
 from registry.filters import LinkedSlugFilter, RegistryFilterSet, StableOrderingFilter, YearFilter
-from registry.workflow import Status
 from vocabularies.models import Language
 
 from .models import LanguageVersion, Publication, PublicationOrganisation, Series
@@ -60,15 +59,8 @@ class PublicationFilter(RegistryFilterSet):
         ),
         "year": PUBLICATION_TOKENS.year("year", Publication, "publication_date", title=_("Year")),
         # Published organisations in any role (publisher, author, funder...), as `partner` filters.
-        "partner": PUBLICATION_TOKENS.linked(
-            "partner",
-            PublicationOrganisation,
-            "publication",
-            "partner",
-            key="id",
-            value="slug",
-            title=_("Organisation"),
-            partner__status=Status.PUBLISHED,
+        "partner": partner_facet(
+            PUBLICATION_TOKENS, "partner", PublicationOrganisation, "publication", title=_("Organisation")
         ),
         "series": PUBLICATION_TOKENS.linked(
             "series", Publication, "pk", "series", key="id", value="slug", title=_("Series")
