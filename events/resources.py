@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-from import_export import fields, widgets
-
-from partnerships.models import Partnership
 from partnerships.resources import PartnerRolesResource
-from registry.resources import (
-    WORKFLOW_COLUMNS,
-    ChoiceWidget,
-    CodesWidget,
-    CodeWidget,
-    VocabularyListWidget,
-    VocabularyWidget,
-    label_column,
-)
-from vocabularies.models import Country, Theme
+from registry.resources import WORKFLOW_COLUMNS, label_column
 
 from .models import Event, EventOrganiser
 
 
 class EventResource(PartnerRolesResource):
-    event_type = fields.Field(attribute="event_type", widget=ChoiceWidget(Event.Type.choices))
-    attendance_mode = fields.Field(
-        attribute="attendance_mode", widget=ChoiceWidget(Event.AttendanceMode.choices)
-    )
-    event_status = fields.Field(attribute="event_status", widget=ChoiceWidget(Event.EventStatus.choices))
     event_type_label = label_column("event_type")
-    country = fields.Field(attribute="country", widget=VocabularyWidget(Country))
     country_label = label_column("country")
-    parent = fields.Field(attribute="parent", widget=CodeWidget(Event, "slug"))
-    document_symbols = fields.Field(attribute="document_symbols", widget=widgets.SimpleArrayWidget(","))
-    partnerships = fields.Field(attribute="partnerships", widget=CodesWidget(Partnership, field="slug"))
-    themes = fields.Field(attribute="themes", widget=VocabularyListWidget(Theme))
-    organisers = fields.Field(readonly=True, dehydrate_method="dehydrate_roles")
-    organiser_labels = fields.Field(readonly=True, dehydrate_method="dehydrate_role_labels")
+    organisers, organiser_labels = PartnerRolesResource.role_columns()
     part_columns = ("organisers",)
     roles_relation = "organiser_roles"
     role_choices = EventOrganiser.Role

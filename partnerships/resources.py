@@ -10,10 +10,7 @@ from import_export import fields
 from registry.resources import (
     VOCABULARIES,
     WORKFLOW_COLUMNS,
-    CodeWidget,
     RecordResource,
-    VocabularyListWidget,
-    VocabularyWidget,
     _role_pairs,
     label_column,
     partner_role_labels,
@@ -46,6 +43,15 @@ class PartnerRolesResource(RecordResource):
     class Meta(RecordResource.Meta):
         abstract = True
 
+    @staticmethod
+    def role_columns() -> tuple[fields.Field, fields.Field]:
+        """The part column of partners in roles and the column of their labels, to name in a subclass:
+        `organisers, organiser_labels = PartnerRolesResource.role_columns()`."""
+        return (
+            fields.Field(readonly=True, dehydrate_method="dehydrate_roles"),
+            fields.Field(readonly=True, dehydrate_method="dehydrate_role_labels"),
+        )
+
     def dehydrate_roles(self, record: Any) -> str:
         return partner_roles(getattr(record, self.roles_relation))
 
@@ -67,13 +73,8 @@ class PartnerRolesResource(RecordResource):
 
 
 class PartnerResource(RecordResource):
-    organisation_type = fields.Field(
-        attribute="organisation_type", widget=VocabularyWidget(vocabularies.OrganisationType)
-    )
     organisation_type_label = label_column("organisation_type")
-    country = fields.Field(attribute="country", widget=VocabularyWidget(vocabularies.Country))
     country_label = label_column("country")
-    parent = fields.Field(attribute="parent", widget=CodeWidget(Partner, "slug"))
     alternative_names = fields.Field(readonly=True)
 
     title_field = "name"
@@ -138,21 +139,9 @@ class PartnerResource(RecordResource):
 
 
 class PartnershipResource(RecordResource):
-    activity_status = fields.Field(
-        attribute="activity_status", widget=VocabularyWidget(vocabularies.ActivityStatus)
-    )
     activity_status_label = label_column("activity_status")
-    modalities = fields.Field(attribute="modalities", widget=VocabularyListWidget(vocabularies.Modality))
-    platforms = fields.Field(attribute="platforms", widget=VocabularyListWidget(vocabularies.Platform))
-    sdgs = fields.Field(
-        attribute="sdgs", widget=VocabularyListWidget(vocabularies.SustainableDevelopmentGoal)
-    )
     sdg_labels = label_column("sdgs")
-    sdg_targets = fields.Field(attribute="sdg_targets", widget=VocabularyListWidget(vocabularies.SDGTarget))
-    countries = fields.Field(attribute="countries", widget=VocabularyListWidget(vocabularies.Country))
     country_labels = label_column("countries")
-    regions = fields.Field(attribute="regions", widget=VocabularyListWidget(vocabularies.Region))
-    themes = fields.Field(attribute="themes", widget=VocabularyListWidget(vocabularies.Theme))
     partners = fields.Field(readonly=True)
     partner_labels = fields.Field(readonly=True)
     part_columns = ("partners",)

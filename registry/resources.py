@@ -376,6 +376,64 @@ class CodesWidget(widgets.ManyToManyWidget):
         return found
 
 
+class _LinkLookup:
+    """A widget for the entries a relation names: a registered vocabulary's by its code or label
+    (`vocabulary_widget`), any other record's by its slug (`record_widget`).
+
+    Which one is decided when the widget is used: resources are made before the vocabularies
+    register (see `_VocabularyLookup`).
+    """
+
+    model: type[models.Model]
+    vocabulary_widget: Any
+    record_widget: Any
+
+    def __init__(self, model: type[models.Model]) -> None:
+        super().__init__(model, field="pk")  # type: ignore[call-arg]
+
+    def _target(self) -> Any:
+        if self.model in VOCABULARIES:
+            return self.vocabulary_widget(self.model)
+        return self.record_widget(self.model, field="slug")
+
+    @property
+    def field(self) -> str:
+        return self._target().field
+
+    @field.setter
+    def field(self, value: str) -> None:
+        pass  # decided by the model, see _target
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        return self._target().clean(value, row, **kwargs)
+
+
+class LinkWidget(_LinkLookup, widgets.ForeignKeyWidget):
+    """The entry a foreign key names (see `_LinkLookup`)."""
+
+    vocabulary_widget = VocabularyWidget
+    record_widget = CodeWidget
+
+
+class LinksWidget(_LinkLookup, widgets.ManyToManyWidget):
+    """The entries a many-to-many field names (see `_LinkLookup`)."""
+
+    vocabulary_widget = VocabularyListWidget
+    record_widget = CodesWidget
+
+
+def widget_for(field: models.Field) -> widgets.Widget | None:
+    """The widget a model field's column takes unless its resource declares one: links by code,
+    label or slug, choices by value or label; None for the others (import-export's default)."""
+    if field.many_to_many:
+        return LinksWidget(cast(type[models.Model], field.related_model))
+    if field.many_to_one:
+        return LinkWidget(cast(type[models.Model], field.related_model))
+    if field.choices:
+        return ChoiceWidget(cast("Iterable[tuple[str, str]]", field.choices))
+    return None
+
+
 def _model_of(resource: resources.ModelResource | type[resources.ModelResource]) -> type[models.Model]:
     """The model of a record resource (its Meta names the class itself, never a label)."""
     return cast(type[models.Model], resource._meta.model)
@@ -472,6 +530,15 @@ class RecordResource(resources.ModelResource):
         clean_model_instances = True
         use_transactions = True
         skip_html_diff = False
+
+    @classmethod
+    def field_from_django_field(cls, field_name: str, django_field: Any, readonly: bool) -> fields.Field:
+        widget = widget_for(django_field)
+        if widget is None:
+            return super().field_from_django_field(field_name, django_field, readonly)
+        return cls.DEFAULT_RESOURCE_FIELD(
+            attribute=field_name, column_name=field_name, widget=widget, readonly=readonly
+        )
 
     #: Columns written by `save_parts`, with the method that renders the current value.
     part_columns: tuple[str, ...] = ()

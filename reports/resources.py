@@ -2,38 +2,16 @@
 
 from __future__ import annotations
 
-from import_export import fields
-
-from partnerships.models import Partnership
 from partnerships.resources import PartnerRolesResource
-from registry.resources import (
-    WORKFLOW_COLUMNS,
-    ChoiceWidget,
-    CodesWidget,
-    CodeWidget,
-    VocabularyListWidget,
-    VocabularyWidget,
-    label_column,
-)
-from vocabularies.models import DocumentCategory, Region, SustainableDevelopmentGoal, Theme
+from registry.resources import WORKFLOW_COLUMNS, label_column
 
-from .models import Publication, PublicationOrganisation, Series
+from .models import Publication, PublicationOrganisation
 
 
 class PublicationResource(PartnerRolesResource):
-    publication_type = fields.Field(
-        attribute="publication_type", widget=ChoiceWidget(Publication.Type.choices)
-    )
     publication_type_label = label_column("publication_type")
-    document_category = fields.Field(attribute="document_category", widget=VocabularyWidget(DocumentCategory))
-    series = fields.Field(attribute="series", widget=CodeWidget(Series, "slug"))
-    sdgs = fields.Field(attribute="sdgs", widget=VocabularyListWidget(SustainableDevelopmentGoal))
     sdg_labels = label_column("sdgs")
-    regions = fields.Field(attribute="regions", widget=VocabularyListWidget(Region))
-    themes = fields.Field(attribute="themes", widget=VocabularyListWidget(Theme))
-    partnerships = fields.Field(attribute="partnerships", widget=CodesWidget(Partnership, field="slug"))
-    organisations = fields.Field(readonly=True, dehydrate_method="dehydrate_roles")
-    organisation_labels = fields.Field(readonly=True, dehydrate_method="dehydrate_role_labels")
+    organisations, organisation_labels = PartnerRolesResource.role_columns()
     part_columns = ("organisations",)
     roles_relation = "organisation_roles"
     role_choices = PublicationOrganisation.Role
