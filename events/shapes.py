@@ -110,12 +110,6 @@ def _registration_links(ids: list[Any]) -> models.QuerySet:
     )
 
 
-def _parent(row: shapes.Row, _entries: shapes.Entries, _context: shapes.Context) -> dict[str, Any] | None:
-    if row["parent__status"] != PUBLISHED:
-        return None
-    return EVENT_COMPACT.make(row["parent__slug"], row["parent__title"])
-
-
 EVENT = shapes.RecordShape(
     Event,
     api_view="event-detail",
@@ -161,25 +155,8 @@ EVENT = shapes.RecordShape(
             shapes.Relation(("event-registration-links",), _registration_links),
             json=REGISTRATION_LINK,
         ),
-        shapes.Field(
-            "parent",
-            columns=("parent_id", "parent__status", "parent__slug", "parent__title"),
-            json=_parent,
-            schema=EVENT_COMPACT.nullable("The event this one takes place within."),
-            csv=(
-                shapes.Cell(
-                    "parent",
-                    lambda row, _e: row["parent__slug"] if row["parent__status"] == PUBLISHED else "",
-                ),
-            ),
-            dump=(
-                shapes.DumpColumn(
-                    "parent_id",
-                    "integer",
-                    "The event this one takes place within.",
-                    lambda row, _e: row["parent_id"] if row["parent__status"] == PUBLISHED else None,
-                ),
-            ),
+        shapes.PublishedLink(
+            "parent", EVENT_COMPACT, dump="parent_id", description="The event this one takes place within."
         ),
         vocabulary(Event, "themes", "slug", "name", json=shapes.SLUG_NAME, dump_description="Theme slugs."),
         shapes.Many(

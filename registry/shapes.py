@@ -36,6 +36,8 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.reverse import reverse as drf_reverse
 
+from registry.workflow import Status
+
 Row = dict[str, Any]
 Entries = Sequence[tuple]  # a record's rows of one relation, without the parent id
 # Builds a relation query from the parents' ids (see rows_for_ids).
@@ -508,6 +510,33 @@ def CodeName(  # noqa: N802
         csv=cells,
         dump=_dump_column(dump, relation, "string", description, lambda row, _entries: row[code_column]),
         schema=CODE_NAME.nullable(help),
+    )
+
+
+def PublishedLink(  # noqa: N802
+    name: str, compact: Object, *, label: str = "title", dump: str, description: str, help: str = ""
+) -> Field:
+    """A foreign key to another record, shown only while that record is published: its compact
+    object (`compact.make(slug, label)`) or null in JSON, its slug in the CSV, its id in the dump."""
+    key, status, slug, title = f"{name}_id", f"{name}__status", f"{name}__slug", f"{name}__{label}"
+
+    def shown(row: Row, _entries: Entries, _context: Context) -> dict[str, Any] | None:
+        return compact.make(row[slug], row[title]) if row[status] == Status.PUBLISHED else None
+
+    return Field(
+        name,
+        columns=(key, status, slug, title),
+        json=shown,
+        schema=compact.nullable(help or description),
+        csv=(Cell(name, lambda row, _e: row[slug] if row[status] == Status.PUBLISHED else ""),),
+        dump=(
+            DumpColumn(
+                dump,
+                "integer",
+                description,
+                lambda row, _e: row[key] if row[status] == Status.PUBLISHED else None,
+            ),
+        ),
     )
 
 

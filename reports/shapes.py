@@ -88,12 +88,6 @@ def _series(row: shapes.Row, _entries: shapes.Entries, _context: shapes.Context)
     )
 
 
-def _launched(row: shapes.Row, _entries: shapes.Entries, _context: shapes.Context) -> dict[str, Any] | None:
-    if row["launched_at__status"] != PUBLISHED:
-        return None
-    return EVENT_COMPACT.make(row["launched_at__slug"], row["launched_at__title"])
-
-
 PUBLICATION = shapes.RecordShape(
     Publication,
     api_view="publication-detail",
@@ -142,31 +136,12 @@ PUBLICATION = shapes.RecordShape(
             json=lambda kind, slug, title: RELATION.make(kind, PUBLICATION_COMPACT.make(slug, title)),
             item=RELATION,
         ),
-        shapes.Field(
+        shapes.PublishedLink(
             "launched_at",
-            columns=("launched_at_id", "launched_at__status", "launched_at__slug", "launched_at__title"),
-            json=_launched,
-            schema=EVENT_COMPACT.nullable(
-                "The event where the publication was launched, adopted or presented (see launch_type)."
-            ),
-            csv=(
-                shapes.Cell(
-                    "launched_at",
-                    lambda row, _e: (
-                        row["launched_at__slug"] if row["launched_at__status"] == PUBLISHED else ""
-                    ),
-                ),
-            ),
-            dump=(
-                shapes.DumpColumn(
-                    "launched_at_event_id",
-                    "integer",
-                    "The event where it was launched or adopted.",
-                    lambda row, _e: (
-                        row["launched_at_id"] if row["launched_at__status"] == PUBLISHED else None
-                    ),
-                ),
-            ),
+            EVENT_COMPACT,
+            dump="launched_at_event_id",
+            description="The event where it was launched or adopted.",
+            help="The event where the publication was launched, adopted or presented (see launch_type).",
         ),
         shapes.Scalar("launch_type", csv=False, dump=False),
         shapes.Many(
