@@ -9,8 +9,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from registry.serializers import KeyRelatedField, SlugLinkField, TextField, WriteSerializer
-from vocabularies.models import Country, Theme
+from registry.serializers import TextField, WriteSerializer
 
 from .models import DOCUMENT_SYMBOL_RE, Event
 
@@ -40,9 +39,6 @@ class EventWriteSerializer(WriteSerializer):
         required=False,
         help_text="UN document symbols the event refers to, e.g. A/C.2/66/L.48.",
     )
-    country = KeyRelatedField(queryset=Country.objects.all(), allow_null=True, required=False)
-    parent = SlugLinkField(slug_field="slug", queryset=Event.objects.all(), allow_null=True, required=False)
-    themes = SlugLinkField(slug_field="slug", queryset=Theme.objects.all(), many=True, required=False)
 
     class Meta:
         model = Event

@@ -118,12 +118,6 @@ class ParticipantWriteSerializer(serializers.Serializer):
 
 
 class PartnerWriteSerializer(WriteSerializer):
-    organisation_type = KeyRelatedField(
-        queryset=vocabularies.OrganisationType.objects.all(), allow_null=True, required=False
-    )
-    country = KeyRelatedField(queryset=vocabularies.Country.objects.all(), allow_null=True, required=False)
-    parent = SlugLinkField(slug_field="slug", queryset=Partner.objects.all(), allow_null=True, required=False)
-
     class Meta:
         model = Partner
         fields = [
@@ -148,22 +142,6 @@ class PartnerWriteSerializer(WriteSerializer):
 
 
 class PartnershipWriteSerializer(WriteSerializer):
-    modalities = KeyRelatedField(queryset=vocabularies.Modality.objects.all(), many=True, required=False)
-    activity_status = KeyRelatedField(
-        queryset=vocabularies.ActivityStatus.objects.all(), allow_null=True, required=False
-    )
-    platforms = SlugLinkField(
-        slug_field="slug", queryset=vocabularies.Platform.objects.all(), many=True, required=False
-    )
-    sdgs = KeyRelatedField(
-        queryset=vocabularies.SustainableDevelopmentGoal.objects.all(), many=True, required=False
-    )
-    sdg_targets = KeyRelatedField(queryset=vocabularies.SDGTarget.objects.all(), many=True, required=False)
-    countries = KeyRelatedField(queryset=vocabularies.Country.objects.all(), many=True, required=False)
-    regions = KeyRelatedField(queryset=vocabularies.Region.objects.all(), many=True, required=False)
-    themes = SlugLinkField(
-        slug_field="slug", queryset=vocabularies.Theme.objects.all(), many=True, required=False
-    )
     participants = ParticipantWriteSerializer(many=True, required=False)
 
     class Meta:
@@ -237,10 +215,6 @@ class PartnershipWriteSerializer(WriteSerializer):
 
 
 class PersonWriteSerializer(WriteSerializer):
-    affiliation = SlugLinkField(
-        slug_field="slug", queryset=Partner.objects.all(), allow_null=True, required=False
-    )
-
     class Meta:
         model = Person
         fields = ["slug", "workflow_status", "version", "name", "position", "affiliation"]

@@ -125,6 +125,15 @@ class WriteSerializer(serializers.ModelSerializer):
     )
     slug = serializers.SlugField(read_only=True)
 
+    def build_relational_field(self, field_name: str, relation_info: Any) -> tuple[type, dict[str, Any]]:
+        """A link is written as the linked entry's slug when it has one (records, platforms,
+        themes), otherwise as its key (`KeyRelatedField`: a country's code, an SDG's number)."""
+        _field_class, kwargs = super().build_relational_field(field_name, relation_info)
+        related = relation_info.related_model
+        if any(field.name == "slug" for field in related._meta.get_fields()):
+            return SlugLinkField, {**kwargs, "slug_field": "slug"}
+        return KeyRelatedField, kwargs
+
     def to_internal_value(self, data: Any) -> Any:
         # PostgreSQL refuses NUL and lone surrogates in text: one in a related slug or code would
         # reach the lookup query and fail there (a 500), so refuse it up front as a clear 400.
