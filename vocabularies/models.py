@@ -14,10 +14,20 @@ from registry.fields import LineField
 # all speak the same codes as the source lists.
 
 
-class Region(models.Model):
-    """A UN M49 geographic region, sub-region or intermediate region."""
+class VocabularyEntry(models.Model):
+    """An entry of a reference vocabulary (its `registry_role`, see registry/groups.py), shown by its name."""
 
     registry_role = "vocabulary"
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(getattr(self, "name", self.pk))
+
+
+class Region(VocabularyEntry):
+    """A UN M49 geographic region, sub-region or intermediate region."""
 
     class Level(models.TextChoices):
         REGION = "region", "Region"
@@ -34,9 +44,6 @@ class Region(models.Model):
     class Meta:
         ordering = ["code"]
 
-    def __str__(self) -> str:
-        return self.name
-
     def descendant_codes(self) -> list[str]:
         """This region's code and those of every region inside it."""
         codes = [self.code]
@@ -47,10 +54,8 @@ class Region(models.Model):
         return codes
 
 
-class Country(models.Model):
+class Country(VocabularyEntry):
     """A country or territory (ISO 3166-1) with its UN M49 grouping."""
-
-    registry_role = "vocabulary"
 
     code = models.CharField("ISO alpha-2", max_length=2, primary_key=True)
     alpha3 = models.CharField("ISO alpha-3", max_length=3, unique=True)
@@ -82,9 +87,6 @@ class Country(models.Model):
         ordering = ["name"]
         verbose_name_plural = "countries"
 
-    def __str__(self) -> str:
-        return self.name
-
     def region_codes(self) -> list[str]:
         return [r for r in (self.region_id, self.subregion_id, self.intermediate_region_id) if r]
 
@@ -100,10 +102,8 @@ def localised_country_name(name: str, name_fr: str = "", name_es: str = "") -> s
     return {"fr": name_fr, "es": name_es}.get(language) or name
 
 
-class SustainableDevelopmentGoal(models.Model):
+class SustainableDevelopmentGoal(VocabularyEntry):
     """One of the 17 UN Sustainable Development Goals."""
-
-    registry_role = "vocabulary"
 
     # The validators say what the constraint says, so forms and the API schema give 1 to 17 too.
     code = models.PositiveSmallIntegerField(
@@ -125,10 +125,8 @@ class SustainableDevelopmentGoal(models.Model):
         return f"SDG {self.code}: {self.short_title}"
 
 
-class SDGTarget(models.Model):
+class SDGTarget(VocabularyEntry):
     """One of the 169 SDG targets, such as 17.6 or 1.a."""
-
-    registry_role = "vocabulary"
 
     code = models.CharField(max_length=6, primary_key=True)
     goal = models.ForeignKey(SustainableDevelopmentGoal, on_delete=models.PROTECT, related_name="targets")
@@ -154,7 +152,7 @@ def sdg_target_sort_key(code: str) -> int:
     return int(goal) * 1000 + number
 
 
-class CodelistEntry(models.Model):
+class CodelistEntry(VocabularyEntry):
     """An entry of an IATI codelist."""
 
     code = models.CharField(max_length=10, primary_key=True)
@@ -165,26 +163,17 @@ class CodelistEntry(models.Model):
         abstract = True
         ordering = ["code"]
 
-    def __str__(self) -> str:
-        return self.name
-
 
 class OrganisationType(CodelistEntry):
     """IATI OrganisationType: Government, Multilateral, Foundation, ..."""
-
-    registry_role = "vocabulary"
 
 
 class OrganisationRole(CodelistEntry):
     """IATI OrganisationRole: Funding, Accountable, Extending, Implementing."""
 
-    registry_role = "vocabulary"
-
 
 class ActivityStatus(CodelistEntry):
     """IATI ActivityStatus: Pipeline, Implementation, Finalisation, Closed, ..."""
-
-    registry_role = "vocabulary"
 
     class Meta(CodelistEntry.Meta):
         verbose_name_plural = "activity statuses"
@@ -193,18 +182,14 @@ class ActivityStatus(CodelistEntry):
 class DocumentCategory(CodelistEntry):
     """IATI DocumentCategory: B01 Annual report, B02 Institutional Strategy paper, ..."""
 
-    registry_role = "vocabulary"
-
     category = models.CharField(max_length=1, help_text="A: activity level, B: organisation level.")
 
     class Meta(CodelistEntry.Meta):
         verbose_name_plural = "document categories"
 
 
-class Language(models.Model):
+class Language(VocabularyEntry):
     """A language by its ISO 639-1 code."""
-
-    registry_role = "vocabulary"
 
     code = models.CharField("ISO 639-1 code", max_length=3, primary_key=True)
     name = models.CharField(max_length=100)
@@ -216,10 +201,8 @@ class Language(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class Modality(models.Model):
+class Modality(VocabularyEntry):
     """A form of cooperation: South-South, triangular, North-South, multi-stakeholder."""
-
-    registry_role = "vocabulary"
 
     code = models.SlugField(max_length=30, primary_key=True)
     name = models.CharField(max_length=60)
@@ -229,39 +212,26 @@ class Modality(models.Model):
         ordering = ["name"]
         verbose_name_plural = "modalities"
 
-    def __str__(self) -> str:
-        return self.name
+
+class SlugNamedEntry(VocabularyEntry):
+    """A vocabulary entry of the registry's own, named by a slug and a unique name."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = LineField(max_length=120, unique=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
 
 
-class Platform(models.Model):
+class Platform(SlugNamedEntry):
     """A stakeholder platform a partnership works through (Cities, Financial Sector, ...)."""
 
-    registry_role = "vocabulary"
-
-    slug = models.SlugField(max_length=80, unique=True)
-    name = LineField(max_length=120, unique=True)
     description = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["name"]
 
-    def __str__(self) -> str:
-        return self.name
-
-
-class Theme(models.Model):
+class Theme(SlugNamedEntry):
     """A theme or keyword records are tagged with, such as 'green economy'."""
-
-    registry_role = "vocabulary"
-
-    slug = models.SlugField(max_length=80, unique=True)
-    name = LineField(max_length=120, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
