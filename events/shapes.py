@@ -155,8 +155,12 @@ EVENT = shapes.RecordShape(
             shapes.Relation(("event-registration-links",), _registration_links),
             json=REGISTRATION_LINK,
         ),
-        shapes.PublishedLink(
-            "parent", EVENT_COMPACT, dump="parent_id", description="The event this one takes place within."
+        shapes.LinkedRecord(
+            "parent",
+            EVENT_COMPACT,
+            dump="parent_id",
+            dump_description="The event this one takes place within.",
+            help="The event this one takes place within.",
         ),
         vocabulary(Event, "themes", "slug", "name", json=shapes.SLUG_NAME, dump_description="Theme slugs."),
         shapes.Many(

@@ -70,48 +70,6 @@ def Sources(model: type[models.Model]) -> shapes.Field:  # noqa: N802 (a kind of
     )
 
 
-def LinkedRecord(  # noqa: N802
-    name: str,
-    shown_as: shapes.Object,
-    *,
-    dump: str | None = None,
-    dump_description: str = "",
-    csv: bool = True,
-) -> shapes.Field:
-    """A record named by a foreign key, shown only when published: as `shown_as` (its columns of
-    the same names) in JSON, or null; its slug in the CSV, its id in the dump (`dump` names the
-    column)."""
-    status, slug = f"{name}__status", f"{name}__slug"
-    paths = tuple(f"{name}__{column}" for column in shown_as.keys)
-
-    def shown(row: shapes.Row, _entries: shapes.Entries, _context: shapes.Context) -> dict[str, Any] | None:
-        if row[status] != PUBLISHED:
-            return None
-        return shown_as.make(*(row[path] for path in paths))
-
-    return shapes.Field(
-        name,
-        columns=(status, slug, f"{name}_id", *paths),
-        json=shown,
-        csv=(shapes.Cell(name, lambda row, _entries: row[slug] if row[status] == PUBLISHED else ""),)
-        if csv
-        else (),
-        dump=(
-            (
-                shapes.DumpColumn(
-                    dump,
-                    "integer",
-                    dump_description,
-                    lambda row, _entries: row[f"{name}_id"] if row[status] == PUBLISHED else None,
-                ),
-            )
-            if dump
-            else ()
-        ),
-        schema=shown_as.nullable(),
-    )
-
-
 PARTNER_COLUMNS = PARTNER_COMPACT.keys  # ("slug", "name", "acronym", "country")
 
 
@@ -347,7 +305,7 @@ PARTNER = shapes.RecordShape(
         shapes.Scalar("identifier", description="Organisation identifier (org-id.guide), e.g. XM-DAC-41301."),
         shapes.Scalar("website"),
         shapes.Scalar("description", csv=False),
-        LinkedRecord(
+        shapes.LinkedRecord(
             "parent",
             PARTNER_COMPACT,
             dump="parent_id",
@@ -363,7 +321,7 @@ PERSON = shapes.RecordShape(
     fields=[
         shapes.Scalar("name"),
         shapes.Scalar("position", description="Public title."),
-        LinkedRecord(
+        shapes.LinkedRecord(
             "affiliation",
             PARTNER_COMPACT,
             dump="affiliation_id",

@@ -513,30 +513,38 @@ def CodeName(  # noqa: N802
     )
 
 
-def PublishedLink(  # noqa: N802
-    name: str, compact: Object, *, label: str = "title", dump: str, description: str, help: str = ""
+def LinkedRecord(  # noqa: N802
+    name: str,
+    shown_as: Object,
+    *,
+    dump: str | None = None,
+    dump_description: str = "",
+    csv: bool = True,
+    help: str = "",
 ) -> Field:
-    """A foreign key to another record, shown only while that record is published: its compact
-    object (`compact.make(slug, label)`) or null in JSON, its slug in the CSV, its id in the dump."""
-    key, status, slug, title = f"{name}_id", f"{name}__status", f"{name}__slug", f"{name}__{label}"
+    """A record named by a foreign key, shown only while it is published: as `shown_as` (its columns
+    of the same names) in JSON, or null; its slug in the CSV, its id in the dump (`dump` names the
+    column)."""
+    status, slug, key = f"{name}__status", f"{name}__slug", f"{name}_id"
+    paths = tuple(f"{name}__{column}" for column in shown_as.keys)
 
     def shown(row: Row, _entries: Entries, _context: Context) -> dict[str, Any] | None:
-        return compact.make(row[slug], row[title]) if row[status] == Status.PUBLISHED else None
+        if row[status] != Status.PUBLISHED:
+            return None
+        return shown_as.make(*(row[path] for path in paths))
+
+    def published(value: Callable[[Row], Any], otherwise: Any) -> Callable[[Row, Entries], Any]:
+        return lambda row, _entries: value(row) if row[status] == Status.PUBLISHED else otherwise
 
     return Field(
         name,
-        columns=(key, status, slug, title),
+        columns=(status, slug, key, *paths),
         json=shown,
-        schema=compact.nullable(help or description),
-        csv=(Cell(name, lambda row, _e: row[slug] if row[status] == Status.PUBLISHED else ""),),
-        dump=(
-            DumpColumn(
-                dump,
-                "integer",
-                description,
-                lambda row, _e: row[key] if row[status] == Status.PUBLISHED else None,
-            ),
-        ),
+        csv=(Cell(name, published(lambda row: row[slug], "")),) if csv else (),
+        dump=(DumpColumn(dump, "integer", dump_description, published(lambda row: row[key], None)),)
+        if dump
+        else (),
+        schema=shown_as.nullable(help),
     )
 
 

@@ -136,11 +136,11 @@ PUBLICATION = shapes.RecordShape(
             json=lambda kind, slug, title: RELATION.make(kind, PUBLICATION_COMPACT.make(slug, title)),
             item=RELATION,
         ),
-        shapes.PublishedLink(
+        shapes.LinkedRecord(
             "launched_at",
             EVENT_COMPACT,
             dump="launched_at_event_id",
-            description="The event where it was launched or adopted.",
+            dump_description="The event where it was launched or adopted.",
             help="The event where the publication was launched, adopted or presented (see launch_type).",
         ),
         shapes.Scalar("launch_type", csv=False, dump=False),
