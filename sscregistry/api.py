@@ -19,6 +19,7 @@ from partnerships.api import (
     RegionViewSet,
     SDGViewSet,
 )
+from registry.everything import AutocompleteAPIView, SearchEverythingAPIView
 from registry.rest import RegistryRouter
 from reports.api import PublicationViewSet
 
@@ -53,5 +54,7 @@ urlpatterns = [
     path(
         "redoc/", csp_update(DOCS_CSP)(SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"
     ),
+    path("search/", SearchEverythingAPIView.as_view(), name="api-search"),
+    path("autocomplete/", AutocompleteAPIView.as_view(), name="api-autocomplete"),
     path("", include(router.urls)),
 ]

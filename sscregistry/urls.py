@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from events.views import events_ics, partner_events_ics
 from partnerships.views import iati_activities, iati_organisations
+from registry.everything import SearchEverythingView
 from registry.sitemaps import sitemaps
 from reports.views import publication_file
 
@@ -51,6 +52,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
     path("about/api/", AboutApiView.as_view(), name="about-api"),
+    path("search/", SearchEverythingView.as_view(), name="search"),
     path("", include("partnerships.urls")),
     path("events/", include("events.urls")),
     path("publications/", include("reports.urls")),

@@ -13,8 +13,11 @@ KIGALI_EVENT = "/events/un-day-for-south-south-cooperation-2023-kigali/"
 
 def test_search_tick_a_platform_and_open_the_partnership(page):
     page.goto(page.base + "/")
-    page.get_by_role("searchbox", name="Search partnerships").fill("green economy")
+    page.get_by_role("combobox", name="Search the registry").fill("green economy")
     page.get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r"/search/\?q=green\+economy"))
+    assert page.get_by_role("heading", level=2, name=re.compile(r"^Partnerships \(1\)")).is_visible()
+    page.locator("section:has(#group-partnerships) > p > a").click()
     page.wait_for_url(re.compile(r"/partnerships/\?q=green\+economy"))
     assert page.locator(".result-count").inner_text() == "1 result"
 
@@ -28,6 +31,14 @@ def test_search_tick_a_platform_and_open_the_partnership(page):
     page.wait_for_url(re.compile(r"/partnerships/unossc-wgeo-green-economy/$"))
     assert page.get_by_role("heading", level=1).inner_text().startswith("UNOSSC and World Green Economy")
     assert page.get_by_role("link", name="World Green Economy Organization", exact=True).is_visible()
+
+
+def test_the_home_box_suggests_names_as_the_visitor_types(page):
+    page.goto(page.base + "/")
+    page.get_by_role("combobox", name="Search the registry").press_sequentially("unos", delay=50)
+    options = page.locator("#home-q-suggestions option")
+    options.first.wait_for(state="attached")
+    assert options.first.get_attribute("value") == "United Nations Office for South-South Cooperation (UNOSSC)"
 
 
 def test_filters_work_without_javascript(browser, live_server):
@@ -86,6 +97,8 @@ PAGES = [
     "/publications/",
     "/publications/norec-report-launched-at-bapa40/",
     "/about/api/",
+    "/search/?q=Norec",
+    "/fr/search/?q=Kigali",
     "/fr/",
     "/es/partnerships/",
     "/no-such-page/",

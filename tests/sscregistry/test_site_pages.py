@@ -22,7 +22,7 @@ def seed():
 
 def test_home_has_search_counts_latest_records_and_charts(client, seed):
     text = client.get("/").text
-    assert 'action="/partnerships/"' in text and 'name="q"' in text
+    assert 'action="/search/"' in text and 'name="q"' in text
     assert re.search(r"Partnerships</a></dt><dd>3</dd>", text)
     assert "By Sustainable Development Goal" in text and "By platform" in text and "By region" in text
     assert 'href="/partnerships/?sdg=17"' in text and 'href="/partnerships/?platform=cities"' in text
