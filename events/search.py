@@ -6,12 +6,12 @@ from typing import Any
 
 from django.db.models import F, OuterRef
 
+from partnerships.search import country_names
 from registry.search import (
     SearchDocument,
     array_text,
     joined,
     name_and_acronym,
-    name_of,
     register_document,
 )
 from registry.workflow import Status
@@ -29,7 +29,7 @@ def event_document(apps: Any) -> dict[str, list[Any]]:
             F("theme"),
             F("venue"),
             F("city"),
-            name_of(get("vocabularies", "Country"), "country_id"),
+            *country_names("country_id", apps),
             joined(organisers, name_and_acronym("partner__")),
             joined(themes, F("name")),
             array_text("document_symbols"),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, OuterRef, Value
+from django.db.models import F, OuterRef, TextField, Value
 from django.db.models.functions import Concat
 
-from registry.search import SearchDocument, joined, name_and_acronym, name_of, register_document
+from registry.search import SearchDocument, joined, name_and_acronym, name_of, register_document, translated
 from registry.workflow import Status
+from vocabularies.labels import LABELS
 
 PUBLISHED = Status.PUBLISHED
 
@@ -20,6 +21,17 @@ LINKED_VOCABULARIES = [
     ("sdgs", "vocabularies", "SustainableDevelopmentGoal"),
     ("targets", "vocabularies", "SDGTarget"),
 ]
+
+
+def in_every_language(field: str = "name") -> Concat:
+    """A vocabulary entry's English `field` and its translations (vocabularies/labels.py)."""
+    return Concat(F(field), Value(" "), translated(field, LABELS), output_field=TextField())
+
+
+def country_names(foreign_key: str, apps: Any) -> list[Any]:
+    """A country's names in the interface languages, for a document."""
+    country = apps.get_model("vocabularies", "Country")
+    return [name_of(country, foreign_key, field) for field in ("name", "name_fr", "name_es")]
 
 
 def partnership_document(apps: Any) -> dict[str, list[Any]]:
@@ -46,9 +58,9 @@ def partnership_document(apps: Any) -> dict[str, list[Any]]:
                 linked["countries"],
                 Concat(F("name"), Value(" "), F("name_fr"), Value(" "), F("name_es")),
             ),
-            joined(linked["regions"], F("name")),
-            joined(modalities, F("name")),
-            joined(linked["sdgs"], F("short_title")),
+            joined(linked["regions"], in_every_language("name")),
+            joined(modalities, in_every_language("name")),
+            joined(linked["sdgs"], in_every_language("short_title")),
             joined(linked["targets"], F("code")),
         ],
         "C": [F("objective"), F("description")],
@@ -62,8 +74,8 @@ def partner_document(apps: Any) -> dict[str, list[Any]]:
         "A": [F("name"), F("acronym")],
         "B": [
             joined(names, F("name")),
-            name_of(get("vocabularies", "OrganisationType"), "organisation_type_id"),
-            name_of(get("vocabularies", "Country"), "country_id"),
+            name_of(get("vocabularies", "OrganisationType"), "organisation_type_id", in_every_language()),
+            *country_names("country_id", apps),
         ],
         "C": [F("description")],
     }

@@ -38,9 +38,10 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connections, models, router
-from django.db.models import F, Func, OuterRef, Subquery, Value
+from django.db.models import Case, F, Func, OuterRef, Subquery, Value, When
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Concat, Length, Lower
+from django.utils import translation
 
 from registry.cache import record_set_key, registry_cached
 from registry.workflow import Status
@@ -68,9 +69,33 @@ def joined(queryset: models.QuerySet, expression: Any) -> Func:
     )
 
 
-def name_of(model: type[models.Model], foreign_key: str, field: str = "name") -> Subquery:
-    """The `field` of the row a foreign key points at (UPDATE cannot join, so a subquery)."""
-    return Subquery(model._default_manager.filter(pk=OuterRef(foreign_key)).values(field)[:1])
+def translated(field: str, labels: Iterable[str]) -> Case:
+    """The other interface languages' names of a vocabulary entry whose English `field` is one of
+    `labels`, from the site's translation catalogues: "Coopération Sud-Sud Cooperación Sur-Sur" for
+    "South-South cooperation". In a document, they let a French or Spanish visitor's words find the
+    records linked to the entry. A catalogue's change reaches the documents with
+    `manage.py rebuild_search_index`."""
+    languages = [code for code, _name in settings.LANGUAGES if code != "en"]
+    whens = []
+    for label in dict.fromkeys(labels):
+        names = []
+        for language in languages:
+            with translation.override(language):
+                name = translation.gettext(label)
+            if name != label and name not in names:
+                names.append(name)
+        if names:
+            whens.append(When(**{field: label}, then=Value(" ".join(names))))
+    return Case(*whens, default=Value(""), output_field=models.TextField())
+
+
+def name_of(model: type[models.Model], foreign_key: str, field: str | Any = "name") -> Subquery:
+    """The `field` (a name or an expression) of the row a foreign key points at (UPDATE cannot
+    join, so a subquery)."""
+    rows = model._default_manager.filter(pk=OuterRef(foreign_key))
+    if not isinstance(field, str):
+        rows, field = rows.annotate(_value=field), "_value"
+    return Subquery(rows.values(field)[:1])
 
 
 def name_and_acronym(prefix: str = "") -> Concat:

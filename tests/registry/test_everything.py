@@ -145,3 +145,29 @@ def test_query_count_does_not_grow_with_the_limit(client, django_assert_max_num_
     with django_assert_max_num_queries(20):
         answer = client.get("/api/v1/search/", {"q": "Ubuntu", "limit": "50"}).json()
     assert answer["count"] == 24
+
+
+@pytest.mark.usefixtures("seeded")
+class TestInTheVisitorsLanguage:
+    """The names of vocabularies in the interface languages find the records linked to them."""
+
+    @pytest.mark.parametrize(
+        "path", ["/fr/partnerships/?q=coopération sud-sud", "/es/partnerships/?q=cooperación sur-sur"]
+    )
+    def test_a_modality_in_french_or_spanish_finds_its_partnerships(self, client, path):
+        page = client.get(path).content.decode()
+        assert "Rwanda Cooperation and the Rome-based agencies" in page
+
+    def test_the_api_finds_them_whatever_the_language(self, client):
+        answer = client.get("/api/v1/partnerships/", {"q": "coopération sud-sud"}).json()
+        assert answer["count"] >= 3
+
+    @pytest.mark.parametrize("country", ["Suisse", "Suiza"])
+    def test_a_french_or_spanish_country_name_finds_events_and_partners(self, country):
+        groups = {g.record_type.section: g for g in search_everything(country)}
+        assert groups["events"].count >= 1
+        assert groups["partners"].count >= 1  # UNECE, in Geneva
+
+    def test_an_organisation_type_in_french_finds_partners(self):
+        groups = {g.record_type.section: g for g in search_everything("Gouvernement")}
+        assert groups["partners"].count >= 1
