@@ -27,3 +27,11 @@ access_log_format = (
     '"request_id":"%({x-request-id}o)s"}'
 )
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server):  # noqa: ARG001 (gunicorn's hook signature)
+    """Load the embedding model in the master, so that the forked workers share it (with preload_app)."""
+    if preload_app:
+        from registry.embeddings import preload  # noqa: PLC0415 (Django is set up by the preloaded app)
+
+        preload()

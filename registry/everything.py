@@ -225,7 +225,8 @@ class _SearchParameters(serializers.Serializer):
 class _SuggestParameters(serializers.Serializer):
     q = serializers.CharField(
         max_length=MAX_QUERY_LENGTH,
-        allow_blank=True, help_text="The start of a name, title or acronym: `nor`, `UNOS`."
+        allow_blank=True,
+        help_text="The start of a name, title or acronym: `nor`, `UNOS`.",
     )
 
 

@@ -10,6 +10,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.text import slugify
+from pgvector.django import HnswIndex, VectorField
 
 from registry.fields import LineField, WebAddressField, WindowedDateField, single_line_check, window_check
 from registry.workflow import track_history
@@ -76,6 +77,42 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class SearchEmbedding(models.Model):
+    """A record's sentence embedding, for search across languages and similar records
+    (`registry/embeddings.py`). Written by the task worker after the record is saved, never edited.
+
+    One row per record, of any searchable type. `text_hash` is the hash of the text embedded, so a
+    save that changes no embedded text costs no second embedding. Rows of drafts exist too; every
+    read joins them to published records.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    encoder = models.CharField(max_length=60, help_text="The model that made it (SEARCH_EMBEDDING_MODEL).")
+    text_hash = models.CharField(max_length=64)
+    embedding = VectorField(dimensions=384)
+    embedded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="searchembedding_one_per_record"
+            )
+        ]
+        indexes = [
+            HnswIndex(
+                name="searchembedding_hnsw",
+                fields=["embedding"],
+                m=16,
+                ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model} {self.object_id}"
 
 
 # The API's own addresses beside a collection's records (/api/v1/partners/facets/): a record with

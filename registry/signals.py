@@ -18,6 +18,7 @@ from django.apps import apps as global_apps
 from django.db import models
 from django.db.models.signals import ModelSignal, m2m_changed, post_delete, post_save
 
+from registry import embeddings
 from registry.search import SearchDocument, search_documents, search_index_update
 
 
@@ -44,6 +45,7 @@ def reindex_records(model: type[models.Model], pks: Any) -> None:
 def _on_record_saved(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if not kwargs.get("raw"):
         reindex_records(sender, [instance.pk])
+        embeddings.enqueue(sender, [instance.pk])  # by the task worker, after the commit
 
 
 def _part_receiver(document: SearchDocument, attribute: str) -> Any:

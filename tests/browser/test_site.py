@@ -38,7 +38,9 @@ def test_the_home_box_suggests_names_as_the_visitor_types(page):
     page.get_by_role("combobox", name="Search the registry").press_sequentially("unos", delay=50)
     options = page.locator("#home-q-suggestions option")
     options.first.wait_for(state="attached")
-    assert options.first.get_attribute("value") == "United Nations Office for South-South Cooperation (UNOSSC)"
+    assert (
+        options.first.get_attribute("value") == "United Nations Office for South-South Cooperation (UNOSSC)"
+    )
 
 
 def test_filters_work_without_javascript(browser, live_server):
