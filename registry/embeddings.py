@@ -20,6 +20,7 @@ record. The encoder is loaded once per process, on first use, or before gunicorn
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any
@@ -125,19 +126,38 @@ def embed_rows(model: type[models.Model], pks: Iterable[Any] | None = None, batc
     return len(todo)
 
 
+# Records saved in the current transaction, by model label: one task per model at the commit,
+# however many records an import or a seed saves. A set of all (None) when a whole model is asked.
+_pending = threading.local()
+
+
 def enqueue(model: type[models.Model], pks: Iterable[Any] | None = None) -> None:
-    """Embed `model`'s records `pks` in the task worker once the current transaction commits."""
+    """Embed `model`'s records `pks` (all when None) in the task worker once the current
+    transaction commits: one task per model and transaction."""
     if not enabled():
         return
     label = model._meta.label_lower
-    ids = None if pks is None else [int(pk) for pk in pks]
+    connection = transaction.get_connection()
+    # Still waiting for this transaction's commit? (A rollback drops the callback, and the records.)
+    queued = connection.in_atomic_block and any(entry[1] is _send for entry in connection.run_on_commit)
+    if not queued:
+        _pending.records = {}
+    pending: dict[str, set[int] | None] = _pending.records
+    if pks is None or (label in pending and pending[label] is None):
+        pending[label] = None
+    else:
+        pending.setdefault(label, set()).update(int(pk) for pk in pks)  # type: ignore[union-attr]
+    if not queued:
+        transaction.on_commit(_send)
 
-    def send() -> None:
-        from registry.tasks import embed_records  # noqa: PLC0415 (tasks import the core's modules)
 
-        embed_records.enqueue(label, ids)
+def _send() -> None:
+    from registry.tasks import embed_records  # noqa: PLC0415 (tasks import the core's modules)
 
-    transaction.on_commit(send)
+    pending = getattr(_pending, "records", None) or {}
+    _pending.records = None
+    for label, pks in pending.items():
+        embed_records.enqueue(label, None if pks is None else sorted(pks))
 
 
 def embeddings_of(model: type[models.Model]) -> models.QuerySet:

@@ -85,8 +85,11 @@ class SearchEmbedding(models.Model):
 
     One row per record, of any searchable type. `text_hash` is the hash of the text embedded, so a
     save that changes no embedded text costs no second embedding. Rows of drafts exist too; every
-    read joins them to published records.
+    read joins them to published records. Internal: an embedding follows its record's write, which
+    has already moved the last-change stamp.
     """
+
+    registry_role = "internal"
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()

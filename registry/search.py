@@ -161,6 +161,7 @@ def register_document(document: SearchDocument) -> SearchDocument:
     from . import signals  # noqa: PLC0415 (signals reads the documents registered here)
 
     _DOCUMENTS[document.model] = document
+    _BUILT.pop(document.model, None)
     signals.connect()
     return document
 
@@ -175,7 +176,17 @@ def _documents(label: str, apps: Any) -> dict[str, list[Any]]:
         document = _DOCUMENTS[label]
     except KeyError:
         raise ValueError(f"{label} is not searchable") from None
-    return document.weights(apps)
+    if apps is not global_apps:
+        return document.weights(apps)  # a migration's models: built for it alone
+    # Built once per process: Django copies an expression (and clones a subquery's query) each time
+    # a query uses it, so one set serves every save.
+    if document.model not in _BUILT:
+        _BUILT[document.model] = document.weights(apps)
+    return _BUILT[document.model]
+
+
+# The current models' documents, by model label (see _documents).
+_BUILT: dict[str, dict[str, list[Any]]] = {}
 
 
 def search_index_update(

@@ -6,10 +6,13 @@ import django.contrib.postgres.operations
 import django.db.models.deletion
 import pgtrigger.compiler
 import pgtrigger.migrations
+import pgvector.django.indexes
+import pgvector.django.vector
 import registry.fields
 import registry.models
 from django.conf import settings
 from django.db import migrations, models
+from pgvector.django import VectorExtension
 
 
 class Migration(migrations.Migration):
@@ -217,5 +220,24 @@ DROP FUNCTION IF EXISTS registry_change_noted() CASCADE;  -- and the tables' tri
         pgtrigger.migrations.AddTrigger(
             model_name='sourcelink',
             trigger=pgtrigger.compiler.Trigger(name='registry_change', sql=pgtrigger.compiler.UpsertTriggerSql(execute='registry_change_noted()', func='RETURN NULL;', hash='95f8988a93c2d2a78eab67a391c2ccb13859a7d5', level='STATEMENT', operation='INSERT OR UPDATE OR DELETE', pgid='pgtrigger_registry_change_e6a15', table='registry_sourcelink', when='AFTER')),
+        ),
+        # Sentence embeddings (registry/embeddings.py) need pgvector: the embedded PostgreSQL ships it,
+        # as Debian's postgresql-<version>-pgvector does.
+        VectorExtension(),
+        migrations.CreateModel(
+            name='SearchEmbedding',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('object_id', models.PositiveBigIntegerField()),
+                ('encoder', models.CharField(help_text='The model that made it (SEARCH_EMBEDDING_MODEL).', max_length=60)),
+                ('text_hash', models.CharField(max_length=64)),
+                ('embedding', pgvector.django.vector.VectorField(dimensions=384)),
+                ('embedded_at', models.DateTimeField(auto_now=True)),
+                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
+            ],
+            options={
+                'indexes': [pgvector.django.indexes.HnswIndex(ef_construction=64, fields=['embedding'], m=16, name='searchembedding_hnsw', opclasses=['vector_cosine_ops'])],
+                'constraints': [models.UniqueConstraint(fields=('content_type', 'object_id'), name='searchembedding_one_per_record')],
+            },
         ),
     ]

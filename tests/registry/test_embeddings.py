@@ -57,8 +57,33 @@ class TestSeed:
 def test_a_committed_save_enqueues_its_embedding(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         partnership = PartnershipFactory(title="Solar villages")
-    task = DBTaskResult.objects.filter(task_path="registry.tasks.embed_records").latest("enqueued_at")
-    assert task.args_kwargs["args"] == ["partnerships.partnership", [partnership.pk]]
+    tasks = DBTaskResult.objects.filter(task_path="registry.tasks.embed_records")
+    assert ["partnerships.partnership", [partnership.pk]] in [t.args_kwargs["args"] for t in tasks]
+
+
+def test_one_transaction_queues_one_task_per_model(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first, second = PartnershipFactory(), PartnershipFactory()
+    tasks = DBTaskResult.objects.filter(task_path="registry.tasks.embed_records")
+    partnerships = [t for t in tasks if t.args_kwargs["args"][0] == "partnerships.partnership"]
+    assert [t.args_kwargs["args"][1] for t in partnerships] == [sorted([first.pk, second.pk])]
+
+
+def test_a_rolled_back_save_queues_nothing_and_the_next_commit_still_does(django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                PartnershipFactory(title="Never committed")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        kept = PartnershipFactory(title="Committed")
+    tasks = DBTaskResult.objects.filter(task_path="registry.tasks.embed_records")
+    assert [
+        t.args_kwargs["args"][1] for t in tasks if t.args_kwargs["args"][0] == "partnerships.partnership"
+    ] == [[kept.pk]]
 
 
 def test_without_a_model_nothing_is_embedded_or_enqueued(settings, django_capture_on_commit_callbacks):

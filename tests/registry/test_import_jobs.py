@@ -184,7 +184,15 @@ def test_the_worker_process_checks_the_file_then_imports_it_once_confirmed(setti
     }
     context = Partner.objects.get(slug="p1").history.first().pgh_context.metadata
     assert context["user"] == curator.pk and context["via"].startswith(f"import job {job.pk} ")
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
+    done = DBTaskResult.objects.filter(status="SUCCESSFUL")
+    assert done.filter(task_path="registry.tasks.run_import_job").count() == 2
+    # The six new partners are embedded by one task, queued when the import committed.
+    (embedding,) = done.filter(task_path="registry.tasks.embed_records")
+    assert embedding.args_kwargs["args"] == [
+        "partnerships.partner",
+        sorted(Partner.objects.values_list("pk", flat=True)),
+    ]
+    assert embedding.return_value == 6
 
 
 @pytest.mark.django_db(transaction=True)
