@@ -22,7 +22,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -283,39 +283,54 @@ _SUGGESTIONS = inline_serializer(
 )
 
 
-def _links(request: Request, record_type: PublicRecordType, record: Any) -> dict[str, str]:
+def _record(request: Request, record_type: PublicRecordType, record: Any) -> dict[str, Any]:
     name = record_type.model._meta.model_name
     return {
+        "type": record_type.section,
+        "slug": record.slug,
+        "name": str(record),
         "url": drf_reverse(f"{name}-detail", kwargs={"slug": record.slug}, request=request),
         "web_url": request.build_absolute_uri(record.get_absolute_url()),
     }
 
 
 class _ReadOnlyView(APIView):
+    """An anonymous GET whose query parameters `parameters` validates (a 400 names the wrong one)."""
+
     permission_classes = [AllowAny]
     http_method_names = ["get", "head", "options"]
+    parameters: type[serializers.Serializer]
+
+    def get(self, request: Request) -> Response:
+        parameters = self.parameters(data=request.query_params)
+        parameters.is_valid(raise_exception=True)
+        return Response(self.answer(request, parameters.validated_data))
+
+    def answer(self, request: Request, parameters: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
 
 
-class SearchEverythingAPIView(_ReadOnlyView):
-    """Search every record type at once: partnerships, partners, events and publications."""
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="search_everything",
         parameters=[_SearchParameters],
         responses={200: _SEARCH_ANSWER, 400: OpenApiResponse(description="A parameter is wrong.")},
     )
-    def get(self, request: Request) -> Response:
-        parameters = _SearchParameters(data=request.query_params)
-        parameters.is_valid(raise_exception=True)
-        query, only = parameters.validated_data["q"], parameters.validated_data.get("type")
+)
+class SearchEverythingAPIView(_ReadOnlyView):
+    """Search every record type at once: partnerships, partners, events and publications."""
+
+    parameters = _SearchParameters
+
+    def answer(self, request: Request, parameters: dict[str, Any]) -> dict[str, Any]:
+        query = parameters["q"]
         # Blank words match nothing (as an empty box does), with every type's count at 0.
-        groups = search_everything(query, per_type=parameters.validated_data["limit"], only=only)
+        groups = search_everything(query, per_type=parameters["limit"], only=parameters.get("type"))
         types: list[dict[str, Any]] = []
         results: list[dict[str, Any]] = []
         for group in groups:
             record_type = group.record_type
-            name = record_type.model._meta.model_name
-            list_url = drf_reverse(f"{name}-list", request=request)
+            list_url = drf_reverse(f"{record_type.model._meta.model_name}-list", request=request)
             types.append(
                 {
                     "type": record_type.section,
@@ -329,39 +344,27 @@ class SearchEverythingAPIView(_ReadOnlyView):
             )
             results.extend(
                 {
-                    "type": record_type.section,
-                    "slug": record.slug,
-                    "name": str(record),
+                    **_record(request, record_type, record),
                     "summary": record.summary_text(),
-                    **_links(request, record_type, record),
                     "score": round(float(record.search_rank), 6),
                 }
                 for record in group.records
             )
-        return Response(
-            {"query": query, "count": sum(g.count for g in groups), "types": types, "results": results}
-        )
+        return {"query": query, "count": sum(g.count for g in groups), "types": types, "results": results}
 
 
-class AutocompleteAPIView(_ReadOnlyView):
-    """Names and titles that start with what was typed, for a search box's suggestions."""
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="autocomplete",
         parameters=[_SuggestParameters],
         responses={200: _SUGGESTIONS, 400: OpenApiResponse(description="A parameter is wrong.")},
     )
-    def get(self, request: Request) -> Response:
-        parameters = _SuggestParameters(data=request.query_params)
-        parameters.is_valid(raise_exception=True)
-        query = parameters.validated_data["q"]
-        results: list[dict[str, Any]] = [
-            {
-                "type": record_type.section,
-                "slug": record.slug,
-                "name": str(record),
-                **_links(request, record_type, record),
-            }
-            for record_type, record in suggest(query)
-        ]
-        return Response({"query": query, "results": results})
+)
+class AutocompleteAPIView(_ReadOnlyView):
+    """Names and titles that start with what was typed, for a search box's suggestions."""
+
+    parameters = _SuggestParameters
+
+    def answer(self, request: Request, parameters: dict[str, Any]) -> dict[str, Any]:
+        found = suggest(parameters["q"])
+        return {"query": parameters["q"], "results": [_record(request, t, record) for t, record in found]}
