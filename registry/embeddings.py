@@ -139,7 +139,12 @@ def enqueue(model: type[models.Model], pks: Iterable[Any] | None = None) -> None
     label = model._meta.label_lower
     connection = transaction.get_connection()
     # Still waiting for this transaction's commit? (A rollback drops the callback, and the records.)
-    queued = connection.in_atomic_block and any(entry[1] is _send for entry in connection.run_on_commit)
+    # (Test helpers may run the callbacks and leave them listed: then the records were sent.)
+    queued = (
+        connection.in_atomic_block
+        and getattr(_pending, "records", None) is not None
+        and any(entry[1] is _send for entry in connection.run_on_commit)
+    )
     if not queued:
         _pending.records = {}
     pending: dict[str, set[int] | None] = _pending.records
