@@ -85,11 +85,9 @@ class SearchEmbedding(models.Model):
 
     One row per record, of any searchable type. `text_hash` is the hash of the text embedded, so a
     save that changes no embedded text costs no second embedding. Rows of drafts exist too; every
-    read joins them to published records. Internal: an embedding follows its record's write, which
-    has already moved the last-change stamp.
+    read joins them to published records. Not internal: the similar records of public pages read
+    them, so writing them moves the last-change stamp, and cached pages follow.
     """
-
-    registry_role = "internal"
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from events.models import Event, EventOrganiser, EventParticipant, RegistrationLink
 from partnerships.models import Participation, Partner, PartnerName, Partnership, Person
+from registry import embeddings
 from registry.models import SourceLink
 from registry.search import search_documents, search_index_update
 from registry.signals import disconnected
@@ -828,6 +829,7 @@ class SeedLoader:
             pks = [pk for created, pk in self._new if created is model]
             if pks:
                 search_index_update(model, pks)
+                embeddings.enqueue(model, pks)  # signals are off during the seed
 
     def is_new(self, record: models.Model) -> bool:
         return (type(record), record.pk) in self._new

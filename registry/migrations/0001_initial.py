@@ -240,4 +240,8 @@ DROP FUNCTION IF EXISTS registry_change_noted() CASCADE;  -- and the tables' tri
                 'constraints': [models.UniqueConstraint(fields=('content_type', 'object_id'), name='searchembedding_one_per_record')],
             },
         ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='searchembedding',
+            trigger=pgtrigger.compiler.Trigger(name='registry_change', sql=pgtrigger.compiler.UpsertTriggerSql(execute='registry_change_noted()', func='RETURN NULL;', hash='54abb05fce615c8a86ef37b906d55d6116b5482a', level='STATEMENT', operation='INSERT OR UPDATE OR DELETE', pgid='pgtrigger_registry_change_ebc18', table='registry_searchembedding', when='AFTER')),
+        ),
     ]

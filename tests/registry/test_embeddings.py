@@ -93,3 +93,28 @@ def test_without_a_model_nothing_is_embedded_or_enqueued(settings, django_captur
     assert not DBTaskResult.objects.filter(task_path="registry.tasks.embed_records").exists()
     assert embeddings.embed_rows(Partnership) == 0
     assert embeddings.similar(partnership) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_seed_queues_the_embedding_of_its_records():
+    from sscregistry.seed import load_seed_data
+
+    load_seed_data()
+    tasks = DBTaskResult.objects.filter(task_path="registry.tasks.embed_records")
+    labels = {t.args_kwargs["args"][0] for t in tasks}
+    assert labels == {
+        "partnerships.partner",
+        "partnerships.partnership",
+        "events.event",
+        "reports.publication",
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_embedding_moves_the_last_change_stamp_so_cached_pages_show_it():
+    from registry.cache import read_last_change
+
+    partnership = PartnershipFactory(status=Status.PUBLISHED)
+    before = read_last_change()
+    assert embed_records.call("partnerships.partnership", [partnership.pk]) == 1
+    assert read_last_change() > before
