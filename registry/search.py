@@ -153,6 +153,8 @@ class SearchDocument:
 
 
 _DOCUMENTS: dict[str, SearchDocument] = {}
+# The current models' documents, by model label, built once (see _documents).
+_BUILT: dict[str, dict[str, list[Any]]] = {}
 
 
 def register_document(document: SearchDocument) -> SearchDocument:
@@ -183,10 +185,6 @@ def _documents(label: str, apps: Any) -> dict[str, list[Any]]:
     if document.model not in _BUILT:
         _BUILT[document.model] = document.weights(apps)
     return _BUILT[document.model]
-
-
-# The current models' documents, by model label (see _documents).
-_BUILT: dict[str, dict[str, list[Any]]] = {}
 
 
 def search_index_update(
