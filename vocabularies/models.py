@@ -96,6 +96,12 @@ class Country(VocabularyEntry):
         return localised_country_name(self.name, self.name_fr, self.name_es)
 
 
+def _language_shown(french: str, spanish: str) -> str:
+    """The language `localised_country_name` shows for these translations: fr, es, or en."""
+    language = (get_language() or "en").split("-")[0]
+    return language if {"fr": french, "es": spanish}.get(language) else "en"
+
+
 def localised_country_name(name: str, name_fr: str = "", name_es: str = "") -> str:
     """Of a country's English, French and Spanish names, the one for the active language."""
     language = (get_language() or "en")[:2]
@@ -110,6 +116,11 @@ class SustainableDevelopmentGoal(VocabularyEntry):
         primary_key=True, validators=[MinValueValidator(1), MaxValueValidator(17)]
     )
     title = models.CharField(max_length=300, help_text="The official title of the goal.")
+    title_fr = models.CharField("title (French)", max_length=300, blank=True)
+    title_es = models.CharField("title (Spanish)", max_length=300, blank=True)
+    titles_source = models.CharField(
+        max_length=300, blank=True, help_text="Where the French and Spanish titles come from, and their date."
+    )
     short_title = models.CharField(max_length=60)
     colour = models.CharField(max_length=7, help_text="The goal's official colour, as #RRGGBB.")
 
@@ -124,6 +135,13 @@ class SustainableDevelopmentGoal(VocabularyEntry):
     def __str__(self) -> str:
         return f"SDG {self.code}: {self.short_title}"
 
+    def local_title(self) -> str:
+        """The official title in the interface language (English when none is kept for it)."""
+        return localised_country_name(self.title, self.title_fr, self.title_es)
+
+    def local_title_language(self) -> str:
+        return _language_shown(self.title_fr, self.title_es)
+
 
 class SDGTarget(VocabularyEntry):
     """One of the 169 SDG targets, such as 17.6 or 1.a."""
@@ -131,6 +149,11 @@ class SDGTarget(VocabularyEntry):
     code = models.CharField(max_length=6, primary_key=True)
     goal = models.ForeignKey(SustainableDevelopmentGoal, on_delete=models.PROTECT, related_name="targets")
     title = models.TextField()
+    title_fr = models.TextField("title (French)", blank=True)
+    title_es = models.TextField("title (Spanish)", blank=True)
+    titles_source = models.CharField(
+        max_length=300, blank=True, help_text="Where the French and Spanish titles come from, and their date."
+    )
     sort_key = models.PositiveIntegerField(editable=False, default=0)
 
     class Meta:
@@ -143,6 +166,13 @@ class SDGTarget(VocabularyEntry):
     def save(self, *args, **kwargs) -> None:
         self.sort_key = sdg_target_sort_key(self.code)
         super().save(*args, **kwargs)
+
+    def local_title(self) -> str:
+        """The official text in the interface language (English when none is kept for it)."""
+        return localised_country_name(self.title, self.title_fr, self.title_es)
+
+    def local_title_language(self) -> str:
+        return _language_shown(self.title_fr, self.title_es)
 
 
 def sdg_target_sort_key(code: str) -> int:

@@ -80,6 +80,9 @@ def _codelist(name: str) -> list[dict[str, str]]:
             {
                 "code": (item.findtext("code") or "").strip(),
                 "name": (item.findtext("name/narrative") or "").strip(),
+                "name_fr": (
+                    item.findtext("name/narrative[@{http://www.w3.org/XML/1998/namespace}lang='fr']") or ""
+                ).strip(),
                 "description": (item.findtext("description/narrative") or "").strip(),
                 "category": (item.findtext("category") or "").strip(),
             }
@@ -137,14 +140,40 @@ def load_regions_and_countries(apps: Any = global_apps) -> int:
     return len(rows)
 
 
+# Where the goals' and targets' French and Spanish texts come from (stored on each entry).
+SDG_GOALS_SOURCE = (
+    "French: the UN's official text, from IATI's UNSDG-Goals codelist (commit 75e827b, copied "
+    "2026-11-22). Spanish: General Assembly resolution A/RES/70/1, official Spanish version, "
+    "25 September 2015 (undocs.org/es/A/RES/70/1)."
+)
+SDG_TARGETS_SOURCE = (
+    "French: the UN's official text, from IATI's UNSDG-Targets codelist (commit 75e827b, copied "
+    "2026-11-22). No Spanish text is kept yet: Spanish pages show the English one."
+)
+
+
+def _numbered(title: str, word: str) -> str:
+    """ "Goal 1. End poverty..." -> "End poverty..." ("Objectif 1. ..." in French)."""
+    return title.split(". ", 1)[1] if title.startswith(word) and ". " in title else title
+
+
 def load_sdgs(apps: Any = global_apps) -> int:
     Goal = apps.get_model("vocabularies", "SustainableDevelopmentGoal")
     Target = apps.get_model("vocabularies", "SDGTarget")
+    with open(DATA_DIR / "sdg_goals_es.csv", encoding="utf-8") as fh:
+        spanish = {int(row["code"]): row["title"] for row in csv.DictReader(fh)}
     for item in _codelist("UNSDG-Goals"):
         code = int(item["code"])
-        title = item["name"].split(". ", 1)[1] if item["name"].startswith("Goal") else item["name"]
         short, colour = SDG_SHORT_TITLES[code]
-        _upsert(Goal, {"code": code}, {"title": title, "short_title": short, "colour": colour})
+        values = {
+            "title": _numbered(item["name"], "Goal"),
+            "title_fr": _numbered(item["name_fr"], "Objectif"),
+            "title_es": spanish.get(code, ""),
+            "titles_source": SDG_GOALS_SOURCE,
+            "short_title": short,
+            "colour": colour,
+        }
+        _upsert(Goal, {"code": code}, values)
     targets = _codelist("UNSDG-Targets")
     for item in targets:
         _upsert(
@@ -153,6 +182,8 @@ def load_sdgs(apps: Any = global_apps) -> int:
             {
                 "goal_id": int(item["code"].split(".")[0]),
                 "title": item["name"],
+                "title_fr": item["name_fr"],
+                "titles_source": SDG_TARGETS_SOURCE,
                 "sort_key": sdg_target_sort_key(item["code"]),
             },
         )

@@ -248,4 +248,35 @@ class Migration(migrations.Migration):
             model_name='sdgtarget',
             trigger=pgtrigger.compiler.Trigger(name='registry_change', sql=pgtrigger.compiler.UpsertTriggerSql(execute='registry_change_noted()', func='RETURN NULL;', hash='92bea097d64d3681391d474239c3585ec097b72c', level='STATEMENT', operation='INSERT OR UPDATE OR DELETE', pgid='pgtrigger_registry_change_3dda4', table='vocabularies_sdgtarget', when='AFTER')),
         ),
+        # The SDGs' and targets' official French and Spanish texts (vocabularies/reference.py).
+        migrations.AddField(
+            model_name='sdgtarget',
+            name='title_es',
+            field=models.TextField(blank=True, verbose_name='title (Spanish)'),
+        ),
+        migrations.AddField(
+            model_name='sdgtarget',
+            name='title_fr',
+            field=models.TextField(blank=True, verbose_name='title (French)'),
+        ),
+        migrations.AddField(
+            model_name='sdgtarget',
+            name='titles_source',
+            field=models.CharField(blank=True, help_text='Where the French and Spanish titles come from, and their date.', max_length=300),
+        ),
+        migrations.AddField(
+            model_name='sustainabledevelopmentgoal',
+            name='title_es',
+            field=models.CharField(blank=True, max_length=300, verbose_name='title (Spanish)'),
+        ),
+        migrations.AddField(
+            model_name='sustainabledevelopmentgoal',
+            name='title_fr',
+            field=models.CharField(blank=True, max_length=300, verbose_name='title (French)'),
+        ),
+        migrations.AddField(
+            model_name='sustainabledevelopmentgoal',
+            name='titles_source',
+            field=models.CharField(blank=True, help_text='Where the French and Spanish titles come from, and their date.', max_length=300),
+        ),
     ]
