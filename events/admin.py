@@ -133,5 +133,6 @@ class EventAdmin(RecordImportExportMixin, PublishableAdmin):
         ),
         ("Where", {"fields": ["attendance_mode", "venue", "city", "country"]}),
         ("Related", {"fields": ["partnerships", "themes", "document_symbols"]}),
+        PublishableAdmin.languages_fieldset,
         PublishableAdmin.workflow_fieldset,
     ]

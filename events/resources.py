@@ -27,6 +27,8 @@ class EventResource(PartnerRolesResource):
             "event_type_label",
             "theme",
             "description",
+            "language",
+            "translations",
             "start",
             "end",
             "timezone",

@@ -42,6 +42,7 @@ def register() -> None:
     register_document(
         SearchDocument(
             model="events.event",
+            exact=("title", "short_title"),
             weights=event_document,
             parts={"events.eventorganiser": "event_id"},
             vocabularies={"vocabularies.theme": "themes", "vocabularies.country": "country"},

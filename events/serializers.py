@@ -65,4 +65,6 @@ class EventWriteSerializer(WriteSerializer):
             "parent",
             "themes",
             "document_symbols",
+            "language",
+            "translations",
         ]

@@ -120,6 +120,7 @@ EVENT = shapes.RecordShape(
         shapes.Choice("type", Event, source="event_type", csv=("type_code", "type")),
         shapes.Scalar("theme", csv=False),
         shapes.Scalar("description", csv=False),
+        shapes.ContentLanguage(),
         LocalTime("start", "Start (UTC)."),
         LocalTime("end", "End (UTC)."),
         shapes.Scalar("timezone", description="The IANA time zone the event was announced in."),

@@ -196,6 +196,7 @@ class PartnerAdmin(PartnerAdminMixin, RecordImportExportMixin, PublishableAdmin)
                 ]
             },
         ),
+        PublishableAdmin.languages_fieldset,
         PublishableAdmin.workflow_fieldset,
     ]
 
@@ -265,6 +266,7 @@ class PartnershipAdmin(RecordImportExportMixin, PublishableAdmin):
                 ]
             },
         ),
+        PublishableAdmin.languages_fieldset,
         PublishableAdmin.workflow_fieldset,
     ]
 

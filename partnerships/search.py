@@ -71,7 +71,7 @@ def partner_document(apps: Any) -> dict[str, list[Any]]:
     get = apps.get_model
     names = get("partnerships", "PartnerName").objects.filter(partner=OuterRef("pk"))
     return {
-        "A": [F("name"), F("acronym")],
+        "A": [F("name"), F("acronym"), F("identifier")],
         "B": [
             joined(names, F("name")),
             name_of(get("vocabularies", "OrganisationType"), "organisation_type_id", in_every_language()),
@@ -85,6 +85,7 @@ def register() -> None:
     register_document(
         SearchDocument(
             model="partnerships.partnership",
+            exact=("title",),
             weights=partnership_document,
             parts={"partnerships.participation": "partnership_id"},
             vocabularies={
@@ -100,6 +101,7 @@ def register() -> None:
     register_document(
         SearchDocument(
             model="partnerships.partner",
+            exact=("name", "acronym", "identifier", "alternative_names__name"),
             weights=partner_document,
             parts={"partnerships.partnername": "partner_id"},
             vocabularies={

@@ -27,7 +27,7 @@ CodeName = object_serializer(CODE_NAME)  # a region as the records show their vo
 class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = vocabularies.SDGTarget
-        fields = ["code", "title"]
+        fields = ["code", "title", "title_fr", "title_es", "titles_source"]
 
 
 class SDGSerializer(serializers.ModelSerializer):
@@ -36,7 +36,17 @@ class SDGSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = vocabularies.SustainableDevelopmentGoal
-        fields = ["code", "url", "title", "short_title", "colour", "targets"]
+        fields = [
+            "code",
+            "url",
+            "title",
+            "title_fr",
+            "title_es",
+            "titles_source",
+            "short_title",
+            "colour",
+            "targets",
+        ]
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -132,6 +142,8 @@ class PartnerWriteSerializer(WriteSerializer):
             "website",
             "description",
             "parent",
+            "language",
+            "translations",
         ]
         extra_kwargs = {
             "website": {
@@ -167,6 +179,8 @@ class PartnershipWriteSerializer(WriteSerializer):
             "regions",
             "themes",
             "participants",
+            "language",
+            "translations",
         ]
 
     def validate_participants(self, participants: list[dict]) -> list[dict]:

@@ -197,6 +197,7 @@ PARTNERSHIP = shapes.RecordShape(
         shapes.Scalar("summary"),
         shapes.Scalar("objective", csv=False),
         shapes.Scalar("description", csv=False),
+        shapes.ContentLanguage(),
         vocabulary(
             Partnership,
             "modalities",
@@ -305,6 +306,7 @@ PARTNER = shapes.RecordShape(
         shapes.Scalar("identifier", description="Organisation identifier (org-id.guide), e.g. XM-DAC-41301."),
         shapes.Scalar("website"),
         shapes.Scalar("description", csv=False),
+        shapes.ContentLanguage(),
         shapes.LinkedRecord(
             "parent",
             PARTNER_COMPACT,

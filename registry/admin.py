@@ -244,6 +244,17 @@ class PublishableAdmin(admin.ModelAdmin):
         mark_selected_reviewed,
     ]
     readonly_fields = [*(f for f in services.WORKFLOW_FIELDS if f != "version"), "public_submission"]
+    # A searchable record's content language and translations (registry.workflow.SearchableModel).
+    languages_fieldset = (
+        "Languages",
+        {
+            "fields": ["language", "translations"],
+            "description": (
+                "The language the record is written in chooses how search reads it. Translations give "
+                "the title and summary in other languages; visitors of those languages see them."
+            ),
+        },
+    )
     workflow_fieldset = (
         "Workflow",
         {

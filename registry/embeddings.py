@@ -19,6 +19,7 @@ record. The encoder is loaded once per process, on first use, or before gunicorn
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -26,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from pgvector.django import CosineDistance
 
 DIMENSIONS = 384
@@ -163,21 +164,76 @@ def embeddings_of(model: type[models.Model]) -> models.QuerySet:
     return SearchEmbedding.objects.filter(content_type=ContentType.objects.get_for_model(model))
 
 
-def similar(record: Any, limit: int = 5) -> list[Any]:
-    """The published records of the record's type nearest to it in meaning, nearest first."""
+@functools.lru_cache(maxsize=1024)
+def query_vector(encoder: str, query: str) -> list[float]:
+    """The embedding of a search query (kept for the process's next searches of the same words)."""
+    return embed("query", [query])[0]
+
+
+# The record types known to have embeddings: once a type has some, it keeps them (a type is
+# checked again only while it has none).
+_EMBEDDED: set[str] = set()
+
+
+def _has_embeddings(model: type[models.Model]) -> bool:
+    label = model._meta.label_lower
+    if label not in _EMBEDDED and embeddings_of(model).exists():
+        _EMBEDDED.add(label)
+    return label in _EMBEDDED
+
+
+def nearest(model: type[models.Model], query: str) -> list[int]:
+    """The ids of `model`'s embedded records (drafts included) nearest to `query` in meaning, nearest
+    first, at most four times SEARCH_VECTOR_NEIGHBOURS.
+
+    Sentence embeddings place every text fairly near every other (multilingual-e5 puts a query about
+    apple pie at a cosine distance of 0.20 from a rice project, and one about rice at 0.14), so a
+    query has near records only when its nearest is within SEARCH_VECTOR_MAX_DISTANCE; then those
+    within SEARCH_VECTOR_BAND of that nearest one join it. A query about nothing in the registry
+    finds nothing rather than the least unrelated records."""
+    if not enabled() or not query.strip():
+        return []
+    if not _has_embeddings(model):
+        return []  # nothing embedded yet: full text answers alone, without loading the model
+    rows = embeddings_of(model)
+    vector = query_vector(encoder_name(), query)
+    distance = CosineDistance("embedding", vector)
+    limit, band = settings.SEARCH_VECTOR_MAX_DISTANCE, settings.SEARCH_VECTOR_BAND
+    with transaction.atomic(using=rows.db), connections[rows.db].cursor() as cursor:
+        # The HNSW index serves every record type: scan it until enough of this type are found.
+        cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+        found = list(
+            rows.annotate(distance=distance)
+            .filter(distance__lte=limit + band)
+            .order_by(distance)
+            .values_list("object_id", "distance")[: 4 * settings.SEARCH_VECTOR_NEIGHBOURS]
+        )
+    found.sort(key=lambda row: row[1])  # relaxed order: nearly sorted
+    if not found or found[0][1] > limit:
+        return []
+    return [int(pk) for pk, d in found if d <= found[0][1] + band]
+
+
+def similar_ids(model: type[models.Model], pk: Any, limit: int = 5) -> list[int]:
+    """The ids of the published records of `model` nearest to record `pk` in meaning, nearest first."""
     if not enabled():
         return []
-    model = type(record)
-    mine = embeddings_of(model).filter(object_id=record.pk).values_list("embedding", flat=True).first()
+    mine = embeddings_of(model).filter(object_id=pk).values_list("embedding", flat=True).first()
     if mine is None:
         return []
-    published = model._default_manager.published().values("pk")
-    nearest = list(
+    published = model._default_manager.published().values("pk")  # type: ignore[attr-defined]
+    return list(
         embeddings_of(model)
         .filter(object_id__in=published)
-        .exclude(object_id=record.pk)
+        .exclude(object_id=pk)
         .order_by(CosineDistance("embedding", mine))
         .values_list("object_id", flat=True)[:limit]
     )
-    found = model._default_manager.in_bulk(nearest)
+
+
+def similar(record: Any, limit: int = 5) -> list[Any]:
+    """The published records of the record's type nearest to it in meaning, nearest first."""
+    model = type(record)
+    nearest = similar_ids(model, record.pk, limit)
+    found = model._default_manager.in_bulk(nearest) if nearest else {}
     return [found[pk] for pk in nearest if pk in found]

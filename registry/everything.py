@@ -239,6 +239,12 @@ _TYPE_COUNT_FIELDS: dict[str, serializers.Field] = {
         help_text="How it was answered: full text, or similar spellings when full text found nothing.",
     ),
     "suggestion": serializers.CharField(allow_null=True, help_text="The respelling that answered."),
+    "modes": serializers.ListField(
+        child=serializers.ChoiceField(
+            choices=[SearchOutcome.FULLTEXT, SearchOutcome.FUZZY, SearchOutcome.VECTOR]
+        ),
+        help_text="The retrievals that answered; `vector`: records near in meaning, in any language.",
+    ),
     "url": serializers.URLField(help_text="The type's own API list for the same words."),
     "web_url": serializers.URLField(help_text="The type's faceted search on the site."),
 }
@@ -343,6 +349,7 @@ class SearchEverythingAPIView(_ReadOnlyView):
                     "count": group.count,
                     "mode": group.outcome.mode,
                     "suggestion": group.outcome.suggestion,
+                    "modes": list(group.outcome.modes or (group.outcome.mode,)),
                     "url": f"{list_url}?{urlencode({'q': query})}",
                     "web_url": request.build_absolute_uri(type_search_url(record_type, query)),
                 }

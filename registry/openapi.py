@@ -15,7 +15,7 @@ from drf_spectacular.openapi import AutoSchema
 from rest_framework import permissions, serializers
 from rest_framework.utils import model_meta
 
-from registry.shapes import ListOf, Object, Plain, RecordShape, Schema, Stored
+from registry.shapes import SIMILAR_RECORD, ListOf, Object, Plain, RecordShape, Schema, Stored
 from registry.workflow import EARLIEST_DATE, LATEST_DATE
 
 ERROR_SCHEMA = {
@@ -163,6 +163,43 @@ class ShapeAnswerSchema(OpenApiSerializerExtension):
 
 def _shape(auto_schema: AutoSchema) -> RecordShape:
     return cast(RecordShape, auto_schema.view.shape)  # type: ignore[attr-defined]  # a record viewset's
+
+
+class ShapeDetailAnswer(ShapeAnswer):
+    """A searchable record's details in the schema: its shape, then `similar` (`<Model>Detail`)."""
+
+
+class ShapeDetailAnswerSchema(OpenApiSerializerExtension):
+    target_class = ShapeDetailAnswer
+
+    def get_name(self, auto_schema: AutoSchema, direction: Any) -> str:
+        return f"{_shape(auto_schema).model.__name__}Detail"
+
+    def get_identity(self, auto_schema: AutoSchema, direction: Any) -> Any:
+        return (_shape(auto_schema), "detail")
+
+    def map_serializer(self, auto_schema: AutoSchema, direction: Any) -> dict[str, Any]:
+        # The record's own component, then `similar`: each key is described once.
+        record = auto_schema.resolve_serializer(ShapeAnswer(), direction)
+        similar = auto_schema.resolve_serializer(object_serializer(SIMILAR_RECORD)(), direction)
+        return {
+            "allOf": [
+                record.ref,
+                {
+                    "type": "object",
+                    "properties": {
+                        "similar": {
+                            "type": "array",
+                            "items": similar.ref,
+                            "description": (
+                                "Published records of the same type nearest in meaning (at most five)."
+                            ),
+                        }
+                    },
+                    "required": ["similar"],
+                },
+            ]
+        }
 
 
 @functools.cache

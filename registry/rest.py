@@ -44,7 +44,7 @@ from registry.cache import cache_response, cached_response, last_change
 from registry.compiled import CompiledLookup, CompiledPage, compiled_lookups, compiled_pages, compiled_values
 from registry.facets import cached_facet_counts
 from registry.models import RESERVED_SLUGS
-from registry.openapi import ERROR_SCHEMA, ShapeAnswer
+from registry.openapi import ERROR_SCHEMA, ShapeAnswer, ShapeDetailAnswer
 from registry.pagination import RegistryPaginator
 from registry.parsers import RegistryJSONParser
 from registry.permissions import ReadOrModelPermissions
@@ -60,7 +60,7 @@ from registry.services import (
 )
 from registry.shapes import Context, RecordShape, Row
 from registry.spreadsheets import safe_cell
-from registry.workflow import PublishableModel, StaleRecordError, Status
+from registry.workflow import PublishableModel, SearchableModel, StaleRecordError, Status
 
 if TYPE_CHECKING:
     from registry.filters import RegistryFilterSet
@@ -238,6 +238,15 @@ SEARCH_SCHEMA = {
             "type": "string",
             "nullable": True,
             "description": "In fuzzy mode, the query respelt with the closest words found.",
+        },
+        "modes": {
+            "type": "array",
+            "items": {"type": "string", "enum": ["fulltext", "fuzzy", "vector"]},
+            "description": (
+                "The retrievals that answered: `fulltext` or `fuzzy`, and `vector` when records near in "
+                "meaning (sentence embeddings, across languages) joined them. A record not embedded yet is "
+                "still found by full text."
+            ),
         },
     },
 }
@@ -422,7 +431,11 @@ class ShapeReadMixin(_ViewSet):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         context = Context(request, self.shape, format=self.format_kwarg)
-        return Response(self.shape.records(self._record_rows(request), context)[0])
+        rows = self._record_rows(request)
+        record = self.shape.records(rows, context)[0]
+        if issubclass(self.shape.model, SearchableModel):
+            record["similar"] = self.shape.similar(rows[0]["id"], context)
+        return Response(record)
 
     def _page_rows(self, request: Request) -> tuple[Rows, bool]:
         """The rows of the page the request names, and whether they are paginated."""
@@ -878,9 +891,10 @@ def _document(viewset: type[PublicRecordViewSet], name: str) -> type[PublicRecor
             else write.Meta,
         },
     )
+    detail = ShapeDetailAnswer if issubclass(viewset.model, SearchableModel) else read
     return extend_schema_view(
         list=extend_schema(responses={200: read(many=True), 400: _BAD_REQUEST, 404: no_page, 429: too_many}),
-        retrieve=extend_schema(responses={200: read, 404: not_found, 429: too_many}),
+        retrieve=extend_schema(responses={200: detail, 404: not_found, 429: too_many}),
         create=extend_schema(request=write, responses={201: write, **written}),
         update=extend_schema(request=write, responses={200: write, 404: not_found, 412: stale, **written}),
         partial_update=extend_schema(

@@ -35,20 +35,131 @@ from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import (
     SearchQuery,
+    SearchQueryField,
     SearchRank,
     SearchVector,
+    SearchVectorField,
     TrigramSimilarity,
 )
 from django.db import connections, models, router
 from django.db.models import F, Func, OuterRef, Subquery, Value
-from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Concat, Length, Lower
+from django.db.models.functions import Coalesce, Concat, Length, Lower
 from django.utils import translation
 
 from registry.cache import record_set_key, registry_cached
+from registry.shapes import AnyOf
 from registry.workflow import Status
 
 SEARCH_CONFIG = "sscregistry"
+
+# The PostgreSQL stemmer of each content language that has one (ISO 639-1 code -> snowball
+# dictionary); every other language is indexed word by word ('simple'). Each gets a configuration
+# `sscregistry_<stemmer>`: that language's stemming on unaccented words, hyphenated words indexed
+# by their parts, as `sscregistry` does for English (created by registry's migration).
+STEMMERS = {
+    "ar": "arabic",
+    "ca": "catalan",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "es": "spanish",
+    "fi": "finnish",
+    "fr": "french",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "id": "indonesian",
+    "it": "italian",
+    "lt": "lithuanian",
+    "ne": "nepali",
+    "nl": "dutch",
+    "nb": "norwegian",
+    "nn": "norwegian",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sr": "serbian",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+}
+
+
+def text_search_config(language: str) -> str:
+    """The text search configuration of a content language: 'sscregistry' for English."""
+    if language == "en":
+        return SEARCH_CONFIG
+    return f"sscregistry_{STEMMERS.get(language, 'simple')}"
+
+
+def text_search_configs() -> list[str]:
+    """Every configuration a query is read in: English first, then each stemmer's, then 'simple'."""
+    return [SEARCH_CONFIG, *sorted({text_search_config(code) for code in STEMMERS}), "sscregistry_simple"]
+
+
+def text_search_sql() -> tuple[list[Any], list[Any]]:
+    """(create, drop) SQL for the per-language configurations and the two functions documents
+    use: `sscregistry_config(language)` and `sscregistry_translations_vector(translations)`."""
+    create: list[Any] = []
+    drop: list[Any] = []
+    for stemmer in sorted(set(STEMMERS.values())) + ["simple"]:
+        name = f"sscregistry_{stemmer}"
+        dictionary = "simple" if stemmer == "simple" else f"{stemmer}_stem"
+        create += [
+            f"CREATE TEXT SEARCH CONFIGURATION {name} (COPY = pg_catalog.{stemmer})",
+            f"ALTER TEXT SEARCH CONFIGURATION {name}"
+            f" ALTER MAPPING FOR word, hword_part WITH unaccent, {dictionary}",
+            f"ALTER TEXT SEARCH CONFIGURATION {name} DROP MAPPING FOR hword, asciihword",
+        ]
+        drop.insert(0, f"DROP TEXT SEARCH CONFIGURATION {name}")
+    cases = " ".join(f"WHEN '{code}' THEN '{text_search_config(code)}'" for code in sorted(STEMMERS))
+    create += [
+        "CREATE FUNCTION sscregistry_config(language text) RETURNS regconfig"
+        " LANGUAGE sql IMMUTABLE PARALLEL SAFE"
+        f" AS $$ SELECT (CASE language WHEN 'en' THEN '{SEARCH_CONFIG}' {cases}"
+        " ELSE 'sscregistry_simple' END)::regconfig $$",
+        # Each translation's title (weight A) and summary (weight C), in its language's configuration.
+        "CREATE FUNCTION sscregistry_translations_vector(translations jsonb) RETURNS tsvector"
+        " LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$"
+        " DECLARE result tsvector := ''; entry record;"
+        " BEGIN"
+        "  IF jsonb_typeof(translations) IS DISTINCT FROM 'object' THEN RETURN result; END IF;"
+        "  FOR entry IN SELECT key, value FROM jsonb_each(translations)"
+        "   WHERE jsonb_typeof(value) = 'object' LOOP"
+        "   result := result"
+        "    || setweight(to_tsvector(sscregistry_config(entry.key),"
+        "       COALESCE(entry.value ->> 'title', '')), 'A')"
+        "    || setweight(to_tsvector(sscregistry_config(entry.key),"
+        "       COALESCE(entry.value ->> 'summary', '')), 'C');"
+        "  END LOOP;"
+        "  RETURN result;"
+        " END $$",
+        "CREATE FUNCTION sscregistry_translations_text(translations jsonb) RETURNS text"
+        " LANGUAGE sql IMMUTABLE PARALLEL SAFE"
+        " AS $$ SELECT COALESCE(string_agg(part.value, ' '), '') FROM jsonb_each(CASE WHEN"
+        " jsonb_typeof(translations) = 'object' THEN translations ELSE '{}'::jsonb END) AS language,"
+        " jsonb_each_text(CASE WHEN jsonb_typeof(language.value) = 'object' THEN language.value"
+        " ELSE '{}'::jsonb END) AS part $$",
+    ]
+    configs = ", ".join(f"'{config}'" for config in dict.fromkeys(text_search_configs()))
+    create.append(
+        # A query's readings in every configuration, each once ("mangrove" is 'mangrov' in most).
+        "CREATE FUNCTION sscregistry_tsquery(query text) RETURNS tsquery"
+        " LANGUAGE sql IMMUTABLE PARALLEL SAFE"
+        " AS $$ SELECT COALESCE(string_agg(DISTINCT '(' || reading || ')', ' | '), '')::tsquery FROM ("
+        "  SELECT websearch_to_tsquery(config, query)::text AS reading"
+        f"  FROM unnest(ARRAY[{configs}]::regconfig[]) AS config) AS readings WHERE reading <> '' $$"  # nosec B608
+    )
+    drop = [
+        "DROP FUNCTION sscregistry_tsquery(text)",
+        "DROP FUNCTION sscregistry_translations_text(jsonb)",
+        "DROP FUNCTION sscregistry_translations_vector(jsonb)",
+        "DROP FUNCTION sscregistry_config(text)",
+        *drop,
+    ]
+    return create, drop
+
+
 # The longest `q` accepted: enough for any real query, short enough to keep plans cheap.
 MAX_QUERY_LENGTH = 200
 
@@ -141,7 +252,9 @@ class SearchDocument:
       the documents of the records linked to it;
     - `many_to_many`: the record's many-to-many fields whose entries enter the document;
     - `quotes`: another record model's label -> lookup from this record to it: a change to such a
-      record (a partner's name, a person's name) rewrites the documents that quote it.
+      record (a partner's name, a person's name) rewrites the documents that quote it;
+    - `exact`: lookups of the names a visitor may type whole (a title, an acronym, an identifier,
+      alternative names): a record whose value is the query ranks first.
     """
 
     model: str
@@ -150,6 +263,7 @@ class SearchDocument:
     vocabularies: Mapping[str, str] = field(default_factory=dict)
     many_to_many: tuple[str, ...] = ()
     quotes: Mapping[str, str] = field(default_factory=dict)
+    exact: tuple[str, ...] = ()
 
 
 _DOCUMENTS: dict[str, SearchDocument] = {}
@@ -187,6 +301,66 @@ def _documents(label: str, apps: Any) -> dict[str, list[Any]]:
     return _BUILT[document.model]
 
 
+# "BAPA+40" is read as the words "bapa" and "40" in documents and queries alike (PostgreSQL's
+# parser would read "+40" as a signed number, which the query "BAPA 40" never meets).
+_JOINED_NUMBER = (r"([[:alnum:]])\+([[:digit:]])", r"\1 \2")
+_JOINED_NUMBER_PY = re.compile(r"(\w)\+(\d)")
+
+
+def _spaced(part: Any) -> Func:
+    return Func(
+        part,
+        Value(_JOINED_NUMBER[0]),
+        Value(_JOINED_NUMBER[1]),
+        Value("g"),
+        function="regexp_replace",
+        output_field=models.TextField(),
+    )
+
+
+def normalise_query(query: str) -> str:
+    """A visitor's query as documents are indexed: "BAPA+40" as "BAPA 40"."""
+    return _JOINED_NUMBER_PY.sub(r"\1 \2", query.strip())
+
+
+class TextQuery(SearchQuery):
+    """A web-search query read in every content language's configuration, any reading matching
+    (`sscregistry_tsquery()`, created by registry's migration, which drops repeated readings): a
+    French visitor's "coopération" meets French stems, an English visitor's "cooperation" English
+    ones."""
+
+    def __init__(self, value: str, *, invert: bool = False) -> None:
+        Func.__init__(self, Value(value), output_field=SearchQueryField())
+        self.config = None
+        self.invert = invert
+        self.search_type = "websearch"
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **kwargs: Any) -> Any:
+        sql, params = Func.as_sql(
+            self,
+            compiler,
+            connection,
+            function="sscregistry_tsquery",
+            template="%(function)s(%(expressions)s)",
+        )
+        return (f"!!({sql})" if self.invert else sql), params
+
+
+_EXCLUDED = re.compile(r'(?:^|(?<=\s))-("[^"]*"|[^\s"]+)')
+
+
+def text_query(query: str) -> SearchQuery:
+    """`query` (web-search syntax) as a full-text query over every language: the words it asks for
+    in any language's reading, and none of its `-excluded` words in any reading."""
+    excluded = [match.group(1) for match in _EXCLUDED.finditer(query)]
+    wanted = _EXCLUDED.sub(" ", query).strip()
+    combined: SearchQuery | None = TextQuery(wanted) if wanted else None
+    if excluded:
+        refused = TextQuery(" OR ".join(excluded), invert=True)
+        combined = refused if combined is None else combined & refused
+    return combined if combined is not None else TextQuery("")
+
+
 def search_index_update(
     model: type[models.Model], pks: Iterable[Any] | models.QuerySet | None = None, *, apps: Any = global_apps
 ) -> int:
@@ -196,12 +370,26 @@ def search_index_update(
     historical models too (`apps` from a migration). Returns the number of rows written.
     """
     label = model._meta.label_lower
-    documents = _documents(label, apps)
-    vector: SearchVector | CombinedExpression | None = None
+    documents = {
+        weight: [_spaced(part) for part in parts] for weight, parts in _documents(label, apps).items()
+    }
+    # Read in English (the registry's shared language, whose stemmer most names meet), again in
+    # the record's own language when it is another, and each translation in its language.
+    own = Func(F("language"), function="sscregistry_config")
+    vector: Any = None
     for weight, parts in documents.items():
         part = SearchVector(*parts, config=SEARCH_CONFIG, weight=weight)
         vector = part if vector is None else vector + part
+        vector = vector + SearchVector(*parts, config=own, weight=weight)
+    vector = Func(
+        vector,
+        Func(F("translations"), function="sscregistry_translations_vector"),
+        template="(%(expressions)s)",
+        arg_joiner=" || ",
+        output_field=SearchVectorField(),
+    )
     everything = [part for parts in documents.values() for part in parts]
+    everything.append(Func(F("translations"), function="sscregistry_translations_text"))
     text = Unaccent(
         Lower(Func(Value(" "), *everything, function="concat_ws", output_field=models.TextField()))
     )
@@ -249,18 +437,32 @@ def search_index_rebuild(apps: Any = global_apps) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class SearchOutcome:
-    """How a query was answered: by full text, or by trigram similarity with a suggested spelling."""
+    """How a query was answered: by full text, or by trigram similarity with a suggested spelling
+    (`mode`), and which retrievals found its records (`modes`: "fulltext" or "fuzzy", and "vector"
+    when embeddings of the records' type answered too)."""
 
     query: str
     mode: str  # "fulltext" or "fuzzy"
     suggestion: str | None = None
+    modes: tuple[str, ...] = field(default=(), compare=False)
 
     FULLTEXT = "fulltext"
     FUZZY = "fuzzy"
+    VECTOR = "vector"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "mode": self.mode, "suggestion": self.suggestion}
+        return {
+            "query": self.query,
+            "mode": self.mode,
+            "suggestion": self.suggestion,
+            "modes": list(self.modes or (self.mode,)),
+        }
 
+
+# Retrievals a search may use (`search(..., retrieval=...)`): the registry answers with HYBRID;
+# the other two exist for `manage.py evaluate_search`, which compares them.
+HYBRID = "hybrid"
+RETRIEVALS = (SearchOutcome.FULLTEXT, SearchOutcome.VECTOR, HYBRID)
 
 _OPERATOR_WORDS = {"or", "and"}
 
@@ -276,7 +478,7 @@ def plain_terms(query: str) -> list[str]:
 
 
 def search(
-    queryset: models.QuerySet, query: str, *, mode: str | None = None
+    queryset: models.QuerySet, query: str, *, mode: str | None = None, retrieval: str = HYBRID
 ) -> tuple[models.QuerySet, SearchOutcome]:
     """Filter `queryset` to the records matching `query`, annotated with `search_rank`.
 
@@ -284,49 +486,189 @@ def search(
     outcome carries a suggested spelling). `mode` forces one of the two, so that facet counts
     follow the mode the result list used without asking again.
 
-    Which of the two answers, and the spelling tried, is cached until the registry's next write
-    for the same records and query (`registry_cached`): a repeated search then sends only its
-    page's queries, not the existence checks and the vocabulary lookup again.
+    Then, unless `retrieval` says otherwise, the records nearest in meaning (sentence embeddings,
+    `registry.embeddings`): the few nearest, within `SEARCH_VECTOR_MAX_DISTANCE`, join the
+    matches, so "économie verte" finds an English record on the green economy, and the two
+    rankings are fused by reciprocal rank fusion (`fused_ranking`). A record whose name, acronym,
+    title or identifier is exactly the query ranks first.
+
+    Which of the two answers, the spelling tried and the fused ranking are cached until the
+    registry's next write for the same records and query (`registry_cached`): a repeated search then
+    sends only its page's queries.
     """
-    query = query.strip()
-    tsquery = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    found = queryset.filter(search_vector=tsquery).annotate(
-        search_rank=SearchRank(F("search_vector"), tsquery)
+    query = normalise_query(query)
+    if retrieval == SearchOutcome.VECTOR:
+        return _ranked(queryset, query, None, None, retrieval, SearchOutcome(query, SearchOutcome.VECTOR))
+    outcome = SearchOutcome(query, SearchOutcome.FULLTEXT)
+    text: str | None = query
+    nearest = _Nearest(queryset, query, retrieval)
+    if mode == SearchOutcome.FUZZY:
+        text = _spelling(queryset, query)
+        outcome = SearchOutcome(query, SearchOutcome.FUZZY)
+    elif (
+        mode is None
+        and plain_terms(query)
+        and not fused_ranking(queryset, query, query, retrieval, nearest).text
+    ):
+        # Full text found nothing: its words respelt, as the vocabulary knows them.
+        text = _cached_spelling(queryset, query)
+        outcome = SearchOutcome(query, SearchOutcome.FUZZY, text)
+    return _ranked(queryset, query, text, outcome.mode, retrieval, outcome, nearest)
+
+
+class _Nearest:
+    """The ids of `queryset`'s records nearest to `query` in meaning, read once however many times
+    one search needs them."""
+
+    def __init__(self, queryset: models.QuerySet, query: str, retrieval: str) -> None:
+        self.queryset, self.query, self.retrieval = queryset, query, retrieval
+        self._ids: list[int] | None = None
+
+    def ids(self) -> list[int]:
+        if self._ids is None:
+            self._ids = []
+            if self.retrieval != SearchOutcome.FULLTEXT:
+                candidates = nearest_records(self.queryset.model, self.query)
+                if candidates:
+                    allowed = set(self.queryset.filter(pk__in=candidates).values_list("pk", flat=True))
+                    self._ids = [pk for pk in candidates if pk in allowed][
+                        : settings.SEARCH_VECTOR_NEIGHBOURS
+                    ]
+        return self._ids
+
+
+def _ranked(
+    queryset: models.QuerySet,
+    query: str,
+    text: str | None,
+    text_mode: str | None,
+    retrieval: str,
+    outcome: SearchOutcome,
+    nearest: _Nearest | None = None,
+) -> tuple[models.QuerySet, SearchOutcome]:
+    """`queryset`'s records that the full text of `text` (None: no words to look for) or the
+    embeddings nearest to `query` find, best first by the fused ranking."""
+    text_rank: Any = Value(0.0)
+    matches = models.Q(pk__isnull=True)  # nothing, as a query that still compiles (facets embed it)
+    if text is not None:
+        tsquery = text_query(text)
+        matches = models.Q(search_vector=tsquery)
+        # Normalised (rank / (rank + 1)) to stay below the fused ranks, which count from 1.
+        text_rank = Func(
+            F("search_vector"),
+            tsquery,
+            template="ts_rank(%(expressions)s, 32)",
+            output_field=models.FloatField(),
+        )
+    ranking = fused_ranking(queryset, query, text, retrieval, nearest)
+    modes = tuple(
+        m for m in (text_mode if text else None, SearchOutcome.VECTOR if ranking.nearest else None) if m
     )
-    if mode == SearchOutcome.FULLTEXT:
-        return found, SearchOutcome(query, SearchOutcome.FULLTEXT)
-    if mode is None:
-        decided, respelt = _decision(queryset, found, query)
-        if decided == SearchOutcome.FULLTEXT:
-            return found, SearchOutcome(query, SearchOutcome.FULLTEXT)
-    else:
-        respelt = _spelling(queryset, query)
-    if respelt is None:
-        # Nothing, as a query that still compiles (facets and counts embed it as a subquery).
-        nothing = queryset.filter(pk__isnull=True).annotate(search_rank=Value(0.0))
-        return nothing, SearchOutcome(query, SearchOutcome.FUZZY)
-    corrected = SearchQuery(respelt, search_type="websearch", config=SEARCH_CONFIG)
-    similar = queryset.filter(search_vector=corrected).annotate(
-        search_rank=SearchRank(F("search_vector"), corrected)
-    )
-    return similar, SearchOutcome(query, SearchOutcome.FUZZY, None if mode else respelt)
+    outcome = SearchOutcome(outcome.query, outcome.mode, outcome.suggestion, modes)
+    rank: Any = text_rank
+    if ranking.order:
+        # The fused head, as one array: it also filters (every id in it is a match), so that a
+        # cached ranking's key (the WHERE clause) names every value the order reads.
+        matches |= models.Q(AnyOf("pk", ranking.order))
+        position = Func(
+            Value(list(ranking.order)),
+            F("pk"),
+            template="array_position(%(expressions)s)",
+            arg_joiner="::bigint[], ",
+            output_field=models.FloatField(),
+        )
+        # 2 for the first of the fused head, falling towards 1 for its last; full text below.
+        fused = Func(
+            position,
+            template=f"(2.0 - %(expressions)s::float8 / {len(ranking.order) + 1})",
+            output_field=models.FloatField(),
+        )
+        rank = Coalesce(fused, text_rank, output_field=models.FloatField())
+    return queryset.filter(matches).annotate(search_rank=rank), outcome
 
 
-def _decision(queryset: models.QuerySet, found: models.QuerySet, query: str) -> tuple[str, str | None]:
-    """How `query` is answered among `queryset`: (mode, spelling tried), cached until the next write."""
+@dataclass(frozen=True)
+class Ranking:
+    """The head of a search's ranking: `order`, the record ids best first (exact names, then by
+    reciprocal rank fusion of full text and embeddings); `text`, those full text found (its best
+    FUSED_DEPTH), and `nearest`, those the embeddings found."""
 
-    def decide() -> tuple[str, str | None]:
-        if found.exists():
-            return SearchOutcome.FULLTEXT, None
-        if not plain_terms(query):
-            return SearchOutcome.FULLTEXT, None
-        return SearchOutcome.FUZZY, _spelling(queryset, query)
+    order: list[int]
+    text: list[int]
+    nearest: list[int]
+
+
+# RRF's constant (Cormack et al., 2009): a record's fused score is the sum of 1 / (k + its rank)
+# in each ranking it appears in.
+RRF_K = 60
+# How many of the full-text ranking's best are fused; the rest follow by their full-text rank.
+FUSED_DEPTH = 100
+
+
+def fused_ranking(
+    queryset: models.QuerySet, query: str, text: str | None, retrieval: str, nearest: _Nearest | None = None
+) -> Ranking:
+    """The fused head of the ranking among `queryset` of the full text of `text` and the records
+    nearest to `query` (see `Ranking`), cached until the registry's next write."""
+
+    def compute() -> Ranking:
+        text_ids: list[int] = []
+        if text is not None and retrieval != SearchOutcome.VECTOR:
+            tsquery = text_query(text)
+            text_ids = list(
+                queryset.filter(search_vector=tsquery)
+                .order_by(SearchRank(F("search_vector"), tsquery).desc(), "pk")
+                .values_list("pk", flat=True)[:FUSED_DEPTH]
+            )
+        near = (nearest or _Nearest(queryset, query, retrieval)).ids()
+        scores: dict[int, float] = {}
+        for ranking in (text_ids, near):
+            for position, pk in enumerate(ranking, start=1):
+                scores[pk] = scores.get(pk, 0.0) + 1.0 / (RRF_K + position)
+        for pk in exact_matches(queryset, query, list(scores)):
+            scores[pk] += 1.0  # above every fused score, which stays below 2 / (k + 1)
+        order = sorted(scores, key=lambda pk: (-scores[pk], pk))
+        return Ranking(order, text_ids, near)
 
     records = record_set_key(queryset)
     if records is None:
-        return decide()  # a queryset that matches nothing: no SQL to name it by
-    parts = ("search", queryset.db, records, query)
-    return registry_cached(parts, decide)
+        return Ranking([], [], [])
+    return registry_cached(("ranking", queryset.db, records, query, text, retrieval), compute)
+
+
+def nearest_records(model: type[models.Model], query: str) -> list[int]:
+    """The ids of `model`'s records nearest in meaning to `query` (drafts included: callers keep
+    those of their own queryset), nearest first, within the distance setting."""
+    from . import embeddings  # noqa: PLC0415 (embeddings reads the documents registered here)
+
+    return registry_cached(
+        ("nearest", model._meta.label_lower, query), lambda: embeddings.nearest(model, query)
+    )
+
+
+def exact_matches(queryset: models.QuerySet, query: str, among: list[int]) -> list[int]:
+    """Of the records `among`, those whose name, acronym, title or identifier (the document's
+    `exact` fields, or a translation's title) is `query`, ignoring case and accents."""
+    document = _DOCUMENTS.get(queryset.model._meta.label_lower)
+    if document is None or not among or not document.exact:
+        return []
+    wanted = query.strip().strip('"').strip()
+    if not wanted:
+        return []
+    condition = models.Q()
+    for lookup in document.exact:
+        condition |= models.Q(**{f"{lookup}__unaccent__iexact": wanted})
+    for language in {code for code, _name in settings.LANGUAGES} | set(STEMMERS) | {"en", "zh"}:
+        condition |= models.Q(**{f"translations__{language}__title__iexact": wanted})
+    return list(queryset.filter(condition, pk__in=among).values_list("pk", flat=True).distinct())
+
+
+def _cached_spelling(queryset: models.QuerySet, query: str) -> str | None:
+    """`_spelling`, cached until the registry's next write."""
+    records = record_set_key(queryset)
+    if records is None:
+        return None
+    return registry_cached(("spelling", queryset.db, records, query), lambda: _spelling(queryset, query))
 
 
 def _spelling(queryset: models.QuerySet, query: str) -> str | None:
@@ -365,8 +707,7 @@ def _respelt(queryset: models.QuerySet, candidates: list[list[str]]) -> str | No
         return None
     tries = candidates[0] if len(candidates) == 1 else [" ".join(words[0] for words in candidates)]
     for respelt in tries:
-        query = SearchQuery(respelt, search_type="websearch", config=SEARCH_CONFIG)
-        if queryset.filter(search_vector=query).exists():
+        if queryset.filter(search_vector=text_query(respelt)).exists():
             return respelt
     return None
 

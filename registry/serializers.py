@@ -14,10 +14,11 @@ import re
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from .workflow import Status
+from .workflow import CONTENT_LANGUAGES, TRANSLATED_PARTS, Status, validate_language_code
 
 if TYPE_CHECKING:
     _CharField = serializers.CharField  # what _TextOnly is mixed into
@@ -101,6 +102,32 @@ def _unstorable(value: Any) -> bool:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+_WRITABLE_TEXT = "^[^\\u0000-\\u0008\\u000b-\\u001f]*[^\\s\\u0000-\\u001f][^\\u0000-\\u0008\\u000b-\\u001f]*$"
+_TRANSLATION = {
+    "type": "object",
+    "minProperties": 1,
+    "additionalProperties": False,
+    "properties": {
+        part: {"type": "string", "minLength": 1, "maxLength": length, "pattern": _WRITABLE_TEXT}
+        for part, length in TRANSLATED_PARTS.items()
+    },
+}
+TRANSLATIONS_SCHEMA = {
+    "type": "object",
+    "description": (
+        'The title and summary in other languages, by language code: {"fr": {"title": "...", '
+        '"summary": "..."}}. Visitors of those languages see them, and search reads them.'
+    ),
+    "properties": dict.fromkeys(CONTENT_LANGUAGES, _TRANSLATION),
+    "additionalProperties": False,
+}
+
+
+@extend_schema_field(TRANSLATIONS_SCHEMA)
+class TranslationsField(serializers.JSONField):
+    """A record's translations (registry.workflow.validate_translations checks them, in the model)."""
+
+
 class WriteSerializer(serializers.ModelSerializer):
     """Validates with the model's own clean() and constraints, so the API and the admin agree.
     Values must have the type the schema gives them (text is a string, a flag true or false)."""
@@ -113,6 +140,7 @@ class WriteSerializer(serializers.ModelSerializer):
         models.SlugField: SlugTextField,
         models.EmailField: EmailTextField,
         models.BooleanField: TrueFalseField,
+        models.JSONField: TranslationsField,  # the only JSON a record's writers send
     }
 
     # The record's place in the curators' workflow. Not `status`: read answers use that name for
@@ -124,6 +152,17 @@ class WriteSerializer(serializers.ModelSerializer):
         help_text="Where the record stands in the curators' workflow; changed only by the transitions.",
     )
     slug = serializers.SlugField(read_only=True)
+
+    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type, dict[str, Any]]:
+        if validate_language_code in getattr(model_field, "validators", []):
+            # A content language: one of the codes the model accepts, so the schema lists them.
+            return serializers.ChoiceField, {
+                "choices": CONTENT_LANGUAGES,
+                "allow_blank": model_field.blank,
+                "required": False,
+                "help_text": model_field.help_text,
+            }
+        return super().build_standard_field(field_name, model_field)
 
     def build_relational_field(self, field_name: str, relation_info: Any) -> tuple[type, dict[str, Any]]:
         """A link is written as the linked entry's slug when it has one (records, platforms,

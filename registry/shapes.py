@@ -19,6 +19,7 @@ This module is the core: it knows no record type. Kinds of field that only some 
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
@@ -30,6 +31,7 @@ import psycopg
 from django.conf import settings
 from django.db import connections, models, router
 from django.db.models import F, Func, Subquery, Value
+from django.db.models.functions import Cast
 from django.urls import reverse as django_reverse
 from django.utils import timezone
 from rest_framework import serializers
@@ -307,6 +309,10 @@ INTEGER = Plain(kind="integer")
 # Objects that every record type shows: vocabulary entries and linked records.
 CODE_NAME = Object.of("CodeName", code=TEXT, name=TEXT)
 SLUG_NAME = Object.of("SlugName", slug=SLUG, name=TEXT)
+# A record's similar records (its details' `similar`): published ones of its type, nearest in meaning.
+SIMILAR_RECORD = Object.of(
+    "SimilarRecord", slug=SLUG, name=TEXT, url=URI, web_url=URI.nullable("Its page on the site.")
+)
 
 
 # Fields.
@@ -364,6 +370,9 @@ class Field:
     csv: tuple[Cell, ...] = ()
     dump: tuple[DumpColumn, ...] = ()
     schema: Schema | None = None  # the JSON value's type (needed when `json` is given)
+    # Columns computed by the row's query, (name, expression): a JSON column read as text, so that
+    # a page's rows need no converter and can be compiled (registry/compiled.py).
+    computed: tuple[tuple[str, Any], ...] = ()
 
 
 def iso(value: datetime.date | datetime.datetime | None) -> str | None:
@@ -417,6 +426,23 @@ def Scalar(  # noqa: N802 (a kind of field, named as the classes beside it)
         csv=(Cell(name, lambda row, _entries: row[column]),) if csv else (),
         dump=(_dump_column(dump, name, dump_type, description, lambda row, _entries: row[column])),
         schema=Stored(column, help=help),
+    )
+
+
+def ContentLanguage() -> tuple[Field, Field]:  # noqa: N802
+    """A searchable record's `language` and `translations` (registry.workflow.SearchableModel)."""
+    return (
+        Scalar("language", description="The language of the record's own text (ISO 639-1 code)."),
+        Field(
+            "translations",
+            columns=("translations_text",),
+            computed=(("translations_text", Cast("translations", models.TextField())),),
+            json=lambda row, _entries, _context: json.loads(row["translations_text"] or "{}"),
+            schema=Stored(
+                "translations",
+                help='The title and summary in other languages: {"fr": {"title": "...", "summary": "..."}}.',
+            ),
+        ),
     )
 
 
@@ -635,6 +661,20 @@ class RecordShape:
         self.csv_fields = [f for f in self.fields if f.csv]
         self.dump_fields = [f for f in self.fields if f.dump]
 
+    def similar(self, pk: Any, context: Context) -> list[dict[str, Any]]:
+        """The records of this type nearest in meaning to record `pk` (registry.embeddings), as
+        `SIMILAR_RECORD`s: what a detail adds after its own fields."""
+        from registry.embeddings import similar_ids  # noqa: PLC0415 (embeddings import the models)
+
+        ids = similar_ids(self.model, pk)
+        found: dict[Any, Any] = self.model._default_manager.in_bulk(ids) if ids else {}
+        web_url = context.web_url
+        named = [(found[pk].slug, str(found[pk])) for pk in ids if pk in found]
+        return [
+            SIMILAR_RECORD.make(slug, name, context.api_url(slug), web_url(slug) if web_url else None)
+            for slug, name in named
+        ]
+
     def json_schema(self) -> list[tuple[str, Schema]]:
         """The JSON's keys and their types, in order: what the OpenAPI schema documents."""
         own_page = URI.nullable("The record's page on the site (null for records without one).")
@@ -675,7 +715,8 @@ class RecordShape:
 
     def rows(self, queryset: models.QuerySet) -> models.QuerySet:
         """A list's or a detail's query: the filtered, ordered records as dicts of the JSON's columns."""
-        return queryset.values(*self.json_columns)
+        computed = {name: expression for f in self.json_fields for name, expression in f.computed}
+        return queryset.values(*(c for c in self.json_columns if c not in computed), **computed)
 
     def records(self, rows: list[Row], context: Context) -> list[Row]:
         """The JSON of each row of `rows()`, in order."""

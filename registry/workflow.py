@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import pghistory
 import pgtrigger
 from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format
@@ -191,12 +194,84 @@ def parse_version(value: int | str) -> int:
     return int(number)
 
 
+LANGUAGE_CODE_RE = r"^[a-z]{2,3}$"
+# The languages a record may be written or translated in (ISO 639-1, or 639-2/3 where Django's own
+# list has no two-letter code): Django's locales, and languages of the South it lacks.
+CONTENT_LANGUAGES = tuple(
+    sorted(
+        {code for code in LANG_INFO if re.fullmatch(LANGUAGE_CODE_RE, code)}
+        | {"am", "dz", "ff", "gn", "ha", "ht", "lo", "ln", "mg", "ny", "om", "ps", "qu", "rw", "si"}
+        | {"sn", "so", "st", "ti", "tn", "wo", "xh", "yo", "zh", "zu"}
+    )
+)
+
+
+def validate_language_code(value: str) -> None:
+    """A content language: one of CONTENT_LANGUAGES."""
+    if value not in CONTENT_LANGUAGES:
+        raise ValidationError(
+            f"{value!r} is not a language code the registry knows (ISO 639-1: en, fr, es...)."
+        )
+
+
+# The parts of a record a translation may give, and their longest lengths.
+TRANSLATED_PARTS = {"title": 400, "summary": 5000}
+
+
+def validate_translations(value: Any) -> None:
+    """`{"fr": {"title": "...", "summary": "..."}, ...}`: ISO 639 codes, each with a title, a
+    summary or both, as text of at most their lengths."""
+    if not isinstance(value, dict):
+        raise ValidationError('Translations are an object of languages: {"fr": {"title": "..."}}.')
+    for language, parts in value.items():
+        if not isinstance(language, str) or language not in CONTENT_LANGUAGES:
+            raise ValidationError(f"{language!r} is not a language code the registry knows (ISO 639-1).")
+        if not isinstance(parts, dict) or not parts:
+            raise ValidationError(f"{language}: give a title, a summary or both.")
+        for part, text in parts.items():
+            if part not in TRANSLATED_PARTS:
+                raise ValidationError(f"{language}: {part!r} cannot be translated (only title and summary).")
+            if not isinstance(text, str) or not text.strip():
+                raise ValidationError(f"{language}: the {part} must be text.")
+            if len(text) > TRANSLATED_PARTS[part] or any(_unwritable(c) for c in text):
+                raise ValidationError(
+                    f"{language}: the {part} must be at most {TRANSLATED_PARTS[part]} characters, "
+                    "without control characters."
+                )
+
+
+def _unwritable(character: str) -> bool:
+    """A control character (but a line break or a tab), or a lone surrogate."""
+    point = ord(character)
+    return (point < 32 and character not in "\n\t") or 0xD800 <= point <= 0xDFFF
+
+
 class SearchableModel(models.Model):
     """A record found by the registry's search: a stored full-text vector and its plain text.
 
     Both are written by `registry.search` (never by forms), from the record and its related
-    names, whenever one of them changes.
+    names, whenever one of them changes. The record says which language its text is in
+    (`language`, which chooses the text search configuration), and may carry its title and summary
+    in other languages (`translations`), shown to visitors of those languages and searched too.
     """
+
+    language = models.CharField(
+        "content language",
+        max_length=3,
+        default="en",
+        blank=True,
+        validators=[validate_language_code],
+        help_text=(
+            "The language of the record's own title and text (ISO 639-1 code: en, fr, es, ru, ar...); "
+            "blank when unknown."
+        ),
+    )
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[validate_translations],
+        help_text='The title and summary in other languages: {"fr": {"title": "...", "summary": "..."}}.',
+    )
 
     search_vector = SearchVectorField(null=True, editable=False)
     search_text = models.TextField(
@@ -205,6 +280,31 @@ class SearchableModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _own(self, part: str) -> str:
+        names: tuple[str, ...] = ("title", "name")
+        if part != "title":
+            names = ("summary",) if hasattr(self, "summary") else ("description",)
+        return next((str(value) for name in names if (value := getattr(self, name, ""))), "")
+
+    def _translation(self, part: str, language: str | None) -> str:
+        language = (language or get_language() or "en").split("-")[0]
+        if language == self.language or not isinstance(self.translations, dict):
+            return ""
+        parts = self.translations.get(language)
+        return str(parts.get(part) or "") if isinstance(parts, dict) else ""
+
+    def translated(self, part: str, language: str | None = None) -> str:
+        """The record's `part` ("title": its title or name; "summary": its summary or description)
+        in `language` (the active one by default): its translation when the record is written in
+        another language and has one, else its own text."""
+        return self._translation(part, language) or self._own(part)
+
+    def language_of(self, part: str, language: str | None = None) -> str:
+        """The language of what `translated()` gives (for the `lang` attribute); "" when unknown."""
+        if self._translation(part, language):
+            return (language or get_language() or "en").split("-")[0]
+        return self.language
 
 
 class SluggedModel(models.Model):

@@ -77,6 +77,7 @@ class PublicationAdmin(RecordImportExportMixin, PublishableAdmin):
             },
         ),
         ("Related", {"fields": ["partnerships", "related_events", "sdgs", "regions", "themes"]}),
+        PublishableAdmin.languages_fieldset,
         PublishableAdmin.workflow_fieldset,
     ]
 

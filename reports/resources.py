@@ -25,6 +25,8 @@ class PublicationResource(PartnerRolesResource):
             "publication_type_label",
             "document_category",
             "summary",
+            "language",
+            "translations",
             "publication_date",
             "publication_date_precision",
             "series",

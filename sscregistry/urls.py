@@ -36,7 +36,6 @@ urlpatterns = [
     path("sitemap-<section>.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("events.ics", events_ics, name="events-ics"),
     path("partners/<slug:slug>/events.ics", partner_events_ics, name="partner-events-ics"),
-    path("data/", open_data, name="open-data"),
     path("data/latest.zip", latest_data_file, name="data-latest"),
     path("data/<str:filename>", data_file, name="data-file"),
     # Uploaded files: only a published publication's, never from MEDIA_URL (reports/uploads.py), in
@@ -53,6 +52,8 @@ urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
     path("about/api/", AboutApiView.as_view(), name="about-api"),
     path("search/", SearchEverythingView.as_view(), name="search"),
+    # The open-data page speaks the visitor's language; the files it lists (above) have one address.
+    path("data/", open_data, name="open-data"),
     path("", include("partnerships.urls")),
     path("events/", include("events.urls")),
     path("publications/", include("reports.urls")),

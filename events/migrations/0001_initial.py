@@ -6,10 +6,12 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 import django.db.models.deletion
 import events.models
+import django.core.validators
 import pgtrigger.compiler
 import pgtrigger.migrations
 import registry.fields
 from django.conf import settings
+import registry.workflow
 from django.db import migrations, models
 from registry.facets import token_index_sql
 
@@ -423,4 +425,58 @@ class Migration(migrations.Migration):
         ),
         # Hand-written: the facet tokens and stored counts, written by triggers (above).
         migrations.RunSQL(FACETS_CREATE, FACETS_DROP),
+        # The records' content language and translations (registry.workflow.SearchableModel), with
+        # the history triggers that now copy them.
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='event',
+            name='event_bump_version',
+        ),
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='event',
+            name='insert_insert',
+        ),
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='event',
+            name='update_update',
+        ),
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='event',
+            name='delete_delete',
+        ),
+        migrations.AddField(
+            model_name='event',
+            name='language',
+            field=models.CharField(blank=True, default='en', help_text="The language of the record's own title and text (ISO 639-1 code: en, fr, es, ru, ar...); blank when unknown.", max_length=3, validators=[registry.workflow.validate_language_code], verbose_name='content language'),
+        ),
+        migrations.AddField(
+            model_name='event',
+            name='translations',
+            field=models.JSONField(blank=True, default=dict, help_text='The title and summary in other languages: {"fr": {"title": "...", "summary": "..."}}.', validators=[registry.workflow.validate_translations]),
+        ),
+        migrations.AddField(
+            model_name='eventhistory',
+            name='language',
+            field=models.CharField(blank=True, default='en', help_text="The language of the record's own title and text (ISO 639-1 code: en, fr, es, ru, ar...); blank when unknown.", max_length=3, validators=[registry.workflow.validate_language_code], verbose_name='content language'),
+        ),
+        migrations.AddField(
+            model_name='eventhistory',
+            name='translations',
+            field=models.JSONField(blank=True, default=dict, help_text='The title and summary in other languages: {"fr": {"title": "...", "summary": "..."}}.', validators=[registry.workflow.validate_translations]),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='event',
+            trigger=pgtrigger.compiler.Trigger(name='event_bump_version', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."all_day" IS DISTINCT FROM (NEW."all_day") OR OLD."announced_on" IS DISTINCT FROM (NEW."announced_on") OR OLD."attendance_mode" IS DISTINCT FROM (NEW."attendance_mode") OR OLD."city" IS DISTINCT FROM (NEW."city") OR OLD."country_id" IS DISTINCT FROM (NEW."country_id") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_id" IS DISTINCT FROM (NEW."created_by_id") OR OLD."date_precision" IS DISTINCT FROM (NEW."date_precision") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."document_symbols" IS DISTINCT FROM (NEW."document_symbols") OR OLD."end" IS DISTINCT FROM (NEW."end") OR OLD."event_status" IS DISTINCT FROM (NEW."event_status") OR OLD."event_type" IS DISTINCT FROM (NEW."event_type") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."language" IS DISTINCT FROM (NEW."language") OR OLD."last_reviewed_at" IS DISTINCT FROM (NEW."last_reviewed_at") OR OLD."last_reviewed_by_id" IS DISTINCT FROM (NEW."last_reviewed_by_id") OR OLD."parent_id" IS DISTINCT FROM (NEW."parent_id") OR OLD."published_at" IS DISTINCT FROM (NEW."published_at") OR OLD."review_note" IS DISTINCT FROM (NEW."review_note") OR OLD."schedule_note" IS DISTINCT FROM (NEW."schedule_note") OR OLD."short_title" IS DISTINCT FROM (NEW."short_title") OR OLD."slug" IS DISTINCT FROM (NEW."slug") OR OLD."start" IS DISTINCT FROM (NEW."start") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."submitted_at" IS DISTINCT FROM (NEW."submitted_at") OR OLD."submitted_by_id" IS DISTINCT FROM (NEW."submitted_by_id") OR OLD."theme" IS DISTINCT FROM (NEW."theme") OR OLD."timezone" IS DISTINCT FROM (NEW."timezone") OR OLD."title" IS DISTINCT FROM (NEW."title") OR OLD."translations" IS DISTINCT FROM (NEW."translations") OR OLD."updated_at" IS DISTINCT FROM (NEW."updated_at") OR OLD."updated_by_id" IS DISTINCT FROM (NEW."updated_by_id") OR OLD."venue" IS DISTINCT FROM (NEW."venue") OR OLD."version" IS DISTINCT FROM (NEW."version"))', func='NEW.version := OLD.version + 1; RETURN NEW;', hash='1580436051e610c0c573a664ca122181827764b2', operation='UPDATE', pgid='pgtrigger_event_bump_version_55751', table='events_event', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='event',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "events_eventhistory" ("all_day", "announced_on", "attendance_mode", "city", "country_id", "created_at", "created_by_id", "date_precision", "description", "document_symbols", "end", "event_status", "event_type", "id", "language", "last_reviewed_at", "last_reviewed_by_id", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "review_note", "schedule_note", "short_title", "slug", "start", "status", "submitted_at", "submitted_by_id", "theme", "timezone", "title", "translations", "updated_at", "updated_by_id", "venue", "version") VALUES (NEW."all_day", NEW."announced_on", NEW."attendance_mode", NEW."city", NEW."country_id", NEW."created_at", NEW."created_by_id", NEW."date_precision", NEW."description", NEW."document_symbols", NEW."end", NEW."event_status", NEW."event_type", NEW."id", NEW."language", NEW."last_reviewed_at", NEW."last_reviewed_by_id", NEW."parent_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."published_at", NEW."review_note", NEW."schedule_note", NEW."short_title", NEW."slug", NEW."start", NEW."status", NEW."submitted_at", NEW."submitted_by_id", NEW."theme", NEW."timezone", NEW."title", NEW."translations", NEW."updated_at", NEW."updated_by_id", NEW."venue", NEW."version"); RETURN NULL;', hash='a754a46d9deca79f9f9685bd2c80297feff3a71f', operation='INSERT', pgid='pgtrigger_insert_insert_82b94', table='events_event', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='event',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."all_day" IS DISTINCT FROM (NEW."all_day") OR OLD."announced_on" IS DISTINCT FROM (NEW."announced_on") OR OLD."attendance_mode" IS DISTINCT FROM (NEW."attendance_mode") OR OLD."city" IS DISTINCT FROM (NEW."city") OR OLD."country_id" IS DISTINCT FROM (NEW."country_id") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_id" IS DISTINCT FROM (NEW."created_by_id") OR OLD."date_precision" IS DISTINCT FROM (NEW."date_precision") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."document_symbols" IS DISTINCT FROM (NEW."document_symbols") OR OLD."end" IS DISTINCT FROM (NEW."end") OR OLD."event_status" IS DISTINCT FROM (NEW."event_status") OR OLD."event_type" IS DISTINCT FROM (NEW."event_type") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."language" IS DISTINCT FROM (NEW."language") OR OLD."last_reviewed_at" IS DISTINCT FROM (NEW."last_reviewed_at") OR OLD."last_reviewed_by_id" IS DISTINCT FROM (NEW."last_reviewed_by_id") OR OLD."parent_id" IS DISTINCT FROM (NEW."parent_id") OR OLD."published_at" IS DISTINCT FROM (NEW."published_at") OR OLD."review_note" IS DISTINCT FROM (NEW."review_note") OR OLD."schedule_note" IS DISTINCT FROM (NEW."schedule_note") OR OLD."short_title" IS DISTINCT FROM (NEW."short_title") OR OLD."slug" IS DISTINCT FROM (NEW."slug") OR OLD."start" IS DISTINCT FROM (NEW."start") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."submitted_at" IS DISTINCT FROM (NEW."submitted_at") OR OLD."submitted_by_id" IS DISTINCT FROM (NEW."submitted_by_id") OR OLD."theme" IS DISTINCT FROM (NEW."theme") OR OLD."timezone" IS DISTINCT FROM (NEW."timezone") OR OLD."title" IS DISTINCT FROM (NEW."title") OR OLD."translations" IS DISTINCT FROM (NEW."translations") OR OLD."venue" IS DISTINCT FROM (NEW."venue"))', func='INSERT INTO "events_eventhistory" ("all_day", "announced_on", "attendance_mode", "city", "country_id", "created_at", "created_by_id", "date_precision", "description", "document_symbols", "end", "event_status", "event_type", "id", "language", "last_reviewed_at", "last_reviewed_by_id", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "review_note", "schedule_note", "short_title", "slug", "start", "status", "submitted_at", "submitted_by_id", "theme", "timezone", "title", "translations", "updated_at", "updated_by_id", "venue", "version") VALUES (NEW."all_day", NEW."announced_on", NEW."attendance_mode", NEW."city", NEW."country_id", NEW."created_at", NEW."created_by_id", NEW."date_precision", NEW."description", NEW."document_symbols", NEW."end", NEW."event_status", NEW."event_type", NEW."id", NEW."language", NEW."last_reviewed_at", NEW."last_reviewed_by_id", NEW."parent_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."published_at", NEW."review_note", NEW."schedule_note", NEW."short_title", NEW."slug", NEW."start", NEW."status", NEW."submitted_at", NEW."submitted_by_id", NEW."theme", NEW."timezone", NEW."title", NEW."translations", NEW."updated_at", NEW."updated_by_id", NEW."venue", NEW."version"); RETURN NULL;', hash='8c24da4e14e2d185c577c62a0059e1c37e030105', operation='UPDATE', pgid='pgtrigger_update_update_73f59', table='events_event', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='event',
+            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "events_eventhistory" ("all_day", "announced_on", "attendance_mode", "city", "country_id", "created_at", "created_by_id", "date_precision", "description", "document_symbols", "end", "event_status", "event_type", "id", "language", "last_reviewed_at", "last_reviewed_by_id", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "review_note", "schedule_note", "short_title", "slug", "start", "status", "submitted_at", "submitted_by_id", "theme", "timezone", "title", "translations", "updated_at", "updated_by_id", "venue", "version") VALUES (OLD."all_day", OLD."announced_on", OLD."attendance_mode", OLD."city", OLD."country_id", OLD."created_at", OLD."created_by_id", OLD."date_precision", OLD."description", OLD."document_symbols", OLD."end", OLD."event_status", OLD."event_type", OLD."id", OLD."language", OLD."last_reviewed_at", OLD."last_reviewed_by_id", OLD."parent_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."published_at", OLD."review_note", OLD."schedule_note", OLD."short_title", OLD."slug", OLD."start", OLD."status", OLD."submitted_at", OLD."submitted_by_id", OLD."theme", OLD."timezone", OLD."title", OLD."translations", OLD."updated_at", OLD."updated_by_id", OLD."venue", OLD."version"); RETURN NULL;', hash='388e7eb19d3d582871a06af753169db7bc0698cf', operation='DELETE', pgid='pgtrigger_delete_delete_d74a6', table='events_event', when='AFTER')),
+        ),
     ]

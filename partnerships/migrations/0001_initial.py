@@ -6,11 +6,13 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 import django.db.models.deletion
 import django.db.models.functions.text
+import django.core.validators
 import pgtrigger.compiler
 import pgtrigger.migrations
 import registry.fields
 import vocabularies.identifiers
 from django.conf import settings
+import registry.workflow
 from django.db import migrations, models
 
 
@@ -932,4 +934,110 @@ DROP FUNCTION IF EXISTS partnerships_target_implies_goal();
         ),
         # Hand-written: partnerships' facet tokens and stored counts, written by triggers (above).
         migrations.RunSQL(FACETS_CREATE + LINK_TRIGGERS, FACETS_DROP),
+        # The records' content language and translations (registry.workflow.SearchableModel), with
+        # the history triggers that now copy them.
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='partner',
+            name='partner_bump_version',
+        ),
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='partner',
+            name='insert_insert',
+        ),
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='partner',
+            name='update_update',
+        ),
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='partner',
+            name='delete_delete',
+        ),
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='partnership',
+            name='partnership_bump_version',
+        ),
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='partnership',
+            name='insert_insert',
+        ),
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='partnership',
+            name='update_update',
+        ),
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='partnership',
+            name='delete_delete',
+        ),
+        migrations.AddField(
+            model_name='partner',
+            name='language',
+            field=models.CharField(blank=True, default='en', help_text="The language of the record's own title and text (ISO 639-1 code: en, fr, es, ru, ar...); blank when unknown.", max_length=3, validators=[registry.workflow.validate_language_code], verbose_name='content language'),
+        ),
+        migrations.AddField(
+            model_name='partner',
+            name='translations',
+            field=models.JSONField(blank=True, default=dict, help_text='The title and summary in other languages: {"fr": {"title": "...", "summary": "..."}}.', validators=[registry.workflow.validate_translations]),
+        ),
+        migrations.AddField(
+            model_name='partnerhistory',
+            name='language',
+            field=models.CharField(blank=True, default='en', help_text="The language of the record's own title and text (ISO 639-1 code: en, fr, es, ru, ar...); blank when unknown.", max_length=3, validators=[registry.workflow.validate_language_code], verbose_name='content language'),
+        ),
+        migrations.AddField(
+            model_name='partnerhistory',
+            name='translations',
+            field=models.JSONField(blank=True, default=dict, help_text='The title and summary in other languages: {"fr": {"title": "...", "summary": "..."}}.', validators=[registry.workflow.validate_translations]),
+        ),
+        migrations.AddField(
+            model_name='partnership',
+            name='language',
+            field=models.CharField(blank=True, default='en', help_text="The language of the record's own title and text (ISO 639-1 code: en, fr, es, ru, ar...); blank when unknown.", max_length=3, validators=[registry.workflow.validate_language_code], verbose_name='content language'),
+        ),
+        migrations.AddField(
+            model_name='partnership',
+            name='translations',
+            field=models.JSONField(blank=True, default=dict, help_text='The title and summary in other languages: {"fr": {"title": "...", "summary": "..."}}.', validators=[registry.workflow.validate_translations]),
+        ),
+        migrations.AddField(
+            model_name='partnershiphistory',
+            name='language',
+            field=models.CharField(blank=True, default='en', help_text="The language of the record's own title and text (ISO 639-1 code: en, fr, es, ru, ar...); blank when unknown.", max_length=3, validators=[registry.workflow.validate_language_code], verbose_name='content language'),
+        ),
+        migrations.AddField(
+            model_name='partnershiphistory',
+            name='translations',
+            field=models.JSONField(blank=True, default=dict, help_text='The title and summary in other languages: {"fr": {"title": "...", "summary": "..."}}.', validators=[registry.workflow.validate_translations]),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partner',
+            trigger=pgtrigger.compiler.Trigger(name='partner_bump_version', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."acronym" IS DISTINCT FROM (NEW."acronym") OR OLD."country_id" IS DISTINCT FROM (NEW."country_id") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_id" IS DISTINCT FROM (NEW."created_by_id") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."identifier" IS DISTINCT FROM (NEW."identifier") OR OLD."language" IS DISTINCT FROM (NEW."language") OR OLD."last_reviewed_at" IS DISTINCT FROM (NEW."last_reviewed_at") OR OLD."last_reviewed_by_id" IS DISTINCT FROM (NEW."last_reviewed_by_id") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."organisation_type_id" IS DISTINCT FROM (NEW."organisation_type_id") OR OLD."parent_id" IS DISTINCT FROM (NEW."parent_id") OR OLD."published_at" IS DISTINCT FROM (NEW."published_at") OR OLD."review_note" IS DISTINCT FROM (NEW."review_note") OR OLD."slug" IS DISTINCT FROM (NEW."slug") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."submitted_at" IS DISTINCT FROM (NEW."submitted_at") OR OLD."submitted_by_id" IS DISTINCT FROM (NEW."submitted_by_id") OR OLD."translations" IS DISTINCT FROM (NEW."translations") OR OLD."updated_at" IS DISTINCT FROM (NEW."updated_at") OR OLD."updated_by_id" IS DISTINCT FROM (NEW."updated_by_id") OR OLD."version" IS DISTINCT FROM (NEW."version") OR OLD."website" IS DISTINCT FROM (NEW."website"))', func='NEW.version := OLD.version + 1; RETURN NEW;', hash='948226ab87739322b1b318aacbeede9a7b9b0d47', operation='UPDATE', pgid='pgtrigger_partner_bump_version_38d8c', table='partnerships_partner', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partner',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "partnerships_partnerhistory" ("acronym", "country_id", "created_at", "created_by_id", "description", "id", "identifier", "language", "last_reviewed_at", "last_reviewed_by_id", "name", "organisation_type_id", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "review_note", "slug", "status", "submitted_at", "submitted_by_id", "translations", "updated_at", "updated_by_id", "version", "website") VALUES (NEW."acronym", NEW."country_id", NEW."created_at", NEW."created_by_id", NEW."description", NEW."id", NEW."identifier", NEW."language", NEW."last_reviewed_at", NEW."last_reviewed_by_id", NEW."name", NEW."organisation_type_id", NEW."parent_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."published_at", NEW."review_note", NEW."slug", NEW."status", NEW."submitted_at", NEW."submitted_by_id", NEW."translations", NEW."updated_at", NEW."updated_by_id", NEW."version", NEW."website"); RETURN NULL;', hash='e0b520acbb736b5a120d427cac7ac636e9f78519', operation='INSERT', pgid='pgtrigger_insert_insert_eaf77', table='partnerships_partner', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partner',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."acronym" IS DISTINCT FROM (NEW."acronym") OR OLD."country_id" IS DISTINCT FROM (NEW."country_id") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_id" IS DISTINCT FROM (NEW."created_by_id") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."identifier" IS DISTINCT FROM (NEW."identifier") OR OLD."language" IS DISTINCT FROM (NEW."language") OR OLD."last_reviewed_at" IS DISTINCT FROM (NEW."last_reviewed_at") OR OLD."last_reviewed_by_id" IS DISTINCT FROM (NEW."last_reviewed_by_id") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."organisation_type_id" IS DISTINCT FROM (NEW."organisation_type_id") OR OLD."parent_id" IS DISTINCT FROM (NEW."parent_id") OR OLD."published_at" IS DISTINCT FROM (NEW."published_at") OR OLD."review_note" IS DISTINCT FROM (NEW."review_note") OR OLD."slug" IS DISTINCT FROM (NEW."slug") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."submitted_at" IS DISTINCT FROM (NEW."submitted_at") OR OLD."submitted_by_id" IS DISTINCT FROM (NEW."submitted_by_id") OR OLD."translations" IS DISTINCT FROM (NEW."translations") OR OLD."website" IS DISTINCT FROM (NEW."website"))', func='INSERT INTO "partnerships_partnerhistory" ("acronym", "country_id", "created_at", "created_by_id", "description", "id", "identifier", "language", "last_reviewed_at", "last_reviewed_by_id", "name", "organisation_type_id", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "review_note", "slug", "status", "submitted_at", "submitted_by_id", "translations", "updated_at", "updated_by_id", "version", "website") VALUES (NEW."acronym", NEW."country_id", NEW."created_at", NEW."created_by_id", NEW."description", NEW."id", NEW."identifier", NEW."language", NEW."last_reviewed_at", NEW."last_reviewed_by_id", NEW."name", NEW."organisation_type_id", NEW."parent_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."published_at", NEW."review_note", NEW."slug", NEW."status", NEW."submitted_at", NEW."submitted_by_id", NEW."translations", NEW."updated_at", NEW."updated_by_id", NEW."version", NEW."website"); RETURN NULL;', hash='b74c2c8b1726d565381fb8158eb290fbaabd95c0', operation='UPDATE', pgid='pgtrigger_update_update_66541', table='partnerships_partner', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partner',
+            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "partnerships_partnerhistory" ("acronym", "country_id", "created_at", "created_by_id", "description", "id", "identifier", "language", "last_reviewed_at", "last_reviewed_by_id", "name", "organisation_type_id", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "review_note", "slug", "status", "submitted_at", "submitted_by_id", "translations", "updated_at", "updated_by_id", "version", "website") VALUES (OLD."acronym", OLD."country_id", OLD."created_at", OLD."created_by_id", OLD."description", OLD."id", OLD."identifier", OLD."language", OLD."last_reviewed_at", OLD."last_reviewed_by_id", OLD."name", OLD."organisation_type_id", OLD."parent_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."published_at", OLD."review_note", OLD."slug", OLD."status", OLD."submitted_at", OLD."submitted_by_id", OLD."translations", OLD."updated_at", OLD."updated_by_id", OLD."version", OLD."website"); RETURN NULL;', hash='0ba983ae41597958effb59966845d423d65e7f8d', operation='DELETE', pgid='pgtrigger_delete_delete_030d2', table='partnerships_partner', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partnership',
+            trigger=pgtrigger.compiler.Trigger(name='partnership_bump_version', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."activity_status_id" IS DISTINCT FROM (NEW."activity_status_id") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_id" IS DISTINCT FROM (NEW."created_by_id") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."end_date" IS DISTINCT FROM (NEW."end_date") OR OLD."end_date_precision" IS DISTINCT FROM (NEW."end_date_precision") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."language" IS DISTINCT FROM (NEW."language") OR OLD."last_reviewed_at" IS DISTINCT FROM (NEW."last_reviewed_at") OR OLD."last_reviewed_by_id" IS DISTINCT FROM (NEW."last_reviewed_by_id") OR OLD."objective" IS DISTINCT FROM (NEW."objective") OR OLD."published_at" IS DISTINCT FROM (NEW."published_at") OR OLD."review_note" IS DISTINCT FROM (NEW."review_note") OR OLD."slug" IS DISTINCT FROM (NEW."slug") OR OLD."start_date" IS DISTINCT FROM (NEW."start_date") OR OLD."start_date_precision" IS DISTINCT FROM (NEW."start_date_precision") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."submitted_at" IS DISTINCT FROM (NEW."submitted_at") OR OLD."submitted_by_id" IS DISTINCT FROM (NEW."submitted_by_id") OR OLD."summary" IS DISTINCT FROM (NEW."summary") OR OLD."title" IS DISTINCT FROM (NEW."title") OR OLD."translations" IS DISTINCT FROM (NEW."translations") OR OLD."updated_at" IS DISTINCT FROM (NEW."updated_at") OR OLD."updated_by_id" IS DISTINCT FROM (NEW."updated_by_id") OR OLD."version" IS DISTINCT FROM (NEW."version"))', func='NEW.version := OLD.version + 1; RETURN NEW;', hash='7958b570f4622b6e977acbad2ea2f0128d513db4', operation='UPDATE', pgid='pgtrigger_partnership_bump_version_8a69e', table='partnerships_partnership', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partnership',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "partnerships_partnershiphistory" ("activity_status_id", "created_at", "created_by_id", "description", "end_date", "end_date_precision", "id", "language", "last_reviewed_at", "last_reviewed_by_id", "objective", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "review_note", "slug", "start_date", "start_date_precision", "status", "submitted_at", "submitted_by_id", "summary", "title", "translations", "updated_at", "updated_by_id", "version") VALUES (NEW."activity_status_id", NEW."created_at", NEW."created_by_id", NEW."description", NEW."end_date", NEW."end_date_precision", NEW."id", NEW."language", NEW."last_reviewed_at", NEW."last_reviewed_by_id", NEW."objective", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."published_at", NEW."review_note", NEW."slug", NEW."start_date", NEW."start_date_precision", NEW."status", NEW."submitted_at", NEW."submitted_by_id", NEW."summary", NEW."title", NEW."translations", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;', hash='9c9b6cba8abbdece33fbb14dc74f73429f150087', operation='INSERT', pgid='pgtrigger_insert_insert_80689', table='partnerships_partnership', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partnership',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."activity_status_id" IS DISTINCT FROM (NEW."activity_status_id") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_id" IS DISTINCT FROM (NEW."created_by_id") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."end_date" IS DISTINCT FROM (NEW."end_date") OR OLD."end_date_precision" IS DISTINCT FROM (NEW."end_date_precision") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."language" IS DISTINCT FROM (NEW."language") OR OLD."last_reviewed_at" IS DISTINCT FROM (NEW."last_reviewed_at") OR OLD."last_reviewed_by_id" IS DISTINCT FROM (NEW."last_reviewed_by_id") OR OLD."objective" IS DISTINCT FROM (NEW."objective") OR OLD."published_at" IS DISTINCT FROM (NEW."published_at") OR OLD."review_note" IS DISTINCT FROM (NEW."review_note") OR OLD."slug" IS DISTINCT FROM (NEW."slug") OR OLD."start_date" IS DISTINCT FROM (NEW."start_date") OR OLD."start_date_precision" IS DISTINCT FROM (NEW."start_date_precision") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."submitted_at" IS DISTINCT FROM (NEW."submitted_at") OR OLD."submitted_by_id" IS DISTINCT FROM (NEW."submitted_by_id") OR OLD."summary" IS DISTINCT FROM (NEW."summary") OR OLD."title" IS DISTINCT FROM (NEW."title") OR OLD."translations" IS DISTINCT FROM (NEW."translations"))', func='INSERT INTO "partnerships_partnershiphistory" ("activity_status_id", "created_at", "created_by_id", "description", "end_date", "end_date_precision", "id", "language", "last_reviewed_at", "last_reviewed_by_id", "objective", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "review_note", "slug", "start_date", "start_date_precision", "status", "submitted_at", "submitted_by_id", "summary", "title", "translations", "updated_at", "updated_by_id", "version") VALUES (NEW."activity_status_id", NEW."created_at", NEW."created_by_id", NEW."description", NEW."end_date", NEW."end_date_precision", NEW."id", NEW."language", NEW."last_reviewed_at", NEW."last_reviewed_by_id", NEW."objective", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."published_at", NEW."review_note", NEW."slug", NEW."start_date", NEW."start_date_precision", NEW."status", NEW."submitted_at", NEW."submitted_by_id", NEW."summary", NEW."title", NEW."translations", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;', hash='4c1328a7587a6f6e2ead512bd2b05b44ba317c87', operation='UPDATE', pgid='pgtrigger_update_update_5ca94', table='partnerships_partnership', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partnership',
+            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "partnerships_partnershiphistory" ("activity_status_id", "created_at", "created_by_id", "description", "end_date", "end_date_precision", "id", "language", "last_reviewed_at", "last_reviewed_by_id", "objective", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "review_note", "slug", "start_date", "start_date_precision", "status", "submitted_at", "submitted_by_id", "summary", "title", "translations", "updated_at", "updated_by_id", "version") VALUES (OLD."activity_status_id", OLD."created_at", OLD."created_by_id", OLD."description", OLD."end_date", OLD."end_date_precision", OLD."id", OLD."language", OLD."last_reviewed_at", OLD."last_reviewed_by_id", OLD."objective", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."published_at", OLD."review_note", OLD."slug", OLD."start_date", OLD."start_date_precision", OLD."status", OLD."submitted_at", OLD."submitted_by_id", OLD."summary", OLD."title", OLD."translations", OLD."updated_at", OLD."updated_by_id", OLD."version"); RETURN NULL;', hash='77338c5cc5fa130916ad5936daae0365696532d8', operation='DELETE', pgid='pgtrigger_delete_delete_b61a9', table='partnerships_partnership', when='AFTER')),
+        ),
     ]

@@ -13,6 +13,9 @@ import registry.models
 from django.conf import settings
 from django.db import migrations, models
 from pgvector.django import VectorExtension
+from registry.search import text_search_sql
+
+TEXT_SEARCH_SQL = text_search_sql()
 
 
 class Migration(migrations.Migration):
@@ -41,6 +44,11 @@ class Migration(migrations.Migration):
             ],
             reverse_sql=["DROP TEXT SEARCH CONFIGURATION sscregistry"],
         ),
+        # Hand-written: one configuration per content language that PostgreSQL can stem (French,
+        # Spanish, Portuguese, Russian, Norwegian, Arabic...), 'simple' for the others, and the
+        # functions that pick a record's configuration and index its translations
+        # (registry.search.text_search_sql).
+        migrations.RunSQL(sql=TEXT_SEARCH_SQL[0], reverse_sql=TEXT_SEARCH_SQL[1]),
         # Hand-written: unaccent() is only STABLE (its dictionary could change), so PostgreSQL will
         # not fold unaccent('query') into a constant and the trigram index goes unused. This wrapper
         # promises immutability, which holds as long as nobody edits the unaccent rules.

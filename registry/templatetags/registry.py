@@ -110,3 +110,18 @@ def similar_records(record: Any, limit: int = 5) -> list[Any]:
     from registry.embeddings import similar  # noqa: PLC0415 (templatetags load before the models)
 
     return similar(record, limit)
+
+
+@register.filter
+def shown(record: Any, part: str = "title") -> str:
+    """A record's title or summary in the visitor's language when it has that translation
+    (`SearchableModel.translated`), else as written: `{{ p|shown }}`, `{{ p|shown:"summary" }}`."""
+    if hasattr(record, "translated"):
+        return str(record.translated(part))
+    return str(record) if part == "title" else ""
+
+
+@register.filter
+def shown_language(record: Any, part: str = "title") -> str:
+    """The language of `{{ record|shown:part }}`, for its `lang` attribute ("" when unknown)."""
+    return str(record.language_of(part)) if hasattr(record, "language_of") else ""

@@ -5,11 +5,13 @@ import django.contrib.postgres.fields
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 import django.db.models.deletion
+import django.core.validators
 import pgtrigger.compiler
 import pgtrigger.migrations
 import registry.fields
 import reports.uploads
 from django.conf import settings
+import registry.workflow
 from django.db import migrations, models
 from registry.facets import token_index_sql
 
@@ -566,4 +568,58 @@ class Migration(migrations.Migration):
         ),
         # Hand-written: the facet tokens and stored counts, written by triggers (above).
         migrations.RunSQL(FACETS_CREATE, FACETS_DROP),
+        # The records' content language and translations (registry.workflow.SearchableModel), with
+        # the history triggers that now copy them.
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='publication',
+            name='publication_bump_version',
+        ),
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='publication',
+            name='insert_insert',
+        ),
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='publication',
+            name='update_update',
+        ),
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='publication',
+            name='delete_delete',
+        ),
+        migrations.AddField(
+            model_name='publication',
+            name='language',
+            field=models.CharField(blank=True, default='en', help_text="The language of the record's own title and text (ISO 639-1 code: en, fr, es, ru, ar...); blank when unknown.", max_length=3, validators=[registry.workflow.validate_language_code], verbose_name='content language'),
+        ),
+        migrations.AddField(
+            model_name='publication',
+            name='translations',
+            field=models.JSONField(blank=True, default=dict, help_text='The title and summary in other languages: {"fr": {"title": "...", "summary": "..."}}.', validators=[registry.workflow.validate_translations]),
+        ),
+        migrations.AddField(
+            model_name='publicationhistory',
+            name='language',
+            field=models.CharField(blank=True, default='en', help_text="The language of the record's own title and text (ISO 639-1 code: en, fr, es, ru, ar...); blank when unknown.", max_length=3, validators=[registry.workflow.validate_language_code], verbose_name='content language'),
+        ),
+        migrations.AddField(
+            model_name='publicationhistory',
+            name='translations',
+            field=models.JSONField(blank=True, default=dict, help_text='The title and summary in other languages: {"fr": {"title": "...", "summary": "..."}}.', validators=[registry.workflow.validate_translations]),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='publication',
+            trigger=pgtrigger.compiler.Trigger(name='publication_bump_version', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_id" IS DISTINCT FROM (NEW."created_by_id") OR OLD."document_category_id" IS DISTINCT FROM (NEW."document_category_id") OR OLD."document_symbol" IS DISTINCT FROM (NEW."document_symbol") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."language" IS DISTINCT FROM (NEW."language") OR OLD."last_reviewed_at" IS DISTINCT FROM (NEW."last_reviewed_at") OR OLD."last_reviewed_by_id" IS DISTINCT FROM (NEW."last_reviewed_by_id") OR OLD."launch_type" IS DISTINCT FROM (NEW."launch_type") OR OLD."launched_at_id" IS DISTINCT FROM (NEW."launched_at_id") OR OLD."publication_date" IS DISTINCT FROM (NEW."publication_date") OR OLD."publication_date_precision" IS DISTINCT FROM (NEW."publication_date_precision") OR OLD."publication_type" IS DISTINCT FROM (NEW."publication_type") OR OLD."published_at" IS DISTINCT FROM (NEW."published_at") OR OLD."review_note" IS DISTINCT FROM (NEW."review_note") OR OLD."series_id" IS DISTINCT FROM (NEW."series_id") OR OLD."slug" IS DISTINCT FROM (NEW."slug") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."submitted_at" IS DISTINCT FROM (NEW."submitted_at") OR OLD."submitted_by_id" IS DISTINCT FROM (NEW."submitted_by_id") OR OLD."summary" IS DISTINCT FROM (NEW."summary") OR OLD."title" IS DISTINCT FROM (NEW."title") OR OLD."translations" IS DISTINCT FROM (NEW."translations") OR OLD."updated_at" IS DISTINCT FROM (NEW."updated_at") OR OLD."updated_by_id" IS DISTINCT FROM (NEW."updated_by_id") OR OLD."version" IS DISTINCT FROM (NEW."version"))', func='NEW.version := OLD.version + 1; RETURN NEW;', hash='db8fca178406fc55f288ebd09c08626267d17ae0', operation='UPDATE', pgid='pgtrigger_publication_bump_version_65880', table='reports_publication', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='publication',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "reports_publicationhistory" ("created_at", "created_by_id", "document_category_id", "document_symbol", "id", "language", "last_reviewed_at", "last_reviewed_by_id", "launch_type", "launched_at_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "publication_date", "publication_date_precision", "publication_type", "published_at", "review_note", "series_id", "slug", "status", "submitted_at", "submitted_by_id", "summary", "title", "translations", "updated_at", "updated_by_id", "version") VALUES (NEW."created_at", NEW."created_by_id", NEW."document_category_id", NEW."document_symbol", NEW."id", NEW."language", NEW."last_reviewed_at", NEW."last_reviewed_by_id", NEW."launch_type", NEW."launched_at_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."publication_date", NEW."publication_date_precision", NEW."publication_type", NEW."published_at", NEW."review_note", NEW."series_id", NEW."slug", NEW."status", NEW."submitted_at", NEW."submitted_by_id", NEW."summary", NEW."title", NEW."translations", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;', hash='a7231b2147a480def5155313b48dc4e9e46bd641', operation='INSERT', pgid='pgtrigger_insert_insert_bad02', table='reports_publication', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='publication',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_id" IS DISTINCT FROM (NEW."created_by_id") OR OLD."document_category_id" IS DISTINCT FROM (NEW."document_category_id") OR OLD."document_symbol" IS DISTINCT FROM (NEW."document_symbol") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."language" IS DISTINCT FROM (NEW."language") OR OLD."last_reviewed_at" IS DISTINCT FROM (NEW."last_reviewed_at") OR OLD."last_reviewed_by_id" IS DISTINCT FROM (NEW."last_reviewed_by_id") OR OLD."launch_type" IS DISTINCT FROM (NEW."launch_type") OR OLD."launched_at_id" IS DISTINCT FROM (NEW."launched_at_id") OR OLD."publication_date" IS DISTINCT FROM (NEW."publication_date") OR OLD."publication_date_precision" IS DISTINCT FROM (NEW."publication_date_precision") OR OLD."publication_type" IS DISTINCT FROM (NEW."publication_type") OR OLD."published_at" IS DISTINCT FROM (NEW."published_at") OR OLD."review_note" IS DISTINCT FROM (NEW."review_note") OR OLD."series_id" IS DISTINCT FROM (NEW."series_id") OR OLD."slug" IS DISTINCT FROM (NEW."slug") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."submitted_at" IS DISTINCT FROM (NEW."submitted_at") OR OLD."submitted_by_id" IS DISTINCT FROM (NEW."submitted_by_id") OR OLD."summary" IS DISTINCT FROM (NEW."summary") OR OLD."title" IS DISTINCT FROM (NEW."title") OR OLD."translations" IS DISTINCT FROM (NEW."translations"))', func='INSERT INTO "reports_publicationhistory" ("created_at", "created_by_id", "document_category_id", "document_symbol", "id", "language", "last_reviewed_at", "last_reviewed_by_id", "launch_type", "launched_at_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "publication_date", "publication_date_precision", "publication_type", "published_at", "review_note", "series_id", "slug", "status", "submitted_at", "submitted_by_id", "summary", "title", "translations", "updated_at", "updated_by_id", "version") VALUES (NEW."created_at", NEW."created_by_id", NEW."document_category_id", NEW."document_symbol", NEW."id", NEW."language", NEW."last_reviewed_at", NEW."last_reviewed_by_id", NEW."launch_type", NEW."launched_at_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."publication_date", NEW."publication_date_precision", NEW."publication_type", NEW."published_at", NEW."review_note", NEW."series_id", NEW."slug", NEW."status", NEW."submitted_at", NEW."submitted_by_id", NEW."summary", NEW."title", NEW."translations", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;', hash='43878bc9e4164d9fe2c0919e18890e29fe54a0d4', operation='UPDATE', pgid='pgtrigger_update_update_4a675', table='reports_publication', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='publication',
+            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "reports_publicationhistory" ("created_at", "created_by_id", "document_category_id", "document_symbol", "id", "language", "last_reviewed_at", "last_reviewed_by_id", "launch_type", "launched_at_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "publication_date", "publication_date_precision", "publication_type", "published_at", "review_note", "series_id", "slug", "status", "submitted_at", "submitted_by_id", "summary", "title", "translations", "updated_at", "updated_by_id", "version") VALUES (OLD."created_at", OLD."created_by_id", OLD."document_category_id", OLD."document_symbol", OLD."id", OLD."language", OLD."last_reviewed_at", OLD."last_reviewed_by_id", OLD."launch_type", OLD."launched_at_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."publication_date", OLD."publication_date_precision", OLD."publication_type", OLD."published_at", OLD."review_note", OLD."series_id", OLD."slug", OLD."status", OLD."submitted_at", OLD."submitted_by_id", OLD."summary", OLD."title", OLD."translations", OLD."updated_at", OLD."updated_by_id", OLD."version"); RETURN NULL;', hash='18b5a8ba4c2e682fc4baf35dfbbd4295010a4cb0', operation='DELETE', pgid='pgtrigger_delete_delete_eddf6', table='reports_publication', when='AFTER')),
+        ),
     ]

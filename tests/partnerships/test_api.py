@@ -38,7 +38,12 @@ class TestSeedDocuments:
     def test_search_by_acronym_reports_full_text(self, api):
         body = api.get("/api/v1/partnerships/", {"q": "WGEO"}).json()
         assert [r["slug"] for r in body["results"]] == ["unossc-wgeo-green-economy"]
-        assert body["search"] == {"query": "WGEO", "mode": "fulltext", "suggestion": None}
+        assert body["search"] == {
+            "query": "WGEO",
+            "mode": "fulltext",
+            "suggestion": None,
+            "modes": ["fulltext"],
+        }
 
     def test_partner_detail_shows_alternative_names(self, api):
         body = api.get("/api/v1/partners/norec/").json()

@@ -243,7 +243,12 @@ def test_a_repeated_search_sends_only_its_page_queries(api, recorded):
         PartnershipFactory(title="Geothermal heating exchange")
         PartnershipFactory(title="Hydroponics exchange")
     first, first_sql = _search_sql(api, "geotermal")
-    assert first["search"] == {"query": "geotermal", "mode": "fuzzy", "suggestion": "geothermal"}
+    assert first["search"] == {
+        "query": "geotermal",
+        "mode": "fuzzy",
+        "suggestion": "geothermal",
+        "modes": ["fuzzy"],
+    }
     assert "registry_searchword" in first_sql  # the vocabulary was asked for a spelling
     again, again_sql = _search_sql(api, "geotermal")
     assert again == first
@@ -265,7 +270,12 @@ def test_a_cached_search_decision_follows_the_next_write(api, recorded):
         draft.status, draft.published_at = "published", timezone.now()
         draft.save()
     body = _search_sql(api, "geotermal")[0]
-    assert body["search"] == {"query": "geotermal", "mode": "fulltext", "suggestion": None}
+    assert body["search"] == {
+        "query": "geotermal",
+        "mode": "fulltext",
+        "suggestion": None,
+        "modes": ["fulltext"],
+    }
     assert [row["title"] for row in body["results"]] == ["Geotermal spelling of a draft"]
 
 
@@ -275,7 +285,12 @@ def test_each_filter_has_its_own_search_decision(api, recorded):
         _partnership(["5"], title="Geotermal spelling in another goal")
     assert api.get(LIST, {"q": "geotermal", "sdg": "5"}).json()["search"]["mode"] == "fulltext"
     in_goal_four = api.get(LIST, {"q": "geotermal", "sdg": "4"}).json()
-    assert in_goal_four["search"] == {"query": "geotermal", "mode": "fuzzy", "suggestion": "geothermal"}
+    assert in_goal_four["search"] == {
+        "query": "geotermal",
+        "mode": "fuzzy",
+        "suggestion": "geothermal",
+        "modes": ["fuzzy"],
+    }
     assert api.get(LIST, {"q": "geotermal", "sdg": "5"}).json()["search"]["mode"] == "fulltext"
 
 

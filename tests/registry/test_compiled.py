@@ -75,7 +75,12 @@ def test_a_compiled_page_keeps_the_search_outcome(api, recorded):
         PartnershipFactory(title="Geothermal heating exchange")
     first = api.get(LIST, {"q": "geotermal"})
     again = api.get(LIST, {"q": "geotermal"})
-    assert first.json()["search"] == {"query": "geotermal", "mode": "fuzzy", "suggestion": "geothermal"}
+    assert first.json()["search"] == {
+        "query": "geotermal",
+        "mode": "fuzzy",
+        "suggestion": "geothermal",
+        "modes": ["fuzzy"],
+    }
     assert again.content == first.content
 
 
@@ -241,7 +246,7 @@ class TestPreparedStatements:
             assert api.get(LIST, {"q": "prepared exchange"}).json() == fresh
             assert api.get(f"{LIST}{slug}/").json()["title"] == "Prepared detail"
         statements = _prepared_statements()
-        assert any("websearch_to_tsquery" in sql and "'prepared exchange'" in sql for sql in statements)
+        assert any("sscregistry_tsquery" in sql and "'prepared exchange'" in sql for sql in statements)
         assert any(f"'{slug}'" in sql for sql in statements)  # the detail's, for its slug
         assert not any("$1" in sql for sql in statements)  # values written in: PostgreSQL plans for them
 

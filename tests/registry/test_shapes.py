@@ -445,8 +445,10 @@ def test_a_page_sends_its_relation_queries_as_one_batch(api, monkeypatch):
     with CaptureQueriesContext(connection) as batched:
         body = api.get("/api/v1/partnerships/filled/").content
     statements = [q["sql"] for q in batched.captured_queries]
-    assert len(statements) == 3, statements  # the last write, the record, its relations
-    batch = statements[-1]
+    # The last write, the record, its relations, then its embedding (none here: no similar records).
+    assert len(statements) == 4, statements
+    assert "registry_searchembedding" in statements[-1]
+    batch = statements[2]
     for table in (
         "partnerships_participation",
         "partnerships_partnership_modalities",
@@ -460,7 +462,7 @@ def test_a_page_sends_its_relation_queries_as_one_batch(api, monkeypatch):
     monkeypatch.setattr(shapes.psycopg, "ClientCursor", NotThisCursor)
     with CaptureQueriesContext(connection) as separate:
         assert api.get("/api/v1/partnerships/filled/").content == body
-    assert len(separate.captured_queries) == 2 + 9
+    assert len(separate.captured_queries) == 2 + 9 + 1
 
 
 @pytest.mark.usefixtures("seeded")
@@ -476,7 +478,10 @@ class TestSeedData:
             page += 1
         assert len(listed) == RESOURCES[resource].objects.published().count() > 0
         for record in listed:
-            assert api.get(f"/api/v1/{resource}/{record['slug']}/").json() == record
+            detail = api.get(f"/api/v1/{resource}/{record['slug']}/").json()
+            # A detail is its list entry, and (searchable types) its similar records.
+            assert isinstance(detail.pop("similar", []), list)
+            assert detail == record
         lines = _body(api.get(f"/api/v1/{resource}/export.csv")).decode("utf-8-sig").splitlines()
         assert len(lines) == 1 + len(listed)
 
@@ -501,7 +506,7 @@ def test_a_field_added_to_a_shape_reaches_every_output(api, monkeypatch, tmp_pat
     version = Partnership.objects.get(slug="filled").version
 
     record = api.get("/api/v1/partnerships/filled/").json()
-    assert list(record)[-4:] == ["sources", "version", "published_at", "updated_at"]
+    assert list(record)[-5:] == ["sources", "version", "published_at", "updated_at", "similar"]
     assert record["version"] == version
     listed = api.get("/api/v1/partnerships/").json()["results"]
     assert next(r for r in listed if r["slug"] == "filled")["version"] == version

@@ -281,6 +281,7 @@ def _change_form_data(page, **overrides) -> dict:
     data = {}
     for name, field in form.fields.items():
         value = form.initial.get(name, field.initial)
+        value = value() if callable(value) else value  # a model default such as dict
         if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
             if value:
                 data[name] = [getattr(v, "pk", v) for v in value]

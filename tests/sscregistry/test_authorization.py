@@ -495,6 +495,7 @@ def admin_form_data(client: Client, url: str) -> dict[str, Any]:
     for form in all_forms:
         for name, field in form.fields.items():
             value = form.initial.get(name, field.initial)
+            value = value() if callable(value) else value  # a model default such as dict
             value = field.prepare_value(value) if value is not None else ""
             if isinstance(field.widget, forms.SplitDateTimeWidget):
                 # The admin's date and time boxes post as name_0 and name_1.

@@ -113,9 +113,10 @@ def test_language_prefixes_reach_every_public_page_but_not_machine_addresses(cli
         "/fr/events/past/",
         "/es/publications/",
         "/fr/about/api/",
+        "/es/data/",
     ):
         assert client.get(path).status_code == 200, path
-    for path in ("/fr/healthz", "/fr/events.ics", "/fr/data/", "/fr/api/v1/"):
+    for path in ("/fr/healthz", "/fr/events.ics", "/fr/data/latest.zip", "/fr/api/v1/"):
         assert client.get(path).status_code == 404, path
     # Feed links stay on their one address whatever the interface language.
     assert 'href="/partnerships/feed/"' in client.get("/fr/").text
