@@ -178,3 +178,24 @@ class TestPagesInTheVisitorsLanguage:
         page = client.get(path)
         assert page.status_code == 200
         assert f'lang="{path.split("/")[1] or "en"}"' in page.content.decode() or path == "/data/"
+
+
+class TestSustainableDevelopmentGoalsInFrenchAndSpanish:
+    def test_the_api_gives_the_official_texts_with_their_source(self, client):
+        goal = client.get("/api/v1/sdgs/2/").json()
+        assert goal["title_fr"].startswith("Éliminer la faim")
+        assert goal["title_es"].startswith("Poner fin al hambre")
+        assert "A/RES/70/1" in goal["titles_source"]
+        target = next(t for t in goal["targets"] if t["code"] == "2.1")
+        assert target["title_fr"].startswith("D’ici à 2030")
+        assert target["title_es"] == ""  # none kept yet: Spanish pages show the English text
+
+    def test_a_partnership_page_shows_its_targets_in_the_visitors_language(self, client):
+        partnership = PartnershipFactory(slug="food", title="Food security", status=Status.PUBLISHED)
+        partnership.sdgs.add(2)
+        partnership.sdg_targets.add("2.1")
+        french = client.get("/fr/partnerships/food/").content.decode()
+        assert 'lang="fr">2.1</abbr>' in french
+        spanish = client.get("/es/partnerships/food/").content.decode()
+        assert 'lang="en">2.1</abbr>' in spanish
+        assert "Poner fin al hambre" in spanish
