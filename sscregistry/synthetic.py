@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
 import time
 import zoneinfo
 from collections.abc import Callable, Iterator
@@ -389,7 +390,53 @@ def delete_generated() -> None:
         Partner.objects.filter(slug__startswith=GENERATED_PREFIX).delete()
 
 
-def generate(*, scale: float, seed: int, write: Callable[[str], None]) -> dict[str, int]:
+# A synthetic record's title and summary with their numbers taken out: records that differ only by
+# their number, dates and places ("Share water cooperation 17", "... 18") share one embedding.
+_NUMBERS = re.compile(r"\d+")
+
+
+def _shared_text(record: Any) -> str:
+    own = ". ".join(part for part in (record.translated("title"), record.translated("summary")) if part)
+    return _NUMBERS.sub("#", own)
+
+
+def embed_generated(write: Callable[[str], None], batch: int = 64) -> None:
+    """Embed the generated records, each distinct text once (`_shared_text`): the benchmarks' records
+    are many variations of few texts. The stored hash is of each record's own text (what the task
+    worker would embed), so the worker leaves them be; their vectors are their shared text's."""
+    from registry import embeddings
+    from registry.search import search_documents
+
+    if not embeddings.enabled():
+        return
+    for document in search_documents():
+        model = apps.get_model(document.model)
+        started = time.monotonic()
+        texts: dict[str, list[tuple[int, str]]] = {}
+        links = [f.name for f in model._meta.concrete_fields if f.many_to_one]
+        records = model.objects.filter(slug__startswith=GENERATED_PREFIX).select_related(*links)
+        for record in records.iterator(chunk_size=2000):
+            text = embeddings.record_text(record)
+            texts.setdefault(_shared_text(record), []).append((record.pk, text))
+        shared = list(texts)
+        for start in range(0, len(shared), batch):
+            chunk = shared[start : start + batch]
+            vectors = embeddings.embed("passage", chunk)
+            rows = [
+                (pk, text, vector)
+                for key, vector in zip(chunk, vectors, strict=True)
+                for pk, text in texts[key]
+            ]
+            for part in range(0, len(rows), 5000):
+                embeddings.store(model, rows[part : part + 5000])
+        count = sum(len(records) for records in texts.values())
+        write(
+            f"embeddings of {document.model}: {count:,} records, {len(shared):,} distinct texts, "
+            f"in {time.monotonic() - started:.1f} s"
+        )
+
+
+def generate(*, scale: float, seed: int, write: Callable[[str], None], embed: bool = True) -> dict[str, int]:
     """Generate the data set in one transaction, then refresh the planner's statistics."""
     from registry.search import search_documents, search_index_update
 
@@ -412,6 +459,8 @@ def generate(*, scale: float, seed: int, write: Callable[[str], None]) -> dict[s
                 model, model.objects.filter(slug__startswith=GENERATED_PREFIX).values("pk")
             )
             write(f"search documents of {label}: {written:,} rows in {time.monotonic() - started:.1f} s")
+        if embed:
+            embed_generated(write)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return counts

@@ -166,6 +166,6 @@ def test_kept_counts_are_folded_once_they_are_many(rich):
 def test_generate_data_bulk_path_keeps_the_tokens(db):
     from sscregistry.synthetic import generate
 
-    generate(scale=0.001, seed=1, write=lambda line: None)
+    generate(scale=0.001, seed=1, write=lambda line: None, embed=False)
     assert PartnershipFacets.objects.filter(published=True).exists()
     assert_current()

@@ -82,7 +82,9 @@ def test_raw_sql_changes_the_stamp():
 
 def test_generate_data_changes_the_stamp_despite_ignoring_other_triggers():
     # generate_data writes inside pgtrigger.ignore(), which skips history and version triggers.
-    assert _changes(lambda: call_command("generate_data", "--scale", "0.001", stdout=io.StringIO()))
+    assert _changes(
+        lambda: call_command("generate_data", "--scale", "0.001", "--no-embeddings", stdout=io.StringIO())
+    )
     with pgtrigger.ignore():
         assert _changes(lambda: Partner.objects.update(acronym="Y"))
 

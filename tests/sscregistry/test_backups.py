@@ -25,7 +25,7 @@ def scratch_database():
 @pytest.mark.django_db(transaction=True)
 def test_backup_and_restore_round_trip_generated_data(tmp_path, scratch_database):
     load_seed_data()
-    call_command("generate_data", "--scale", "0.005", stdout=io.StringIO())
+    call_command("generate_data", "--scale", "0.005", "--no-embeddings", stdout=io.StringIO())
     with connection.cursor() as cursor:
         before = table_checksums(cursor)
     assert before["partnerships_partnership"][0] > 500

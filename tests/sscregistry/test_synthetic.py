@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def _generate(*args: str) -> str:
     out = io.StringIO()
-    call_command("generate_data", "--scale", "0.01", *args, stdout=out)
+    call_command("generate_data", "--scale", "0.01", "--no-embeddings", *args, stdout=out)
     return out.getvalue()
 
 
@@ -75,3 +75,21 @@ def test_generated_rows_leave_no_history_and_replace_keeps_the_signals(make_part
     kept = make_partnership(title="Heliotrope irrigation exchange")
     assert kept.history.count() == 1
     assert list(search(Partnership.objects.all(), "heliotrope")[0]) == [kept]
+
+
+def test_generated_records_share_the_embeddings_of_their_repeated_texts():
+    from registry import embeddings
+    from registry.models import SearchEmbedding
+
+    out = io.StringIO()
+    call_command("generate_data", "--scale", "0.002", stdout=out)
+    assert "distinct texts" in out.getvalue()
+    generated = Partnership.objects.filter(slug__startswith="gen-")
+    stored = SearchEmbedding.objects.filter(
+        content_type__model="partnership", object_id__in=generated.values("pk")
+    )
+    assert stored.count() == generated.count() == 200
+    # Stored under each record's own text: the task worker finds nothing left to embed.
+    assert embeddings.embed_rows(Partnership, generated.values_list("pk", flat=True)) == 0
+    # Records that differ only by their number share one vector.
+    assert stored.values("embedding").distinct().count() < generated.count()

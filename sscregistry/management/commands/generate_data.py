@@ -21,6 +21,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace", action="store_true", help="Delete previously generated records first."
         )
+        parser.add_argument(
+            "--no-embeddings",
+            action="store_true",
+            help="Leave the records without embeddings (full text only; the worker may embed them later).",
+        )
 
     def handle(self, *args: Any, scale: float, seed: int, replace: bool, **options: Any) -> None:
         if not 0 < scale <= 20:
@@ -31,7 +36,9 @@ class Command(BaseCommand):
             self.stdout.write("Deleting the previously generated records...")
             delete_generated()
         started = time.monotonic()
-        counts = generate(scale=scale, seed=seed, write=self.stdout.write)
+        counts = generate(
+            scale=scale, seed=seed, write=self.stdout.write, embed=not options.get("no_embeddings")
+        )
         total = sum(counts.values())
         elapsed = time.monotonic() - started
         self.stdout.write(
