@@ -587,3 +587,20 @@ def test_a_title_an_export_escaped_imports_back_unchanged(curator, fmt):
     second.refresh_from_db()
     assert first.title == "-5 percent emissions by 2030"
     assert second.title == '=HYPERLINK("http://evil.example","x")'
+
+
+def test_an_import_reads_the_language_and_translations_and_refuses_bad_ones(curator):
+    csv = (
+        "slug,title,language,translations\n"
+        'riz,Riziculture irriguée,fr,"{""en"": {""title"": ""Irrigated rice farming""}}"\n'
+    )
+    result = PartnershipResource().import_data(_dataset(csv), user=curator)
+    assert not result.has_errors() and not result.has_validation_errors(), result.invalid_rows
+    record = Partnership.objects.get(slug="riz")
+    assert record.language == "fr"
+    assert record.translations == {"en": {"title": "Irrigated rice farming"}}
+    bad = csv.replace("riz,", "other,").replace(',fr,', ',French,')
+    result = PartnershipResource().import_data(_dataset(bad), user=curator)
+    assert result.has_validation_errors()
+    assert "language" in str(result.invalid_rows[0].error_dict)
+    assert not Partnership.objects.filter(slug="other").exists()
