@@ -513,12 +513,14 @@ def search(
         # Full text found nothing: its words respelt, as the vocabulary knows them.
         text = _cached_spelling(queryset, query)
         outcome = SearchOutcome(query, SearchOutcome.FUZZY, text)
-    return _ranked(queryset, query, text, outcome.mode, retrieval, outcome, nearest)
+    # A forced mode is a facet's count of the list's matches: the same records, no ranking needed.
+    return _ranked(queryset, query, text, outcome.mode, retrieval, outcome, nearest, ranked=mode is None)
 
 
 class _Nearest:
-    """The ids of `queryset`'s records nearest to `query` in meaning, read once however many times
-    one search needs them."""
+    """The published records of `queryset`'s type nearest to `query` in meaning (`nearest_records`),
+    read once however many times one search needs them. The same for every queryset of the type,
+    so that a list and each of its facets count the same near records."""
 
     def __init__(self, queryset: models.QuerySet, query: str, retrieval: str) -> None:
         self.queryset, self.query, self.retrieval = queryset, query, retrieval
@@ -526,14 +528,8 @@ class _Nearest:
 
     def ids(self) -> list[int]:
         if self._ids is None:
-            self._ids = []
-            if self.retrieval != SearchOutcome.FULLTEXT:
-                candidates = nearest_records(self.queryset.model, self.query)
-                if candidates:
-                    allowed = set(self.queryset.filter(pk__in=candidates).values_list("pk", flat=True))
-                    self._ids = [pk for pk in candidates if pk in allowed][
-                        : settings.SEARCH_VECTOR_NEIGHBOURS
-                    ]
+            wanted = self.retrieval != SearchOutcome.FULLTEXT
+            self._ids = nearest_records(self.queryset.model, self.query) if wanted else []
         return self._ids
 
 
@@ -545,6 +541,8 @@ def _ranked(
     retrieval: str,
     outcome: SearchOutcome,
     nearest: _Nearest | None = None,
+    *,
+    ranked: bool = True,
 ) -> tuple[models.QuerySet, SearchOutcome]:
     """`queryset`'s records that the full text of `text` (None: no words to look for) or the
     embeddings nearest to `query` find, best first by the fused ranking."""
@@ -560,6 +558,14 @@ def _ranked(
             template="ts_rank(%(expressions)s, 32)",
             output_field=models.FloatField(),
         )
+    nearest = nearest or _Nearest(queryset, query, retrieval)
+    if not ranked:
+        near = nearest.ids()
+        if near:
+            matches |= models.Q(AnyOf("pk", near))
+        modes = tuple(m for m in (text_mode if text else None, SearchOutcome.VECTOR if near else None) if m)
+        outcome = SearchOutcome(outcome.query, outcome.mode, outcome.suggestion, modes)
+        return queryset.filter(matches).annotate(search_rank=text_rank), outcome
     ranking = fused_ranking(queryset, query, text, retrieval, nearest)
     modes = tuple(
         m for m in (text_mode if text else None, SearchOutcome.VECTOR if ranking.nearest else None) if m
@@ -637,13 +643,19 @@ def fused_ranking(
 
 
 def nearest_records(model: type[models.Model], query: str) -> list[int]:
-    """The ids of `model`'s records nearest in meaning to `query` (drafts included: callers keep
-    those of their own queryset), nearest first, within the distance setting."""
+    """The ids of `model`'s published records nearest in meaning to `query`, nearest first, at most
+    SEARCH_VECTOR_NEIGHBOURS (registry.embeddings.nearest), cached until the next write."""
     from . import embeddings  # noqa: PLC0415 (embeddings reads the documents registered here)
 
-    return registry_cached(
-        ("nearest", model._meta.label_lower, query), lambda: embeddings.nearest(model, query)
-    )
+    def compute() -> list[int]:
+        candidates = embeddings.nearest(model, query)
+        if not candidates:
+            return []
+        published = model._default_manager.published().filter(pk__in=candidates)  # type: ignore[attr-defined]
+        shown = set(published.values_list("pk", flat=True))
+        return [pk for pk in candidates if pk in shown][: settings.SEARCH_VECTOR_NEIGHBOURS]
+
+    return registry_cached(("nearest", model._meta.label_lower, query), compute)
 
 
 def exact_matches(queryset: models.QuerySet, query: str, among: list[int]) -> list[int]:

@@ -148,6 +148,16 @@ class TestHybrid:
         PartnerFactory(slug="bamboo", name="Bamboo Network", status=Status.PUBLISHED)
         assert "bamboo" in slugs(Partner, "bamboo")
 
+    def test_facets_count_the_records_found_by_meaning_as_the_list_does(self, client):
+        query = {"q": "économie verte durable"}
+        listed = client.get("/api/v1/partnerships/", query).json()
+        assert "vector" in listed["search"]["modes"]
+        facets = client.get("/api/v1/partnerships/facets/", query).json()
+        assert facets["country"]
+        for value in facets["country"]:
+            narrowed = client.get("/api/v1/partnerships/", query | {"country": value["value"]}).json()
+            assert narrowed["count"] == value["count"], value
+
     def test_api_details_list_similar_published_records(self, client):
         detail = client.get("/api/v1/publications/norec-report-launched-at-bapa40/").json()
         assert detail["similar"]
