@@ -3,16 +3,21 @@
 Every searchable record (partnership, partner, event, publication) stores two things, written here
 and nowhere else:
 
-- `search_vector`: a weighted `tsvector` in the `sscregistry` text search configuration (English
-  stemming on accent-free words, created by a migration), built from the record's own text and the
-  names of what it is linked to (a partnership's partners, their acronyms and alternative names,
-  platforms, themes, countries...). Queries use `websearch_to_tsquery`, so visitors can write
-  `"quoted phrases"`, `OR` and `-excluded` words. A GIN index answers them.
+- `search_vector`: a weighted `tsvector` built from the record's own text and the names of what it
+  is linked to (a partnership's partners, their acronyms and alternative names, platforms, themes,
+  countries...), read in English (the `sscregistry` configuration: English stemming on accent-free
+  words), again in the record's own language's configuration, and with each of its translations
+  in theirs (`text_search_sql`, run by the core's migration). Queries are read in every
+  configuration at once (`TextQuery`), so visitors can write `"quoted phrases"`, `OR` and
+  `-excluded` words in any language. A GIN index answers them.
 - `search_text`: the same text lower-cased and unaccented. Its words fill the vocabulary of
   spelling suggestions (`SearchWord`, a trigram index over short words). When full text finds
   nothing, each word of the query is replaced by its most similar vocabulary words
   (`pg_trgm` similarity at least `SEARCH_TRIGRAM_THRESHOLD`) until a respelling finds published
   records (`Kigli` -> Kigali); that respelling runs as full text, and the outcome says so.
+
+Then the records nearest in meaning (`registry.embeddings`) join the matches, and the two rankings
+are fused (`fused_ranking`, reciprocal rank fusion), exact names first: docs/search.md.
 
 Only published linked records enter a document, so searching for a draft partner's name finds
 nothing. Each app registers its documents (`SearchDocument`, in `<app>/search.py`);
