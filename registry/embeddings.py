@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -31,6 +32,8 @@ from django.db import connections, models, transaction
 from pgvector.django import CosineDistance
 
 DIMENSIONS = 384
+
+logger = logging.getLogger(__name__)
 
 # An encoder: ("query" or "passage", texts) -> one vector per text.
 Encoder = Callable[[str, Sequence[str]], Sequence[Sequence[float]]]
@@ -174,9 +177,9 @@ def embeddings_of(model: type[models.Model]) -> models.QuerySet:
 
 
 @functools.lru_cache(maxsize=1024)
-def query_vector(encoder: str, query: str) -> list[float]:
+def query_vector(encoder: str, query: str) -> tuple[float, ...]:
     """The embedding of a search query (kept for the process's next searches of the same words)."""
-    return embed("query", [query])[0]
+    return tuple(embed("query", [query])[0])
 
 
 # The record types known to have embeddings: once a type has some, it keeps them (a type is
@@ -191,53 +194,70 @@ def _has_embeddings(model: type[models.Model]) -> bool:
     return label in _EMBEDDED
 
 
-def nearest(model: type[models.Model], query: str) -> list[int]:
-    """The ids of `model`'s embedded records (drafts included) nearest to `query` in meaning, nearest
-    first, at most four times SEARCH_VECTOR_NEIGHBOURS.
+def nearest(model: type[models.Model], query: str) -> list[tuple[int, float]]:
+    """`model`'s embedded records (drafts included) nearest to `query` in meaning, nearest first, as
+    (id, cosine distance): at most four times SEARCH_VECTOR_NEIGHBOURS, by the current encoder.
+    Callers keep the published ones and apply the distance settings (`registry.search`).
 
-    Sentence embeddings place every text fairly near every other (multilingual-e5 puts a query about
-    apple pie at a cosine distance of 0.20 from a rice project, and one about rice at 0.14), so a
-    query has near records only when its nearest is within SEARCH_VECTOR_MAX_DISTANCE; then those
-    within SEARCH_VECTOR_BAND of that nearest one join it. A query about nothing in the registry
-    finds nothing rather than the least unrelated records."""
-    if not enabled() or not query.strip():
-        return []
-    if not _has_embeddings(model):
+    A failing encoder is logged and answers nothing: search goes on by full text alone."""
+    if not enabled() or not query.strip() or not _has_embeddings(model):
         return []  # nothing embedded yet: full text answers alone, without loading the model
-    rows = embeddings_of(model)
-    vector = query_vector(encoder_name(), query)
+    try:
+        vector = list(query_vector(encoder_name(), query))
+    except Exception:  # any failure of a third-party model must not break search
+        logger.exception("The sentence encoder %r failed on a query", encoder_name())
+        return []
+    rows = embeddings_of(model).filter(encoder=encoder_name())
     distance = CosineDistance("embedding", vector)
-    limit, band = settings.SEARCH_VECTOR_MAX_DISTANCE, settings.SEARCH_VECTOR_BAND
     with transaction.atomic(using=rows.db), connections[rows.db].cursor() as cursor:
         # The HNSW index serves every record type: scan it until enough of this type are found.
         cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
         found = list(
             rows.annotate(distance=distance)
-            .filter(distance__lte=limit + band)
             .order_by(distance)
             .values_list("object_id", "distance")[: 4 * settings.SEARCH_VECTOR_NEIGHBOURS]
         )
-    found.sort(key=lambda row: row[1])  # relaxed order: nearly sorted
-    if not found or found[0][1] > limit:
+    return sorted(((int(pk), float(d)) for pk, d in found), key=lambda row: row[1])  # relaxed: re-sort
+
+
+def within_reach(found: list[tuple[int, float]]) -> list[int]:
+    """Of published records (id, distance), nearest first, those near enough to count as matches.
+
+    Sentence embeddings place every text fairly near every other (multilingual-e5 puts a query about
+    apple pie at a cosine distance of 0.20 from a rice project, and one about rice at 0.14), so a
+    query has near records only when its nearest is within SEARCH_VECTOR_MAX_DISTANCE; then those
+    within SEARCH_VECTOR_BAND of that nearest one join it, at most SEARCH_VECTOR_NEIGHBOURS. A query
+    about nothing in the registry finds nothing rather than the least unrelated records."""
+    if not found or found[0][1] > settings.SEARCH_VECTOR_MAX_DISTANCE:
         return []
-    return [int(pk) for pk, d in found if d <= found[0][1] + band]
+    reach = found[0][1] + settings.SEARCH_VECTOR_BAND
+    return [pk for pk, d in found if d <= reach][: settings.SEARCH_VECTOR_NEIGHBOURS]
 
 
 def similar_ids(model: type[models.Model], pk: Any, limit: int = 5) -> list[int]:
-    """The ids of the published records of `model` nearest to record `pk` in meaning, nearest first."""
+    """The ids of the published records of `model` nearest to record `pk` in meaning, nearest
+    first, cached until the registry's next write."""
+    from registry.cache import registry_cached  # noqa: PLC0415 (the cache reads the models)
+
     if not enabled():
         return []
-    mine = embeddings_of(model).filter(object_id=pk).values_list("embedding", flat=True).first()
-    if mine is None:
-        return []
-    published = model._default_manager.published().values("pk")  # type: ignore[attr-defined]
-    return list(
-        embeddings_of(model)
-        .filter(object_id__in=published)
-        .exclude(object_id=pk)
-        .order_by(CosineDistance("embedding", mine))
-        .values_list("object_id", flat=True)[:limit]
-    )
+
+    def compute() -> list[int]:
+        rows = embeddings_of(model).filter(encoder=encoder_name())
+        mine = rows.filter(object_id=pk).values_list("embedding", flat=True).first()
+        if mine is None:
+            return []
+        published = model._default_manager.published().values("pk")  # type: ignore[attr-defined]
+        with transaction.atomic(using=rows.db), connections[rows.db].cursor() as cursor:
+            cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+            return list(
+                rows.filter(object_id__in=published)
+                .exclude(object_id=pk)
+                .order_by(CosineDistance("embedding", mine))
+                .values_list("object_id", flat=True)[:limit]
+            )
+
+    return registry_cached(("similar", model._meta.label_lower, pk, limit), compute)
 
 
 def similar(record: Any, limit: int = 5) -> list[Any]:

@@ -59,6 +59,10 @@ class TypeResults:
 
     @property
     def best_rank(self) -> float:
+        """How well the type's best match answers: its fused score (an exact name's is above 1),
+        comparable across types, unlike each list's own positions."""
+        if self.outcome.top_score:
+            return self.outcome.top_score
         return float(getattr(self.records[0], "search_rank", 0.0)) if self.records else 0.0
 
 

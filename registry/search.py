@@ -32,7 +32,7 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.apps import apps as global_apps
@@ -47,7 +47,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connections, models, router
-from django.db.models import F, Func, OuterRef, Subquery, Value
+from django.db.models import Case, F, Func, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce, Concat, Length, Lower
 from django.utils import translation
 
@@ -380,14 +380,23 @@ def search_index_update(
     }
     # Read in English (the registry's shared language, whose stemmer most names meet), again in
     # the record's own language when it is another, and each translation in its language.
-    own = Func(F("language"), function="sscregistry_config")
+    own_config = Func(F("language"), function="sscregistry_config")
     vector: Any = None
+    own: Any = None
     for weight, parts in documents.items():
         part = SearchVector(*parts, config=SEARCH_CONFIG, weight=weight)
         vector = part if vector is None else vector + part
-        vector = vector + SearchVector(*parts, config=own, weight=weight)
+        own_part = SearchVector(*parts, config=own_config, weight=weight)
+        own = own_part if own is None else own + own_part
+    # An English record's own reading is the English one: indexed once.
+    own = Case(
+        When(language="en", then=Value("", output_field=SearchVectorField())),
+        default=own,
+        output_field=SearchVectorField(),
+    )
     vector = Func(
         vector,
+        own,
         Func(F("translations"), function="sscregistry_translations_vector"),
         template="(%(expressions)s)",
         arg_joiner=" || ",
@@ -450,6 +459,8 @@ class SearchOutcome:
     mode: str  # "fulltext" or "fuzzy"
     suggestion: str | None = None
     modes: tuple[str, ...] = field(default=(), compare=False)
+    # The best record's fused score: how well this type answered, beside other types' answers.
+    top_score: float = field(default=0.0, compare=False)
 
     FULLTEXT = "fulltext"
     FUZZY = "fuzzy"
@@ -501,7 +512,7 @@ def search(
     registry's next write for the same records and query (`registry_cached`): a repeated search then
     sends only its page's queries.
     """
-    query = normalise_query(query)
+    typed, query = query.strip(), normalise_query(query)
     if retrieval == SearchOutcome.VECTOR:
         return _ranked(queryset, query, None, None, retrieval, SearchOutcome(query, SearchOutcome.VECTOR))
     outcome = SearchOutcome(query, SearchOutcome.FULLTEXT)
@@ -513,13 +524,17 @@ def search(
     elif (
         mode is None
         and plain_terms(query)
-        and not fused_ranking(queryset, query, query, retrieval, nearest).text
+        and not fused_ranking(queryset, query, query, retrieval, nearest, typed=typed).text
+        and not nearest.ids()
     ):
-        # Full text found nothing: its words respelt, as the vocabulary knows them.
+        # Neither full text nor meaning found anything: its words respelt, as the vocabulary knows
+        # them. (A query in another language is answered by meaning, not by respelling its words.)
         text = _cached_spelling(queryset, query)
         outcome = SearchOutcome(query, SearchOutcome.FUZZY, text)
     # A forced mode is a facet's count of the list's matches: the same records, no ranking needed.
-    return _ranked(queryset, query, text, outcome.mode, retrieval, outcome, nearest, ranked=mode is None)
+    return _ranked(
+        queryset, query, text, outcome.mode, retrieval, outcome, nearest, ranked=mode is None, typed=typed
+    )
 
 
 class _Nearest:
@@ -528,14 +543,26 @@ class _Nearest:
     so that a list and each of its facets count the same near records."""
 
     def __init__(self, queryset: models.QuerySet, query: str, retrieval: str) -> None:
-        self.queryset, self.query, self.retrieval = queryset, query, retrieval
+        # What the query means: its words, without the excluded ones (they filter, below).
+        self.queryset, self.query, self.retrieval = queryset, meaning(query), retrieval
         self._ids: list[int] | None = None
 
     def ids(self) -> list[int]:
         if self._ids is None:
-            wanted = self.retrieval != SearchOutcome.FULLTEXT
+            wanted = self.retrieval != SearchOutcome.FULLTEXT and self.query
             self._ids = nearest_records(self.queryset.model, self.query) if wanted else []
         return self._ids
+
+
+def meaning(query: str) -> str:
+    """A web-search query as words to embed: without `-excluded` words, quotes and `OR`."""
+    return " ".join(word for word in _EXCLUDED.sub(" ", query).replace('"', " ").split() if word != "OR")
+
+
+def excluded_words(query: str) -> SearchQuery | None:
+    """The full-text query of a query's `-excluded` words in any language, or None."""
+    excluded = [match.group(1) for match in _EXCLUDED.finditer(query)]
+    return TextQuery(" OR ".join(excluded)) if excluded else None
 
 
 def _ranked(
@@ -548,6 +575,7 @@ def _ranked(
     nearest: _Nearest | None = None,
     *,
     ranked: bool = True,
+    typed: str | None = None,
 ) -> tuple[models.QuerySet, SearchOutcome]:
     """`queryset`'s records that the full text of `text` (None: no words to look for) or the
     embeddings nearest to `query` find, best first by the fused ranking."""
@@ -564,14 +592,17 @@ def _ranked(
             output_field=models.FloatField(),
         )
     nearest = nearest or _Nearest(queryset, query, retrieval)
+    refused = excluded_words(query)
     if not ranked:
         near = nearest.ids()
         if near:
             matches |= models.Q(AnyOf("pk", near))
+        if refused is not None:
+            matches &= ~models.Q(search_vector=refused)  # "water -desalination" by meaning too
         modes = tuple(m for m in (text_mode if text else None, SearchOutcome.VECTOR if near else None) if m)
         outcome = SearchOutcome(outcome.query, outcome.mode, outcome.suggestion, modes)
         return queryset.filter(matches).annotate(search_rank=text_rank), outcome
-    ranking = fused_ranking(queryset, query, text, retrieval, nearest)
+    ranking = fused_ranking(queryset, query, text, retrieval, nearest, typed=typed)
     modes = tuple(
         m for m in (text_mode if text else None, SearchOutcome.VECTOR if ranking.nearest else None) if m
     )
@@ -595,6 +626,9 @@ def _ranked(
             output_field=models.FloatField(),
         )
         rank = Coalesce(fused, text_rank, output_field=models.FloatField())
+    if refused is not None:
+        matches &= ~models.Q(search_vector=refused)  # "water -desalination" by meaning too
+    outcome = replace(outcome, top_score=ranking.top_score)
     return queryset.filter(matches).annotate(search_rank=rank), outcome
 
 
@@ -607,6 +641,7 @@ class Ranking:
     order: list[int]
     text: list[int]
     nearest: list[int]
+    top_score: float = 0.0  # the first one's fused score (above 1 for an exact name)
 
 
 # RRF's constant (Cormack et al., 2009): a record's fused score is the sum of 1 / (k + its rank)
@@ -617,34 +652,49 @@ FUSED_DEPTH = 100
 
 
 def fused_ranking(
-    queryset: models.QuerySet, query: str, text: str | None, retrieval: str, nearest: _Nearest | None = None
+    queryset: models.QuerySet,
+    query: str,
+    text: str | None,
+    retrieval: str,
+    nearest: _Nearest | None = None,
+    *,
+    typed: str | None = None,
 ) -> Ranking:
     """The fused head of the ranking among `queryset` of the full text of `text` and the records
     nearest to `query` (see `Ranking`), cached until the registry's next write."""
 
     def compute() -> Ranking:
         text_ids: list[int] = []
+        text_ranks: dict[int, float] = {}
         if text is not None and retrieval != SearchOutcome.VECTOR:
             tsquery = text_query(text)
-            text_ids = list(
+            relevance = SearchRank(F("search_vector"), tsquery)
+            text_ranks = dict(
                 queryset.filter(search_vector=tsquery)
-                .order_by(SearchRank(F("search_vector"), tsquery).desc(), "pk")
-                .values_list("pk", flat=True)[:FUSED_DEPTH]
+                .annotate(relevance=relevance)
+                .order_by("-relevance", "pk")
+                .values_list("pk", "relevance")[:FUSED_DEPTH]
             )
+            text_ids = list(text_ranks)
         near = (nearest or _Nearest(queryset, query, retrieval)).ids()
         scores: dict[int, float] = {}
         for ranking in (text_ids, near):
             for position, pk in enumerate(ranking, start=1):
                 scores[pk] = scores.get(pk, 0.0) + 1.0 / (RRF_K + position)
-        for pk in exact_matches(queryset, query, list(scores)):
+        # As typed ("BAPA+40") and as searched ("BAPA 40").
+        # Ties (a record first in both rankings scores 2 / 61 in any type) go to the better text
+        # match: its ts_rank, squashed below the gap between two fused positions.
+        for pk, relevance in text_ranks.items():
+            scores[pk] += 1e-6 * relevance / (1 + relevance)
+        for pk in exact_matches(queryset, {query, typed or query}, list(scores)):
             scores[pk] += 1.0  # above every fused score, which stays below 2 / (k + 1)
         order = sorted(scores, key=lambda pk: (-scores[pk], pk))
-        return Ranking(order, text_ids, near)
+        return Ranking(order, text_ids, near, scores[order[0]] if order else 0.0)
 
     records = record_set_key(queryset)
     if records is None:
         return Ranking([], [], [])
-    return registry_cached(("ranking", queryset.db, records, query, text, retrieval), compute)
+    return registry_cached(("fused", queryset.db, records, query, typed, text, retrieval), compute)
 
 
 def nearest_records(model: type[models.Model], query: str) -> list[int]:
@@ -656,28 +706,50 @@ def nearest_records(model: type[models.Model], query: str) -> list[int]:
         candidates = embeddings.nearest(model, query)
         if not candidates:
             return []
-        published = model._default_manager.published().filter(pk__in=candidates)  # type: ignore[attr-defined]
+        ids = [pk for pk, _distance in candidates]
+        published = model._default_manager.published().filter(pk__in=ids)  # type: ignore[attr-defined]
         shown = set(published.values_list("pk", flat=True))
-        return [pk for pk in candidates if pk in shown][: settings.SEARCH_VECTOR_NEIGHBOURS]
+        # Distances are measured among published records alone: a draft never widens the reach.
+        return embeddings.within_reach([row for row in candidates if row[0] in shown])
 
     return registry_cached(("nearest", model._meta.label_lower, query), compute)
 
 
-def exact_matches(queryset: models.QuerySet, query: str, among: list[int]) -> list[int]:
+def exact_matches(queryset: models.QuerySet, queries: Iterable[str], among: list[int]) -> list[int]:
     """Of the records `among`, those whose name, acronym, title or identifier (the document's
-    `exact` fields, or a translation's title) is `query`, ignoring case and accents."""
+    `exact` fields, or a translation's title) is one of `queries`, ignoring case and accents."""
     document = _DOCUMENTS.get(queryset.model._meta.label_lower)
     if document is None or not among or not document.exact:
         return []
-    wanted = query.strip().strip('"').strip()
-    if not wanted:
-        return []
     condition = models.Q()
-    for lookup in document.exact:
-        condition |= models.Q(**{f"{lookup}__unaccent__iexact": wanted})
-    for language in {code for code, _name in settings.LANGUAGES} | set(STEMMERS) | {"en", "zh"}:
-        condition |= models.Q(**{f"translations__{language}__title__iexact": wanted})
+    for query in queries:
+        wanted = query.strip().strip('"').strip()
+        if not wanted:
+            continue
+        for lookup in document.exact:
+            condition |= models.Q(**{f"{lookup}__unaccent__iexact": wanted})
+        # A translation's title in any language, accents and case aside.
+        condition |= models.Q(_TranslatedTitleIs(F("translations"), Value(wanted)))
+    if not condition:
+        return []
     return list(queryset.filter(condition, pk__in=among).values_list("pk", flat=True).distinct())
+
+
+class _TranslatedTitleIs(Func):
+    """Whether one of the translations' titles (a jsonb column) is the text, case and accents aside."""
+
+    output_field = models.BooleanField()
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **kwargs: Any) -> Any:
+        column, column_params = compiler.compile(self.source_expressions[0])
+        text, text_params = compiler.compile(self.source_expressions[1])
+        # The column and the placeholder come from Django's compiler; the text is a parameter.
+        sql = (
+            f"EXISTS (SELECT 1 FROM jsonb_each(CASE WHEN jsonb_typeof({column}) = 'object' THEN {column}"
+            " ELSE '{}'::jsonb END) AS t WHERE jsonb_typeof(t.value) = 'object' AND"
+            f" sscregistry_unaccent(lower(t.value ->> 'title')) = sscregistry_unaccent(lower({text})))"  # nosec B608
+        )
+        return sql, [*column_params, *column_params, *text_params]
 
 
 def _cached_spelling(queryset: models.QuerySet, query: str) -> str | None:
@@ -685,15 +757,29 @@ def _cached_spelling(queryset: models.QuerySet, query: str) -> str | None:
     records = record_set_key(queryset)
     if records is None:
         return None
-    return registry_cached(("spelling", queryset.db, records, query), lambda: _spelling(queryset, query))
+    # "" stands for "no spelling finds anything" in the cache, where None means "not cached".
+    found = registry_cached(
+        ("spelling", queryset.db, records, query), lambda: _spelling(queryset, query) or ""
+    )
+    return found or None
 
 
 def _spelling(queryset: models.QuerySet, query: str) -> str | None:
     """`query` with its words respelt so that it finds records in `queryset`; None if none does."""
     terms = plain_terms(query)
-    if not terms:
+    if not terms or len(terms) > MAX_RESPELT_WORDS:
         return None
-    return _respelt(queryset, [_closest_words(term) for term in terms])
+    candidates = []
+    for term in terms:
+        closest = _closest_words(term)
+        if not closest:
+            return None  # one word the vocabulary cannot respell: no respelling finds anything
+        candidates.append(closest)
+    return _respelt(queryset, candidates)
+
+
+# A longer query is not respelt (each word costs a trigram lookup, and so many slips are no typo).
+MAX_RESPELT_WORDS = 8
 
 
 # How many spellings are tried for a one-word query, most similar first.

@@ -18,7 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from .workflow import CONTENT_LANGUAGES, TRANSLATED_PARTS, Status, validate_language_code
+from .workflow import CONTENT_LANGUAGES, MAX_TRANSLATIONS, TRANSLATED_PARTS, Status, validate_language_code
 
 if TYPE_CHECKING:
     _CharField = serializers.CharField  # what _TextOnly is mixed into
@@ -120,6 +120,7 @@ TRANSLATIONS_SCHEMA = {
     ),
     "properties": dict.fromkeys(CONTENT_LANGUAGES, _TRANSLATION),
     "additionalProperties": False,
+    "maxProperties": MAX_TRANSLATIONS,
 }
 
 

@@ -667,7 +667,8 @@ class RecordShape:
         from registry.embeddings import similar_ids  # noqa: PLC0415 (embeddings import the models)
 
         ids = similar_ids(self.model, pk)
-        found: dict[Any, Any] = self.model._default_manager.in_bulk(ids) if ids else {}
+        records = self.model._default_manager.defer("search_vector", "search_text")
+        found: dict[Any, Any] = records.in_bulk(ids) if ids else {}
         web_url = context.web_url
         named = [(found[pk].slug, str(found[pk])) for pk in ids if pk in found]
         return [

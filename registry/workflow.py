@@ -214,8 +214,10 @@ def validate_language_code(value: str) -> None:
         )
 
 
-# The parts of a record a translation may give, and their longest lengths.
+# The parts of a record a translation may give, and their longest lengths; and how many languages
+# (a record's search document must stay well below PostgreSQL's 1 MB for a tsvector).
 TRANSLATED_PARTS = {"title": 400, "summary": 5000}
+MAX_TRANSLATIONS = 12
 
 
 def validate_translations(value: Any) -> None:
@@ -223,6 +225,8 @@ def validate_translations(value: Any) -> None:
     summary or both, as text of at most their lengths."""
     if not isinstance(value, dict):
         raise ValidationError('Translations are an object of languages: {"fr": {"title": "..."}}.')
+    if len(value) > MAX_TRANSLATIONS:
+        raise ValidationError(f"At most {MAX_TRANSLATIONS} translations.")
     for language, parts in value.items():
         if not isinstance(language, str) or language not in CONTENT_LANGUAGES:
             raise ValidationError(f"{language!r} is not a language code the registry knows (ISO 639-1).")

@@ -77,6 +77,17 @@ def load_fixture(path: Path = RECORDS) -> SeedLoader:
     return loader
 
 
+def other_records() -> int:
+    """How many searchable records the database holds besides the seed's."""
+    seed = {
+        "partner": {e["slug"] for e in SEED["partners"]},
+        "partnership": {e["slug"] for e in SEED["partnerships"]},
+        "event": {e["slug"] for e in SEED["events"]},
+        "publication": {e["slug"] for e in SEED["publications"]},
+    }
+    return sum(model._default_manager.exclude(slug__in=seed[name]).count() for name, model in TYPES.items())
+
+
 def embed_everything() -> int:
     """Embed every searchable record now, in this process (no task queue)."""
     return sum(embeddings.embed_rows(apps.get_model(d.model)) for d in search_documents())

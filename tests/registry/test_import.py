@@ -599,7 +599,7 @@ def test_an_import_reads_the_language_and_translations_and_refuses_bad_ones(cura
     record = Partnership.objects.get(slug="riz")
     assert record.language == "fr"
     assert record.translations == {"en": {"title": "Irrigated rice farming"}}
-    bad = csv.replace("riz,", "other,").replace(',fr,', ',French,')
+    bad = csv.replace("riz,", "other,").replace(",fr,", ",French,")
     result = PartnershipResource().import_data(_dataset(bad), user=curator)
     assert result.has_validation_errors()
     assert "language" in str(result.invalid_rows[0].error_dict)

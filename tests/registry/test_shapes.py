@@ -445,10 +445,9 @@ def test_a_page_sends_its_relation_queries_as_one_batch(api, monkeypatch):
     with CaptureQueriesContext(connection) as batched:
         body = api.get("/api/v1/partnerships/filled/").content
     statements = [q["sql"] for q in batched.captured_queries]
-    # The last write, the record, its relations, then its embedding (none here: no similar records).
-    assert len(statements) == 4, statements
-    assert "registry_searchembedding" in statements[-1]
-    batch = statements[2]
+    # The last write, the record, its relations; its similar records (none) are cached since the first.
+    assert len(statements) == 3, statements
+    batch = statements[-1]
     for table in (
         "partnerships_participation",
         "partnerships_partnership_modalities",
@@ -462,7 +461,7 @@ def test_a_page_sends_its_relation_queries_as_one_batch(api, monkeypatch):
     monkeypatch.setattr(shapes.psycopg, "ClientCursor", NotThisCursor)
     with CaptureQueriesContext(connection) as separate:
         assert api.get("/api/v1/partnerships/filled/").content == body
-    assert len(separate.captured_queries) == 2 + 9 + 1
+    assert len(separate.captured_queries) == 2 + 9
 
 
 @pytest.mark.usefixtures("seeded")

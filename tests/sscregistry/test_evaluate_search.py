@@ -17,6 +17,7 @@ def test_search_meets_its_targets_and_leaves_the_registry_as_it_was():
     output = io.StringIO()
     call_command("evaluate_search", "--check", stdout=output)
     text = output.getvalue()
+    print(text)  # the figures, with pytest -s
     assert "Every target is met." in text
     # One row per language of the gold set, with the three modes' figures.
     for language in ("en", "fr", "es", "pt", "ru", "ar", "nb"):
@@ -61,3 +62,12 @@ def test_check_exits_with_an_error_below_the_targets(monkeypatch):
     monkeypatch.setitem(evaluation.TARGETS, "cross_language_recall", 1.01)
     with pytest.raises(CommandError, match="cross-language"):
         call_command("evaluate_search", "--check", "--seed-only", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_database_with_other_records(monkeypatch):
+    from tests.factories import PartnershipFactory
+
+    PartnershipFactory(title="Someone else's record")
+    with pytest.raises(CommandError, match="besides the seed's"):
+        call_command("evaluate_search", stdout=io.StringIO())

@@ -21,10 +21,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--misses", action="store_true", help="List the queries hybrid does not rank first."
         )
+        parser.add_argument(
+            "--anyway",
+            action="store_true",
+            help="Run even though the database holds other records (they change the figures).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.SEARCH_EMBEDDING_MODEL:
             raise CommandError("SEARCH_EMBEDDING_MODEL is empty: there are no vectors to evaluate.")
+        others = evaluation.other_records()
+        if others and not options["anyway"]:
+            raise CommandError(
+                f"This database holds {others:,} records besides the seed's: the gold set measures the "
+                "seed and the fixture on their own. Run it on a fresh database (the test suite does), "
+                "or pass --anyway."
+            )
         # Cached figures would outlive the rolled-back records.
         cache_seconds, settings.FIGURES_CACHE_SECONDS = settings.FIGURES_CACHE_SECONDS, 0
         try:
