@@ -158,6 +158,23 @@ class TestHybrid:
             narrowed = client.get("/api/v1/partnerships/", query | {"country": value["value"]}).json()
             assert narrowed["count"] == value["count"], value
 
+    def test_an_excluded_word_excludes_records_found_by_meaning_too(self):
+        assert "unossc-wgeo-green-economy" in slugs(Partnership, "économie verte durable")
+        assert "unossc-wgeo-green-economy" not in slugs(Partnership, "économie verte durable -WGEO")
+
+    def test_a_failing_encoder_leaves_search_to_full_text(self, settings):
+        from registry import embeddings
+
+        def broken(kind, texts):
+            raise RuntimeError("model file damaged")
+
+        embeddings.register_encoder("broken", broken)
+        settings.SEARCH_EMBEDDING_MODEL = "broken"
+        embeddings.query_vector.cache_clear()
+        found, outcome = search(Partnership.objects.published(), "green economy")
+        assert "unossc-wgeo-green-economy" in list(found.values_list("slug", flat=True))
+        assert SearchOutcome.VECTOR not in outcome.modes
+
     def test_api_details_list_similar_published_records(self, client):
         detail = client.get("/api/v1/publications/norec-report-launched-at-bapa40/").json()
         assert detail["similar"]
