@@ -668,10 +668,9 @@ def fused_ranking(
         text_ranks: dict[int, float] = {}
         if text is not None and retrieval != SearchOutcome.VECTOR:
             tsquery = text_query(text)
-            relevance = SearchRank(F("search_vector"), tsquery)
             text_ranks = dict(
                 queryset.filter(search_vector=tsquery)
-                .annotate(relevance=relevance)
+                .annotate(relevance=SearchRank(F("search_vector"), tsquery))
                 .order_by("-relevance", "pk")
                 .values_list("pk", "relevance")[:FUSED_DEPTH]
             )
@@ -681,11 +680,11 @@ def fused_ranking(
         for ranking in (text_ids, near):
             for position, pk in enumerate(ranking, start=1):
                 scores[pk] = scores.get(pk, 0.0) + 1.0 / (RRF_K + position)
-        # As typed ("BAPA+40") and as searched ("BAPA 40").
         # Ties (a record first in both rankings scores 2 / 61 in any type) go to the better text
         # match: its ts_rank, squashed below the gap between two fused positions.
-        for pk, relevance in text_ranks.items():
-            scores[pk] += 1e-6 * relevance / (1 + relevance)
+        for pk, text_rank in text_ranks.items():
+            scores[pk] += 1e-6 * text_rank / (1 + text_rank)
+        # As typed ("BAPA+40") and as searched ("BAPA 40").
         for pk in exact_matches(queryset, {query, typed or query}, list(scores)):
             scores[pk] += 1.0  # above every fused score, which stays below 2 / (k + 1)
         order = sorted(scores, key=lambda pk: (-scores[pk], pk))
