@@ -173,7 +173,24 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         with item.config.stash[blocking_manager_key].unblock():
             if not Country.objects.exists():
                 load_reference_data()
+            _forget_the_last_change()
     return result
+
+
+def _forget_the_last_change() -> None:
+    """Drop the registry's change stamp (and the figures cached under it) that a committed write
+    left: ordinary tests never commit, so a stamp would stay the same through every later test,
+    and figures cached in one (a search's ranking, its near records) would answer the next."""
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.db import connection
+
+    from registry.models import RegistryChange
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {RegistryChange._meta.db_table}")  # noqa: S608
+    for alias in {"default", settings.SHARED_CACHE}:
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -107,6 +107,7 @@ def test_the_cache_is_shared_through_redis(api, settings, redis_url, django_capt
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
     }
+    settings.SHARED_CACHE = "default"  # the only cache (a detail's similar records are cached too)
     settings.API_RESPONSE_CACHE_SECONDS = 60
     with django_capture_on_commit_callbacks(execute=True):
         PartnershipFactory(slug="p", title="Shared exchange")
