@@ -518,22 +518,29 @@ def search(
     outcome = SearchOutcome(query, SearchOutcome.FULLTEXT)
     text: str | None = query
     nearest = _Nearest(queryset, query, retrieval)
+    decided: Ranking | None = None  # the ranking that decided full text answers, reused for it
     if mode == SearchOutcome.FUZZY:
         text = _spelling(queryset, query)
         outcome = SearchOutcome(query, SearchOutcome.FUZZY)
-    elif (
-        mode is None
-        and plain_terms(query)
-        and not fused_ranking(queryset, query, query, retrieval, nearest, typed=typed).text
-        and not nearest.ids()
-    ):
+    elif mode is None and plain_terms(query):
+        decided = fused_ranking(queryset, query, query, retrieval, nearest, typed=typed)
+    if decided is not None and not decided.text and not nearest.ids():
         # Neither full text nor meaning found anything: its words respelt, as the vocabulary knows
         # them. (A query in another language is answered by meaning, not by respelling its words.)
-        text = _cached_spelling(queryset, query)
+        text, decided = _cached_spelling(queryset, query), None
         outcome = SearchOutcome(query, SearchOutcome.FUZZY, text)
     # A forced mode is a facet's count of the list's matches: the same records, no ranking needed.
     return _ranked(
-        queryset, query, text, outcome.mode, retrieval, outcome, nearest, ranked=mode is None, typed=typed
+        queryset,
+        query,
+        text,
+        outcome.mode,
+        retrieval,
+        outcome,
+        nearest,
+        ranked=mode is None,
+        typed=typed,
+        ranking=decided,
     )
 
 
@@ -576,6 +583,7 @@ def _ranked(
     *,
     ranked: bool = True,
     typed: str | None = None,
+    ranking: Ranking | None = None,
 ) -> tuple[models.QuerySet, SearchOutcome]:
     """`queryset`'s records that the full text of `text` (None: no words to look for) or the
     embeddings nearest to `query` find, best first by the fused ranking."""
@@ -602,7 +610,8 @@ def _ranked(
         modes = tuple(m for m in (text_mode if text else None, SearchOutcome.VECTOR if near else None) if m)
         outcome = SearchOutcome(outcome.query, outcome.mode, outcome.suggestion, modes)
         return queryset.filter(matches).annotate(search_rank=text_rank), outcome
-    ranking = fused_ranking(queryset, query, text, retrieval, nearest, typed=typed)
+    if ranking is None:
+        ranking = fused_ranking(queryset, query, text, retrieval, nearest, typed=typed)
     modes = tuple(
         m for m in (text_mode if text else None, SearchOutcome.VECTOR if ranking.nearest else None) if m
     )

@@ -77,15 +77,25 @@ def load_fixture(path: Path = RECORDS) -> SeedLoader:
     return loader
 
 
+# Each record type's list in the seed (sscregistry.seed.SEED).
+SEED_LISTS = {
+    "partner": "partners",
+    "partnership": "partnerships",
+    "event": "events",
+    "publication": "publications",
+}
+
+
+def seed_slugs(type_name: str) -> set[str]:
+    """The slugs of the seed's records of a type ("partner", ...)."""
+    return {entry["slug"] for entry in SEED[SEED_LISTS[type_name]]}
+
+
 def other_records() -> int:
     """How many searchable records the database holds besides the seed's."""
-    seed = {
-        "partner": {e["slug"] for e in SEED["partners"]},
-        "partnership": {e["slug"] for e in SEED["partnerships"]},
-        "event": {e["slug"] for e in SEED["events"]},
-        "publication": {e["slug"] for e in SEED["publications"]},
-    }
-    return sum(model._default_manager.exclude(slug__in=seed[name]).count() for name, model in TYPES.items())
+    return sum(
+        model._default_manager.exclude(slug__in=seed_slugs(name)).count() for name, model in TYPES.items()
+    )
 
 
 def embed_everything() -> int:
@@ -207,13 +217,7 @@ def _in_seed(query: Query) -> bool:
     """Whether the query is about a seed record (the unrelated ones are kept: they need none)."""
     if query.kind == UNRELATED:
         return True
-    key = {
-        "partner": "partners",
-        "partnership": "partnerships",
-        "event": "events",
-        "publication": "publications",
-    }
-    return any(entry["slug"] == query.slug for entry in SEED[key[query.expected.split(":")[0]]])
+    return query.slug in seed_slugs(query.expected.split(":", 1)[0])
 
 
 def report(evaluation: Evaluation, modes: Iterable[str] = RETRIEVALS) -> list[str]:
