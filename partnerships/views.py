@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Model, Prefetch, QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -13,6 +13,7 @@ from django.http import (
     HttpResponsePermanentRedirect,
     StreamingHttpResponse,
 )
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -73,8 +74,13 @@ class PartnershipListView(FacetedSearchView):
     filterset_class = PartnershipFilter
     default_ordering = "-start_date"
 
+    @cached_property
+    def goals(self) -> dict[int, SustainableDevelopmentGoal]:
+        """The 17 goals by code, read once for the facet's colours and the records' chips."""
+        return {goal.code: goal for goal in SustainableDevelopmentGoal.objects.order_by("code")}
+
     def facet_groups(self, counts: dict[str, list[dict[str, Any]]]) -> list[Any]:
-        self.sdg_colours = dict(SustainableDevelopmentGoal.objects.values_list("code", "colour"))
+        self.sdg_colours = {code: goal.colour for code, goal in self.goals.items()}
         self.country_names = localised_country_names() if get_language() != "en" else {}
         return super().facet_groups(counts)
 
@@ -91,14 +97,27 @@ class PartnershipListView(FacetedSearchView):
         return self.sdg_colours.get(row["value"], "") if name == "sdg" else ""
 
     def decorate(self, records: list[Partnership]) -> list[Partnership]:
-        prefetch_related_objects(records, "sdgs", PUBLISHED_PARTICIPATIONS)
+        # The list names each published partner once (by its acronym, or its name): two values
+        # per participation, not the partner, country and role instances of the detail page.
+        goals: dict[int, list[SustainableDevelopmentGoal]] = {}
+        through = Partnership.sdgs.through.objects.filter(partnership__in=records)
+        for partnership_id, code in through.order_by("sustainabledevelopmentgoal_id").values_list(
+            "partnership_id", "sustainabledevelopmentgoal_id"
+        ):
+            goals.setdefault(partnership_id, []).append(self.goals[code])
+        rows = (
+            Participation.objects.filter(partnership__in=records, partner__status=Status.PUBLISHED)
+            .order_by("partnership_id", "role", "id")
+            .values_list("partnership_id", "partner__acronym", "partner__name")
+        )
+        names: dict[int, list[str]] = {}
+        for partnership_id, acronym, name in rows:
+            shown = names.setdefault(partnership_id, [])
+            if (acronym or name) not in shown:
+                shown.append(acronym or name)
         for partnership in records:
-            names = []
-            for participation in partnership.participations.all():
-                name = participation.partner.acronym or participation.partner.name
-                if name not in names:
-                    names.append(name)
-            partnership.partner_names = names
+            partnership.partner_names = names.get(partnership.pk, [])
+            partnership.goals = goals.get(partnership.pk, [])
         return records
 
 

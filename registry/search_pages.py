@@ -21,7 +21,7 @@ from django.views.generic import TemplateView
 from .facets import cached_facet_counts
 from .filters import RegistryFilterSet
 from .pagination import RegistryPaginator
-from .workflow import PublishableQuerySet
+from .workflow import PublishableQuerySet, SearchableModel
 
 # Parameters that change the page but not which records match.
 NOT_FILTERS = ("page", "ordering", "page_size")
@@ -142,6 +142,10 @@ class FacetedSearchView(TemplateView):
             context.update({"page_obj": None, "records": [], "count": 0, "facets": [], "chips": []})
             return context
         records = filterset.qs
+        if issubclass(self.model, SearchableModel):
+            # The index columns are the search's, not the page's: a row's text and vector would
+            # be read and parsed for nothing.
+            records = records.defer("search_vector", "search_text")
         paginator = RegistryPaginator(records, self.paginate_by, allow_empty_first_page=True)
         page = paginator.get_page(query.get("page"))
         facets = self.facet_groups(cached_facet_counts(filterset))

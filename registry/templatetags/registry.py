@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from html import escape
 from typing import Any
 
 from django import template
 from django.utils import dateformat
 from django.utils.formats import get_format, number_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
@@ -78,10 +82,46 @@ def text_on(colour: str) -> str:
     return "#ffffff" if 1.05 / (light + 0.05) >= (light + 0.05) / 0.07 else "#1b2631"
 
 
-@register.inclusion_tag("partials/sdg_icon.html")
-def sdg_icon(code: int, colour: str, size: int = 22) -> dict[str, Any]:
-    """A small square in the goal's official colour with its number (decorative: label it beside)."""
-    return {"code": code, "colour": colour, "ink": text_on(colour), "size": size}
+@register.simple_tag
+def sdg_icon(code: int, colour: str, size: int = 22) -> str:
+    """A small square in the goal's official colour with its number (decorative: label it beside).
+
+    Built here rather than by an included template: a list page draws dozens of them."""
+    return format_html(
+        '<svg width="{size}" height="{size}" viewBox="0 0 22 22" aria-hidden="true" focusable="false">'
+        '<rect width="22" height="22" rx="3" fill="{colour}"/><text x="11" y="15.5" text-anchor="middle" '
+        'font-size="12" font-weight="700" font-family="system-ui, sans-serif" fill="{ink}">{code}</text></svg>',
+        size=size,
+        colour=colour,
+        ink=text_on(colour),
+        code=code,
+    )
+
+
+@register.simple_tag
+def facet_values(group: Any, values: list[Any]) -> str:
+    """The checkboxes and labels of a facet's `values` (`FacetValue`s of `group`, a `FacetGroup`).
+
+    A search page shows a few hundred, so they are joined here with the standard library's escaping
+    rather than drawn by an included template each (a fifth of the page's time)."""
+    items = []
+    name = escape(str(group.name))
+    for value in values:
+        control = f"f-{name}-{escape(slugify(str(value.value)))}"
+        swatch = (
+            '<svg class="swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" '
+            f'focusable="false"><rect width="12" height="12" rx="2" fill="{escape(str(value.colour))}"/></svg>'
+            if value.colour
+            else ""
+        )
+        count = f' <span class="count">({value.count})</span>' if value.count is not None else ""
+        checked = " checked" if value.checked else ""
+        items.append(
+            f'<li>\n  <input type="{escape(str(group.kind))}" name="{name}" value="{escape(str(value.value))}" '
+            f'id="{control}"{checked}>\n  {swatch}\n  <label for="{control}">{escape(str(value.label))}{count}'
+            "</label>\n</li>"
+        )
+    return mark_safe("".join(items))  # noqa: S308 (every value above is escaped)  # nosec B308 B703
 
 
 @register.filter
