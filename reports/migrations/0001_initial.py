@@ -548,7 +548,7 @@ class Migration(migrations.Migration):
             name='PublicationFacetCount',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=40)),
+                ('token', models.CharField(db_index=True, max_length=40)),
                 ('count', models.IntegerField()),
             ],
             options={

@@ -6,6 +6,7 @@ counted over the tables."""
 from __future__ import annotations
 
 import pytest
+from django.db.models import Count
 
 from events.filters import EventFilter
 from events.models import Event, EventFacetCount, EventFacets, EventOrganiser
@@ -123,5 +124,6 @@ def test_bulk_create_and_delete(rich):
 def test_kept_counts_are_folded_once_they_are_many(rich):
     for n in range(700):
         Event.objects.filter(pk=rich.pk).update(country_id="NO" if n % 2 else "KE")
-    assert EventFacetCount.objects.count() <= 2000 + 50
+    rows = EventFacetCount.objects.values("token").annotate(n=Count("id")).order_by("-n")
+    assert rows[0]["n"] <= 9
     assert_current()
