@@ -48,7 +48,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connections, models, router
 from django.db.models import Case, F, Func, OuterRef, Subquery, Value, When
-from django.db.models.functions import Coalesce, Concat, Length, Lower
+from django.db.models.functions import Cast, Coalesce, Concat, Length, Lower
 from django.utils import translation
 
 from registry.cache import record_set_key, registry_cached
@@ -187,6 +187,31 @@ def joined(queryset: models.QuerySet, expression: Any) -> Func:
     )
 
 
+def in_own_language(queryset: models.QuerySet, language: str, text: str, weight: str) -> Func:
+    """A vector of `text` over the rows of `queryset` (a record's parts), each row read in the
+    configuration of its own `language` (a code): one subquery, for `SearchDocument.own_languages`."""
+    vectors = queryset.annotate(
+        _vector=Cast(
+            Func(
+                Func(F(language), function="sscregistry_config"),
+                _spaced(F(text)),
+                function="to_tsvector",
+                output_field=SearchVectorField(),
+            ),
+            models.TextField(),
+        )
+    ).values("_vector")
+    return Func(
+        Cast(
+            Func(ArraySubquery(vectors), Value(" "), function="array_to_string", output_field=models.TextField()),
+            SearchVectorField(),
+        ),
+        Value(weight),
+        function="setweight",
+        output_field=SearchVectorField(),
+    )
+
+
 def translated(field: str, labels: Iterable[str]) -> Func:
     """The other interface languages' names of a vocabulary entry whose English `field` is one of
     `labels`, from the site's translation catalogues: "Coopération Sud-Sud Cooperación Sur-Sur" for
@@ -259,7 +284,9 @@ class SearchDocument:
     - `quotes`: another record model's label -> lookup from this record to it: a change to such a
       record (a partner's name, a person's name) rewrites the documents that quote it;
     - `exact`: lookups of the names a visitor may type whole (a title, an acronym, an identifier,
-      alternative names): a record whose value is the query ranks first.
+      alternative names): a record whose value is the query ranks first;
+    - `own_languages(apps)`: vectors of parts read in each part's own language (`in_own_language`),
+      such as a publication's Russian version's title in Russian.
     """
 
     model: str
@@ -269,6 +296,7 @@ class SearchDocument:
     many_to_many: tuple[str, ...] = ()
     quotes: Mapping[str, str] = field(default_factory=dict)
     exact: tuple[str, ...] = ()
+    own_languages: Callable[[Any], list[Any]] | None = None
 
 
 _DOCUMENTS: dict[str, SearchDocument] = {}
@@ -394,10 +422,13 @@ def search_index_update(
         default=own,
         output_field=SearchVectorField(),
     )
+    document = _DOCUMENTS[label]
+    parts_in_own_languages = document.own_languages(apps) if document.own_languages else []
     vector = Func(
         vector,
         own,
         Func(F("translations"), function="sscregistry_translations_vector"),
+        *parts_in_own_languages,
         template="(%(expressions)s)",
         arg_joiner=" || ",
         output_field=SearchVectorField(),

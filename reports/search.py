@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import F, OuterRef
 
-from registry.search import SearchDocument, joined, name_and_acronym, name_of, register_document
+from registry.search import SearchDocument, in_own_language, joined, name_and_acronym, name_of, register_document
 from registry.workflow import Status
 
 
@@ -33,6 +33,12 @@ def publication_document(apps: Any) -> dict[str, list[Any]]:
     }
 
 
+def versions_in_their_languages(apps: Any) -> list[Any]:
+    """Each language version's title read in its language (a Russian title in Russian stems)."""
+    versions = apps.get_model("reports", "LanguageVersion").objects.filter(publication=OuterRef("pk"))
+    return [in_own_language(versions, "language_id", "title", "A")]
+
+
 def register() -> None:
     register_document(
         SearchDocument(
@@ -47,5 +53,6 @@ def register() -> None:
             vocabularies={"vocabularies.theme": "themes", "reports.series": "series"},
             many_to_many=("themes",),
             quotes={"partnerships.partner": "organisations", "partnerships.person": "authors"},
+            own_languages=versions_in_their_languages,
         )
     )

@@ -11,7 +11,8 @@ from partnerships.models import Partner, Partnership
 from registry.search import SearchOutcome, order_by_relevance, search, text_search_config
 from registry.tasks import embed_records
 from registry.workflow import Status
-from tests.factories import PartnerFactory, PartnershipFactory
+from reports.models import LanguageVersion, Publication
+from tests.factories import PartnerFactory, PartnershipFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,25 @@ class TestLanguageAwareFullText:
         )
         assert slugs(Partnership, "riego goteo", retrieval=SearchOutcome.FULLTEXT) == ["drip"]
         assert slugs(Partnership, "productor", retrieval=SearchOutcome.FULLTEXT) == ["drip"]
+
+    def test_a_publications_language_versions_are_stemmed_in_their_languages(self):
+        publication = PublicationFactory(slug="tcs", title="UNECE annual report", language="en")
+        LanguageVersion.objects.create(
+            publication=publication, language_id="ru", title="Стратегия технического сотрудничества"
+        )
+
+        def found(query: str) -> list[str]:
+            records, outcome = search(Publication.objects.published(), query, retrieval=SearchOutcome.FULLTEXT)
+            # Found by full text itself, not by a respelling of the query.
+            assert outcome.mode == SearchOutcome.FULLTEXT and outcome.suggestion is None
+            return list(records.values_list("slug", flat=True))
+
+        # Russian stems meet "сотрудничеству" and "сотрудничества"; English ones (whose reading the
+        # version's title also has) do not.
+        assert found("сотрудничеству") == ["tcs"]
+        # A version written later is indexed too (a part's save rewrites the document).
+        LanguageVersion.objects.create(publication=publication, language_id="uk", title="Річний звіт")
+        assert found("звіт") == ["tcs"]
 
     def test_an_excluded_word_is_excluded_in_every_language(self):
         PartnershipFactory(slug="with", title="Coopération sanitaire avec Cuba", language="fr")
