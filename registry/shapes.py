@@ -430,14 +430,34 @@ def Scalar(  # noqa: N802 (a kind of field, named as the classes beside it)
 
 
 def ContentLanguage() -> tuple[Field, Field]:  # noqa: N802
-    """A searchable record's `language` and `translations` (registry.workflow.SearchableModel)."""
+    """A searchable record's `language` and `translations` (registry.workflow.SearchableModel):
+    in CSV, the translations are one cell of JSON (empty when there are none)."""
+
+    def translations(row: Row) -> dict[str, Any]:
+        value = json.loads(row["translations_text"] or "{}")
+        return value if isinstance(value, dict) else {}
+
+    def as_cell(row: Row, _entries: Entries) -> str:
+        value = translations(row)
+        return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
+
     return (
         Scalar("language", description="The language of the record's own text (ISO 639-1 code)."),
         Field(
             "translations",
             columns=("translations_text",),
             computed=(("translations_text", Cast("translations", models.TextField())),),
-            json=lambda row, _entries, _context: json.loads(row["translations_text"] or "{}"),
+            json=lambda row, _entries, _context: translations(row),
+            csv=(Cell("translations", as_cell),),
+            dump=(
+                DumpColumn(
+                    "translations",
+                    "object",
+                    'The title and summary in other languages, by ISO 639 code: {"fr": {"title": '
+                    '"...", "summary": "..."}} (JSON text in CSV).',
+                    lambda row, _entries: translations(row),
+                ),
+            ),
             schema=Stored(
                 "translations",
                 help='The title and summary in other languages: {"fr": {"title": "...", "summary": "..."}}.',
@@ -700,6 +720,13 @@ class RecordShape:
     def _columns(fields: Iterable[Field], first: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(dict.fromkeys([*first, *(c for f in fields for c in f.columns)]))
 
+    @classmethod
+    def _values(cls, queryset: models.QuerySet, fields: Iterable[Field], first: tuple[str, ...]) -> models.QuerySet:
+        """`queryset` as dicts of the columns `fields` read, computed ones by their expressions."""
+        fields = list(fields)
+        computed = {name: expression for f in fields for name, expression in f.computed}
+        return queryset.values(*(c for c in cls._columns(fields, first) if c not in computed), **computed)
+
     @staticmethod
     def _related(fields: Iterable[Field], ids: list[Any]) -> dict[Hashable, dict[Any, list[tuple]]]:
         relations = list({f.relation.key: f.relation for f in fields if f.relation}.values())
@@ -716,8 +743,7 @@ class RecordShape:
 
     def rows(self, queryset: models.QuerySet) -> models.QuerySet:
         """A list's or a detail's query: the filtered, ordered records as dicts of the JSON's columns."""
-        computed = {name: expression for f in self.json_fields for name, expression in f.computed}
-        return queryset.values(*(c for c in self.json_columns if c not in computed), **computed)
+        return self._values(queryset, self.json_fields, ("id", "slug", "published_at", "updated_at"))
 
     def records(self, rows: list[Row], context: Context) -> list[Row]:
         """The JSON of each row of `rows()`, in order."""
@@ -758,13 +784,9 @@ class RecordShape:
         """
         site = request.build_absolute_uri("/").rstrip("/")
         web_url = web_url_builder(site, self.web_view) if self.web_view else None
-        columns = self._columns(self.csv_fields, ("id", "slug", "updated_at"))
-        records = (
-            queryset.select_related(None)
-            .prefetch_related(None)
-            .values(*columns)
-            .iterator(chunk_size=self.export_chunk_size)
-        )
+        records = self._values(
+            queryset.select_related(None).prefetch_related(None), self.csv_fields, ("id", "slug", "updated_at")
+        ).iterator(chunk_size=self.export_chunk_size)
         empty: list[tuple] = []
         while chunk := list(islice(records, self.export_chunk_size)):
             related = self._related(self.csv_fields, [row["id"] for row in chunk])
@@ -813,8 +835,9 @@ class RecordShape:
         """The values of `dump_columns()` for each record of `queryset`, a chunk at a time."""
         web_url = web_url_builder(site_url, self.web_view) if self.web_view else None
         fields = self.dump_fields
-        columns = self._columns(fields, ("id", "slug", "published_at", "updated_at"))
-        records = queryset.values(*columns).iterator(chunk_size=chunk_size)
+        records = self._values(queryset, fields, ("id", "slug", "published_at", "updated_at")).iterator(
+            chunk_size=chunk_size
+        )
         dump_columns = self.dump_columns()
         empty: list[tuple] = []
         while chunk := list(islice(records, chunk_size)):

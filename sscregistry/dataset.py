@@ -231,6 +231,8 @@ def _csv_value(column: Column | DumpColumn, value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict):  # a Table Schema "object": JSON text in CSV
+        return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
     # Text a spreadsheet would run as a formula is written as text; the JSON Lines keep it as is.
     return safe_cell(value)
 

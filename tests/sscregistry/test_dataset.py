@@ -174,6 +174,8 @@ def _assert_type(value, type_: str, *, csv_file: bool) -> None:
         datetime.datetime.fromisoformat(value)
     elif type_ == "array":
         assert isinstance(value, list)
+    elif type_ == "object":
+        assert isinstance(json.loads(value) if csv_file else value, dict)
     else:
         assert isinstance(value, str)
 
