@@ -7,10 +7,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 
 from events.models import Event
 from partnerships.models import Partner
 from registry.fields import validate_single_line
+from registry.workflow import CONTENT_LANGUAGES, content_language_choices
 from vocabularies.models import Country, Platform, SustainableDevelopmentGoal
 
 MAX_NEW_PARTNERS = 10
@@ -31,6 +33,11 @@ class ProposalForm(forms.Form):
         min_length=30,
         max_length=5000,
         help_text="What it is about, who does what, and what it aims at (30 to 5,000 characters).",
+    )
+    language = forms.ChoiceField(
+        label="Language of your text",
+        required=False,
+        help_text="The language the title and description are written in.",
     )
     partners = forms.ModelMultipleChoiceField(
         queryset=Partner.objects.none(),
@@ -66,6 +73,13 @@ class ProposalForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["partners"].queryset = Partner.objects.published().order_by("name")
+        # Visitors write in the language they read the site in, most likely.
+        self.fields["language"].choices = content_language_choices()
+        interface = (get_language() or "en").split("-")[0]
+        self.fields["language"].initial = interface if interface in CONTENT_LANGUAGES else "en"
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or self.fields["language"].initial
         self.fields["homepage"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
     @property

@@ -63,6 +63,7 @@ def submission_create_partnership(*, data: dict, base_url: str = "") -> Submissi
     partnership = Partnership(
         title=data["title"],
         description=data["description"],
+        language=data.get("language") or "en",
         start_date=data.get("start_date"),
         end_date=data.get("end_date"),
     )
@@ -87,6 +88,7 @@ def submission_create_event(*, data: dict, base_url: str = "") -> Submission:
     event = Event(
         title=data["title"],
         description=data["description"],
+        language=data.get("language") or "en",
         event_type=data["event_type"],
         start=datetime.datetime.combine(start_day, datetime.time.min, tzinfo=zone),
         end=datetime.datetime.combine(end_day, datetime.time(23, 59), tzinfo=zone),

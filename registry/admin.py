@@ -48,7 +48,14 @@ from registry.resources import (
     read_dataset,
 )
 from registry.tasks import import_job_confirm, import_job_start
-from registry.workflow import PublishableModel, PublishableQuerySet, StaleRecordError, Status
+from registry.workflow import (
+    PublishableModel,
+    PublishableQuerySet,
+    SearchableModel,
+    StaleRecordError,
+    Status,
+    content_language_choices,
+)
 
 REVIEW_INTERVAL = datetime.timedelta(days=730)
 
@@ -255,6 +262,13 @@ class PublishableAdmin(admin.ModelAdmin):
             ),
         },
     )
+
+    def formfield_for_dbfield(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        # The content language is picked from the languages the registry knows, not typed.
+        if db_field.name == "language" and issubclass(db_field.model, SearchableModel):
+            kwargs["widget"] = forms.Select(choices=[("", "Unknown"), *content_language_choices()])
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     workflow_fieldset = (
         "Workflow",
         {

@@ -206,6 +206,19 @@ CONTENT_LANGUAGES = tuple(
 )
 
 
+def content_language_choices() -> list[tuple[str, str]]:
+    """(code, "Name (code)") for every content language, by name: a form's select."""
+    from django.utils.translation import get_language_info  # noqa: PLC0415
+
+    def name(code: str) -> str:
+        try:
+            return f"{get_language_info(code)['name']} ({code})"
+        except KeyError:
+            return code
+
+    return sorted(((code, name(code)) for code in CONTENT_LANGUAGES), key=lambda choice: choice[1])
+
+
 def validate_language_code(value: str) -> None:
     """A content language: one of CONTENT_LANGUAGES."""
     if value not in CONTENT_LANGUAGES:

@@ -130,6 +130,7 @@ def test_an_event_proposal(client, curator, published_partner):
         ({"start_date": "2024-05-01", "end_date": "2023-01-01"}, "end_date", "cannot be before"),
         ({"new_partners": "\n".join(f"Org {i}" for i in range(11))}, "new_partners", "at most 10"),
         ({"description": "x" * 5001}, "description", "at most 5000 characters"),
+        ({"language": "xx"}, "language", "Select a valid choice"),
     ],
 )
 def test_invalid_proposals_are_refused_with_clear_messages(client, overrides, field, message):
@@ -141,6 +142,16 @@ def test_invalid_proposals_are_refused_with_clear_messages(client, overrides, fi
     assert (
         not Partnership.objects.exists() and not Partner.objects.exists() and not Submission.objects.exists()
     )
+
+
+def test_a_proposal_is_in_the_language_the_visitor_reads_the_site_in(client, published_partner):
+    form = client.get("/fr" + PARTNERSHIP_URL).content.decode()
+    assert '<option value="fr" selected>' in form
+    client.post("/fr" + PARTNERSHIP_URL, _partnership_data(published_partner, title="Pompes solaires"))
+    assert Partnership.objects.get(title="Pompes solaires").language == "fr"
+    # A language chosen in the form wins over the interface's.
+    client.post(PARTNERSHIP_URL, _partnership_data(published_partner, title="Bombas solares", language="es"))
+    assert Partnership.objects.get(title="Bombas solares").language == "es"
 
 
 def test_unpublished_partners_cannot_be_chosen(client, make_partner):

@@ -216,3 +216,13 @@ def test_event_admin_refuses_a_bad_time_zone_with_a_form_error(client, curator):
     assert response.status_code == 200
     assert "IANA time zone" in response.text
     assert not Event.objects.filter(title="Nowhere").exists()
+
+
+def test_a_records_language_is_picked_from_the_known_languages(client, curator, seeded):
+    from partnerships.models import Partnership
+
+    record = Partnership.objects.get(slug="norec-south-south-and-triangular-exchanges")
+    page = client.get(_url(Partnership, "change", record.pk)).content.decode()
+    assert '<select name="language"' in page
+    assert '<option value="nn">Norwegian Nynorsk (nn)</option>' in page
+    assert f'<option value="{record.language}" selected>' in page
