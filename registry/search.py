@@ -203,7 +203,12 @@ def in_own_language(queryset: models.QuerySet, language: str, text: str, weight:
     ).values("_vector")
     return Func(
         Cast(
-            Func(ArraySubquery(vectors), Value(" "), function="array_to_string", output_field=models.TextField()),
+            Func(
+                ArraySubquery(vectors),
+                Value(" "),
+                function="array_to_string",
+                output_field=models.TextField(),
+            ),
             SearchVectorField(),
         ),
         Value(weight),

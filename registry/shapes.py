@@ -721,7 +721,9 @@ class RecordShape:
         return tuple(dict.fromkeys([*first, *(c for f in fields for c in f.columns)]))
 
     @classmethod
-    def _values(cls, queryset: models.QuerySet, fields: Iterable[Field], first: tuple[str, ...]) -> models.QuerySet:
+    def _values(
+        cls, queryset: models.QuerySet, fields: Iterable[Field], first: tuple[str, ...]
+    ) -> models.QuerySet:
         """`queryset` as dicts of the columns `fields` read, computed ones by their expressions."""
         fields = list(fields)
         computed = {name: expression for f in fields for name, expression in f.computed}
@@ -785,7 +787,9 @@ class RecordShape:
         site = request.build_absolute_uri("/").rstrip("/")
         web_url = web_url_builder(site, self.web_view) if self.web_view else None
         records = self._values(
-            queryset.select_related(None).prefetch_related(None), self.csv_fields, ("id", "slug", "updated_at")
+            queryset.select_related(None).prefetch_related(None),
+            self.csv_fields,
+            ("id", "slug", "updated_at"),
         ).iterator(chunk_size=self.export_chunk_size)
         empty: list[tuple] = []
         while chunk := list(islice(records, self.export_chunk_size)):

@@ -6,7 +6,14 @@ from typing import Any
 
 from django.db.models import F, OuterRef
 
-from registry.search import SearchDocument, in_own_language, joined, name_and_acronym, name_of, register_document
+from registry.search import (
+    SearchDocument,
+    in_own_language,
+    joined,
+    name_and_acronym,
+    name_of,
+    register_document,
+)
 from registry.workflow import Status
 
 

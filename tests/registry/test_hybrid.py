@@ -63,7 +63,9 @@ class TestLanguageAwareFullText:
         )
 
         def found(query: str) -> list[str]:
-            records, outcome = search(Publication.objects.published(), query, retrieval=SearchOutcome.FULLTEXT)
+            records, outcome = search(
+                Publication.objects.published(), query, retrieval=SearchOutcome.FULLTEXT
+            )
             # Found by full text itself, not by a respelling of the query.
             assert outcome.mode == SearchOutcome.FULLTEXT and outcome.suggestion is None
             return list(records.values_list("slug", flat=True))

@@ -87,7 +87,10 @@ def full_registry(db: None) -> None:
         website="https://lead.example.org",
         description="Leads.",
         parent=parent,
-        translations={"fr": {"title": "Agence chef de file", "summary": "Dirige."}, "pt": {"title": "Agência líder"}},
+        translations={
+            "fr": {"title": "Agence chef de file", "summary": "Dirige."},
+            "pt": {"title": "Agência líder"},
+        },
     )
     bare_partner = _record(Partner, 9103, "no-country", name="No country")
     secret = _record(Partner, 9104, "secret", name="Secret", draft=True, country_id="RW")
