@@ -17,10 +17,18 @@ from vocabularies.models import (
 
 from . import serializers
 from .filters import PartnerFilter, PartnershipFilter, PersonFilter
+from .match_api import PartnerMatching
 from .shapes import PARTNER, PARTNERSHIP, PERSON
 
 PartnershipViewSet = record_viewset(PARTNERSHIP, PartnershipFilter, serializers.PartnershipWriteSerializer)
-PartnerViewSet = record_viewset(PARTNER, PartnerFilter, serializers.PartnerWriteSerializer)
+
+
+class PartnerViewSet(
+    PartnerMatching, record_viewset(PARTNER, PartnerFilter, serializers.PartnerWriteSerializer)
+):  # type: ignore[misc]
+    """Partners, and the matching of written names to them (`match/`)."""
+
+
 PersonViewSet = record_viewset(PERSON, PersonFilter, serializers.PersonWriteSerializer)
 
 

@@ -75,7 +75,7 @@ CORROBORATION = 0.02
 COUNTRY_PENALTY = 0.2
 TYPE_PENALTY = 0.1
 
-_PUNCTUATION = re.compile(r"[^\w&'+-]+", re.UNICODE)
+_PUNCTUATION = re.compile(r"[^\w&'+]+", re.UNICODE)
 _LEADING_ARTICLE = re.compile(r"^(the|la|le|les|el|los|las|l'|o|os|a|as|die|der)\s+", re.IGNORECASE)
 _IDENTIFIER = re.compile(r"^[A-Za-z]{2}(-[A-Za-z0-9]+){1,2}$")
 _WORD = re.compile(r"[\w&+-]+", re.UNICODE)
