@@ -10,11 +10,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
 from events.models import Event, EventOrganiser
+from partnerships import matching
 from partnerships.models import Participation, Partner, Partnership
 from registry.groups import CURATORS
 from registry.models import SourceLink
@@ -33,10 +35,12 @@ def _partners_for(chosen: list[Partner], typed: list[str]) -> tuple[list[Partner
     partners = list(chosen)
     created = []
     for name in typed:
-        existing = (
-            Partner.objects.filter(name__iexact=name).first()
-            or Partner.objects.filter(acronym__iexact=name).first()
-        )
+        # The one matcher (partnerships.matching): a name, alias, acronym or identifier that surely
+        # names a partner, drafts included, reuses it rather than making a duplicate.
+        try:
+            existing = matching.chosen(name, partners=Partner.objects.all())
+        except ValidationError:
+            existing = None
         if existing is None:
             existing = Partner(name=name, status=Status.DRAFT, description=PROPOSED_NOTE)
             existing.full_clean()

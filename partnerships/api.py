@@ -26,7 +26,7 @@ PartnershipViewSet = record_viewset(PARTNERSHIP, PartnershipFilter, serializers.
 class PartnerViewSet(
     PartnerMatching, record_viewset(PARTNER, PartnerFilter, serializers.PartnerWriteSerializer)
 ):  # type: ignore[misc]
-    """Partners, and the matching of written names to them (`match/`)."""
+    """Published records for everyone; drafts and writes for curators with model permissions."""
 
 
 PersonViewSet = record_viewset(PERSON, PersonFilter, serializers.PersonWriteSerializer)

@@ -1,20 +1,16 @@
-"""Finding partners that are probably the same organisation (trigram similarity, accents and case ignored)."""
+"""Partners that are probably the same organisation: the admin's duplicate warning and the import
+preview ask the one matcher (partnerships.matching) about each of a partner's names."""
 
 from __future__ import annotations
 
-from django.contrib.postgres.lookups import Unaccent
-from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Max, Q, Value
-from django.db.models.functions import Greatest, Lower
+from django.core.exceptions import ValidationError
 
+from . import matching
 from .models import Partner
 
-# 0.5 catches "Organisation"/"Organization" and dropped words without flagging every "United Nations ...".
+# The score from which a candidate is shown as a possible duplicate: a trigram similarity of about
+# 0.57 ("Organisation"/"Organization" and dropped words), any exact evidence, or a close translation.
 SIMILARITY_THRESHOLD = 0.5
-
-
-def _normalised(expression: object) -> Unaccent:
-    return Unaccent(Lower(expression))
 
 
 def similar_partners(
@@ -24,29 +20,22 @@ def similar_partners(
     threshold: float = SIMILARITY_THRESHOLD,
     limit: int = 8,
 ) -> list[Partner]:
-    """Partners whose name, acronym or alternative name is close to any of `names`, closest first.
-
-    Each returned partner carries its `similarity` (0 to 1).
-    """
-    needles = [n.strip() for n in names if n and n.strip()]
-    if not needles:
-        return []
-    scores = []
-    for needle in needles:
-        typed = _normalised(Value(needle))
-        scores += [
-            TrigramSimilarity(_normalised("name"), typed),
-            TrigramSimilarity(_normalised("alternative_names__name"), typed),
-        ]
-        # Acronyms are short: only an exact match (accents and case aside) says much.
-        if len(needle) <= 12:
-            scores.append(TrigramSimilarity(_normalised("acronym"), typed))
-    queryset = Partner.objects.all()
-    if exclude_pk is not None:
-        queryset = queryset.exclude(pk=exclude_pk)
-    queryset = (
-        queryset.annotate(similarity=Max(Greatest(*scores) if len(scores) > 1 else scores[0]))
-        .filter(Q(similarity__gte=threshold))
-        .order_by("-similarity", "name")
-    )
-    return list(queryset[:limit])
+    """Partners, drafts included, whom any of `names` may be, best first. Each returned partner
+    carries its `similarity` (the matcher's score, 0 to 1) and `reasons`."""
+    best: dict[int, matching.Candidate] = {}
+    for name in dict.fromkeys(n.strip() for n in names if n and n.strip()):
+        try:
+            candidates = matching.match(
+                name, partners=Partner.objects.all(), exclude_pk=exclude_pk, limit=limit
+            )
+        except ValidationError:
+            continue  # a name the form refuses anyway
+        for candidate in candidates:
+            kept = best.get(candidate.partner.pk)
+            if candidate.score >= threshold and (kept is None or candidate.score > kept.score):
+                best[candidate.partner.pk] = candidate
+    ranked = sorted(best.values(), key=lambda c: (-c.score, c.partner.name))[:limit]
+    for candidate in ranked:
+        candidate.partner.similarity = candidate.score  # type: ignore[attr-defined]
+        candidate.partner.reasons = candidate.reasons  # type: ignore[attr-defined]
+    return [c.partner for c in ranked]

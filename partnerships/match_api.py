@@ -7,13 +7,14 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from registry.openapi import ERROR_SCHEMA
 from vocabularies.models import Country, OrganisationType
 
 from . import matching
@@ -102,11 +103,35 @@ class PartnerMatching:
             "merged duplicate's names are its survivor's aliases."
         ),
         parameters=[
-            OpenApiParameter("name", OpenApiTypes.STR, required=True, description="At most 300 characters."),
-            OpenApiParameter("country", OpenApiTypes.STR, description="ISO 3166 alpha-2 code."),
-            OpenApiParameter("type", OpenApiTypes.STR, description="IATI organisation type code."),
+            OpenApiParameter(
+                "name",
+                {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": matching.MAX_NAME_LENGTH,
+                    "pattern": r"[^\W_]",
+                },
+                required=True,
+                description="One line, with at least one letter or digit.",
+            ),
+            OpenApiParameter(
+                "country",
+                {"type": "string", "pattern": "^[A-Za-z]{2}$"},
+                description="ISO 3166 alpha-2 code; one the registry does not know is a 400.",
+            ),
+            OpenApiParameter(
+                "type",
+                OpenApiTypes.STR,
+                description="IATI organisation type code; one the registry does not know is a 400.",
+            ),
         ],
-        responses={200: MATCH_ANSWER},
+        responses={
+            200: MATCH_ANSWER,
+            400: OpenApiResponse(
+                response=ERROR_SCHEMA, description="A parameter is wrong; the body names it, with messages."
+            ),
+            429: OpenApiResponse(description="Too many requests: wait for the seconds in Retry-After."),
+        },
     )
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def match(self, request: Request) -> Response:

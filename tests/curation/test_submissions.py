@@ -42,6 +42,27 @@ def _partnership_data(partner: Partner | None = None, **overrides) -> dict:
     return data | overrides
 
 
+def test_a_typed_name_the_registry_already_knows_reuses_that_partner(client, published_partner):
+    """An alias in another language or the acronym names the same organisation: no duplicate draft."""
+    from partnerships.models import PartnerName
+
+    PartnerName.objects.create(
+        partner=published_partner, name="Bureau des Nations Unies pour la coopération Sud-Sud"
+    )
+    typed = "Bureau des Nations Unies pour la cooperation Sud-Sud\nunossc\nKenya Solar Cooperative"
+
+    response = client.post(PARTNERSHIP_URL, _partnership_data(new_partners=typed))
+
+    assert response.status_code == 302
+    partnership = Partnership.objects.get()
+    assert set(partnership.participations.values_list("partner__name", flat=True)) == {
+        "United Nations Office for South-South Cooperation",
+        "Kenya Solar Cooperative",
+    }
+    assert Partner.objects.count() == 2
+    assert Submission.objects.get().new_partners.count() == 1
+
+
 def test_the_forms_are_linked_from_the_site(client):
     home = client.get("/").content.decode()
     assert PARTNERSHIP_URL in home and EVENT_URL in home

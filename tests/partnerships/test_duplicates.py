@@ -36,6 +36,18 @@ def test_similar_partners_ignore_accents_case_and_spelling_variants(make_partner
     assert similar_partners(names=["Islamic Development Bank"]) == []
 
 
+def test_similar_partners_carry_the_matchers_reasons_and_include_drafts(make_partner):
+    unece = make_partner("United Nations Economic Commission for Europe", acronym="UNECE")
+    PartnerName.objects.create(partner=unece, name="Европейская экономическая комиссия ООН")
+
+    [found] = similar_partners(names=["Европейская экономическая комиссия ООН"])
+
+    assert found == unece and found.status == Status.DRAFT
+    assert found.similarity >= 0.9
+    assert "exact_alias" in {reason.kind for reason in found.reasons}
+    assert similar_partners(names=["Европейская экономическая комиссия ООН"], exclude_pk=unece.pk) == []
+
+
 def test_the_add_form_warns_of_likely_duplicates_until_confirmed(client_as, curator, make_partner):
     existing = make_partner("World Green Economy Organization", acronym="WGEO")
     client = client_as(curator)

@@ -143,6 +143,10 @@ def curator_token(seed_data: None, django_db_blocker: Any) -> str:
 # ftp(s)): its field description says so.
 MODEL_RULES = {"end", "end_date", "identifier", "website"}
 
+# Query parameters of actions that are not filters but name a vocabulary entry by code, as filters
+# do: a well-shaped code the registry does not know is a 400 naming the parameter.
+ACTION_CODES = {"match": {"country", "type"}}
+
 
 def _refusable(case: Any) -> dict[str, Any]:
     """The operation's inputs that may be refused though well-shaped: filters and body fields
@@ -157,7 +161,10 @@ def _refusable(case: Any) -> dict[str, Any]:
     if case.method == "GET":
         filterset = getattr(viewset, "filterset_class", None)
         filters = filterset.base_filters.items() if filterset else []
-        return {name: None for name, f in filters if isinstance(f, QuerySetRequestMixin)}
+        codes = ACTION_CODES.get(match.func.actions.get("get"), set())
+        return {name: None for name, f in filters if isinstance(f, QuerySetRequestMixin)} | dict.fromkeys(
+            codes
+        )
     if match.func.actions.get(case.method.lower()) in ("create", "update", "partial_update"):
         serializer = viewset.write_serializer_class()
         rules = {name: None for name in MODEL_RULES if name in serializer.fields}
