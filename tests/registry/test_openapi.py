@@ -138,10 +138,12 @@ def curator_token(seed_data: None, django_db_blocker: Any) -> str:
 
 # Body fields a model rule may refuse whatever their schema says: an end before the start
 # (Event.clean, Partnership.clean), an identifier whose prefix org-id.guide does not list (its
-# register is a data file of some thousand prefixes), and a web address Django's URLValidator
+# register is a data file of some thousand prefixes; the IATI identifier too), a ROR ID whose
+# checksum does not fit or a Wikidata QID that is not one (both also accept their web address, so
+# no pattern can say it), and a web address Django's URLValidator
 # refuses though it is a `uri` (a host name longer than DNS allows, a scheme other than http(s) or
 # ftp(s)): its field description says so.
-MODEL_RULES = {"end", "end_date", "identifier", "website"}
+MODEL_RULES = {"end", "end_date", "identifier", "iati_identifier", "ror_id", "wikidata_id", "website"}
 
 # Query parameters of actions that are not filters but name a vocabulary entry by code, as filters
 # do: a well-shaped code the registry does not know is a 400 naming the parameter.
@@ -158,14 +160,15 @@ def _refusable(case: Any) -> dict[str, Any]:
     viewset = getattr(match.func, "cls", None)
     if viewset is None:
         return {}
+    actions = getattr(match.func, "actions", None) or {}  # plain APIViews have none
     if case.method == "GET":
         filterset = getattr(viewset, "filterset_class", None)
         filters = filterset.base_filters.items() if filterset else []
-        codes = ACTION_CODES.get(match.func.actions.get("get"), set())
+        codes = ACTION_CODES.get(actions.get("get"), set())
         return {name: None for name, f in filters if isinstance(f, QuerySetRequestMixin)} | dict.fromkeys(
             codes
         )
-    if match.func.actions.get(case.method.lower()) in ("create", "update", "partial_update"):
+    if actions.get(case.method.lower()) in ("create", "update", "partial_update"):
         serializer = viewset.write_serializer_class()
         rules = {name: None for name in MODEL_RULES if name in serializer.fields}
         return _linking_fields(serializer) | rules
