@@ -174,7 +174,15 @@ class PartnerAdmin(PartnerAdminMixin, RecordImportExportMixin, PublishableAdmin)
         ("country", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["organisation_type", "country"]
-    search_fields = ["name", "acronym", "identifier", "alternative_names__name"]
+    search_fields = [
+        "name",
+        "acronym",
+        "identifier",
+        "=ror_id",
+        "=wikidata_id",
+        "iati_identifier",
+        "alternative_names__name",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country", "parent", "organisation_type"]
     inlines = [PartnerNameInline, SourceLinkInline]
@@ -189,6 +197,7 @@ class PartnerAdmin(PartnerAdminMixin, RecordImportExportMixin, PublishableAdmin)
                     "organisation_type",
                     "country",
                     "identifier",
+                    ("ror_id", "wikidata_id", "iati_identifier"),
                     "website",
                     "parent",
                     "description",

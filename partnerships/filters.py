@@ -24,6 +24,7 @@ from registry.filters import (
 )
 from registry.workflow import Status
 from vocabularies.filters import CountryFilter, countries_in, region_and_subregions
+from vocabularies.identifiers import normalise_ror_id, normalise_wikidata_id
 from vocabularies.models import (
     ActivityStatus,
     Modality,
@@ -253,6 +254,21 @@ class PartnerFilter(RegistryFilterSet):
         help_text="`true`: partners based in a Global South country (see /api/v1/countries/); "
         "`false`: partners based elsewhere.",
     )
+    # Exact values of the external identifiers, as written anywhere (case, an address around them).
+    identifier = django_filters.CharFilter(
+        method="filter_identifier", help_text="org-id, exactly (case aside), e.g. `XM-DAC-41301`."
+    )
+    ror = django_filters.CharFilter(
+        method="filter_identifier",
+        help_text="ROR ID, exactly, e.g. `03vek6s52` or `https://ror.org/03vek6s52`.",
+    )
+    wikidata = django_filters.CharFilter(
+        method="filter_identifier", help_text="Wikidata QID, exactly, e.g. `Q1065`."
+    )
+    iati_identifier = django_filters.CharFilter(
+        method="filter_identifier",
+        help_text="IATI organisation identifier, exactly (case aside), e.g. `XM-DAC-41114`.",
+    )
     ordering = StableOrderingFilter(fields=["name", "updated_at"])
 
     facets = {
@@ -271,6 +287,15 @@ class PartnerFilter(RegistryFilterSet):
 
     def filter_global_south(self, queryset: models.QuerySet, name: str, value: str) -> models.QuerySet:
         return queryset.filter(country__global_south=value == "true") if value else queryset
+
+    def filter_identifier(self, queryset: models.QuerySet, name: str, value: str) -> models.QuerySet:
+        if not value.strip():
+            return queryset
+        if name == "ror":
+            return queryset.filter(ror_id=normalise_ror_id(value))
+        if name == "wikidata":
+            return queryset.filter(wikidata_id=normalise_wikidata_id(value))
+        return queryset.filter(**{f"{name}__iexact": value.strip()})
 
 
 class PersonFilter(RegistryFilterSet):

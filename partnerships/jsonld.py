@@ -28,9 +28,11 @@ def organization(partner: Partner, absolute_url: AbsoluteUrl) -> dict[str, Any]:
     page = absolute_url(partner.get_absolute_url())
     alternate = [partner.acronym] if partner.acronym else []
     alternate += [name.name for name in partner.alternative_names.all()]
-    identifier = None
-    if partner.identifier:
-        identifier = {"@type": "PropertyValue", "propertyID": "org-id", "value": partner.identifier}
+    identifiers = [
+        {"@type": "PropertyValue", "propertyID": register, "value": value}
+        for register, value, _address in partner.external_identifiers()
+    ]
+    same_as = [address for _register, _value, address in partner.external_identifiers() if address]
     parent = partner.parent if partner.parent_id and partner.parent.is_published else None
     children = [c for c in partner.children.all() if c.is_published]
     return compact(
@@ -40,7 +42,8 @@ def organization(partner: Partner, absolute_url: AbsoluteUrl) -> dict[str, Any]:
             "@id": f"{page}#organization",
             "name": partner.name,
             "alternateName": one_or_many(alternate) if alternate else None,
-            "identifier": identifier,
+            "identifier": one_or_many(identifiers) if identifiers else None,
+            "sameAs": one_or_many(same_as) if same_as else None,
             "url": partner.website or page,
             "mainEntityOfPage": page,
             "description": partner.description,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,13 +20,23 @@ from registry.workflow import (
     SearchableModel,
     SluggedModel,
     Status,
+    name_trigram_index,
     public_order_index,
     record_meta,
     track_history,
     truncate_date,
 )
 from vocabularies import models as vocabularies
-from vocabularies.identifiers import validate_org_identifier
+from vocabularies.identifiers import (
+    ROR_PATTERN,
+    WIKIDATA_PATTERN,
+    normalise_ror_id,
+    normalise_wikidata_id,
+    validate_iati_identifier,
+    validate_org_identifier,
+    validate_ror_id,
+    validate_wikidata_id,
+)
 
 # Public records
 
@@ -54,6 +66,28 @@ class Partner(SluggedModel, SearchableModel, PublishableModel):
         validators=[validate_org_identifier],
         help_text="In org-id.guide form PREFIX-ID, e.g. XM-DAC-41301 for FAO. Leave empty if unknown.",
     )
+    ror_id = LineField(
+        "ROR ID",
+        max_length=50,  # room for the https://ror.org/ address, which clean_fields() reduces to the ID
+        blank=True,
+        validators=[validate_ror_id],
+        help_text="The Research Organization Registry's ID, e.g. 03vek6s52 (https://ror.org/ addresses are "
+        "accepted).",
+    )
+    wikidata_id = LineField(
+        "Wikidata QID",
+        max_length=60,  # room for the Wikidata address, which clean_fields() reduces to the QID
+        blank=True,
+        validators=[validate_wikidata_id],
+        help_text="The Wikidata item, e.g. Q1065 for the United Nations.",
+    )
+    iati_identifier = LineField(
+        "IATI organisation identifier",
+        max_length=100,
+        blank=True,
+        validators=[validate_iati_identifier],
+        help_text="The identifier the organisation publishes under in IATI, e.g. XM-DAC-41114 for UNDP.",
+    )
     website = WebAddressField(max_length=300, blank=True)
     description = models.TextField(blank=True)
     parent = models.ForeignKey(
@@ -74,13 +108,47 @@ class Partner(SluggedModel, SearchableModel, PublishableModel):
         "partner",
         ordering=["name", "id"],
         permissions=[("merge_partner", "Can merge a duplicate partner into another")],
+        indexes=[
+            name_trigram_index("partner"),
+            # The matcher's acronym evidence (partnerships.matching).
+            models.Index(Upper("acronym"), condition=~models.Q(acronym=""), name="partner_acronym_upper"),
+        ],
         constraints=[
-            single_line_check("partner", "name", "acronym", "identifier"),
+            single_line_check("partner", "name", "acronym", "identifier", "iati_identifier"),
             models.UniqueConstraint(
                 Upper("identifier"),
                 condition=~models.Q(identifier=""),
                 name="partner_identifier_unique",
                 violation_error_message="Another partner already has this organisation identifier.",
+            ),
+            models.UniqueConstraint(
+                Upper("iati_identifier"),
+                condition=~models.Q(iati_identifier=""),
+                name="partner_iati_identifier_unique",
+                violation_error_message="Another partner already has this IATI organisation identifier.",
+            ),
+            models.UniqueConstraint(
+                "ror_id",
+                condition=~models.Q(ror_id=""),
+                name="partner_ror_id_unique",
+                violation_error_message="Another partner already has this ROR ID.",
+            ),
+            models.UniqueConstraint(
+                "wikidata_id",
+                condition=~models.Q(wikidata_id=""),
+                name="partner_wikidata_id_unique",
+                violation_error_message="Another partner already has this Wikidata QID.",
+            ),
+            # The shapes the validators check, for writes that bypass them (the checksum is theirs).
+            models.CheckConstraint(
+                condition=models.Q(ror_id="") | models.Q(ror_id__regex=ROR_PATTERN),
+                name="partner_ror_id_shape",
+                violation_error_message="Enter a ROR ID of nine characters, such as 03vek6s52.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(wikidata_id="") | models.Q(wikidata_id__regex=WIKIDATA_PATTERN),
+                name="partner_wikidata_id_shape",
+                violation_error_message="Enter a Wikidata item's Q-number, such as Q1065.",
             ),
         ],
     )
@@ -95,8 +163,31 @@ class Partner(SluggedModel, SearchableModel, PublishableModel):
     def get_absolute_url(self) -> str:
         return reverse("partnerships:partner-detail", kwargs={"slug": self.slug})
 
-    def clean(self) -> None:
+    def external_identifiers(self) -> list[tuple[str, str, str]]:
+        """(register, identifier, its address there) of each identifier the partner has, for its page
+        and its JSON-LD `sameAs`; the org-id has no page of its own (its address is "")."""
+        found = [
+            ("org-id", self.identifier, ""),
+            ("ROR", self.ror_id, f"https://ror.org/{self.ror_id}"),
+            ("Wikidata", self.wikidata_id, f"https://www.wikidata.org/wiki/{self.wikidata_id}"),
+            (
+                "IATI",
+                self.iati_identifier,
+                f"https://d-portal.org/ctrack.html?publisher={self.iati_identifier}",
+            ),
+        ]
+        return [entry for entry in found if entry[1]]
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        # Identifiers as written, before their validators see them: upper-case org-ids, bare ROR
+        # IDs and Q-numbers for their addresses.
         self.identifier = self.identifier.strip().upper()
+        self.iati_identifier = self.iati_identifier.strip().upper()
+        self.ror_id = normalise_ror_id(self.ror_id)
+        self.wikidata_id = normalise_wikidata_id(self.wikidata_id)
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": "A partner cannot be its own parent."})
 
@@ -123,6 +214,7 @@ class PartnerName(models.Model):
             models.UniqueConstraint(fields=["partner", "name"], name="partnername_unique_per_partner"),
             single_line_check("partnername", "name"),
         ]
+        indexes = [name_trigram_index("partnername")]
 
     def __str__(self) -> str:
         return self.name

@@ -304,6 +304,12 @@ PARTNER = shapes.RecordShape(
             description="Headquarters country, ISO 3166-1 alpha-2.",
         ),
         shapes.Scalar("identifier", description="Organisation identifier (org-id.guide), e.g. XM-DAC-41301."),
+        shapes.Scalar("ror_id", description="Research Organization Registry ID, e.g. 03vek6s52."),
+        shapes.Scalar("wikidata_id", description="Wikidata item, e.g. Q1065."),
+        shapes.Scalar(
+            "iati_identifier",
+            description="The IATI organisation identifier it publishes under, e.g. XM-DAC-41114.",
+        ),
         shapes.Scalar("website"),
         shapes.Scalar("description", csv=False),
         shapes.ContentLanguage(),

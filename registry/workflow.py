@@ -11,10 +11,11 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.conf.locale import LANG_INFO
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format
 from django.utils.translation import get_language
@@ -353,6 +354,16 @@ def search_indexes(model_name: str) -> list[GinIndex]:
     documents' text once had answered no query and was dropped (`*_drop_search_text_trigram_index`).
     """
     return [GinIndex(fields=["search_vector"], name=f"{model_name}_search_vector")]
+
+
+def name_trigram_index(model_name: str, field: str = "name") -> GinIndex:
+    """A trigram index on a name as names are compared, `lower(sscregistry_unaccent(name))`
+    (the organisation matcher's fuzzy evidence, partnerships.matching): a query must use the same
+    expression for PostgreSQL to use it."""
+    normalised = Lower(
+        models.Func(models.F(field), function="sscregistry_unaccent", output_field=models.TextField())
+    )
+    return GinIndex(OpClass(normalised, name="gin_trgm_ops"), name=f"{model_name}_{field}_trgm")
 
 
 def public_order_index(model_name: str, ordering: list[str], suffix: str = "public_order") -> models.Index:

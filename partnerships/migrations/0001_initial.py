@@ -849,4 +849,126 @@ DROP FUNCTION IF EXISTS partnerships_target_implies_goal();
             model_name='partnership',
             trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "partnerships_partnershiphistory" ("activity_status_id", "created_at", "created_by_id", "description", "end_date", "end_date_precision", "id", "language", "last_reviewed_at", "last_reviewed_by_id", "objective", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "review_note", "slug", "start_date", "start_date_precision", "status", "submitted_at", "submitted_by_id", "summary", "title", "translations", "updated_at", "updated_by_id", "version") VALUES (OLD."activity_status_id", OLD."created_at", OLD."created_by_id", OLD."description", OLD."end_date", OLD."end_date_precision", OLD."id", OLD."language", OLD."last_reviewed_at", OLD."last_reviewed_by_id", OLD."objective", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."published_at", OLD."review_note", OLD."slug", OLD."start_date", OLD."start_date_precision", OLD."status", OLD."submitted_at", OLD."submitted_by_id", OLD."summary", OLD."title", OLD."translations", OLD."updated_at", OLD."updated_by_id", OLD."version"); RETURN NULL;', hash='77338c5cc5fa130916ad5936daae0365696532d8', operation='DELETE', pgid='pgtrigger_delete_delete_b61a9', table='partnerships_partnership', when='AFTER')),
         ),
+        # The external identifiers (ROR, Wikidata, IATI), added to the partner after the rest.
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='partner',
+            name='partner_bump_version',
+        ),
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='partner',
+            name='insert_insert',
+        ),
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='partner',
+            name='update_update',
+        ),
+        pgtrigger.migrations.RemoveTrigger(
+            model_name='partner',
+            name='delete_delete',
+        ),
+        migrations.RemoveConstraint(
+            model_name='partner',
+            name='partner_single_line',
+        ),
+        migrations.AddField(
+            model_name='partner',
+            name='iati_identifier',
+            field=registry.fields.LineField(blank=True, help_text='The identifier the organisation publishes under in IATI, e.g. XM-DAC-41114 for UNDP.', max_length=100, validators=[vocabularies.identifiers.validate_iati_identifier], verbose_name='IATI organisation identifier'),
+        ),
+        migrations.AddField(
+            model_name='partner',
+            name='ror_id',
+            field=registry.fields.LineField(blank=True, help_text="The Research Organization Registry's ID, e.g. 03vek6s52 (https://ror.org/ addresses are accepted).", max_length=50, validators=[vocabularies.identifiers.validate_ror_id], verbose_name='ROR ID'),
+        ),
+        migrations.AddField(
+            model_name='partner',
+            name='wikidata_id',
+            field=registry.fields.LineField(blank=True, help_text='The Wikidata item, e.g. Q1065 for the United Nations.', max_length=60, validators=[vocabularies.identifiers.validate_wikidata_id], verbose_name='Wikidata QID'),
+        ),
+        migrations.AddField(
+            model_name='partnerhistory',
+            name='iati_identifier',
+            field=registry.fields.LineField(blank=True, help_text='The identifier the organisation publishes under in IATI, e.g. XM-DAC-41114 for UNDP.', max_length=100, validators=[vocabularies.identifiers.validate_iati_identifier], verbose_name='IATI organisation identifier'),
+        ),
+        migrations.AddField(
+            model_name='partnerhistory',
+            name='ror_id',
+            field=registry.fields.LineField(blank=True, help_text="The Research Organization Registry's ID, e.g. 03vek6s52 (https://ror.org/ addresses are accepted).", max_length=50, validators=[vocabularies.identifiers.validate_ror_id], verbose_name='ROR ID'),
+        ),
+        migrations.AddField(
+            model_name='partnerhistory',
+            name='wikidata_id',
+            field=registry.fields.LineField(blank=True, help_text='The Wikidata item, e.g. Q1065 for the United Nations.', max_length=60, validators=[vocabularies.identifiers.validate_wikidata_id], verbose_name='Wikidata QID'),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partner',
+            trigger=pgtrigger.compiler.Trigger(name='partner_bump_version', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."acronym" IS DISTINCT FROM (NEW."acronym") OR OLD."country_id" IS DISTINCT FROM (NEW."country_id") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_id" IS DISTINCT FROM (NEW."created_by_id") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."iati_identifier" IS DISTINCT FROM (NEW."iati_identifier") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."identifier" IS DISTINCT FROM (NEW."identifier") OR OLD."language" IS DISTINCT FROM (NEW."language") OR OLD."last_reviewed_at" IS DISTINCT FROM (NEW."last_reviewed_at") OR OLD."last_reviewed_by_id" IS DISTINCT FROM (NEW."last_reviewed_by_id") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."organisation_type_id" IS DISTINCT FROM (NEW."organisation_type_id") OR OLD."parent_id" IS DISTINCT FROM (NEW."parent_id") OR OLD."published_at" IS DISTINCT FROM (NEW."published_at") OR OLD."review_note" IS DISTINCT FROM (NEW."review_note") OR OLD."ror_id" IS DISTINCT FROM (NEW."ror_id") OR OLD."slug" IS DISTINCT FROM (NEW."slug") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."submitted_at" IS DISTINCT FROM (NEW."submitted_at") OR OLD."submitted_by_id" IS DISTINCT FROM (NEW."submitted_by_id") OR OLD."translations" IS DISTINCT FROM (NEW."translations") OR OLD."updated_at" IS DISTINCT FROM (NEW."updated_at") OR OLD."updated_by_id" IS DISTINCT FROM (NEW."updated_by_id") OR OLD."version" IS DISTINCT FROM (NEW."version") OR OLD."website" IS DISTINCT FROM (NEW."website") OR OLD."wikidata_id" IS DISTINCT FROM (NEW."wikidata_id"))', func='NEW.version := OLD.version + 1; RETURN NEW;', hash='2e087853c51b170311639dbb691d895c5cb5b733', operation='UPDATE', pgid='pgtrigger_partner_bump_version_38d8c', table='partnerships_partner', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partner',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "partnerships_partnerhistory" ("acronym", "country_id", "created_at", "created_by_id", "description", "iati_identifier", "id", "identifier", "language", "last_reviewed_at", "last_reviewed_by_id", "name", "organisation_type_id", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "review_note", "ror_id", "slug", "status", "submitted_at", "submitted_by_id", "translations", "updated_at", "updated_by_id", "version", "website", "wikidata_id") VALUES (NEW."acronym", NEW."country_id", NEW."created_at", NEW."created_by_id", NEW."description", NEW."iati_identifier", NEW."id", NEW."identifier", NEW."language", NEW."last_reviewed_at", NEW."last_reviewed_by_id", NEW."name", NEW."organisation_type_id", NEW."parent_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."published_at", NEW."review_note", NEW."ror_id", NEW."slug", NEW."status", NEW."submitted_at", NEW."submitted_by_id", NEW."translations", NEW."updated_at", NEW."updated_by_id", NEW."version", NEW."website", NEW."wikidata_id"); RETURN NULL;', hash='2cabcca7cc42127da3252e065862d7b3822d1024', operation='INSERT', pgid='pgtrigger_insert_insert_eaf77', table='partnerships_partner', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partner',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."acronym" IS DISTINCT FROM (NEW."acronym") OR OLD."country_id" IS DISTINCT FROM (NEW."country_id") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_id" IS DISTINCT FROM (NEW."created_by_id") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."iati_identifier" IS DISTINCT FROM (NEW."iati_identifier") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."identifier" IS DISTINCT FROM (NEW."identifier") OR OLD."language" IS DISTINCT FROM (NEW."language") OR OLD."last_reviewed_at" IS DISTINCT FROM (NEW."last_reviewed_at") OR OLD."last_reviewed_by_id" IS DISTINCT FROM (NEW."last_reviewed_by_id") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."organisation_type_id" IS DISTINCT FROM (NEW."organisation_type_id") OR OLD."parent_id" IS DISTINCT FROM (NEW."parent_id") OR OLD."published_at" IS DISTINCT FROM (NEW."published_at") OR OLD."review_note" IS DISTINCT FROM (NEW."review_note") OR OLD."ror_id" IS DISTINCT FROM (NEW."ror_id") OR OLD."slug" IS DISTINCT FROM (NEW."slug") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."submitted_at" IS DISTINCT FROM (NEW."submitted_at") OR OLD."submitted_by_id" IS DISTINCT FROM (NEW."submitted_by_id") OR OLD."translations" IS DISTINCT FROM (NEW."translations") OR OLD."website" IS DISTINCT FROM (NEW."website") OR OLD."wikidata_id" IS DISTINCT FROM (NEW."wikidata_id"))', func='INSERT INTO "partnerships_partnerhistory" ("acronym", "country_id", "created_at", "created_by_id", "description", "iati_identifier", "id", "identifier", "language", "last_reviewed_at", "last_reviewed_by_id", "name", "organisation_type_id", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "review_note", "ror_id", "slug", "status", "submitted_at", "submitted_by_id", "translations", "updated_at", "updated_by_id", "version", "website", "wikidata_id") VALUES (NEW."acronym", NEW."country_id", NEW."created_at", NEW."created_by_id", NEW."description", NEW."iati_identifier", NEW."id", NEW."identifier", NEW."language", NEW."last_reviewed_at", NEW."last_reviewed_by_id", NEW."name", NEW."organisation_type_id", NEW."parent_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."published_at", NEW."review_note", NEW."ror_id", NEW."slug", NEW."status", NEW."submitted_at", NEW."submitted_by_id", NEW."translations", NEW."updated_at", NEW."updated_by_id", NEW."version", NEW."website", NEW."wikidata_id"); RETURN NULL;', hash='43d2ff6e21a6695a3587e60f001f8245e36f32ba', operation='UPDATE', pgid='pgtrigger_update_update_66541', table='partnerships_partner', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partner',
+            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "partnerships_partnerhistory" ("acronym", "country_id", "created_at", "created_by_id", "description", "iati_identifier", "id", "identifier", "language", "last_reviewed_at", "last_reviewed_by_id", "name", "organisation_type_id", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "review_note", "ror_id", "slug", "status", "submitted_at", "submitted_by_id", "translations", "updated_at", "updated_by_id", "version", "website", "wikidata_id") VALUES (OLD."acronym", OLD."country_id", OLD."created_at", OLD."created_by_id", OLD."description", OLD."iati_identifier", OLD."id", OLD."identifier", OLD."language", OLD."last_reviewed_at", OLD."last_reviewed_by_id", OLD."name", OLD."organisation_type_id", OLD."parent_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."published_at", OLD."review_note", OLD."ror_id", OLD."slug", OLD."status", OLD."submitted_at", OLD."submitted_by_id", OLD."translations", OLD."updated_at", OLD."updated_by_id", OLD."version", OLD."website", OLD."wikidata_id"); RETURN NULL;', hash='f44ac81009bfe07d49d8ad9ffdd61c953f0fd963', operation='DELETE', pgid='pgtrigger_delete_delete_030d2', table='partnerships_partner', when='AFTER')),
+        ),
+        migrations.AddConstraint(
+            model_name='partner',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('name__regex', '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]'), _negated=True), models.Q(('acronym__regex', '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]'), _negated=True), models.Q(('identifier__regex', '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]'), _negated=True), models.Q(('iati_identifier__regex', '[\\x01-\\x1f\\x7f-\\x9f\\u2028\\u2029]'), _negated=True)), name='partner_single_line', violation_error_message='Line breaks, tabs and control characters are not allowed in this field.'),
+        ),
+        migrations.AddConstraint(
+            model_name='partner',
+            constraint=models.UniqueConstraint(django.db.models.functions.text.Upper('iati_identifier'), condition=models.Q(('iati_identifier', ''), _negated=True), name='partner_iati_identifier_unique', violation_error_message='Another partner already has this IATI organisation identifier.'),
+        ),
+        migrations.AddConstraint(
+            model_name='partner',
+            constraint=models.UniqueConstraint(models.F('ror_id'), condition=models.Q(('ror_id', ''), _negated=True), name='partner_ror_id_unique', violation_error_message='Another partner already has this ROR ID.'),
+        ),
+        migrations.AddConstraint(
+            model_name='partner',
+            constraint=models.UniqueConstraint(models.F('wikidata_id'), condition=models.Q(('wikidata_id', ''), _negated=True), name='partner_wikidata_id_unique', violation_error_message='Another partner already has this Wikidata QID.'),
+        ),
+        migrations.AddConstraint(
+            model_name='partner',
+            constraint=models.CheckConstraint(condition=models.Q(('ror_id', ''), ('ror_id__regex', '^0[0-9a-hjkmnp-tv-z]{6}[0-9]{2}$'), _connector='OR'), name='partner_ror_id_shape', violation_error_message='Enter a ROR ID of nine characters, such as 03vek6s52.'),
+        ),
+        migrations.AddConstraint(
+            model_name='partner',
+            constraint=models.CheckConstraint(condition=models.Q(('wikidata_id', ''), ('wikidata_id__regex', '^Q[1-9][0-9]{0,11}$'), _connector='OR'), name='partner_wikidata_id_shape', violation_error_message="Enter a Wikidata item's Q-number, such as Q1065."),
+        ),
+        # Trigram indexes on names as the organisation matcher compares them (partnerships.matching).
+        migrations.AddIndex(
+            model_name='partner',
+            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Lower(models.Func(models.F('name'), function='sscregistry_unaccent', output_field=models.TextField())), name='gin_trgm_ops'), name='partner_name_trgm'),
+        ),
+        migrations.AddIndex(
+            model_name='partnername',
+            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Lower(models.Func(models.F('name'), function='sscregistry_unaccent', output_field=models.TextField())), name='gin_trgm_ops'), name='partnername_name_trgm'),
+        ),
+        # Hand-written: the translated titles of a partner as names are compared, and a GIN index on
+        # them, for the matcher's exact-translation evidence (partnerships.matching._lexical).
+        migrations.RunSQL(
+            sql="""
+CREATE FUNCTION partnerships_translated_titles(jsonb) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+    SELECT coalesce(array_agg(lower(public.sscregistry_unaccent(t.value ->> 'title'))), '{}')
+    FROM jsonb_each(CASE WHEN jsonb_typeof($1) = 'object' THEN $1 ELSE '{}' END) AS t
+    WHERE jsonb_typeof(t.value) = 'object' AND t.value ->> 'title' IS NOT NULL
+$$;
+CREATE INDEX partner_translated_titles ON partnerships_partner
+    USING gin (partnerships_translated_titles(translations));
+""",
+            reverse_sql="""
+DROP INDEX partner_translated_titles;
+DROP FUNCTION partnerships_translated_titles(jsonb);
+""",
+        ),
+        migrations.AddIndex(
+            model_name='partner',
+            index=models.Index(django.db.models.functions.text.Upper('acronym'), condition=models.Q(('acronym', ''), _negated=True), name='partner_acronym_upper'),
+        ),
     ]
