@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import reverse
+from rest_framework.exceptions import NotFound
 
 from registry.rest import record_viewset, reference_viewset
 from vocabularies.models import (
@@ -18,6 +23,7 @@ from vocabularies.models import (
 from . import serializers
 from .filters import PartnerFilter, PartnershipFilter, PersonFilter
 from .match_api import PartnerMatching
+from .services import merged_into
 from .shapes import PARTNER, PARTNERSHIP, PERSON
 
 PartnershipViewSet = record_viewset(PARTNERSHIP, PartnershipFilter, serializers.PartnershipWriteSerializer)
@@ -27,6 +33,21 @@ class PartnerViewSet(
     PartnerMatching, record_viewset(PARTNER, PartnerFilter, serializers.PartnerWriteSerializer)
 ):  # type: ignore[misc]
     """Published records for everyone; drafts and writes for curators with model permissions."""
+
+    def handle_exception(self, exc: Exception) -> Any:
+        # A partner merged into another keeps answering, as its page does: a permanent redirect to
+        # the partner it was merged into, the query string kept (partnerships.services.merge_partners).
+        if (
+            isinstance(exc, Http404 | NotFound)
+            and self.action == "retrieve"
+            and self.request.method in ("GET", "HEAD")
+        ):
+            survivor = merged_into(self.kwargs.get("slug", ""))
+            if survivor is not None:
+                location = reverse("partner-detail", kwargs={"slug": survivor.slug})
+                query = self.request.META.get("QUERY_STRING", "")
+                return HttpResponsePermanentRedirect(f"{location}?{query}" if query else location)
+        return super().handle_exception(exc)
 
 
 PersonViewSet = record_viewset(PERSON, PersonFilter, serializers.PersonWriteSerializer)

@@ -11,6 +11,7 @@ from django.db import models, transaction
 
 from registry.models import SourceLink
 from registry.services import User, acting_user, ensure_nothing_points_at, user_can
+from registry.workflow import Status
 
 from .models import Partner, PartnerName, PartnerRedirect
 
@@ -167,12 +168,14 @@ def partner_merge(*, survivor: Any, duplicate: Any, user: User) -> MergeReport:
         "source links",
     )
 
-    # Facts the survivor lacks. The identifier is unique, so it leaves the duplicate first.
+    # Facts the survivor lacks. Identifiers are unique, so they leave the duplicate first.
     filled = []
-    if duplicate.identifier and not survivor.identifier:
-        survivor.identifier, duplicate.identifier = duplicate.identifier, ""
-        duplicate.save(update_fields=["identifier"])
-        filled.append("identifier")
+    for name in ("identifier", "ror_id", "wikidata_id", "iati_identifier"):
+        if getattr(duplicate, name) and not getattr(survivor, name):
+            setattr(survivor, name, getattr(duplicate, name))
+            setattr(duplicate, name, "")
+            duplicate.save(update_fields=[name])
+            filled.append(name)
     for name in ("website", "description", "organisation_type_id", "country_id"):
         if getattr(duplicate, name) and not getattr(survivor, name):
             setattr(survivor, name, getattr(duplicate, name))
@@ -188,3 +191,26 @@ def partner_merge(*, survivor: Any, duplicate: Any, user: User) -> MergeReport:
     PartnerRedirect.objects.create(old_slug=duplicate.slug, partner=survivor, old_name=duplicate.name)
     duplicate.delete()
     return report
+
+
+def merged_into(slug: str) -> Partner | None:
+    """The published partner a merged duplicate's slug now leads to, or None."""
+    redirect = (
+        PartnerRedirect.objects.filter(old_slug=slug, partner__status=Status.PUBLISHED)
+        .select_related("partner")
+        .first()
+    )
+    return redirect.partner if redirect is not None else None
+
+
+def published_by_slug(slugs: list[str]) -> dict[str, Partner]:
+    """`{slug: partner}` of the published partners the slugs name, a merged duplicate's old slug
+    leading to its survivor, in two queries however many slugs (the reconciliation service's ids)."""
+    found = {p.slug: p for p in Partner.objects.published().filter(slug__in=slugs)}
+    missing = [slug for slug in slugs if slug not in found]
+    if missing:
+        redirects = PartnerRedirect.objects.filter(
+            old_slug__in=missing, partner__status=Status.PUBLISHED
+        ).select_related("partner")
+        found |= {r.old_slug: r.partner for r in redirects}
+    return found

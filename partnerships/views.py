@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
-from partnerships.models import Participation, Partner, PartnerRedirect, Partnership
+from partnerships.models import Participation, Partner, Partnership
+from partnerships.services import merged_into
 from registry.search_pages import FacetedSearchView, FacetGroup, FacetValue
 from registry.workflow import Status
 from vocabularies.models import Region, SDGTarget, SustainableDevelopmentGoal, localised_country_name
@@ -241,14 +242,10 @@ class PartnerDetailView(DetailView):
             return super().get(request, *args, **kwargs)
         except Http404:
             # A partner merged into another keeps its address: it answers with a permanent redirect.
-            redirect = (
-                PartnerRedirect.objects.filter(old_slug=kwargs["slug"], partner__status=Status.PUBLISHED)
-                .select_related("partner")
-                .first()
-            )
-            if redirect is None:
+            survivor = merged_into(kwargs["slug"])
+            if survivor is None:
                 raise
-            return HttpResponsePermanentRedirect(redirect.partner.get_absolute_url())
+            return HttpResponsePermanentRedirect(survivor.get_absolute_url())
 
     def get_queryset(self):
         return Partner.objects.published().select_related("country", "organisation_type", "parent")
