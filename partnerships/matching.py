@@ -2,7 +2,8 @@
 
 `match(name, country=..., organisation_type=...)` gathers candidates from every kind of evidence:
 
-- an organisation identifier typed whole (`XM-DAC-41301`);
+- an identifier typed whole: an org-id or IATI organisation identifier (`XM-DAC-41301`), a ROR ID
+  (`03vek6s52`, or its https://ror.org/ address) or a Wikidata QID (`Q1065`);
 - the name, an alternative name (translation, former or variant name, of any language) or a
   translated title, equal to the name typed, case, accents, punctuation and a leading "the" aside;
 - an acronym equal to the name typed, or standing as a word in it ("the Director for UNOSSC");
@@ -35,6 +36,7 @@ from django.db.models import QuerySet
 from registry import embeddings
 from registry.fields import validate_single_line
 from registry.workflow import Status
+from vocabularies.identifiers import ROR_PATTERN, WIKIDATA_PATTERN, normalise_ror_id, normalise_wikidata_id
 
 from .models import Partner
 
@@ -176,6 +178,13 @@ def match(
     return candidates
 
 
+def match_many(queries: list[dict[str, Any]]) -> list[list[Candidate]]:
+    """`match(**query)` for each query (the reconciliation service's batches), in order. A query
+    holds `name` and optionally `country`, `organisation_type` and `limit`; a bad name raises the
+    ValidationError `match` raises."""
+    return [match(**query) for query in queries]
+
+
 def chosen(name: str, **options: Any) -> Partner | None:
     """The partner `name` surely is, or None."""
     return next((c.partner for c in match(name, **options) if c.chosen), None)
@@ -231,8 +240,12 @@ def _lexical(
     ids_sql, ids_params = pool.values("pk").query.sql_with_params()
     words = sorted({w.upper() for w in _WORD.findall(name) if len(w) >= 2})[:20]
     identifier = name.upper() if _IDENTIFIER.match(name) else ""
+    ror_id = normalise_ror_id(name)
+    ror_id = ror_id if re.match(ROR_PATTERN, ror_id) else ""
+    wikidata_id = normalise_wikidata_id(name)
+    wikidata_id = wikidata_id if re.match(WIKIDATA_PATTERN, wikidata_id) else ""
     sql = f"""
-WITH pool AS ({ids_sql}),
+WITH pool AS NOT MATERIALIZED ({ids_sql}),
 labels AS (
     SELECT p.id, p.name AS label, %s AS kind, '' AS language FROM partnerships_partner p
     WHERE p.id IN (SELECT * FROM pool)
@@ -249,11 +262,19 @@ SELECT id, %s, label, language, similarity, kind FROM fuzzy
 UNION ALL
 SELECT p.id, %s, t.value ->> 'title', t.key, NULL, '' FROM partnerships_partner p,
     jsonb_each(CASE WHEN jsonb_typeof(p.translations) = 'object' THEN p.translations ELSE '{{}}' END) t
-WHERE p.id IN (SELECT * FROM pool) AND jsonb_typeof(t.value) = 'object'
+WHERE p.id IN (SELECT * FROM pool)
+    AND partnerships_translated_titles(p.translations) @> ARRAY[lower(sscregistry_unaccent(%s))]
+    AND jsonb_typeof(t.value) = 'object'
     AND lower(sscregistry_unaccent(t.value ->> 'title')) = lower(sscregistry_unaccent(%s))
 UNION ALL
-SELECT p.id, %s, p.identifier, '', NULL, '' FROM partnerships_partner p
-WHERE p.id IN (SELECT * FROM pool) AND %s <> '' AND upper(p.identifier) = %s
+SELECT p.id, %s, CASE WHEN upper(p.identifier) = %s THEN p.identifier ELSE p.iati_identifier END,
+    '', NULL, '' FROM partnerships_partner p
+WHERE p.id IN (SELECT * FROM pool) AND %s <> ''
+    AND (upper(p.identifier) = %s OR upper(p.iati_identifier) = %s)
+UNION ALL
+SELECT p.id, %s, CASE WHEN p.ror_id = %s THEN p.ror_id ELSE p.wikidata_id END, '', NULL, ''
+FROM partnerships_partner p
+WHERE p.id IN (SELECT * FROM pool) AND ((%s <> '' AND p.ror_id = %s) OR (%s <> '' AND p.wikidata_id = %s))
 UNION ALL
 SELECT p.id, CASE WHEN upper(p.acronym) = upper(%s) THEN %s ELSE %s END, p.acronym, '', NULL, ''
 FROM partnerships_partner p
@@ -268,9 +289,18 @@ WHERE p.id IN (SELECT * FROM pool) AND p.acronym <> '' AND upper(p.acronym) = AN
         FUZZY,
         EXACT_TRANSLATION,
         name,
+        name,
         IDENTIFIER,
         identifier,
         identifier,
+        identifier,
+        identifier,
+        IDENTIFIER,
+        ror_id,
+        ror_id,
+        ror_id,
+        wikidata_id,
+        wikidata_id,
         name.strip(),
         ACRONYM,
         ACRONYM_IN_NAME,
