@@ -178,13 +178,6 @@ def match(
     return candidates
 
 
-def match_many(queries: list[dict[str, Any]]) -> list[list[Candidate]]:
-    """`match(**query)` for each query (the reconciliation service's batches), in order. A query
-    holds `name` and optionally `country`, `organisation_type` and `limit`; a bad name raises the
-    ValidationError `match` raises."""
-    return [match(**query) for query in queries]
-
-
 def chosen(name: str, **options: Any) -> Partner | None:
     """The partner `name` surely is, or None."""
     return next((c.partner for c in match(name, **options) if c.chosen), None)

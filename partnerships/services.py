@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,8 @@ from registry.services import User, acting_user, ensure_nothing_points_at, user_
 from registry.workflow import Status
 
 from .models import Partner, PartnerName, PartnerRedirect
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,120}")
 
 
 @dataclass
@@ -193,8 +196,15 @@ def partner_merge(*, survivor: Any, duplicate: Any, user: User) -> MergeReport:
     return report
 
 
+def valid_slugs(texts: list[str]) -> list[str]:
+    """Of `texts`, those that may be slugs (what a URL or a client sent may hold anything, a NUL too)."""
+    return [text for text in texts if isinstance(text, str) and _SLUG.fullmatch(text)]
+
+
 def merged_into(slug: str) -> Partner | None:
     """The published partner a merged duplicate's slug now leads to, or None."""
+    if not valid_slugs([slug]):
+        return None
     redirect = (
         PartnerRedirect.objects.filter(old_slug=slug, partner__status=Status.PUBLISHED)
         .select_related("partner")
@@ -206,6 +216,7 @@ def merged_into(slug: str) -> Partner | None:
 def published_by_slug(slugs: list[str]) -> dict[str, Partner]:
     """`{slug: partner}` of the published partners the slugs name, a merged duplicate's old slug
     leading to its survivor, in two queries however many slugs (the reconciliation service's ids)."""
+    slugs = valid_slugs(slugs)
     found = {p.slug: p for p in Partner.objects.published().filter(slug__in=slugs)}
     missing = [slug for slug in slugs if slug not in found]
     if missing:

@@ -48,6 +48,8 @@ FACTORIES = {
 HIDDEN = (Status.DRAFT, Status.IN_REVIEW, Status.ARCHIVED)
 # Fields whose values other code parses; a token there is not text anyone reads.
 PARSED_FIELDS = {"timezone", "search_text"}
+# Identifiers whose shape a database constraint checks (a ROR ID, a Wikidata QID): no text fits.
+SHAPED_FIELDS = {"ror_id", "wikidata_id"}
 SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/propose/thanks/")
 MAX_PAGES = 1500
 MAX_QUERY_VARIANTS = 8  # per path: enough to see filters and pages, not every combination
@@ -58,7 +60,7 @@ def with_canary(record: models.Model, label: str) -> models.Model:
     for field in record._meta.concrete_fields:
         if not isinstance(field, models.CharField | models.TextField) or field.choices:
             continue
-        if field.name in WORKFLOW_FIELDS or field.name in PARSED_FIELDS or not field.editable:
+        if field.name in {*WORKFLOW_FIELDS, *PARSED_FIELDS, *SHAPED_FIELDS} or not field.editable:
             continue
         if isinstance(field, models.SlugField):
             value = f"{CANARY}-{label}"
