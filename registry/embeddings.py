@@ -19,10 +19,10 @@ record. The encoder is loaded once per process, on first use, or before gunicorn
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -176,10 +176,60 @@ def embeddings_of(model: type[models.Model]) -> models.QuerySet:
     return SearchEmbedding.objects.filter(content_type=ContentType.objects.get_for_model(model))
 
 
-@functools.lru_cache(maxsize=1024)
-def query_vector(encoder: str, query: str) -> tuple[float, ...]:
-    """The embedding of a search query (kept for the process's next searches of the same words)."""
-    return tuple(embed("query", [query])[0])
+class _QueryVectors:
+    """`query_vector(encoder, query)`: the embedding of a search query, kept for the process's next
+    searches of the same words (the 1,024 last used); `cache_clear()` forgets them."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self._kept: OrderedDict[tuple[str, str], tuple[float, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def __call__(self, encoder: str, query: str) -> tuple[float, ...]:
+        with self._lock:
+            if (encoder, query) in self._kept:
+                self._kept.move_to_end((encoder, query))
+                return self._kept[(encoder, query)]
+        vector = tuple(embed("query", [query])[0])
+        self.keep(encoder, {query: vector})
+        return vector
+
+    def missing(self, encoder: str, queries: Iterable[str]) -> list[str]:
+        with self._lock:
+            return [q for q in dict.fromkeys(queries) if (encoder, q) not in self._kept]
+
+    def keep(self, encoder: str, vectors: dict[str, tuple[float, ...]]) -> None:
+        with self._lock:
+            for query, vector in vectors.items():
+                self._kept[(encoder, query)] = vector
+                self._kept.move_to_end((encoder, query))
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+query_vector = _QueryVectors()
+
+
+def prepare_queries(model: type[models.Model], queries: Sequence[str]) -> None:
+    """Embed, in one call of the encoder, the queries about to be asked one by one of
+    `nearest(model, q)` (a reconciliation batch) that are not kept already: a third faster than one
+    call each. A failure is logged; each query is then embedded when asked."""
+    if not enabled() or not _has_embeddings(model):
+        return
+    name = encoder_name()
+    texts = query_vector.missing(name, (q for q in queries if q.strip()))
+    if not texts:
+        return
+    try:
+        vectors = embed("query", texts)
+    except Exception:  # any failure of a third-party model must not break matching
+        logger.exception("The sentence encoder %r failed on a batch of queries", name)
+        return
+    query_vector.keep(name, {text: tuple(vector) for text, vector in zip(texts, vectors, strict=True)})
 
 
 # The record types known to have embeddings: once a type has some, it keeps them (a type is
