@@ -105,10 +105,12 @@ def search_everything(query: str, *, per_type: int = PER_TYPE, only: str | None 
 _WORD = re.compile(r"\w+")
 
 
-def suggest(query: str, limit: int = SUGGESTIONS) -> list[tuple[PublicRecordType, Any]]:
+def suggest(
+    query: str, limit: int = SUGGESTIONS, types: list[PublicRecordType] | None = None
+) -> list[tuple[PublicRecordType, Any]]:
     """Records whose names start with what was typed: each word of `query` begins a word of a
     record's names (weight A of its document: titles, names, acronyms), best first, published only.
-    A record whose own name starts with the query leads."""
+    A record whose own name starts with the query leads. `types` keeps to some record types."""
     words = [word for word in _WORD.findall(query.casefold()) if word.strip("_")]
     if not words:
         return []
@@ -116,7 +118,7 @@ def suggest(query: str, limit: int = SUGGESTIONS) -> list[tuple[PublicRecordType
     prefix = SearchQuery(" & ".join(f"{word}:*A" for word in words), search_type="raw", config=SEARCH_CONFIG)
     typed = query.strip().casefold()
     found: list[tuple[float, int, PublicRecordType, Any]] = []
-    for index, record_type in enumerate(searchable_types()):
+    for index, record_type in enumerate(types if types is not None else searchable_types()):
         rows = (
             _published(record_type.model)
             .filter(search_vector=prefix)

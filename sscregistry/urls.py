@@ -45,6 +45,8 @@ urlpatterns = [
     # answer these addresses with its own 404.
     path("api/v1/partnerships/iati.xml", iati_activities, name="iati-activities"),
     path("api/v1/partners/iati-organisations.xml", iati_organisations, name="iati-organisations"),
+    # OpenRefine's reconciliation services (registry/reconciliation.py), before the router too.
+    path("api/v1/reconcile/", include("partnerships.reconcile")),
     path("api/v1/", include("sscregistry.api")),
 ]
 
