@@ -15,7 +15,6 @@ Figures are in docs/scaling.md.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import statistics
 import sys
@@ -25,25 +24,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+from bench.inprocess import percentile, setup_django  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3, help="requests of each page query")
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sscregistry.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "false")
-    if not os.environ.get("DATABASE_URL"):
-        from sscregistry.localdb import start_embedded_server
-
-        os.environ["DATABASE_URL"] = start_embedded_server()
-    import django
-
-    django.setup()
+    setup_django()
     from django.conf import settings
     from django.test import Client
 

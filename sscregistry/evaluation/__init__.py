@@ -19,9 +19,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pghistory
 from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 
 from events.models import Event
@@ -96,6 +98,30 @@ def other_records() -> int:
     return sum(
         model._default_manager.exclude(slug__in=seed_slugs(name)).count() for name, model in TYPES.items()
     )
+
+
+class EvaluationCommand(BaseCommand):
+    """What both evaluation commands share: `--check`, `--anyway` and the refusal to measure a
+    database that holds more than the seed (`measured` names what the figures are about)."""
+
+    measured = "the seed"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--check", action="store_true", help="Exit with an error below the targets.")
+        parser.add_argument(
+            "--anyway",
+            action="store_true",
+            help="Run even though the database holds other records (they change the figures).",
+        )
+
+    def refuse_other_records(self, options: dict[str, Any]) -> None:
+        others = other_records()
+        if others and not options["anyway"]:
+            raise CommandError(
+                f"This database holds {others:,} records besides the seed's: the evaluation measures "
+                f"{self.measured} on their own. Run it on a fresh database (the test suite does), or "
+                "pass --anyway."
+            )
 
 
 def embed_everything() -> int:

@@ -3,40 +3,31 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from sscregistry import evaluation
 
 
-class Command(BaseCommand):
+class Command(evaluation.EvaluationCommand):
     help = (
         "Measure search on the gold set (sscregistry/evaluation/queries.json) over the seed and the "
         "multilingual fixture: recall@10 and MRR per language, kind of query and mode (full text, "
         "vectors, hybrid). The records are loaded in a transaction that is rolled back."
     )
 
+    measured = "the seed and the multilingual fixture"
+
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--check", action="store_true", help="Exit with an error below the targets.")
+        super().add_arguments(parser)
         parser.add_argument("--seed-only", action="store_true", help="Only the queries about seed records.")
         parser.add_argument(
             "--misses", action="store_true", help="List the queries hybrid does not rank first."
-        )
-        parser.add_argument(
-            "--anyway",
-            action="store_true",
-            help="Run even though the database holds other records (they change the figures).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.SEARCH_EMBEDDING_MODEL:
             raise CommandError("SEARCH_EMBEDDING_MODEL is empty: there are no vectors to evaluate.")
-        others = evaluation.other_records()
-        if others and not options["anyway"]:
-            raise CommandError(
-                f"This database holds {others:,} records besides the seed's: the gold set measures the "
-                "seed and the fixture on their own. Run it on a fresh database (the test suite does), "
-                "or pass --anyway."
-            )
+        self.refuse_other_records(options)
         # Cached figures would outlive the rolled-back records.
         cache_seconds, settings.FIGURES_CACHE_SECONDS = settings.FIGURES_CACHE_SECONDS, 0
         try:
