@@ -81,7 +81,12 @@ def validator(name: str) -> Draft7Validator:
 
 def schema_errors(name: str, instance: Any) -> list[str]:
     """What keeps `instance` from fitting the schema `name`, each as `where: why`, or []."""
-    errors = sorted(validator(name).iter_errors(instance), key=lambda e: list(e.absolute_path))
+    try:
+        errors = sorted(
+            validator(name).iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path]
+        )
+    except RecursionError:  # nested deeper than validation goes: no batch needs that
+        return ["(top): nested too deeply."]
     return [f"{'/'.join(str(p) for p in e.absolute_path) or '(top)'}: {e.message}" for e in errors[:10]]
 
 
@@ -365,6 +370,8 @@ def _json_parameter(request: HttpRequest, name: str) -> Any:
         return json.loads(raw or "")
     except ValueError as error:
         raise ReconciliationError(f"{name} is not JSON: {error}.", {name: ["Send a JSON object."]}) from error
+    except RecursionError as error:  # nested deeper than the parser goes
+        raise ReconciliationError(f"{name} is nested too deeply.", {name: ["Send a JSON object."]}) from error
 
 
 def _cursor(request: HttpRequest) -> int:

@@ -196,6 +196,22 @@ class TestBadInput:
         assert list(body["errors"]) == ["bad"]
         assert why in " ".join(body["errors"]["bad"])
 
+    @pytest.mark.parametrize(
+        "raw",
+        [
+            "[" * 100_000,
+            '{"q": ' * 5_000 + "1" + "}" * 5_000,
+            '{"q": {"query": "a", "properties": [{"pid": "country", "v": ' + "[" * 900 + "]" * 900 + "}]}}",
+        ],
+    )
+    def test_json_nested_too_deeply_is_a_400_not_a_500(self, client, raw):
+        for field in ("queries", "extend"):
+            assert client.post(PARTNERS, {field: raw}).status_code == 400
+
+    def test_a_body_over_the_upload_limit_is_refused(self, client):
+        queries = {f"q{i}": {"query": "x" * 300} for i in range(20_000)}
+        assert client.post(PARTNERS, {"queries": json.dumps(queries)}).status_code == 413
+
     def test_a_batch_over_the_limit_is_a_400(self, client):
         queries = {f"q{i}": {"query": "UNOSSC"} for i in range(MAX_QUERIES + 1)}
         assert "at most" in refused(client, queries=json.dumps(queries))["detail"]
