@@ -13,7 +13,15 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from partnerships.models import Participation, Partner, PartnerName, PartnerRedirect, Partnership, Person
+from partnerships.models import (
+    Participation,
+    Partner,
+    PartnerName,
+    PartnerRedirect,
+    PartnerRelation,
+    Partnership,
+    Person,
+)
 from registry import services
 from registry.admin import (
     PublishableAdmin,
@@ -154,6 +162,18 @@ class PartnerNameInline(admin.TabularInline):
     autocomplete_fields = ["language"]
 
 
+class PartnerRelationInline(admin.TabularInline):
+    """Its former parents and its predecessors, with their dates. The current parent is the
+    Parent organisation field; children and successors are recorded on their own pages."""
+
+    model = PartnerRelation
+    fk_name = "partner"
+    extra = 0
+    autocomplete_fields = ["related"]
+    verbose_name = "relation to another organisation"
+    verbose_name_plural = "relations to other organisations (former parents, predecessors)"
+
+
 @admin.register(Partner)
 class PartnerAdmin(PartnerAdminMixin, RecordImportExportMixin, PublishableAdmin):
     resource_classes = [PartnerResource]
@@ -185,7 +205,7 @@ class PartnerAdmin(PartnerAdminMixin, RecordImportExportMixin, PublishableAdmin)
     ]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country", "parent", "organisation_type"]
-    inlines = [PartnerNameInline, SourceLinkInline]
+    inlines = [PartnerNameInline, PartnerRelationInline, SourceLinkInline]
     fieldsets = [
         (
             None,

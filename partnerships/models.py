@@ -220,6 +220,106 @@ class PartnerName(models.Model):
         return self.name
 
 
+@track_history()
+class PartnerRelation(models.Model):
+    """A dated relation between two organisations, stored once and read from both sides (ROR's
+    relationship types): `related` was this partner's parent (now ended: the current parent is
+    `Partner.parent`), or `related` preceded it (this partner is its successor: a renaming, a
+    merger, a replacement).
+
+    Children and successors are the same rows read from the other side (`OrganisationRelation`)."""
+
+    registry_role = "part"
+
+    class Kind(models.TextChoices):
+        PARENT = "parent", "Former parent (belonged to, or was hosted by)"
+        PREDECESSOR = "predecessor", "Predecessor (this organisation succeeded it)"
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="relations")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    related = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="inverse_relations", verbose_name="organisation"
+    )
+    start_date = WindowedDateField(null=True, blank=True, help_text="When the relation began, if known.")
+    end_date = WindowedDateField(
+        null=True,
+        blank=True,
+        help_text="When it ended: a former parent needs one. For a predecessor, leave empty (the "
+        "start date is when this organisation took over).",
+    )
+
+    class Meta:
+        ordering = ["partner", "kind", "start_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "kind", "related"], name="partnerrelation_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(partner=models.F("related")),
+                name="partnerrelation_not_itself",
+                violation_error_message="An organisation cannot be related to itself.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="parent") | models.Q(end_date__isnull=False),
+                name="partnerrelation_former_parent_ended",
+                violation_error_message="A former parent needs the date the relation ended; the current "
+                "parent is the partner's Parent organisation.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["parent", "predecessor"]),
+                name="partnerrelation_kind",
+                violation_error_message="Choose a former parent or a predecessor.",
+            ),
+            window_check("partnerrelation", "start_date", "end_date"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="partnerrelation_end_after_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.get_kind_display().split(' (')[0].lower()} {self.related}"
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.PREDECESSOR and self.related_id and self.partner_id:
+            inverse = PartnerRelation.objects.filter(
+                partner_id=self.related_id, related_id=self.partner_id, kind=self.Kind.PREDECESSOR
+            )
+            if inverse.exists():
+                raise ValidationError(
+                    {"related": "That organisation is already recorded as this one's successor."}
+                )
+
+
+class OrganisationRelation(models.Model):
+    """Every relation of a partner, read from its side (a database view, `partnerships_relations`):
+    its current parent (`Partner.parent`) and children, and the stored relations both ways (a
+    former parent's former children, a predecessor's successors). Read only; the view is created in
+    partnerships/migrations/0001_initial.py."""
+
+    class Kind(models.TextChoices):
+        PARENT = "parent", "Parent"
+        CHILD = "child", "Child"
+        PREDECESSOR = "predecessor", "Predecessor"
+        SUCCESSOR = "successor", "Successor"
+
+    id = models.BigIntegerField(primary_key=True)
+    partner = models.ForeignKey(Partner, on_delete=models.DO_NOTHING, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    related = models.ForeignKey(Partner, on_delete=models.DO_NOTHING, related_name="+")
+    start_date = models.DateField(null=True)
+    end_date = models.DateField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "partnerships_relations"
+        ordering = ["partner", "kind", "start_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.kind} {self.related_id}"
+
+
 @track_history(quiet=HISTORY_QUIET_FIELDS)
 class Person(SluggedModel, PublishableModel):
     """A person named in the registry: an author, a speaker, a delegation member.

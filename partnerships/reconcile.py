@@ -28,7 +28,7 @@ from vocabularies.identifiers import normalise_ror_id, normalise_wikidata_id
 from vocabularies.models import Country, OrganisationType
 
 from . import matching
-from .models import Participation, Partner, PartnerName, Partnership
+from .models import OrganisationRelation, Participation, Partner, PartnerName, Partnership
 from .services import published_by_slug, valid_slugs
 
 PARTNER_IDENTIFIERS = {
@@ -79,6 +79,24 @@ class PartnerService(ReconciliationService):
         Property("website", "Website"),
         Property("url", "Page in the registry"),
         Property("parent", "Parent organisation", entity=("partner", "Partner organisation")),
+        Property(
+            "children",
+            "Child organisations",
+            "The organisations it includes now.",
+            entity=("partner", "Partner organisation"),
+        ),
+        Property(
+            "predecessors",
+            "Predecessors",
+            "The organisations it succeeded.",
+            entity=("partner", "Partner organisation"),
+        ),
+        Property(
+            "successors",
+            "Successors",
+            "The organisations that succeeded it.",
+            entity=("partner", "Partner organisation"),
+        ),
         Property("alternative_names", "Other names", "Translations, former names and variants."),
     )
 
@@ -249,6 +267,19 @@ class PartnerService(ReconciliationService):
                 .values_list("partner_id", "name")
             ):
                 names.setdefault(partner_id, []).append(name)
+        related: dict[tuple[int, str], list[dict[str, str]]] = {}
+        kinds = {"children": "child", "predecessors": "predecessor", "successors": "successor"}
+        if set(kinds) & set(pids):
+            rows = (
+                OrganisationRelation.objects.filter(
+                    partner__in=records, related__status=Status.PUBLISHED, kind__in=kinds.values()
+                )
+                .exclude(kind="child", end_date__isnull=False)  # former children are not children
+                .order_by("partner_id", "related__name", "id")
+                .values_list("partner_id", "kind", "related__slug", "related__name")
+            )
+            for partner_id, kind, slug, name in rows:
+                related.setdefault((partner_id, kind), []).append({"id": slug, "name": name})
         answer = {}
         for record in records:
             parent = parents.get(record.parent_id)
@@ -264,6 +295,7 @@ class PartnerService(ReconciliationService):
                 "url": _str(record.get_absolute_url()),
                 "parent": [{"id": parent.slug, "name": parent.name}] if parent is not None else [],
                 "alternative_names": [{"str": name} for name in names.get(record.pk, [])],
+                **{pid: related.get((record.pk, kind), []) for pid, kind in kinds.items()},
             }
             answer[record.pk] = {pid: row[pid] for pid in pids}
         return answer

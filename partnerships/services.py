@@ -14,7 +14,7 @@ from registry.models import SourceLink
 from registry.services import User, acting_user, ensure_nothing_points_at, user_can
 from registry.workflow import Status
 
-from .models import Partner, PartnerName, PartnerRedirect
+from .models import Partner, PartnerName, PartnerRedirect, PartnerRelation
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,120}")
 
@@ -73,10 +73,21 @@ def _unique_partners(field: models.ForeignKey) -> list[str] | None:
 def _move_foreign_keys(survivor: Any, duplicate: Any, report: MergeReport) -> None:
     """Move every row whose foreign key names the duplicate, in any app: participations, event
     organisers and representatives, publication roles, series, people, child organisations,
-    redirects. Rows the survivor already has under a unique constraint are dropped."""
+    redirects. Rows the survivor already has under a unique constraint are dropped, and so are
+    relations between the two (one organisation now: it cannot succeed itself)."""
+    between = PartnerRelation.objects.filter(
+        models.Q(partner=survivor, related=duplicate) | models.Q(partner=duplicate, related=survivor)
+    )
+    dropped = between.delete()[0]
+    if dropped:
+        report.dropped_as_duplicates["relations"] = dropped
     for relation in Partner._meta.related_objects:
         related_model = relation.related_model
-        if not relation.one_to_many or getattr(related_model, "pgh_tracked_model", None) is not None:
+        if (
+            not relation.one_to_many
+            or getattr(related_model, "pgh_tracked_model", None) is not None
+            or not related_model._meta.managed  # a view, read only
+        ):
             continue
         if related_model is PartnerName:
             continue  # alternative names are merged by name below

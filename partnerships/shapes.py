@@ -12,7 +12,14 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from partnerships.models import Participation, Partner, PartnerName, Partnership, Person
+from partnerships.models import (
+    OrganisationRelation,
+    Participation,
+    Partner,
+    PartnerName,
+    Partnership,
+    Person,
+)
 from registry import shapes
 from registry.models import SourceLink
 from registry.workflow import Status
@@ -270,6 +277,59 @@ ALTERNATIVE_NAME = shapes.Object.of(
     kind=shapes.Stored("kind", PartnerName),
 )
 
+PARTNER_RELATION = shapes.Object.of(
+    "PartnerRelation",
+    type=shapes.Stored("kind", OrganisationRelation),
+    partner=PARTNER_COMPACT,
+    start_date=shapes.Plain(kind="date").nullable("When the relation began, if known."),
+    end_date=shapes.Plain(kind="date").nullable("When it ended; empty while it holds."),
+)
+_relation_kind = shapes.choice_labels(OrganisationRelation, "kind")
+
+
+def _relations(ids: list[Any]) -> models.QuerySet:
+    # Published organisations only: a draft parent, child or successor is not named.
+    return (
+        OrganisationRelation.objects.filter(shapes.AnyOf("partner_id", ids), related__status=PUBLISHED)
+        .order_by("kind", "start_date", "id")
+        .values_list(
+            "partner_id", "kind", *(f"related__{c}" for c in PARTNER_COLUMNS), "start_date", "end_date"
+        )
+    )
+
+
+def _relation_json(row: shapes.Row, entries: shapes.Entries, context: shapes.Context) -> list[dict[str, Any]]:
+    date, make, partner = context.date, PARTNER_RELATION.make, PARTNER_COMPACT.make
+    return [
+        make(kind, partner(slug, name, acronym, country), date(start), date(end))
+        for kind, slug, name, acronym, country, start, end in entries
+    ]
+
+
+def _relation_cell(
+    kind: Any, slug: Any, name: Any, _acronym: Any, _country: Any, start: Any, end: Any
+) -> str:
+    """`Kind: Name [slug] (start/end)` in the CSV."""
+    dates = f" ({shapes.iso(start) or ''}/{shapes.iso(end) or ''})" if start or end else ""
+    return f"{_relation_kind(kind)}: {name} [{slug}]{dates}"
+
+
+RELATIONS = shapes.Field(
+    "relations",
+    relation=shapes.Relation(("organisation-relations",), _relations),
+    json=_relation_json,
+    csv=(
+        shapes.Cell(
+            "relations", lambda _row, entries: shapes.joined_cell(_relation_cell(*e) for e in entries)
+        ),
+    ),
+    schema=shapes.ListOf(
+        PARTNER_RELATION,
+        help="Its parent and children (ROR's relationship types), former ones with their dates, and "
+        "the organisations it succeeded or that succeeded it. Only published partners are named.",
+    ),
+)
+
 PARTNER = shapes.RecordShape(
     Partner,
     api_view="partner-detail",
@@ -319,6 +379,7 @@ PARTNER = shapes.RecordShape(
             dump="parent_id",
             dump_description="The partner this one belongs to or is hosted by.",
         ),
+        RELATIONS,
         Sources(Partner),
     ],
 )

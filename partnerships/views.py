@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
-from partnerships.models import Participation, Partner, Partnership
+from partnerships.models import OrganisationRelation, Participation, Partner, Partnership
 from partnerships.services import merged_into
 from registry.search_pages import FacetedSearchView, FacetGroup, FacetValue
 from registry.workflow import Status
@@ -234,6 +234,34 @@ class PartnerListView(FacetedSearchView):
         return super().facet_label(name, row)
 
 
+# How a partner's relations show on its page, in this order: (kind, ended, label).
+RELATION_LABELS = [
+    ("child", False, _lazy("Includes")),
+    ("parent", True, _lazy("Formerly part of")),
+    ("child", True, _lazy("Formerly included")),
+    ("predecessor", False, _lazy("Succeeded")),
+    ("successor", False, _lazy("Succeeded by")),
+]
+
+
+def relation_groups(partner: Partner) -> list[tuple[str, list[OrganisationRelation]]]:
+    """The partner's published relations under their labels (RELATION_LABELS), in one query; the
+    current parent shows as the page's "Part of"."""
+    rows = (
+        OrganisationRelation.objects.filter(partner=partner, related__status=Status.PUBLISHED)
+        .exclude(kind="parent", end_date__isnull=True)
+        .select_related("related")
+        .order_by("start_date", "related__name", "id")
+    )
+    groups: dict[tuple[str, bool], list[OrganisationRelation]] = {}
+    for row in rows:
+        ended = row.end_date is not None and row.kind in ("parent", "child")
+        groups.setdefault((row.kind, ended), []).append(row)
+    return [
+        (str(label), groups[kind, ended]) for kind, ended, label in RELATION_LABELS if (kind, ended) in groups
+    ]
+
+
 class PartnerDetailView(DetailView):
     template_name = "partnerships/partner_detail.html"
 
@@ -279,7 +307,7 @@ class PartnerDetailView(DetailView):
             .with_title_languages()
         )
         context["alternative_names"] = partner.alternative_names.select_related("language")
-        context["children"] = partner.children.filter(status=Status.PUBLISHED).order_by("name")
+        context["relations"] = relation_groups(partner)
         context["charts"] = partnership_charts(partnerships, within={"partner": partner.slug})
         return context
 

@@ -49,12 +49,17 @@ INTERNAL = "internal"
 
 def registry_tables() -> list[type[models.Model]]:
     """Every model whose rows the registry shows: the records, their parts and link tables (the
-    many-to-many ones too) and the vocabularies, of every registry app; not history."""
+    many-to-many ones too) and the vocabularies, of every registry app; not history, and not the
+    database views an app reads through unmanaged models (their tables' own triggers stamp them)."""
     tables = []
     for label in registry_app_labels():
         for model in global_apps.get_app_config(label).get_models(include_auto_created=True):
             owner = model._meta.auto_created or model  # a link table goes with its model
-            if issubclass(model, pghistory.models.Event) or getattr(owner, "registry_role", None) == INTERNAL:
+            if (
+                issubclass(model, pghistory.models.Event)
+                or getattr(owner, "registry_role", None) == INTERNAL
+                or not model._meta.managed
+            ):
                 continue
             tables.append(model)
     return tables

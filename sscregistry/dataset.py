@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from events.models import EventOrganiser
 from events.shapes import EVENT
-from partnerships.models import Participation
+from partnerships.models import Participation, PartnerRelation
 from partnerships.shapes import PARTNER, PARTNERSHIP, PERSON
 from registry.shapes import DumpColumn, RecordShape, iso
 from registry.spreadsheets import safe_cell
@@ -134,6 +134,28 @@ def resources(site_url: str) -> list[Resource]:
         site_url,
         _fk("parent_id", "partners"),
     )
+    partner_relations = _links(
+        "partner_relations",
+        "Dated relations between partners: former parents and predecessors (a current parent is the "
+        "partner's parent_id; children and successors are these rows read from the other side)",
+        lambda: PartnerRelation.objects.filter(partner__status=published, related__status=published).order_by(
+            "id"
+        ),
+        [
+            Column("partner_id", "integer", "", attrgetter("partner_id")),
+            Column(
+                "kind",
+                "string",
+                "parent (the related partner was this one's parent until end_date) or predecessor "
+                "(this partner succeeded it).",
+                attrgetter("kind"),
+            ),
+            Column("related_id", "integer", "", attrgetter("related_id")),
+            Column("start_date", "date", "When the relation began, if known.", lambda r: iso(r.start_date)),
+            Column("end_date", "date", "When it ended.", lambda r: iso(r.end_date)),
+        ],
+        [_fk("partner_id", "partners"), _fk("related_id", "partners")],
+    )
     people = _records(
         "people",
         "People named in the registry (public roles only)",
@@ -212,6 +234,7 @@ def resources(site_url: str) -> list[Resource]:
     )
     return [
         partners,
+        partner_relations,
         people,
         partnerships,
         participations,

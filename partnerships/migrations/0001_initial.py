@@ -971,4 +971,111 @@ DROP FUNCTION partnerships_translated_titles(jsonb);
             model_name='partner',
             index=models.Index(django.db.models.functions.text.Upper('acronym'), condition=models.Q(('acronym', ''), _negated=True), name='partner_acronym_upper'),
         ),
+        migrations.CreateModel(
+            name='OrganisationRelation',
+            fields=[
+                ('id', models.BigIntegerField(primary_key=True, serialize=False)),
+                ('kind', models.CharField(choices=[('parent', 'Parent'), ('child', 'Child'), ('predecessor', 'Predecessor'), ('successor', 'Successor')], max_length=16)),
+                ('start_date', models.DateField(null=True)),
+                ('end_date', models.DateField(null=True)),
+            ],
+            options={
+                'db_table': 'partnerships_relations',
+                'ordering': ['partner', 'kind', 'start_date', 'id'],
+                'managed': False,
+            },
+        ),
+        migrations.CreateModel(
+            name='PartnerRelation',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('parent', 'Former parent (belonged to, or was hosted by)'), ('predecessor', 'Predecessor (this organisation succeeded it)')], max_length=16)),
+                ('start_date', registry.fields.WindowedDateField(blank=True, help_text='When the relation began, if known.', null=True)),
+                ('end_date', registry.fields.WindowedDateField(blank=True, help_text='When it ended: a former parent needs one. For a predecessor, leave empty (the start date is when this organisation took over).', null=True)),
+                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations', to='partnerships.partner')),
+                ('related', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inverse_relations', to='partnerships.partner', verbose_name='organisation')),
+            ],
+            options={
+                'ordering': ['partner', 'kind', 'start_date', 'id'],
+            },
+        ),
+        migrations.CreateModel(
+            name='PartnerRelationHistory',
+            fields=[
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('kind', models.CharField(choices=[('parent', 'Former parent (belonged to, or was hosted by)'), ('predecessor', 'Predecessor (this organisation succeeded it)')], max_length=16)),
+                ('start_date', registry.fields.WindowedDateField(blank=True, help_text='When the relation began, if known.', null=True)),
+                ('end_date', registry.fields.WindowedDateField(blank=True, help_text='When it ended: a former parent needs one. For a predecessor, leave empty (the start date is when this organisation took over).', null=True)),
+                ('partner', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='partnerships.partner')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='history', to='partnerships.partnerrelation')),
+                ('related', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='partnerships.partner', verbose_name='organisation')),
+            ],
+            options={
+                'abstract': False,
+            },
+        ),
+        migrations.AddConstraint(
+            model_name='partnerrelation',
+            constraint=models.UniqueConstraint(fields=('partner', 'kind', 'related'), name='partnerrelation_unique'),
+        ),
+        migrations.AddConstraint(
+            model_name='partnerrelation',
+            constraint=models.CheckConstraint(condition=models.Q(('partner', models.F('related')), _negated=True), name='partnerrelation_not_itself', violation_error_message='An organisation cannot be related to itself.'),
+        ),
+        migrations.AddConstraint(
+            model_name='partnerrelation',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'parent'), _negated=True), ('end_date__isnull', False), _connector='OR'), name='partnerrelation_former_parent_ended', violation_error_message="A former parent needs the date the relation ended; the current parent is the partner's Parent organisation."),
+        ),
+        migrations.AddConstraint(
+            model_name='partnerrelation',
+            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['parent', 'predecessor'])), name='partnerrelation_kind', violation_error_message='Choose a former parent or a predecessor.'),
+        ),
+        migrations.AddConstraint(
+            model_name='partnerrelation',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('start_date__isnull', True), ('start_date__range', (datetime.date(1900, 1, 1), datetime.date(2199, 12, 31))), _connector='OR'), models.Q(('end_date__isnull', True), ('end_date__range', (datetime.date(1900, 1, 1), datetime.date(2199, 12, 31))), _connector='OR')), name='partnerrelation_dates_in_window', violation_error_message='Dates must lie between 1900-01-01 and 2199-12-31.'),
+        ),
+        migrations.AddConstraint(
+            model_name='partnerrelation',
+            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='partnerrelation_end_after_start', violation_error_message='The end date cannot be before the start date.'),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partnerrelation',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "partnerships_partnerrelationhistory" ("end_date", "id", "kind", "partner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "related_id", "start_date") VALUES (NEW."end_date", NEW."id", NEW."kind", NEW."partner_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."related_id", NEW."start_date"); RETURN NULL;', hash='af399e24fc413ce002dc156ab2b2ad164a7b11a6', operation='INSERT', pgid='pgtrigger_insert_insert_b40fc', table='partnerships_partnerrelation', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partnerrelation',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "partnerships_partnerrelationhistory" ("end_date", "id", "kind", "partner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "related_id", "start_date") VALUES (NEW."end_date", NEW."id", NEW."kind", NEW."partner_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."related_id", NEW."start_date"); RETURN NULL;', hash='6f482968f8e01e906c75a41f6b877618422a6c13', operation='UPDATE', pgid='pgtrigger_update_update_18f91', table='partnerships_partnerrelation', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partnerrelation',
+            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "partnerships_partnerrelationhistory" ("end_date", "id", "kind", "partner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "related_id", "start_date") VALUES (OLD."end_date", OLD."id", OLD."kind", OLD."partner_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."related_id", OLD."start_date"); RETURN NULL;', hash='d5789ab113cd1d3ff65511802fe3b7373528d4f0', operation='DELETE', pgid='pgtrigger_delete_delete_4d0ce', table='partnerships_partnerrelation', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partnerrelation',
+            trigger=pgtrigger.compiler.Trigger(name='registry_change', sql=pgtrigger.compiler.UpsertTriggerSql(execute='registry_change_noted()', func='RETURN NULL;', hash='5bef360807d001de5ca3fb8fbec2d036612f8177', level='STATEMENT', operation='INSERT OR UPDATE OR DELETE', pgid='pgtrigger_registry_change_d349f', table='partnerships_partnerrelation', when='AFTER')),
+        ),
+        # Hand-written: every relation of a partner read from its side (OrganisationRelation).
+        migrations.RunSQL(
+            sql="""
+CREATE OR REPLACE VIEW partnerships_relations AS
+SELECT 2 * p.id AS id, p.id AS partner_id, 'parent' AS kind, p.parent_id AS related_id,
+       NULL::date AS start_date, NULL::date AS end_date
+FROM partnerships_partner p WHERE p.parent_id IS NOT NULL
+UNION ALL
+SELECT 2 * p.id + 1, p.parent_id, 'child', p.id, NULL::date, NULL::date
+FROM partnerships_partner p WHERE p.parent_id IS NOT NULL
+UNION ALL
+SELECT -2 * r.id, r.partner_id, r.kind, r.related_id, r.start_date, r.end_date
+FROM partnerships_partnerrelation r
+UNION ALL
+SELECT -2 * r.id - 1, r.related_id, CASE r.kind WHEN 'parent' THEN 'child' ELSE 'successor' END,
+       r.partner_id, r.start_date, r.end_date
+FROM partnerships_partnerrelation r
+""",
+            reverse_sql="DROP VIEW partnerships_relations;",
+        ),
     ]

@@ -23,7 +23,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.models import Event, EventOrganiser, EventParticipant, RegistrationLink
-from partnerships.models import Participation, Partner, PartnerName, Partnership, Person
+from partnerships.models import Participation, Partner, PartnerName, PartnerRelation, Partnership, Person
 from partnerships.shapes import PARTNERSHIP
 from registry import shapes
 from registry.models import SourceLink
@@ -98,6 +98,18 @@ def full_registry(db: None) -> None:
     _record(Partner, 9106, "orphan", name="Orphan", country_id="KE", parent=draft_parent)
     PartnerName.objects.create(partner=lead, name="Agence principale", language_id="fr")
     PartnerName.objects.create(partner=lead, name="LA agency", kind=PartnerName.Kind.VARIANT)
+    # Dated relations: a predecessor, a former parent, and a draft predecessor no one may see.
+    PartnerRelation.objects.create(
+        partner=lead, kind="predecessor", related=bare_partner, start_date=datetime.date(2019, 7, 1)
+    )
+    PartnerRelation.objects.create(
+        partner=bare_partner,
+        kind="parent",
+        related=parent,
+        start_date=datetime.date(2001, 1, 1),
+        end_date=datetime.date(2015, 6, 30),
+    )
+    PartnerRelation.objects.create(partner=lead, kind="predecessor", related=secret)
     _sources(lead)
 
     _record(Person, 9201, "adviser", name="Adviser", position="Senior Adviser", affiliation=lead)
@@ -328,7 +340,7 @@ def test_the_bulk_dump_writes_as_frozen(tmp_path):
     path = export_dataset(tmp_path, site_url="https://registry.example.org/", now=UPDATED_AT)
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
-        assert len(names) == 22
+        assert len(names) == 24
         for name in names:
             _compare(f"dump/{name}", archive.read(name))
 

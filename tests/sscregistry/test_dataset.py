@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from events.models import Event, EventOrganiser
-from partnerships.models import Participation, Partner, Partnership, Person
+from partnerships.models import Participation, Partner, PartnerRelation, Partnership, Person
 from reports.models import Authorship, Publication
 from sscregistry.dataset import export_dataset, prune_dumps
 from sscregistry.seed import load_seed_data
@@ -31,6 +31,7 @@ pytestmark = pytest.mark.django_db
 
 RESOURCES = [
     "partners",
+    "partner_relations",
     "people",
     "partnerships",
     "participations",
@@ -48,6 +49,17 @@ def _generated_registry() -> None:
     partners = PartnerFactory.create_batch(60)
     draft_partner = PartnerFactory(name="Draft partner organisation", draft=True)
     PartnerFactory(name="Child of a draft", parent=draft_partner)
+    PartnerRelation.objects.create(
+        partner=partners[0], kind="predecessor", related=partners[1], start_date=datetime.date(2018, 1, 1)
+    )
+    PartnerRelation.objects.create(
+        partner=partners[2],
+        kind="parent",
+        related=partners[3],
+        start_date=datetime.date(2001, 5, 1),
+        end_date=datetime.date(2010, 12, 31),
+    )
+    PartnerRelation.objects.create(partner=partners[4], kind="predecessor", related=draft_partner)
     people = PersonFactory.create_batch(20)
     PersonFactory(name="Draft person", draft=True)
     for n, partnership in enumerate(PartnershipFactory.create_batch(80)):
@@ -96,6 +108,13 @@ def test_the_export_writes_every_published_record_as_csv_and_json_lines(tmp_path
         assert len(_jsonl_rows(archive, "publications")) == Publication.objects.published().count() == 60
         assert len(_csv_rows(archive, "people")) == Person.objects.published().count() == 20
         assert len(_csv_rows(archive, "participations")) == 80  # not the 80 links to the draft partner
+        relations = _jsonl_rows(archive, "partner_relations")  # not the one to the draft partner
+        assert [(r["kind"], r["start_date"], r["end_date"]) for r in relations] == [
+            ("predecessor", "2018-01-01", None),
+            ("parent", "2001-05-01", "2010-12-31"),
+        ]
+        published_ids = {int(p["id"]) for p in partners}
+        assert {r["partner_id"] for r in relations} | {r["related_id"] for r in relations} <= published_ids
         first = _jsonl_rows(archive, "partnerships")[0]
         assert first["countries"] == ["KE", "RW"]
         assert first["url"] == f"https://registry.example.org/partnerships/{first['slug']}/"
