@@ -4,6 +4,7 @@ operation documents the errors it can answer, and filters say what the FilterSet
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import replace
 from typing import Any, Literal, cast
 
@@ -36,17 +37,19 @@ def _key_schema(field: django_filters.ModelMultipleChoiceFilter) -> dict[str, An
 
 class RegistryAutoSchema(AutoSchema):
     def get_auth(self) -> list[dict[str, Any]]:
-        """Reads are public: `{}` (no credentials) is one way to call them. drf-spectacular only
-        knows that of AllowAny and IsAuthenticatedOrReadOnly, not of the registry's model
-        permissions, which let anyone read."""
-        auths = super().get_auth()
+        """Reads are public: they state no security requirement at all, which every client
+        generator reads as "anonymous". (The stricter `[{}, {"tokenAuth": []}]`, anonymous or a
+        token, makes openapi-python-client type every read as needing an authenticated client.)
+        A token still works on reads, and shows its curator's drafts; writes list the schemes.
+        drf-spectacular only knows that reads are public from AllowAny and
+        IsAuthenticatedOrReadOnly, not from the registry's model permissions, which let anyone read."""
         anonymous_reads = any(
-            isinstance(permission, permissions.DjangoModelPermissionsOrAnonReadOnly)
+            isinstance(permission, (permissions.DjangoModelPermissionsOrAnonReadOnly, permissions.AllowAny))
             for permission in self.view.get_permissions()
         )
-        if anonymous_reads and self.method in permissions.SAFE_METHODS and {} not in auths:
-            auths.append({})
-        return auths
+        if anonymous_reads and self.method in permissions.SAFE_METHODS:
+            return []
+        return super().get_auth()
 
     def _get_format_parameters(self) -> list[dict[str, Any]]:
         parameters = super()._get_format_parameters()
@@ -256,3 +259,36 @@ def _stored_field(
     builder: serializers.ModelSerializer[models.Model] = serializers.ModelSerializer()
     field_class, kwargs = builder.build_field(schema.column, model_meta.get_field_info(owner), owner, 0)
     return field_class(**{**kwargs, **options})
+
+
+def enum_member_names(values: list[str]) -> list[str] | None:
+    """Names for a string enum's values as code generators make members of them, when the plain
+    way (upper case, punctuation dropped) would give two values one name: `+` and `-` before a
+    digit read PLUS and MINUS, any other run of punctuation is `_` (Etc/GMT+1 is ETC_GMT_PLUS_1,
+    GMT0 stays GMT0 and GMT-0 is GMT_MINUS_0). None when the plain names are already distinct."""
+    plain = [re.sub(r"[^0-9A-Z]", "", value.upper()) for value in values]
+    if len(set(plain)) == len(plain):
+        return None
+    names: dict[str, str] = {}
+    for value in values:
+        name = re.sub(r"-(?=\d)", "_MINUS_", re.sub(r"\+(?=\d)", "_PLUS_", value))
+        name = re.sub(r"[^0-9A-Za-z]+", "_", name).strip("_").upper() or "EMPTY"
+        if name[0].isdigit():
+            name = f"VALUE_{name}"
+        if name in names:
+            raise ValueError(f"enum values {names[name]!r} and {value!r} would share the name {name}")
+        names[name] = value
+    return list(names)
+
+
+def name_enum_members(result: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+    """A postprocessing hook (after drf-spectacular's enum one): `x-enum-varnames` on the string
+    enums whose values generators would fold together, such as the time zones' GMT0, GMT+0 and
+    GMT-0, where openapi-python-client stops with "Duplicate key GMT0"."""
+    for component in result.get("components", {}).get("schemas", {}).values():
+        values = component.get("enum")
+        if component.get("type") == "string" and values and all(isinstance(v, str) for v in values):
+            names = enum_member_names(values)
+            if names is not None:
+                component["x-enum-varnames"] = names
+    return result

@@ -9,6 +9,7 @@ someone with the model's `publish_<model>` permission calls its publish action.
 from __future__ import annotations
 
 import csv
+import difflib
 import functools
 import hashlib
 import re
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.db import models, transaction
 from django.db.models import ProtectedError
+from django.forms.utils import ErrorDict
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.functional import cached_property
@@ -27,12 +29,11 @@ from django.utils.http import http_date, parse_etags
 from django.utils.translation import get_language
 from django_filters import FilterSet
 from django_filters.rest_framework import DjangoFilterBackend
-from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.exceptions import APIException, ErrorDetail, NotFound, ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -266,6 +267,8 @@ class RegistryFilterBackend(DjangoFilterBackend):
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is None:
             return queryset
+        if getattr(view, "action", None) == "list":
+            refuse_unknown_parameters(request, filterset_class)
         named = frozenset(name for name in request.query_params if name in filterset_class.base_filters)
         if not named:
             # No filter named: the FilterSet would answer the queryset as it is, after deep-copying
@@ -282,9 +285,62 @@ class RegistryFilterBackend(DjangoFilterBackend):
         return records
 
 
+# Parameters every list reads besides its filters: the answer's format and the page.
+LIST_PARAMETERS = frozenset({"format", "page", "page_size"})
+# A choice error lists the valid values when there are at most this many.
+LISTED_VALUES = 40
+
+
+def refuse_unknown_parameters(
+    request: Request, filterset_class: type[FilterSet], others: frozenset[str] = LIST_PARAMETERS
+) -> None:
+    """A 400 for a parameter the list does not read (`?sdgs=17` would otherwise answer every
+    record as if unfiltered), naming the parameters it does read and the nearest to the typo."""
+    known = set(filterset_class.base_filters) | others
+    unknown = sorted(name for name in request.query_params if name not in known)
+    if not unknown:
+        return
+    valid = ", ".join(sorted(known))
+    errors = {}
+    for name in unknown:
+        near = difflib.get_close_matches(name, known, n=1)
+        hint = f" Did you mean {near[0]}?" if near else ""
+        errors[name[:100]] = [f"Unknown parameter.{hint} This list reads: {valid}."]
+    raise ValidationError(errors)
+
+
+def _valid_values(filterset: FilterSet, name: str) -> str:
+    """What a filter takes, for its error: the values when they are few, else how many there are."""
+    field = filterset.form.fields.get(name)
+    if field is None:
+        return ""
+    queryset = getattr(field, "queryset", None)
+    if queryset is not None:
+        column = getattr(field, "to_field_name", None) or "pk"
+        found = queryset.order_by(column).values_list(column, flat=True)[: LISTED_VALUES + 1]
+        values = [str(value) for value in found]
+    else:
+        values = [str(value) for value, _label in getattr(field, "choices", ()) if value != ""]
+    if not values:
+        return ""
+    if len(values) > LISTED_VALUES:
+        return f"Valid values are {', '.join(values[:10])}, ... (the API's schema lists them)."
+    return f"Valid values: {', '.join(values)}."
+
+
 def invalid(filterset: FilterSet) -> ValidationError:
-    """The API's 400 for a FilterSet's errors (django-filter's stubs say it answers a dict)."""
-    return cast(ValidationError, translate_validation(filterset.errors))
+    """The API's 400 for a FilterSet's errors, each choice error saying which values are valid."""
+    errors: dict[str, list[ErrorDetail]] = {}
+    # The form's ErrorDict (django-filter's stubs say a plain dict).
+    form_errors = cast(ErrorDict, filterset.errors)
+    for name, error_list in form_errors.as_data().items():
+        details = [ErrorDetail(e.message % (e.params or ()), code=e.code) for e in error_list]
+        if any(e.code in ("invalid_choice", "invalid_pk_value") for e in error_list):
+            hint = _valid_values(filterset, name)
+            if hint:
+                details.append(ErrorDetail(hint, code="valid_values"))
+        errors[name] = details
+    return ValidationError(errors)
 
 
 def keep_search_outcome(request: Request, outcome: SearchOutcome | None) -> None:
@@ -310,6 +366,12 @@ def narrowed(filterset_class: type[FilterSet], names: frozenset[str]) -> type[Fi
 
 # What a cached answer keeps of the original's headers (the rest are set again on the way out).
 CACHED_HEADERS = {"Content-Type", "Content-Language", "Vary", "Allow", "Link"}
+
+
+def _seconds(changed: float | None) -> int | None:
+    """The last change in whole seconds, as `Last-Modified` says it: a client that sends that
+    header back in If-Modified-Since has the current copy (the fraction made it look older)."""
+    return None if changed is None else int(changed)
 
 
 class ConditionalGetMixin(_ViewSet):
@@ -364,12 +426,7 @@ class ConditionalGetMixin(_ViewSet):
     def _not_modified(self, request: Request) -> Any:
         if self._etag is None:
             return None
-        # A float timestamp, compared with the header's seconds (Django's stubs say int).
-        response = get_conditional_response(
-            request,
-            etag=self._etag,
-            last_modified=self._changed,  # type: ignore[arg-type]
-        )
+        response = get_conditional_response(request, etag=self._etag, last_modified=_seconds(self._changed))
         if response is None or response.status_code != 304:
             return None
         response["ETag"] = self._etag
@@ -397,7 +454,7 @@ class ConditionalGetMixin(_ViewSet):
         return get_conditional_response(
             request,
             etag=etag,
-            last_modified=changed,  # type: ignore[arg-type]  # a float timestamp, as above
+            last_modified=_seconds(changed),
             response=response,
         )
 
@@ -664,7 +721,33 @@ class StorableLookupMixin(_ViewSet):
             raise NotFound()
 
 
-class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, ShapeReadMixin, viewsets.ModelViewSet):
+class CSVListMixin(_ViewSet):
+    """A list asked for as CSV (`?format=csv`, a `.csv` suffix or `Accept: text/csv`) answers the
+    CSV export of the same filters: every matching record, not one page."""
+
+    def export_csv(
+        self, request: Request, parameters: frozenset[str] = frozenset({"format"})
+    ) -> StreamingHttpResponse:
+        raise NotImplementedError
+
+    def get_renderers(self) -> list[BaseRenderer]:
+        renderers = super().get_renderers()
+        # The list's, and a method the address does not take (no action), which must answer 405
+        # for the list's own format rather than a 404 for an unknown one.
+        if self.action in ("list", None):
+            renderers.append(CSVRenderer())
+        return renderers
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        if request.accepted_renderer.format == CSVRenderer.format:
+            # Every matching record: a list's page parameters are taken, and do not apply.
+            return self.export_csv(request, LIST_PARAMETERS)
+        return super().list(request, *args, **kwargs)
+
+
+class PublicRecordViewSet(
+    CSVListMixin, StorableLookupMixin, ConditionalGetMixin, ShapeReadMixin, viewsets.ModelViewSet
+):
     """Published records for everyone; drafts and writes for curators with model permissions."""
 
     lookup_field = "slug"
@@ -801,7 +884,8 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, ShapeReadMix
         """Archive the record (needs the model's archive permission)."""
         return self._transition(request, "archive")
 
-    def _valid_filterset(self, request: Request) -> Any:
+    def _valid_filterset(self, request: Request, parameters: frozenset[str] = frozenset({"format"})) -> Any:
+        refuse_unknown_parameters(request, self.filterset_class, parameters)
         filterset = self.filterset_class(request.query_params, queryset=self.get_queryset(), request=request)
         if not filterset.is_valid():
             raise invalid(filterset)
@@ -822,8 +906,13 @@ class PublicRecordViewSet(StorableLookupMixin, ConditionalGetMixin, ShapeReadMix
     )
     def export(self, request: Request) -> StreamingHttpResponse:
         """Every matching published record as CSV, streamed; labels beside codes."""
+        return self.export_csv(request)
+
+    def export_csv(
+        self, request: Request, parameters: frozenset[str] = frozenset({"format"})
+    ) -> StreamingHttpResponse:
         try:
-            filterset = self._valid_filterset(request)
+            filterset = self._valid_filterset(request, parameters)
         except ValidationError:
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
             raise

@@ -289,7 +289,8 @@ def datapackage(resource_list: list[Resource], *, created: datetime.datetime, co
         "title": "SSC Registry: the public registry of South-South and triangular cooperation",
         "description": (
             "Every published record of the registry: partners, people, partnerships, events and "
-            "publications, and the links between them. The same rows as CSV and as JSON Lines."
+            "publications, and the links between them. The same rows as CSV and as JSON Lines (a "
+            "kind of row with no rows yet has its CSV only, with its header)."
         ),
         "created": iso(created),
         "licenses": [license_],
@@ -309,6 +310,8 @@ def datapackage(resource_list: list[Resource], *, created: datetime.datetime, co
                 "schema": _schema(resource, for_csv=True),
             }
         )
+        if not counts[resource.name]:
+            continue  # no rows: the CSV's header says the columns; an empty JSON Lines file says nothing
         package["resources"].append(
             {
                 "name": f"{resource.name}-jsonl",
@@ -370,7 +373,7 @@ def export_dataset(directory: Path, *, site_url: str, now: datetime.datetime | N
             for name in ["datapackage.json", "LICENSE.txt"]:
                 archive.write(work_dir / name, name)
             for resource in resource_list:
-                for suffix in ("csv", "jsonl"):
+                for suffix in ("csv", "jsonl") if counts[resource.name] else ("csv",):
                     archive.write(work_dir / f"{resource.name}.{suffix}", f"{resource.name}.{suffix}")
         # A rename within one file system is atomic: readers see the old dump or the whole new one.
         shutil.move(partial, target)

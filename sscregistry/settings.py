@@ -444,6 +444,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "registry.openapi.name_enum_members",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "DatePrecisionEnum": "registry.workflow.DatePrecision",
         "AttendanceModeEnum": "events.models.Event.AttendanceMode",

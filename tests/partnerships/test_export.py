@@ -63,7 +63,12 @@ def test_export_has_labels_beside_codes_and_a_column_per_relation(api):
 def test_bad_filter_answers_400_in_json(api):
     response = api.get("/api/v1/partnerships/export.csv", {"country": "XX"})
     assert response.status_code == 400
-    assert response.json() == {"country": ["Select a valid choice. XX is not one of the available choices."]}
+    assert response.json() == {
+        "country": [
+            "Select a valid choice. XX is not one of the available choices.",
+            "Valid values are AD, AE, AF, AG, AI, AL, AM, AO, AQ, AR, ... (the API's schema lists them).",
+        ]
+    }
 
 
 def test_formula_like_cells_are_defused(api):
