@@ -10,7 +10,14 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
 
-from registry.fields import LineField, WebAddressField, WindowedDateField, single_line_check, window_check
+from registry.fields import (
+    LineField,
+    WebAddressField,
+    WindowedDateField,
+    end_after_start_check,
+    single_line_check,
+    window_check,
+)
 from registry.models import FacetTokenCount, FacetTokens, SourceLink
 from registry.workflow import (
     HISTORY_QUIET_FIELDS,
@@ -269,13 +276,7 @@ class PartnerRelation(models.Model):
                 violation_error_message="Choose a former parent or a predecessor.",
             ),
             window_check("partnerrelation", "start_date", "end_date"),
-            models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True)
-                | models.Q(start_date__isnull=True)
-                | models.Q(end_date__gte=models.F("start_date")),
-                name="partnerrelation_end_after_start",
-                violation_error_message="The end date cannot be before the start date.",
-            ),
+            end_after_start_check("partnerrelation"),
         ]
 
     def __str__(self) -> str:
@@ -425,13 +426,7 @@ class Partnership(SluggedModel, SearchableModel, PublishableModel):
         constraints=[
             single_line_check("partnership", "title", "summary"),
             window_check("partnership", "start_date", "end_date"),
-            models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True)
-                | models.Q(start_date__isnull=True)
-                | models.Q(end_date__gte=models.F("start_date")),
-                name="partnership_end_after_start",
-                violation_error_message="The end date cannot be before the start date.",
-            ),
+            end_after_start_check("partnership"),
         ],
     )
 

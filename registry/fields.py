@@ -97,6 +97,19 @@ def window_check(model_name: str, *fields: str, times: bool = False) -> models.C
     )
 
 
+def end_after_start_check(
+    model_name: str, start: str = "start_date", end: str = "end_date"
+) -> models.CheckConstraint:
+    """The end is not before the start, when both are known."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{end}__isnull": True})
+        | models.Q(**{f"{start}__isnull": True})
+        | models.Q(**{f"{end}__gte": models.F(start)}),
+        name=f"{model_name}_end_after_start",
+        violation_error_message="The end date cannot be before the start date.",
+    )
+
+
 class WebAddressField(models.URLField):
     """A URL field whose forms read a bare 'example.org' as https://example.org (Django 6 default)."""
 
