@@ -229,7 +229,10 @@ def test_the_data_page_says_when_no_dump_exists_yet(client, settings, tmp_path):
     settings.DATA_DUMP_DIR = tmp_path / "none-yet"
     response = client.get(reverse("open-data"))
     assert response.status_code == 200
-    assert "No dump has been exported yet" in response.text
+    assert "No release of the full download exists yet" in response.text
+    # Plainly said to the public: no alarm, and no operator's command for a visitor to run.
+    assert "manage.py" not in response.text and "status-alert" not in response.text
+    assert "/api/v1/partnerships/export.csv" in response.text
     assert "Creative Commons Attribution 4.0 International" in response.text
     assert client.get(reverse("data-latest")).status_code == 404
 
