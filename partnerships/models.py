@@ -305,6 +305,9 @@ class OrganisationRelation(models.Model):
         PREDECESSOR = "predecessor", "Predecessor"
         SUCCESSOR = "successor", "Successor"
 
+    # A parent or child relation with an end is a former one; a succession is for good.
+    FORMER = models.Q(kind__in=(Kind.PARENT, Kind.CHILD), end_date__isnull=False)
+
     id = models.BigIntegerField(primary_key=True)
     partner = models.ForeignKey(Partner, on_delete=models.DO_NOTHING, related_name="+")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -319,6 +322,11 @@ class OrganisationRelation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.kind} {self.related_id}"
+
+    @property
+    def is_former(self) -> bool:
+        """A parent or child it no longer is (see FORMER)."""
+        return self.end_date is not None and self.kind in (self.Kind.PARENT, self.Kind.CHILD)
 
 
 @track_history(quiet=HISTORY_QUIET_FIELDS)

@@ -274,7 +274,7 @@ class PartnerService(ReconciliationService):
                 OrganisationRelation.objects.filter(
                     partner__in=records, related__status=Status.PUBLISHED, kind__in=kinds.values()
                 )
-                .exclude(kind="child", end_date__isnull=False)  # former children are not children
+                .exclude(OrganisationRelation.FORMER)  # former children are not children
                 .order_by("partner_id", "related__name", "id")
                 .values_list("partner_id", "kind", "related__slug", "related__name")
             )

@@ -83,11 +83,7 @@ def _move_foreign_keys(survivor: Any, duplicate: Any, report: MergeReport) -> No
         report.dropped_as_duplicates["relations"] = dropped
     for relation in Partner._meta.related_objects:
         related_model = relation.related_model
-        if (
-            not relation.one_to_many
-            or getattr(related_model, "pgh_tracked_model", None) is not None
-            or not related_model._meta.managed  # a view, read only
-        ):
+        if not relation.one_to_many or getattr(related_model, "pgh_tracked_model", None) is not None:
             continue
         if related_model is PartnerName:
             continue  # alternative names are merged by name below

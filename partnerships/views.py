@@ -255,8 +255,7 @@ def relation_groups(partner: Partner) -> list[tuple[str, list[OrganisationRelati
     )
     groups: dict[tuple[str, bool], list[OrganisationRelation]] = {}
     for row in rows:
-        ended = row.end_date is not None and row.kind in ("parent", "child")
-        groups.setdefault((row.kind, ended), []).append(row)
+        groups.setdefault((row.kind, row.is_former), []).append(row)
     return [
         (str(label), groups[kind, ended]) for kind, ended, label in RELATION_LABELS if (kind, ended) in groups
     ]

@@ -285,8 +285,10 @@ class RegistryFilterBackend(DjangoFilterBackend):
         return records
 
 
-# Parameters every list reads besides its filters: the answer's format and the page.
+# Parameters a list reads besides its filters: the answer's format and the page; an export or the
+# facets, the format only.
 LIST_PARAMETERS = frozenset({"format", "page", "page_size"})
+EXPORT_PARAMETERS = frozenset({"format"})
 # A choice error lists the valid values when there are at most this many.
 LISTED_VALUES = 40
 
@@ -726,7 +728,7 @@ class CSVListMixin(_ViewSet):
     CSV export of the same filters: every matching record, not one page."""
 
     def export_csv(
-        self, request: Request, parameters: frozenset[str] = frozenset({"format"})
+        self, request: Request, parameters: frozenset[str] = EXPORT_PARAMETERS
     ) -> StreamingHttpResponse:
         raise NotImplementedError
 
@@ -884,7 +886,7 @@ class PublicRecordViewSet(
         """Archive the record (needs the model's archive permission)."""
         return self._transition(request, "archive")
 
-    def _valid_filterset(self, request: Request, parameters: frozenset[str] = frozenset({"format"})) -> Any:
+    def _valid_filterset(self, request: Request, parameters: frozenset[str] = EXPORT_PARAMETERS) -> Any:
         refuse_unknown_parameters(request, self.filterset_class, parameters)
         filterset = self.filterset_class(request.query_params, queryset=self.get_queryset(), request=request)
         if not filterset.is_valid():
@@ -909,7 +911,7 @@ class PublicRecordViewSet(
         return self.export_csv(request)
 
     def export_csv(
-        self, request: Request, parameters: frozenset[str] = frozenset({"format"})
+        self, request: Request, parameters: frozenset[str] = EXPORT_PARAMETERS
     ) -> StreamingHttpResponse:
         try:
             filterset = self._valid_filterset(request, parameters)
